@@ -1,0 +1,39 @@
+//! Rust types of the TRTC Live (TUILiveKit) webhook packets.
+//!
+//! Everything under `generated` is written by `cargo xtask codegen` from the JSON Schemas in
+//! `schemas/`; [`wire`] holds the few hand-written types that typify cannot derive (see
+//! `xtask/src/typify_workarounds.rs`).
+//!
+//! Decoding from bytes without validation:
+//!
+//! ```
+//! use trtc_live_types::{Command, Webhook};
+//!
+//! let body = br#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "BattleId": "b1",
+//!     "Duration": 30000, "CreateTime": 1739956115, "StartTime": 1739956115,
+//!     "EndTime": 1739956145, "OpType": 0,
+//!     "FromRoomInfo": {"RoomId": "pk-3", "Score": 0, "Owner_Account": 144115245353757792},
+//!     "ToRoomList": [], "EventTime": 1739956146119}"#;
+//! let webhook = Webhook::from_slice(body)?;
+//! assert_eq!(webhook.command(), Command::LiveCallbackAfterEndBattle);
+//! # Ok::<(), trtc_live_types::DecodeError>(())
+//! ```
+//!
+//! Decoding does not check everything the schemas say (string patterns, for instance); the
+//! `trtc-live-validate` crate does, and returns these types.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod decode;
+pub mod wire;
+
+mod generated {
+    pub mod types;
+    pub mod webhooks;
+}
+
+pub use decode::DecodeError;
+pub use generated::types::*;
+pub use generated::webhooks::{Command, Webhook, WebhookResponse};
+pub use wire::{AccountId, BattleEndReason};

@@ -1,0 +1,159 @@
+//! Hand-written wire types that typify 0.8 cannot derive from the schemas.
+//!
+//! Each one replaces a schema definition of the same name (see `xtask/src/typify_workarounds.rs`)
+//! and accepts exactly what that definition allows; the tests below check it value by value.
+
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_repr::{Deserialize_repr, Serialize_repr};
+
+/// A user account (UserID), kept in the form it was received.
+///
+/// Tencent's field tables say String, and most samples print a quoted name, but some samples
+/// print a bare integer beyond 2^53 (`144115245442327522`). Both forms are accepted and kept:
+/// serializing gives back exactly what was read, and a number never passes through a float.
+///
+/// `Text("42")` and `Number(42)` are different values: compare [`AccountId::to_string`] to treat
+/// them as the same account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccountId {
+    /// Received as a JSON string.
+    Text(String),
+    /// Received as a JSON integer, in `0..=u64::MAX`.
+    Number(u64),
+}
+
+impl AccountId {
+    /// Whether the account was received as a JSON number.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Self::Number(_))
+    }
+}
+
+impl fmt::Display for AccountId {
+    /// The account as text: the string itself, or the number's decimal digits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Text(text) => f.write_str(text),
+            Self::Number(number) => write!(f, "{number}"),
+        }
+    }
+}
+
+impl From<String> for AccountId {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<&str> for AccountId {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+impl From<u64> for AccountId {
+    fn from(number: u64) -> Self {
+        Self::Number(number)
+    }
+}
+
+impl Serialize for AccountId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(text) => serializer.serialize_str(text),
+            Self::Number(number) => serializer.serialize_u64(*number),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AccountIdVisitor)
+    }
+}
+
+struct AccountIdVisitor;
+
+impl Visitor<'_> for AccountIdVisitor {
+    type Value = AccountId;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an account id: a string, or an integer from 0 to 18446744073709551615")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<AccountId, E> {
+        Ok(AccountId::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<AccountId, E> {
+        Ok(AccountId::Text(text))
+    }
+
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<AccountId, E> {
+        Ok(AccountId::Number(number))
+    }
+
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<AccountId, E> {
+        u64::try_from(number)
+            .map(AccountId::Number)
+            .map_err(|_| E::invalid_value(de::Unexpected::Signed(number), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<AccountId, E> {
+        // A float cannot carry a 64-bit account exactly, even when it looks integral: refuse it
+        // rather than guess the digits.
+        Err(E::invalid_value(de::Unexpected::Float(number), &self))
+    }
+}
+
+/// Why a battle ended (`OpType` of `Live.CallbackAfterEndBattle`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum BattleEndReason {
+    /// 0: the battle's time ran out (normal end).
+    TimeUp = 0,
+    /// 1: every room owner left after the battle had started.
+    AllOwnersLeft = 1,
+    /// 2: the battle was created but ended without starting, because no invited room owner joined.
+    NeverStarted = 2,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{from_str, to_string};
+
+    #[test]
+    fn account_ids_keep_their_form_and_every_digit() {
+        for text in ["144115245442327522", "\"144115245442327522\"", "0", "18446744073709551615", "\"brennan\""] {
+            let id: AccountId = from_str(text).unwrap();
+            assert_eq!(to_string(&id).unwrap(), text);
+        }
+        let id: AccountId = from_str("144115245442327522").unwrap();
+        assert_eq!(id, AccountId::Number(144_115_245_442_327_522));
+        assert_eq!(id.to_string(), "144115245442327522");
+    }
+
+    #[test]
+    fn account_ids_reject_what_the_schema_rejects() {
+        for text in ["-1", "1.5", "1e3", "18446744073709551616", "null", "true", "[]", "{}"] {
+            let error = from_str::<AccountId>(text).unwrap_err().to_string();
+            assert!(error.contains("account id") || error.contains("invalid"), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn battle_end_reasons_are_exactly_0_1_2() {
+        let all = [BattleEndReason::TimeUp, BattleEndReason::AllOwnersLeft, BattleEndReason::NeverStarted];
+        for (number, reason) in all.into_iter().enumerate() {
+            assert_eq!(from_str::<BattleEndReason>(&number.to_string()).unwrap(), reason);
+            assert_eq!(to_string(&reason).unwrap(), number.to_string());
+        }
+        for text in ["3", "7", "-1", "256", "\"0\"", "null"] {
+            assert!(from_str::<BattleEndReason>(text).is_err(), "{text} must be rejected");
+        }
+    }
+}

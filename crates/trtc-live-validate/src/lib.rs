@@ -1,0 +1,37 @@
+//! Validation of TRTC Live (TUILiveKit) webhook packets against their JSON Schemas.
+//!
+//! The schemas of `schemas/` are embedded and compiled once, from a local registry keyed by
+//! their `$id`: nothing is ever fetched. A packet is routed by its `CallbackCommand`, checked
+//! against the schema of that command, and decoded into its type from `trtc-live-types`, every
+//! integer exact.
+//!
+//! ```
+//! use trtc_live_validate::{Rejection, Validator};
+//!
+//! let validator = Validator::new()?;
+//! let rejection = validator
+//!     .validate(br#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": 7}"#)
+//!     .unwrap_err();
+//! let Rejection::Schema { violations, .. } = &rejection else { panic!() };
+//! assert!(violations.iter().any(|v| v.instance_path == "/OpType"));
+//! assert!(violations.iter().any(|v| v.message.contains("\"BattleId\" is a required property")));
+//! # Ok::<(), trtc_live_validate::BuildError>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod jsonc;
+mod registry;
+mod report;
+mod strict;
+mod validator;
+
+mod generated {
+    pub(crate) mod schema_files;
+}
+
+pub use jsonc::{parse_json, parse_jsonc};
+pub use report::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
+pub use trtc_live_types::{Command, Webhook, WebhookResponse, WebhookUrlParameters};
+pub use validator::{BuildError, Options, Validator};

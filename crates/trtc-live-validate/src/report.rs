@@ -1,0 +1,221 @@
+//! What a rejected packet gets: the reason, and every problem with its location.
+
+use std::fmt;
+
+use serde::Serialize;
+use trtc_live_types::Command;
+
+/// Why a packet was rejected. Each reason is its own variant, so callers can match on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// The bytes are not JSON (or, for documentation samples, JSON with comments).
+    Syntax(SyntaxError),
+    /// `CallbackCommand` is missing, not a string, or not a known command word.
+    UnknownCommand(UnknownCommand),
+    /// The packet breaks the schema of its command; every violation is listed.
+    Schema {
+        /// The command the packet was checked as.
+        command: Command,
+        /// Every violation, sorted by instance path then schema path.
+        violations: Vec<Violation>,
+    },
+    /// The packet passes the schema, but a number in it is written in a form the typed model
+    /// cannot hold exactly (an integer written with a fraction or an exponent, such as
+    /// `30000.0`, which draft-07 counts as an integer).
+    Decode {
+        /// The command the packet was decoded as.
+        command: Command,
+        /// JSON pointer to the value.
+        instance_path: String,
+        /// What the decoder reported.
+        message: String,
+    },
+}
+
+/// A JSON syntax error, located in the original text (comments included).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyntaxError {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1, counted in bytes.
+    pub column: usize,
+    /// What is wrong, without the position.
+    pub message: String,
+}
+
+/// A packet whose `CallbackCommand` cannot be routed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCommand {
+    /// The `CallbackCommand` value found: `None` when the packet is not an object, or has none,
+    /// or has one that is not a string.
+    pub found: Option<String>,
+}
+
+/// One schema violation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// JSON pointer to the offending value in the packet (`""` for the packet itself).
+    pub instance_path: String,
+    /// JSON pointer to the failing keyword, from the root of the command's schema through any
+    /// `$ref` (`/properties/FromRoomInfo/$ref/properties/Owner_Account/minimum`).
+    pub schema_path: String,
+    /// The failing keyword as an absolute URI: the `$id` of the schema file that holds it, and a
+    /// pointer inside that file.
+    pub keyword_location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The kind of an [`Issue`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    /// Malformed JSON.
+    Syntax,
+    /// A schema violation.
+    Schema,
+    /// A `CallbackCommand` that cannot be routed.
+    UnknownCommand,
+    /// A value the schema accepts but the typed model cannot hold exactly.
+    Decode,
+}
+
+/// One problem of a rejected packet, flattened for reports (the CLI's `--format json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    /// What kind of problem.
+    pub kind: IssueKind,
+    /// JSON pointer to the offending value (`""` for the packet itself or a syntax error).
+    pub instance_path: String,
+    /// JSON pointer to the failing schema keyword (`""` when no keyword is involved).
+    pub schema_path: String,
+    /// The failing keyword as an absolute URI (`$id` of its schema file and a pointer), for
+    /// schema violations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword_location: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// Line of a syntax error, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Column of a syntax error, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Rejection {
+    /// The command the packet was routed to, if it got that far.
+    pub fn command(&self) -> Option<Command> {
+        match self {
+            Self::Schema { command, .. } | Self::Decode { command, .. } => Some(*command),
+            Self::Syntax(_) | Self::UnknownCommand(_) => None,
+        }
+    }
+
+    /// Every problem, flattened.
+    pub fn issues(&self) -> Vec<Issue> {
+        let issue = |kind, instance_path: &str, schema_path: &str, message: String| Issue {
+            kind,
+            instance_path: instance_path.to_owned(),
+            schema_path: schema_path.to_owned(),
+            keyword_location: None,
+            message,
+            line: None,
+            column: None,
+        };
+        match self {
+            Self::Syntax(error) => vec![Issue {
+                line: Some(error.line),
+                column: Some(error.column),
+                ..issue(IssueKind::Syntax, "", "", error.message.clone())
+            }],
+            Self::UnknownCommand(unknown) => {
+                let path = if unknown.found.is_some() { "/CallbackCommand" } else { "" };
+                vec![issue(IssueKind::UnknownCommand, path, "", unknown.to_string())]
+            }
+            Self::Schema { violations, .. } => violations
+                .iter()
+                .map(|v| Issue {
+                    keyword_location: Some(v.keyword_location.clone()).filter(|k| !k.is_empty()),
+                    ..issue(IssueKind::Schema, &v.instance_path, &v.schema_path, v.message.clone())
+                })
+                .collect(),
+            Self::Decode {
+                instance_path,
+                message,
+                ..
+            } => vec![issue(IssueKind::Decode, instance_path, "", message.clone())],
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Syntax(error) => write!(f, "malformed JSON: {error}"),
+            Self::UnknownCommand(unknown) => unknown.fmt(f),
+            Self::Schema { command, violations } => {
+                write!(f, "not a valid {command} packet: {} violation(s)", violations.len())?;
+                for violation in violations {
+                    write!(f, "\n  {violation}")?;
+                }
+                Ok(())
+            }
+            Self::Decode {
+                command,
+                instance_path,
+                message,
+            } => write!(f, "not a valid {command} packet: at {instance_path:?}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+impl SyntaxError {
+    /// The error serde_json reported, its position split from its message.
+    pub(crate) fn from_serde(error: &serde_json::Error) -> Self {
+        let message = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        Self {
+            line: error.line(),
+            column: error.column(),
+            message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
+        }
+    }
+
+    /// An error at byte `offset` of `text`.
+    pub(crate) fn at_offset(text: &[u8], offset: usize, message: &str) -> Self {
+        let before = &text[..offset.min(text.len())];
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        Self {
+            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+            column: offset - line_start + 1,
+            message: message.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at line {} column {}", self.message, self.line, self.column)
+    }
+}
+
+impl fmt::Display for UnknownCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = Command::ALL.iter().map(|c| c.as_str()).collect();
+        match &self.found {
+            Some(word) => write!(f, "unknown CallbackCommand {word:?}")?,
+            None => f.write_str("the packet has no CallbackCommand string")?,
+        }
+        write!(f, "; known commands: {}", known.join(", "))
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.instance_path.is_empty() { "(packet)" } else { &self.instance_path };
+        write!(f, "{at}: {} (schema: {})", self.message, self.schema_path)
+    }
+}

@@ -1,0 +1,174 @@
+//! The validator: schemas compiled once, packets routed by `CallbackCommand`.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrlParameters};
+
+use crate::registry::SchemaDocuments;
+use crate::{parse_json, parse_jsonc, Rejection, UnknownCommand, Violation};
+
+/// `$id` of the schema of the webhook URL's query parameters.
+const URL_PARAMETERS_ID: &str = "https://trtc-live-webhooks.invalid/schemas/common/url-parameters.schema.json";
+
+/// How strict the validator is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Report fields that the schemas do not name. Off by default: Tencent may add fields, and
+    /// the published schemas accept them.
+    pub strict: bool,
+}
+
+/// The embedded schemas could not be compiled. It cannot happen with the schemas this crate
+/// was built with (a test compiles them); the type exists so that nothing panics.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("cannot compile schema {schema_id}: {message}")]
+pub struct BuildError {
+    /// `$id` of the schema that failed (empty for the registry as a whole).
+    pub schema_id: String,
+    /// What failed.
+    pub message: String,
+}
+
+/// Validates webhook packets against the schemas of `schemas/`.
+///
+/// Build it once and share it: compiling the schemas is the expensive part, and validation
+/// takes `&self`.
+pub struct Validator {
+    options: Options,
+    requests: HashMap<Command, jsonschema::Validator>,
+    responses: HashMap<Command, jsonschema::Validator>,
+    url_parameters: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validator")
+            .field("options", &self.options)
+            .field("commands", &Command::ALL.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Validator {
+    /// A validator with the default [`Options`] (unknown fields allowed).
+    pub fn new() -> Result<Self, BuildError> {
+        Self::with_options(Options::default())
+    }
+
+    /// A validator with the given options.
+    pub fn with_options(options: Options) -> Result<Self, BuildError> {
+        let documents = SchemaDocuments::load(options.strict)?;
+        let registry = documents.registry()?;
+        let mut requests = HashMap::new();
+        let mut responses = HashMap::new();
+        for &command in Command::ALL {
+            requests.insert(command, documents.compile(&registry, command.request_schema_id())?);
+            responses.insert(command, documents.compile(&registry, command.response_schema_id())?);
+        }
+        let url_parameters = documents.compile(&registry, URL_PARAMETERS_ID)?;
+        Ok(Self {
+            options,
+            requests,
+            responses,
+            url_parameters,
+        })
+    }
+
+    /// The options this validator was built with.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    /// Validates a request packet given as JSON bytes.
+    pub fn validate(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
+        self.validate_value(parse_json(bytes).map_err(Rejection::Syntax)?)
+    }
+
+    /// Validates a request packet given as JSON with `//` or `/* */` comments (documentation
+    /// samples); syntax errors are located in the original text.
+    pub fn validate_jsonc(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
+        self.validate_value(parse_jsonc(bytes).map_err(Rejection::Syntax)?)
+    }
+
+    /// Validates a parsed request packet: routes it by `CallbackCommand`, checks it against
+    /// that command's schema (every violation is reported), then decodes it into its type.
+    pub fn validate_value(&self, packet: Value) -> Result<Webhook, Rejection> {
+        let command = Command::of_packet(&packet).map_err(|error| {
+            let found = match error {
+                DecodeError::UnknownCommand(word) => Some(word),
+                _ => None,
+            };
+            Rejection::UnknownCommand(UnknownCommand { found })
+        })?;
+        check(&self.requests[&command], command, &packet)?;
+        Webhook::from_value_as(command, packet).map_err(|error| decode_rejection(command, error))
+    }
+
+    /// Validates a response packet to `command`, given as JSON bytes.
+    pub fn validate_response(&self, command: Command, bytes: &[u8]) -> Result<WebhookResponse, Rejection> {
+        self.validate_response_value(command, parse_json(bytes).map_err(Rejection::Syntax)?)
+    }
+
+    /// Validates a response packet to `command`, given as JSON with comments.
+    pub fn validate_response_jsonc(&self, command: Command, bytes: &[u8]) -> Result<WebhookResponse, Rejection> {
+        self.validate_response_value(command, parse_jsonc(bytes).map_err(Rejection::Syntax)?)
+    }
+
+    /// Validates a parsed response packet to `command`.
+    pub fn validate_response_value(&self, command: Command, packet: Value) -> Result<WebhookResponse, Rejection> {
+        check(&self.responses[&command], command, &packet)?;
+        WebhookResponse::from_value_as(command, packet).map_err(|error| decode_rejection(command, error))
+    }
+
+    /// Validates the webhook URL's query parameters, given as an object of strings, against
+    /// the URL parameter schema. `command` is the command the violations are reported under.
+    pub fn validate_url_parameters(
+        &self,
+        command: Command,
+        parameters: &Value,
+    ) -> Result<WebhookUrlParameters, Rejection> {
+        check(&self.url_parameters, command, parameters)?;
+        serde_json::from_value(parameters.clone()).map_err(|error| Rejection::Decode {
+            command,
+            instance_path: String::new(),
+            message: error.to_string(),
+        })
+    }
+}
+
+/// Every violation of `packet` against `schema`, or nothing.
+fn check(schema: &jsonschema::Validator, command: Command, packet: &Value) -> Result<(), Rejection> {
+    let mut violations: Vec<Violation> = schema
+        .iter_errors(packet)
+        .map(|error| Violation {
+            instance_path: error.instance_path().as_str().to_owned(),
+            schema_path: error.evaluation_path().as_str().to_owned(),
+            keyword_location: error
+                .absolute_keyword_location()
+                .map(|uri| uri.as_str().to_owned())
+                .unwrap_or_default(),
+            message: error.to_string(),
+        })
+        .collect();
+    if violations.is_empty() {
+        return Ok(());
+    }
+    violations.sort_by(|a, b| (&a.instance_path, &a.schema_path).cmp(&(&b.instance_path, &b.schema_path)));
+    Err(Rejection::Schema { command, violations })
+}
+
+fn decode_rejection(command: Command, error: DecodeError) -> Rejection {
+    match error {
+        DecodeError::Invalid { pointer, source, .. } => Rejection::Decode {
+            command,
+            instance_path: pointer,
+            message: source.to_string(),
+        },
+        other => Rejection::Decode {
+            command,
+            instance_path: String::new(),
+            message: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,88 @@
+//! Project automation behind `cargo xtask`.
+//!
+//! `codegen` reads `schemas/` and writes every generated file of the repository:
+//!
+//! | output | made by |
+//! |---|---|
+//! | `dist/trtc-live-webhooks.schema.json` | [`bundle`]: every schema in one draft-07 file, no external `$ref` |
+//! | `crates/trtc-live-types/src/generated/types.rs` | [`rust_types`]: typify over the bundle |
+//! | `crates/trtc-live-types/src/generated/webhooks.rs` | [`dispatch`]: `Command`, `Webhook`, `WebhookResponse` |
+//! | `crates/trtc-live-validate/src/generated/schema_files.rs` | [`registry`]: every schema file, embedded by `$id` |
+//!
+//! In [`Mode::Check`] nothing is written; every file whose content would change is named, with the
+//! command that fixes it. A test of this crate runs the check, so `cargo test` catches drift.
+
+#![forbid(unsafe_code)]
+
+pub mod bundle;
+pub mod dispatch;
+mod error;
+mod output;
+pub mod registry;
+pub mod rust_types;
+pub mod schema_tree;
+pub mod typify_workarounds;
+
+use std::path::{Path, PathBuf};
+
+pub use error::Error;
+pub use output::Mode;
+
+/// Where the bundled schema is written, relative to the project root.
+pub const BUNDLE_PATH: &str = "dist/trtc-live-webhooks.schema.json";
+/// Where the typify output is written, relative to the project root.
+pub const TYPES_PATH: &str = "crates/trtc-live-types/src/generated/types.rs";
+/// Where the command table and the dispatch enums are written, relative to the project root.
+pub const DISPATCH_PATH: &str = "crates/trtc-live-types/src/generated/webhooks.rs";
+/// Where the embedded schema registry is written, relative to the project root.
+pub const REGISTRY_PATH: &str = "crates/trtc-live-validate/src/generated/schema_files.rs";
+
+/// The repository root (the parent of this crate's folder).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the project root")
+        .to_path_buf()
+}
+
+/// Regenerates (or, in [`Mode::Check`], verifies) every generated file from `root/schemas`.
+///
+/// Returns a one-line summary on success. In check mode, stale files make it fail with their
+/// names and the command that regenerates them.
+pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
+    let tree = schema_tree::SchemaTree::load(&root.join("schemas"))?;
+    let bundle = bundle::bundle(&tree)?;
+    typify_workarounds::check_supported(&bundle)?;
+
+    let outputs = [
+        (BUNDLE_PATH, bundle::to_pretty_json(&bundle)?),
+        (TYPES_PATH, rust_types::generate(&bundle)?),
+        (DISPATCH_PATH, dispatch::generate(&tree)?),
+        (REGISTRY_PATH, registry::generate(&tree, REGISTRY_PATH)?),
+    ];
+    let mut stale = Vec::new();
+    for (path, contents) in &outputs {
+        if output::ensure_file_contents(&root.join(path), contents, mode)? {
+            stale.push(*path);
+        }
+    }
+    match mode {
+        Mode::Check if !stale.is_empty() => Err(Error::new(format!(
+            "generated files are stale: {}\nrun `cargo xtask codegen` to regenerate them",
+            stale.join(", ")
+        ))),
+        Mode::Check => Ok(format!(
+            "codegen check: {} generated files are up to date ({} webhooks, {} schema files)",
+            outputs.len(),
+            tree.webhooks.len(),
+            tree.files.len()
+        )),
+        Mode::Write => Ok(format!(
+            "codegen: {} of {} generated files rewritten ({} webhooks, {} schema files)",
+            stale.len(),
+            outputs.len(),
+            tree.webhooks.len(),
+            tree.files.len()
+        )),
+    }
+}
