@@ -22,7 +22,8 @@ use crate::schema_tree::{is_type_name, SchemaFile, SchemaTree, BASE_URI, DRAFT_0
 use crate::Error;
 
 /// `$id` of the bundle.
-pub const BUNDLE_ID: &str = "https://trtc-live-webhooks.invalid/schemas/trtc-live-webhooks.schema.json";
+pub const BUNDLE_ID: &str =
+    "https://trtc-live-webhooks.invalid/schemas/trtc-live-webhooks.schema.json";
 
 /// Builds the bundle of `tree`.
 pub fn bundle(tree: &SchemaTree) -> Result<Value, Error> {
@@ -149,7 +150,9 @@ impl DefinitionNames {
         } else if let Some(absolute) = path.strip_prefix(BASE_URI) {
             absolute.to_owned()
         } else if path.contains(':') {
-            return Err(fail("only references below the project's base URI are allowed"));
+            return Err(fail(
+                "only references below the project's base URI are allowed",
+            ));
         } else {
             join_relative(&file.path, path).ok_or_else(|| fail("it leaves schemas/"))?
         };
@@ -187,15 +190,23 @@ fn join_relative(base: &str, relative: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn rewrite_refs(value: &mut Value, file: &SchemaFile, names: &DefinitionNames) -> Result<(), Error> {
+fn rewrite_refs(
+    value: &mut Value,
+    file: &SchemaFile,
+    names: &DefinitionNames,
+) -> Result<(), Error> {
     match value {
         Value::Object(object) => {
             for (key, child) in object.iter_mut() {
                 if key == "$ref" {
                     let reference = child.as_str().ok_or_else(|| {
-                        Error::new(format!("schemas/{}: a \"$ref\" that is not a string", file.path))
+                        Error::new(format!(
+                            "schemas/{}: a \"$ref\" that is not a string",
+                            file.path
+                        ))
                     })?;
-                    *child = Value::String(format!("#/definitions/{}", names.resolve(file, reference)?));
+                    *child =
+                        Value::String(format!("#/definitions/{}", names.resolve(file, reference)?));
                 } else if key != "enum" && key != "const" && key != "examples" && key != "default" {
                     rewrite_refs(child, file, names)?;
                 }

@@ -24,7 +24,12 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> R
     let current = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => return Err(Error::new(format!("cannot read {}: {error}", path.display()))),
+        Err(error) => {
+            return Err(Error::new(format!(
+                "cannot read {}: {error}",
+                path.display()
+            )))
+        }
     };
     if current.as_deref() == Some(contents) {
         return Ok(false);

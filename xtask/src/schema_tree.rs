@@ -69,7 +69,10 @@ impl SchemaTree {
     pub fn load(schemas_dir: &Path) -> Result<Self, Error> {
         let mut files = Vec::new();
         let mut webhook_dirs = Vec::new();
-        for dir in sorted_entries(schemas_dir)?.into_iter().filter(|p| p.is_dir()) {
+        for dir in sorted_entries(schemas_dir)?
+            .into_iter()
+            .filter(|p| p.is_dir())
+        {
             let name = file_name(&dir);
             if name == COMMON_DIR {
             } else if is_command_word(&name) {
@@ -177,7 +180,10 @@ fn is_command_word(name: &str) -> bool {
         Some((prefix, word)) => {
             prefix.starts_with(|c: char| c.is_ascii_uppercase())
                 && !word.is_empty()
-                && prefix.chars().chain(word.chars()).all(|c| c.is_ascii_alphabetic())
+                && prefix
+                    .chars()
+                    .chain(word.chars())
+                    .all(|c| c.is_ascii_alphabetic())
         }
         None => false,
     }

@@ -100,3 +100,43 @@ fn check_subschemas(value: &Value, pointer: &str) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::check_supported;
+
+    fn bundle_with(name: &str, schema: serde_json::Value) -> serde_json::Value {
+        json!({"definitions": {
+            "AccountId": {}, "BattleEndReason": {"type": "integer", "enum": [0, 1, 2]},
+            name: schema
+        }})
+    }
+
+    #[test]
+    fn const_is_refused_with_the_fix() {
+        let bundle = bundle_with("Packet", json!({"properties": {"A": {"const": "x"}}}));
+        let error = check_supported(&bundle).unwrap_err().to_string();
+        assert!(
+            error.contains("#/definitions/Packet/properties/A") && error.contains("one-value"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn integer_enums_need_a_hand_written_replacement() {
+        let named = bundle_with("Reason", json!({"type": "integer", "enum": [0, 1]}));
+        let error = check_supported(&named).unwrap_err().to_string();
+        assert!(
+            error.contains("Reason") && error.contains("REPLACEMENTS"),
+            "{error}"
+        );
+        let inline = bundle_with(
+            "Packet",
+            json!({"properties": {"Op": {"type": "integer", "enum": [0]}}}),
+        );
+        assert!(check_supported(&inline).is_err());
+        assert!(check_supported(&bundle_with("Packet", json!({"type": "object"}))).is_ok());
+    }
+}

@@ -17,7 +17,10 @@ pub struct Input {
 /// name ends in `.jsonc`.
 pub fn read(path: &Path, jsonc: bool) -> Input {
     let source = path.display().to_string();
-    let jsonc = jsonc || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonc"));
+    let jsonc = jsonc
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("jsonc"));
     let bytes = if source == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -29,5 +32,9 @@ pub fn read(path: &Path, jsonc: bool) -> Input {
     } else {
         std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
     };
-    Input { source, jsonc, bytes }
+    Input {
+        source,
+        jsonc,
+        bytes,
+    }
 }

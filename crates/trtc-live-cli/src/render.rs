@@ -10,9 +10,9 @@ use crate::args::Format;
 /// A valid packet.
 pub enum Valid {
     /// A request packet.
-    Request(Webhook),
+    Request(Box<Webhook>),
     /// A response packet.
-    Response(WebhookResponse),
+    Response(Box<WebhookResponse>),
 }
 
 impl Valid {
@@ -116,7 +116,11 @@ impl Reporter {
         let _ = self.out.flush();
     }
 
-    fn write_json(&mut self, source: &str, checked: &Result<Valid, Rejection>) -> std::io::Result<()> {
+    fn write_json(
+        &mut self,
+        source: &str,
+        checked: &Result<Valid, Rejection>,
+    ) -> std::io::Result<()> {
         let report = match checked {
             Ok(valid) => JsonReport {
                 source,
@@ -135,7 +139,11 @@ impl Reporter {
         writeln!(self.out, "{line}")
     }
 
-    fn write_human(&mut self, source: &str, checked: &Result<Valid, Rejection>) -> std::io::Result<()> {
+    fn write_human(
+        &mut self,
+        source: &str,
+        checked: &Result<Valid, Rejection>,
+    ) -> std::io::Result<()> {
         let rejection = match checked {
             Ok(valid) => return writeln!(self.out, "{source}: valid {}", valid.command()),
             Err(rejection) => rejection,
@@ -151,11 +159,18 @@ impl Reporter {
         }
         for issue in issues {
             let at = match (issue.kind, issue.line, issue.column) {
-                (IssueKind::Syntax, Some(line), Some(column)) => format!("{source}:{line}:{column}"),
+                (IssueKind::Syntax, Some(line), Some(column)) => {
+                    format!("{source}:{line}:{column}")
+                }
                 _ if issue.instance_path.is_empty() => "(packet)".to_owned(),
                 _ => issue.instance_path.clone(),
             };
-            writeln!(self.out, "  {} error at {at}: {}", kind_name(issue.kind), issue.message)?;
+            writeln!(
+                self.out,
+                "  {} error at {at}: {}",
+                kind_name(issue.kind),
+                issue.message
+            )?;
             if !issue.schema_path.is_empty() {
                 writeln!(self.out, "    schema path: {}", issue.schema_path)?;
             }

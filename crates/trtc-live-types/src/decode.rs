@@ -68,7 +68,10 @@ impl<'de> serde::Deserialize<'de> for Webhook {
 }
 
 /// Decodes `value` as the packet type `T` of `command`, locating any mismatch.
-pub(crate) fn decode_as<T: DeserializeOwned>(command: Command, value: Value) -> Result<T, DecodeError> {
+pub(crate) fn decode_as<T: DeserializeOwned>(
+    command: Command,
+    value: Value,
+) -> Result<T, DecodeError> {
     serde_path_to_error::deserialize(value).map_err(|error| DecodeError::Invalid {
         command,
         pointer: json_pointer(error.path()),

@@ -28,6 +28,8 @@
 mod decode;
 pub mod wire;
 
+// Written by `cargo xtask codegen` and formatted by prettyplease: rustfmt leaves it alone.
+#[rustfmt::skip]
 mod generated {
     pub mod types;
     pub mod webhooks;

@@ -128,7 +128,13 @@ mod tests {
 
     #[test]
     fn account_ids_keep_their_form_and_every_digit() {
-        for text in ["144115245442327522", "\"144115245442327522\"", "0", "18446744073709551615", "\"brennan\""] {
+        for text in [
+            "144115245442327522",
+            "\"144115245442327522\"",
+            "0",
+            "18446744073709551615",
+            "\"brennan\"",
+        ] {
             let id: AccountId = from_str(text).unwrap();
             assert_eq!(to_string(&id).unwrap(), text);
         }
@@ -139,21 +145,43 @@ mod tests {
 
     #[test]
     fn account_ids_reject_what_the_schema_rejects() {
-        for text in ["-1", "1.5", "1e3", "18446744073709551616", "null", "true", "[]", "{}"] {
+        for text in [
+            "-1",
+            "1.5",
+            "1e3",
+            "18446744073709551616",
+            "null",
+            "true",
+            "[]",
+            "{}",
+        ] {
             let error = from_str::<AccountId>(text).unwrap_err().to_string();
-            assert!(error.contains("account id") || error.contains("invalid"), "{text}: {error}");
+            assert!(
+                error.contains("account id") || error.contains("invalid"),
+                "{text}: {error}"
+            );
         }
     }
 
     #[test]
     fn battle_end_reasons_are_exactly_0_1_2() {
-        let all = [BattleEndReason::TimeUp, BattleEndReason::AllOwnersLeft, BattleEndReason::NeverStarted];
+        let all = [
+            BattleEndReason::TimeUp,
+            BattleEndReason::AllOwnersLeft,
+            BattleEndReason::NeverStarted,
+        ];
         for (number, reason) in all.into_iter().enumerate() {
-            assert_eq!(from_str::<BattleEndReason>(&number.to_string()).unwrap(), reason);
+            assert_eq!(
+                from_str::<BattleEndReason>(&number.to_string()).unwrap(),
+                reason
+            );
             assert_eq!(to_string(&reason).unwrap(), number.to_string());
         }
         for text in ["3", "7", "-1", "256", "\"0\"", "null"] {
-            assert!(from_str::<BattleEndReason>(text).is_err(), "{text} must be rejected");
+            assert!(
+                from_str::<BattleEndReason>(text).is_err(),
+                "{text} must be rejected"
+            );
         }
     }
 }

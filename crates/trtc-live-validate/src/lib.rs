@@ -27,6 +27,8 @@ mod report;
 mod strict;
 mod validator;
 
+// Written by `cargo xtask codegen` and formatted by prettyplease: rustfmt leaves it alone.
+#[rustfmt::skip]
 mod generated {
     pub(crate) mod schema_files;
 }

@@ -56,7 +56,11 @@ impl SchemaDocuments {
     }
 
     /// Compiles the document with this `$id`, resolving its `$ref`s in `registry`.
-    pub(crate) fn compile(&self, registry: &Registry<'_>, id: &str) -> Result<jsonschema::Validator, BuildError> {
+    pub(crate) fn compile(
+        &self,
+        registry: &Registry<'_>,
+        id: &str,
+    ) -> Result<jsonschema::Validator, BuildError> {
         jsonschema::options()
             .with_draft(Draft::Draft7)
             .with_registry(registry)

@@ -43,12 +43,17 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// A packet whose `CallbackCommand` cannot be routed.
+/// Why a packet's `CallbackCommand` cannot be routed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownCommand {
-    /// The `CallbackCommand` value found: `None` when the packet is not an object, or has none,
-    /// or has one that is not a string.
-    pub found: Option<String>,
+pub enum UnknownCommand {
+    /// The packet is not a JSON object.
+    NotAnObject,
+    /// The packet has no `CallbackCommand`.
+    Missing,
+    /// `CallbackCommand` is not a string.
+    NotAString,
+    /// `CallbackCommand` is not a known command word; the word found.
+    Unknown(String),
 }
 
 /// One schema violation.
@@ -130,14 +135,27 @@ impl Rejection {
                 ..issue(IssueKind::Syntax, "", "", error.message.clone())
             }],
             Self::UnknownCommand(unknown) => {
-                let path = if unknown.found.is_some() { "/CallbackCommand" } else { "" };
-                vec![issue(IssueKind::UnknownCommand, path, "", unknown.to_string())]
+                let path = match unknown {
+                    UnknownCommand::NotAnObject | UnknownCommand::Missing => "",
+                    UnknownCommand::NotAString | UnknownCommand::Unknown(_) => "/CallbackCommand",
+                };
+                vec![issue(
+                    IssueKind::UnknownCommand,
+                    path,
+                    "",
+                    unknown.to_string(),
+                )]
             }
             Self::Schema { violations, .. } => violations
                 .iter()
                 .map(|v| Issue {
                     keyword_location: Some(v.keyword_location.clone()).filter(|k| !k.is_empty()),
-                    ..issue(IssueKind::Schema, &v.instance_path, &v.schema_path, v.message.clone())
+                    ..issue(
+                        IssueKind::Schema,
+                        &v.instance_path,
+                        &v.schema_path,
+                        v.message.clone(),
+                    )
                 })
                 .collect(),
             Self::Decode {
@@ -154,8 +172,15 @@ impl fmt::Display for Rejection {
         match self {
             Self::Syntax(error) => write!(f, "malformed JSON: {error}"),
             Self::UnknownCommand(unknown) => unknown.fmt(f),
-            Self::Schema { command, violations } => {
-                write!(f, "not a valid {command} packet: {} violation(s)", violations.len())?;
+            Self::Schema {
+                command,
+                violations,
+            } => {
+                write!(
+                    f,
+                    "not a valid {command} packet: {} violation(s)",
+                    violations.len()
+                )?;
                 for violation in violations {
                     write!(f, "\n  {violation}")?;
                 }
@@ -165,7 +190,10 @@ impl fmt::Display for Rejection {
                 command,
                 instance_path,
                 message,
-            } => write!(f, "not a valid {command} packet: at {instance_path:?}: {message}"),
+            } => write!(
+                f,
+                "not a valid {command} packet: at {instance_path:?}: {message}"
+            ),
         }
     }
 }
@@ -187,7 +215,10 @@ impl SyntaxError {
     /// An error at byte `offset` of `text`.
     pub(crate) fn at_offset(text: &[u8], offset: usize, message: &str) -> Self {
         let before = &text[..offset.min(text.len())];
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         Self {
             line: before.iter().filter(|&&b| b == b'\n').count() + 1,
             column: offset - line_start + 1,
@@ -198,16 +229,24 @@ impl SyntaxError {
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at line {} column {}", self.message, self.line, self.column)
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
     }
 }
 
 impl fmt::Display for UnknownCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let known: Vec<&str> = Command::ALL.iter().map(|c| c.as_str()).collect();
-        match &self.found {
-            Some(word) => write!(f, "unknown CallbackCommand {word:?}")?,
-            None => f.write_str("the packet has no CallbackCommand string")?,
+        match self {
+            Self::NotAnObject => {
+                f.write_str("the packet is not a JSON object, so it has no CallbackCommand")?
+            }
+            Self::Missing => f.write_str("the packet has no CallbackCommand")?,
+            Self::NotAString => f.write_str("CallbackCommand is not a string")?,
+            Self::Unknown(word) => write!(f, "unknown CallbackCommand {word:?}")?,
         }
         write!(f, "; known commands: {}", known.join(", "))
     }
@@ -215,7 +254,11 @@ impl fmt::Display for UnknownCommand {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.instance_path.is_empty() { "(packet)" } else { &self.instance_path };
+        let at = if self.instance_path.is_empty() {
+            "(packet)"
+        } else {
+            &self.instance_path
+        };
         write!(f, "{at}: {} (schema: {})", self.message, self.schema_path)
     }
 }

@@ -24,10 +24,18 @@ pub(crate) fn close_objects(schema: &mut Value) {
     for (keyword, child) in object.iter_mut() {
         match keyword.as_str() {
             // Keywords whose value is a schema, or an array of schemas.
-            "items" | "additionalItems" | "contains" | "not" | "if" | "then" | "else"
-            | "propertyNames" | "additionalProperties" | "allOf" | "anyOf" | "oneOf" => {
-                for_each_schema(child, close_objects)
-            }
+            "items"
+            | "additionalItems"
+            | "contains"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "propertyNames"
+            | "additionalProperties"
+            | "allOf"
+            | "anyOf"
+            | "oneOf" => for_each_schema(child, close_objects),
             // Keywords whose value maps names to schemas.
             "properties" | "patternProperties" | "definitions" | "dependencies" => {
                 if let Value::Object(map) = child {
@@ -62,7 +70,10 @@ mod tests {
         close_objects(&mut schema);
         assert_eq!(schema["additionalProperties"], false);
         assert_eq!(schema["properties"]["a"]["additionalProperties"], false);
-        assert_eq!(schema["definitions"]["D"]["additionalProperties"], json!({"type": "string"}));
+        assert_eq!(
+            schema["definitions"]["D"]["additionalProperties"],
+            json!({"type": "string"})
+        );
         assert_eq!(schema["items"][0]["additionalProperties"], false);
     }
 }

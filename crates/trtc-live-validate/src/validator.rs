@@ -9,7 +9,8 @@ use crate::registry::SchemaDocuments;
 use crate::{parse_json, parse_jsonc, Rejection, UnknownCommand, Violation};
 
 /// `$id` of the schema of the webhook URL's query parameters.
-const URL_PARAMETERS_ID: &str = "https://trtc-live-webhooks.invalid/schemas/common/url-parameters.schema.json";
+const URL_PARAMETERS_ID: &str =
+    "https://trtc-live-webhooks.invalid/schemas/common/url-parameters.schema.json";
 
 /// How strict the validator is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,8 +64,14 @@ impl Validator {
         let mut requests = HashMap::new();
         let mut responses = HashMap::new();
         for &command in Command::ALL {
-            requests.insert(command, documents.compile(&registry, command.request_schema_id())?);
-            responses.insert(command, documents.compile(&registry, command.response_schema_id())?);
+            requests.insert(
+                command,
+                documents.compile(&registry, command.request_schema_id())?,
+            );
+            responses.insert(
+                command,
+                documents.compile(&registry, command.response_schema_id())?,
+            );
         }
         let url_parameters = documents.compile(&registry, URL_PARAMETERS_ID)?;
         Ok(Self {
@@ -94,31 +101,38 @@ impl Validator {
     /// Validates a parsed request packet: routes it by `CallbackCommand`, checks it against
     /// that command's schema (every violation is reported), then decodes it into its type.
     pub fn validate_value(&self, packet: Value) -> Result<Webhook, Rejection> {
-        let command = Command::of_packet(&packet).map_err(|error| {
-            let found = match error {
-                DecodeError::UnknownCommand(word) => Some(word),
-                _ => None,
-            };
-            Rejection::UnknownCommand(UnknownCommand { found })
-        })?;
+        let command = route(&packet).map_err(Rejection::UnknownCommand)?;
         check(&self.requests[&command], command, &packet)?;
         Webhook::from_value_as(command, packet).map_err(|error| decode_rejection(command, error))
     }
 
     /// Validates a response packet to `command`, given as JSON bytes.
-    pub fn validate_response(&self, command: Command, bytes: &[u8]) -> Result<WebhookResponse, Rejection> {
+    pub fn validate_response(
+        &self,
+        command: Command,
+        bytes: &[u8],
+    ) -> Result<WebhookResponse, Rejection> {
         self.validate_response_value(command, parse_json(bytes).map_err(Rejection::Syntax)?)
     }
 
     /// Validates a response packet to `command`, given as JSON with comments.
-    pub fn validate_response_jsonc(&self, command: Command, bytes: &[u8]) -> Result<WebhookResponse, Rejection> {
+    pub fn validate_response_jsonc(
+        &self,
+        command: Command,
+        bytes: &[u8],
+    ) -> Result<WebhookResponse, Rejection> {
         self.validate_response_value(command, parse_jsonc(bytes).map_err(Rejection::Syntax)?)
     }
 
     /// Validates a parsed response packet to `command`.
-    pub fn validate_response_value(&self, command: Command, packet: Value) -> Result<WebhookResponse, Rejection> {
+    pub fn validate_response_value(
+        &self,
+        command: Command,
+        packet: Value,
+    ) -> Result<WebhookResponse, Rejection> {
         check(&self.responses[&command], command, &packet)?;
-        WebhookResponse::from_value_as(command, packet).map_err(|error| decode_rejection(command, error))
+        WebhookResponse::from_value_as(command, packet)
+            .map_err(|error| decode_rejection(command, error))
     }
 
     /// Validates the webhook URL's query parameters, given as an object of strings, against
@@ -137,8 +151,22 @@ impl Validator {
     }
 }
 
+/// The known command named by the packet's `CallbackCommand`.
+fn route(packet: &Value) -> Result<Command, UnknownCommand> {
+    let object = packet.as_object().ok_or(UnknownCommand::NotAnObject)?;
+    let word = object
+        .get("CallbackCommand")
+        .ok_or(UnknownCommand::Missing)?;
+    let word = word.as_str().ok_or(UnknownCommand::NotAString)?;
+    Command::from_command_word(word).ok_or_else(|| UnknownCommand::Unknown(word.to_owned()))
+}
+
 /// Every violation of `packet` against `schema`, or nothing.
-fn check(schema: &jsonschema::Validator, command: Command, packet: &Value) -> Result<(), Rejection> {
+fn check(
+    schema: &jsonschema::Validator,
+    command: Command,
+    packet: &Value,
+) -> Result<(), Rejection> {
     let mut violations: Vec<Violation> = schema
         .iter_errors(packet)
         .map(|error| Violation {
@@ -154,13 +182,20 @@ fn check(schema: &jsonschema::Validator, command: Command, packet: &Value) -> Re
     if violations.is_empty() {
         return Ok(());
     }
-    violations.sort_by(|a, b| (&a.instance_path, &a.schema_path).cmp(&(&b.instance_path, &b.schema_path)));
-    Err(Rejection::Schema { command, violations })
+    violations.sort_by(|a, b| {
+        (&a.instance_path, &a.schema_path).cmp(&(&b.instance_path, &b.schema_path))
+    });
+    Err(Rejection::Schema {
+        command,
+        violations,
+    })
 }
 
 fn decode_rejection(command: Command, error: DecodeError) -> Rejection {
     match error {
-        DecodeError::Invalid { pointer, source, .. } => Rejection::Decode {
+        DecodeError::Invalid {
+            pointer, source, ..
+        } => Rejection::Decode {
             command,
             instance_path: pointer,
             message: source.to_string(),
