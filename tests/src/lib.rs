@@ -96,3 +96,19 @@ fn packet_files(top: &str, group: &str, extension: &str) -> Vec<PacketFile> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
+
+/// Asserts that `typed`, serialized again, equals the `original` JSON exactly. Value equality
+/// compares integers exactly (144115245442327522 != 144115245442327520) and keeps strings and
+/// numbers apart, so a dropped field, a coerced form or a lost digit all fail here.
+pub fn assert_round_trips<T: serde::Serialize>(
+    name: &str,
+    typed: &T,
+    original: &serde_json::Value,
+) -> serde_json::Value {
+    let reserialized = serde_json::to_value(typed).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        &reserialized, original,
+        "{name}: the typed value does not give back the original JSON"
+    );
+    reserialized
+}

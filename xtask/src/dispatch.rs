@@ -61,43 +61,8 @@ impl std::fmt::Display for Command {{
     }}
 }}
 
-/// A request packet of any known webhook, typed. It serializes as the packet itself.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum Webhook {{
-    {webhook_variants}
-}}
-
-impl Webhook {{
-    /// The command of this packet.
-    pub const fn command(&self) -> Command {{
-        match self {{ {webhook_command} }}
-    }}
-
-    /// Decodes a request packet of `command` from a parsed JSON value.
-    pub fn from_value_as(command: Command, value: serde_json::Value) -> Result<Self, DecodeError> {{
-        Ok(match command {{ {webhook_decode} }})
-    }}
-}}
-
-/// A response packet of any known webhook, typed. It serializes as the packet itself.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum WebhookResponse {{
-    {response_variants}
-}}
-
-impl WebhookResponse {{
-    /// The command this response answers.
-    pub const fn command(&self) -> Command {{
-        match self {{ {response_command} }}
-    }}
-
-    /// Decodes a response packet to `command` from a parsed JSON value.
-    pub fn from_value_as(command: Command, value: serde_json::Value) -> Result<Self, DecodeError> {{
-        Ok(match command {{ {response_decode} }})
-    }}
-}}
+{webhook}
+{response}
 "#,
         variants = arms(&|w| format!("/// `{}`: {}\n{},\n", w.command, w.summary, w.request_type)),
         all = arms(&|w| format!("Command::{},", w.request_type)),
@@ -106,30 +71,86 @@ impl WebhookResponse {{
         request_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.request_id)),
         response_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.response_id)),
         summary = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.summary)),
-        webhook_variants = arms(&|w| format!(
-            "/// A `{}` request packet.\n{}({}),\n",
-            w.command, w.request_type, w.request_type
-        )),
-        webhook_command = arms(&|w| format!(
-            "Webhook::{}(_) => Command::{},",
-            w.request_type, w.request_type
-        )),
-        webhook_decode = arms(&|w| format!(
-            "Command::{0} => Webhook::{0}(decode_as(command, value)?),",
-            w.request_type
-        )),
-        response_variants = arms(&|w| format!(
-            "/// A response packet to `{}`.\n{}({}),\n",
-            w.command, w.request_type, w.response_type
-        )),
-        response_command = arms(&|w| format!(
-            "WebhookResponse::{}(_) => Command::{},",
-            w.request_type, w.request_type
-        )),
-        response_decode = arms(&|w| format!(
-            "Command::{0} => WebhookResponse::{0}(decode_as(command, value)?),",
-            w.request_type
-        )),
+        webhook = packet_enum(hooks, PacketEnum::REQUEST),
+        response = packet_enum(hooks, PacketEnum::RESPONSE),
     );
     format_rust(&source, "webhooks.rs")
+}
+
+/// The two enums over every packet type: requests (`Webhook`) and responses.
+struct PacketEnum {
+    name: &'static str,
+    doc: &'static str,
+    variant_doc: &'static str,
+    command_doc: &'static str,
+    decode_doc: &'static str,
+    type_of: fn(&WebhookFolder) -> &str,
+}
+
+impl PacketEnum {
+    const REQUEST: Self = Self {
+        name: "Webhook",
+        doc: "A request packet of any known webhook, typed. It serializes as the packet itself.",
+        variant_doc: "request packet",
+        command_doc: "The command of this packet.",
+        decode_doc: "Decodes a request packet of `command` from a parsed JSON value.",
+        type_of: |w| &w.request_type,
+    };
+    const RESPONSE: Self = Self {
+        name: "WebhookResponse",
+        doc: "A response packet of any known webhook, typed. It serializes as the packet itself.",
+        variant_doc: "response packet",
+        command_doc: "The command this response answers.",
+        decode_doc: "Decodes a response packet to `command` from a parsed JSON value.",
+        type_of: |w| &w.response_type,
+    };
+}
+
+/// An enum with one variant per webhook (named after its command), and its dispatch.
+fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
+    let PacketEnum {
+        name,
+        doc,
+        variant_doc,
+        command_doc,
+        decode_doc,
+        type_of,
+    } = spec;
+    let mut variants = String::new();
+    let mut commands = String::new();
+    let mut decodes = String::new();
+    for w in hooks {
+        let (variant, command) = (&w.request_type, &w.command);
+        let _ = write!(
+            variants,
+            "/// A `{command}` {variant_doc}.\n{variant}({}),\n",
+            type_of(w)
+        );
+        let _ = write!(commands, "{name}::{variant}(_) => Command::{variant},");
+        let _ = write!(
+            decodes,
+            "Command::{variant} => {name}::{variant}(decode_as(command, value)?),"
+        );
+    }
+    format!(
+        r#"/// {doc}
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum {name} {{
+    {variants}
+}}
+
+impl {name} {{
+    /// {command_doc}
+    pub const fn command(&self) -> Command {{
+        match self {{ {commands} }}
+    }}
+
+    /// {decode_doc}
+    pub fn from_value_as(command: Command, value: serde_json::Value) -> Result<Self, DecodeError> {{
+        Ok(match command {{ {decodes} }})
+    }}
+}}
+"#
+    )
 }

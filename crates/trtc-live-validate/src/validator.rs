@@ -135,18 +135,24 @@ impl Validator {
             .map_err(|error| decode_rejection(command, error))
     }
 
-    /// Validates the webhook URL's query parameters, given as an object of strings, against
-    /// the URL parameter schema. `command` is the command the violations are reported under.
+    /// Validates the webhook URL's query parameters, given as an object of strings (the query
+    /// string decoded), against the URL parameter schema; returns them typed, or every
+    /// violation.
     pub fn validate_url_parameters(
         &self,
-        command: Command,
         parameters: &Value,
-    ) -> Result<WebhookUrlParameters, Rejection> {
-        check(&self.url_parameters, command, parameters)?;
-        serde_json::from_value(parameters.clone()).map_err(|error| Rejection::Decode {
-            command,
-            instance_path: String::new(),
-            message: error.to_string(),
+    ) -> Result<WebhookUrlParameters, Vec<Violation>> {
+        let violations = violations(&self.url_parameters, parameters);
+        if !violations.is_empty() {
+            return Err(violations);
+        }
+        serde_json::from_value(parameters.clone()).map_err(|error| {
+            vec![Violation {
+                instance_path: String::new(),
+                schema_path: String::new(),
+                keyword_location: String::new(),
+                message: error.to_string(),
+            }]
         })
     }
 }
@@ -167,8 +173,21 @@ fn check(
     command: Command,
     packet: &Value,
 ) -> Result<(), Rejection> {
+    let violations = violations(schema, packet);
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Rejection::Schema {
+            command,
+            violations,
+        })
+    }
+}
+
+/// Every violation of `instance` against `schema`, sorted by instance path then schema path.
+fn violations(schema: &jsonschema::Validator, instance: &Value) -> Vec<Violation> {
     let mut violations: Vec<Violation> = schema
-        .iter_errors(packet)
+        .iter_errors(instance)
         .map(|error| Violation {
             instance_path: error.instance_path().as_str().to_owned(),
             schema_path: error.evaluation_path().as_str().to_owned(),
@@ -179,16 +198,10 @@ fn check(
             message: error.to_string(),
         })
         .collect();
-    if violations.is_empty() {
-        return Ok(());
-    }
     violations.sort_by(|a, b| {
         (&a.instance_path, &a.schema_path).cmp(&(&b.instance_path, &b.schema_path))
     });
-    Err(Rejection::Schema {
-        command,
-        violations,
-    })
+    violations
 }
 
 fn decode_rejection(command: Command, error: DecodeError) -> Rejection {

@@ -88,7 +88,7 @@ impl Webhook {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum WebhookResponse {
-    /// A response packet to `Live.CallbackAfterEndBattle`.
+    /// A `Live.CallbackAfterEndBattle` response packet.
     LiveCallbackAfterEndBattle(LiveCallbackAfterEndBattleResponse),
 }
 impl WebhookResponse {
