@@ -158,19 +158,28 @@ impl Reporter {
             None => writeln!(self.out, "{source}: invalid ({count})")?,
         }
         for issue in issues {
-            let at = match (issue.kind, issue.line, issue.column) {
-                (IssueKind::Syntax, Some(line), Some(column)) => {
-                    format!("{source}:{line}:{column}")
-                }
-                _ if issue.instance_path.is_empty() => "(packet)".to_owned(),
-                _ => issue.instance_path.clone(),
+            // `file:line:column:` first where the error is located: editors and terminals
+            // open it at that place.
+            let place = match (issue.line, issue.column) {
+                (Some(line), Some(column)) => format!("{source}:{line}:{column}: "),
+                _ => String::new(),
             };
-            writeln!(
-                self.out,
-                "  {} error at {at}: {}",
-                kind_name(issue.kind),
-                issue.message
-            )?;
+            let kind = kind_name(issue.kind);
+            match (issue.kind, issue.instance_path.as_str()) {
+                (IssueKind::Syntax, _) => {
+                    writeln!(self.out, "  {place}{kind} error: {}", issue.message)?
+                }
+                (_, "") => writeln!(
+                    self.out,
+                    "  {place}{kind} error in the packet: {}",
+                    issue.message
+                )?,
+                (_, pointer) => writeln!(
+                    self.out,
+                    "  {place}{kind} error at {pointer}: {}",
+                    issue.message
+                )?,
+            }
             if !issue.schema_path.is_empty() {
                 writeln!(self.out, "    schema path: {}", issue.schema_path)?;
             }

@@ -15,7 +15,7 @@ use serde_repr::{Deserialize_repr, Serialize_repr};
 /// print a bare integer beyond 2^53 (`144115245442327522`). Both forms are accepted and kept:
 /// serializing gives back exactly what was read, and a number never passes through a float.
 ///
-/// `Text("42")` and `Number(42)` are different values: compare [`AccountId::to_string`] to treat
+/// `Text("42")` and `Number(42)` are different values: compare their text (`to_string()`, from [`Display`](std::fmt::Display)) to treat
 /// them as the same account.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountId {

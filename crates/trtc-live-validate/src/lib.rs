@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod jsonc;
+mod locate;
 mod registry;
 mod report;
 mod strict;
@@ -34,6 +35,7 @@ mod generated {
 }
 
 pub use jsonc::{parse_json, parse_jsonc};
+pub use locate::Span;
 pub use report::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
 pub use trtc_live_types::{Command, Webhook, WebhookResponse, WebhookUrlParameters};
 pub use validator::{BuildError, Options, Validator};

@@ -5,6 +5,8 @@ use std::fmt;
 use serde::Serialize;
 use trtc_live_types::Command;
 
+use crate::locate::{Source, Span};
+
 /// Why a packet was rejected. Each reason is its own variant, so callers can match on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rejection {
@@ -29,6 +31,8 @@ pub enum Rejection {
         instance_path: String,
         /// What the decoder reported.
         message: String,
+        /// Where the value stands in the source text, when the packet was given as text.
+        span: Option<Span>,
     },
 }
 
@@ -37,7 +41,8 @@ pub enum Rejection {
 pub struct SyntaxError {
     /// Line, from 1.
     pub line: usize,
-    /// Column, from 1, counted in bytes.
+    /// Column, from 1, counted in bytes; 0 when the error is found right after a line break
+    /// (an input that ends after a newline), as serde_json reports it.
     pub column: usize,
     /// What is wrong, without the position.
     pub message: String,
@@ -69,6 +74,9 @@ pub struct Violation {
     pub keyword_location: String,
     /// What is wrong.
     pub message: String,
+    /// Where the offending value stands in the source text, when the packet was given as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
 }
 
 /// The kind of an [`Issue`].
@@ -100,10 +108,11 @@ pub struct Issue {
     pub keyword_location: Option<String>,
     /// What is wrong.
     pub message: String,
-    /// Line of a syntax error, from 1.
+    /// Line of the error, from 1: where a syntax error was found, or where the offending value
+    /// starts (absent when the packet was not given as text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    /// Column of a syntax error, from 1.
+    /// Column of the error, from 1, counted in bytes (see [`Issue::line`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
 }
@@ -150,6 +159,8 @@ impl Rejection {
                 .iter()
                 .map(|v| Issue {
                     keyword_location: Some(v.keyword_location.clone()).filter(|k| !k.is_empty()),
+                    line: v.span.map(|s| s.line),
+                    column: v.span.map(|s| s.column),
                     ..issue(
                         IssueKind::Schema,
                         &v.instance_path,
@@ -161,9 +172,35 @@ impl Rejection {
             Self::Decode {
                 instance_path,
                 message,
+                span,
                 ..
-            } => vec![issue(IssueKind::Decode, instance_path, "", message.clone())],
+            } => vec![Issue {
+                line: span.map(|s| s.line),
+                column: span.map(|s| s.column),
+                ..issue(IssueKind::Decode, instance_path, "", message.clone())
+            }],
         }
+    }
+}
+
+impl Rejection {
+    /// Fills in where each offending value stands in `text`, the source of the packet.
+    pub(crate) fn located_in(mut self, text: &[u8]) -> Self {
+        match &mut self {
+            Self::Schema { violations, .. } => {
+                let source = Source::new(text);
+                for violation in violations {
+                    violation.span = source.locate(&violation.instance_path);
+                }
+            }
+            Self::Decode {
+                instance_path,
+                span,
+                ..
+            } => *span = Source::new(text).locate(instance_path),
+            Self::Syntax(_) | Self::UnknownCommand(_) => {}
+        }
+        self
     }
 }
 
@@ -190,6 +227,7 @@ impl fmt::Display for Rejection {
                 command,
                 instance_path,
                 message,
+                ..
             } => write!(
                 f,
                 "not a valid {command} packet: at {instance_path:?}: {message}"

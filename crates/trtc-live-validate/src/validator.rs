@@ -6,7 +6,7 @@ use serde_json::Value;
 use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrlParameters};
 
 use crate::registry::SchemaDocuments;
-use crate::{parse_json, parse_jsonc, Rejection, UnknownCommand, Violation};
+use crate::{parse_json, parse_jsonc, Rejection, SyntaxError, UnknownCommand, Violation};
 
 /// `$id` of the schema of the webhook URL's query parameters.
 const URL_PARAMETERS_ID: &str =
@@ -89,13 +89,13 @@ impl Validator {
 
     /// Validates a request packet given as JSON bytes.
     pub fn validate(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
-        self.validate_value(parse_json(bytes).map_err(Rejection::Syntax)?)
+        from_text(bytes, parse_json, |packet| self.validate_value(packet))
     }
 
     /// Validates a request packet given as JSON with `//` or `/* */` comments (documentation
     /// samples); syntax errors are located in the original text.
     pub fn validate_jsonc(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
-        self.validate_value(parse_jsonc(bytes).map_err(Rejection::Syntax)?)
+        from_text(bytes, parse_jsonc, |packet| self.validate_value(packet))
     }
 
     /// Validates a parsed request packet: routes it by `CallbackCommand`, checks it against
@@ -112,7 +112,9 @@ impl Validator {
         command: Command,
         bytes: &[u8],
     ) -> Result<WebhookResponse, Rejection> {
-        self.validate_response_value(command, parse_json(bytes).map_err(Rejection::Syntax)?)
+        from_text(bytes, parse_json, |packet| {
+            self.validate_response_value(command, packet)
+        })
     }
 
     /// Validates a response packet to `command`, given as JSON with comments.
@@ -121,7 +123,9 @@ impl Validator {
         command: Command,
         bytes: &[u8],
     ) -> Result<WebhookResponse, Rejection> {
-        self.validate_response_value(command, parse_jsonc(bytes).map_err(Rejection::Syntax)?)
+        from_text(bytes, parse_jsonc, |packet| {
+            self.validate_response_value(command, packet)
+        })
     }
 
     /// Validates a parsed response packet to `command`.
@@ -152,9 +156,21 @@ impl Validator {
                 schema_path: String::new(),
                 keyword_location: String::new(),
                 message: error.to_string(),
+                span: None,
             }]
         })
     }
+}
+
+/// Parses `bytes` with `parse`, validates the packet with `validate`, and locates any
+/// violation in `bytes`.
+fn from_text<T>(
+    bytes: &[u8],
+    parse: fn(&[u8]) -> Result<Value, SyntaxError>,
+    validate: impl FnOnce(Value) -> Result<T, Rejection>,
+) -> Result<T, Rejection> {
+    let packet = parse(bytes).map_err(Rejection::Syntax)?;
+    validate(packet).map_err(|rejection| rejection.located_in(bytes))
 }
 
 /// The known command named by the packet's `CallbackCommand`.
@@ -196,6 +212,7 @@ fn violations(schema: &jsonschema::Validator, instance: &Value) -> Vec<Violation
                 .map(|uri| uri.as_str().to_owned())
                 .unwrap_or_default(),
             message: error.to_string(),
+            span: None,
         })
         .collect();
     violations.sort_by(|a, b| {
@@ -212,11 +229,13 @@ fn decode_rejection(command: Command, error: DecodeError) -> Rejection {
             command,
             instance_path: pointer,
             message: source.to_string(),
+            span: None,
         },
         other => Rejection::Decode {
             command,
             instance_path: String::new(),
             message: other.to_string(),
+            span: None,
         },
     }
 }
