@@ -14,9 +14,12 @@ pub enum DecodeError {
     /// The packet is not a JSON object.
     #[error("the packet is not a JSON object")]
     NotAnObject,
-    /// The packet has no `CallbackCommand` string.
-    #[error("the packet has no CallbackCommand string")]
+    /// The packet has no `CallbackCommand`.
+    #[error("the packet has no CallbackCommand")]
     MissingCommand,
+    /// The packet's `CallbackCommand` is not a string.
+    #[error("CallbackCommand is not a string")]
+    CommandNotAString,
     /// `CallbackCommand` names no known webhook.
     #[error("unknown CallbackCommand {0:?}")]
     UnknownCommand(String),
@@ -54,8 +57,8 @@ impl Command {
         let object = packet.as_object().ok_or(DecodeError::NotAnObject)?;
         let word = object
             .get("CallbackCommand")
-            .and_then(Value::as_str)
             .ok_or(DecodeError::MissingCommand)?;
+        let word = word.as_str().ok_or(DecodeError::CommandNotAString)?;
         Command::from_command_word(word).ok_or_else(|| DecodeError::UnknownCommand(word.to_owned()))
     }
 }

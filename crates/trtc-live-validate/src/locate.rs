@@ -66,18 +66,25 @@ impl<'a> Source<'a> {
             }
         }
         let range = node.range();
-        let before = &self.text.as_bytes()[..range.start];
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
+        let (line, column) = line_and_column(self.text.as_bytes(), range.start);
         Some(Span {
-            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
-            column: range.start - line_start + 1,
+            line,
+            column,
             start: range.start,
             end: range.end,
         })
     }
+}
+
+/// Line and column (both from 1, the column in bytes) of byte `offset` of `text`.
+pub(crate) fn line_and_column(text: &[u8], offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    (line, before.len() - line_start + 1)
 }
 
 #[cfg(test)]

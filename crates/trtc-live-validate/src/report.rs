@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 use trtc_live_types::Command;
 
-use crate::locate::{Source, Span};
+use crate::locate::{line_and_column, Source, Span};
 
 /// Why a packet was rejected. Each reason is its own variant, so callers can match on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -252,14 +252,10 @@ impl SyntaxError {
 
     /// An error at byte `offset` of `text`.
     pub(crate) fn at_offset(text: &[u8], offset: usize, message: &str) -> Self {
-        let before = &text[..offset.min(text.len())];
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
+        let (line, column) = line_and_column(text, offset);
         Self {
-            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
-            column: offset - line_start + 1,
+            line,
+            column,
             message: message.to_owned(),
         }
     }

@@ -175,12 +175,14 @@ fn from_text<T>(
 
 /// The known command named by the packet's `CallbackCommand`.
 fn route(packet: &Value) -> Result<Command, UnknownCommand> {
-    let object = packet.as_object().ok_or(UnknownCommand::NotAnObject)?;
-    let word = object
-        .get("CallbackCommand")
-        .ok_or(UnknownCommand::Missing)?;
-    let word = word.as_str().ok_or(UnknownCommand::NotAString)?;
-    Command::from_command_word(word).ok_or_else(|| UnknownCommand::Unknown(word.to_owned()))
+    Command::of_packet(packet).map_err(|error| match error {
+        DecodeError::NotAnObject => UnknownCommand::NotAnObject,
+        DecodeError::CommandNotAString => UnknownCommand::NotAString,
+        DecodeError::UnknownCommand(word) => UnknownCommand::Unknown(word),
+        DecodeError::MissingCommand => UnknownCommand::Missing,
+        // `of_packet` only reads the command: it never parses or decodes.
+        DecodeError::Syntax(_) | DecodeError::Invalid { .. } => UnknownCommand::Missing,
+    })
 }
 
 /// Every violation of `packet` against `schema`, or nothing.
