@@ -56,9 +56,107 @@ impl PacketFile {
     }
 }
 
-/// Every documentation sample: `schemas/<command>/samples/{request,response}*.jsonc`.
+/// The text of `schemas/<command>/samples/<file>`, as printed.
+pub fn sample_text(command: &str, file: &str) -> String {
+    let path = repo_root()
+        .join("schemas")
+        .join(command)
+        .join("samples")
+        .join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The sample `schemas/<command>/samples/<file>`, parsed as JSONC (it must be readable as
+/// printed).
+pub fn sample_value(command: &str, file: &str) -> serde_json::Value {
+    trtc_live_validate::parse_jsonc(sample_text(command, file).as_bytes())
+        .unwrap_or_else(|e| panic!("{command}/samples/{file}: {e}"))
+}
+
+/// Every documentation sample that parses as JSONC: the samples of
+/// `schemas/<command>/samples/{request,response}*.jsonc` as printed, except those that are not
+/// JSONC as printed, which are replaced by their corrected copies (`<stem>.corrected.jsonc`).
 pub fn documentation_samples() -> Vec<PacketFile> {
+    let all = packet_files("schemas", "samples", "jsonc");
+    all.iter()
+        .filter(|sample| corrected_copy_of(&sample.path).is_none_or(|c| !c.exists()))
+        .cloned()
+        .collect()
+}
+
+/// A documentation sample that Tencent printed with a defect that makes it unreadable, and the
+/// copy of it that the tests use instead.
+#[derive(Clone, Debug)]
+pub struct CorrectedSample {
+    /// The sample as printed (`.jsonc`, or `.txt` when the page printed it flattened).
+    pub as_printed: PathBuf,
+    /// The corrected copy: a first line `// Corrected copy of <file>: <what was edited>.`, then
+    /// the printed text with the minimal edit.
+    pub corrected: PacketFile,
+}
+
+/// The marker that starts the first line of every corrected copy.
+pub const CORRECTION_NOTE: &str = "// Corrected copy of ";
+
+/// Every corrected copy, with the sample it corrects.
+pub fn corrected_samples() -> Vec<CorrectedSample> {
     packet_files("schemas", "samples", "jsonc")
+        .into_iter()
+        .filter_map(|corrected| {
+            let stem = corrected
+                .path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".corrected.jsonc")?;
+            let dir = corrected.path.parent()?;
+            let as_printed = ["jsonc", "txt"]
+                .iter()
+                .map(|extension| dir.join(format!("{stem}.{extension}")))
+                .find(|path| path.exists())
+                .unwrap_or_else(|| panic!("{} corrects no sample", corrected.path.display()));
+            Some(CorrectedSample {
+                as_printed,
+                corrected,
+            })
+        })
+        .collect()
+}
+
+/// Every file of every `schemas/<command>/samples/` folder but `SOURCES.md`, as printed.
+pub fn samples_as_printed() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for &command in Command::ALL {
+        let dir = repo_root()
+            .join("schemas")
+            .join(command.as_str())
+            .join("samples");
+        for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+            let path = entry.expect("readable directory").path();
+            let name = path.file_name().unwrap().to_string_lossy();
+            if name != "SOURCES.md" && !name.ends_with(".corrected.jsonc") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Where the corrected copy of the sample at `path` would be.
+fn corrected_copy_of(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name
+        .strip_suffix(".jsonc")
+        .or_else(|| name.strip_suffix(".txt"))?;
+    if stem.ends_with(".corrected") {
+        return None;
+    }
+    Some(path.with_file_name(format!("{stem}.corrected.jsonc")))
+}
+
+/// The sample at `path` as printed has a corrected copy.
+pub fn has_corrected_copy(path: &Path) -> bool {
+    corrected_copy_of(path).is_some_and(|c| c.exists())
 }
 
 /// Every test case of one group: `tests/cases/<command>/<group>/*.json`.

@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use trtc_live_tests::{documentation_samples, repo_root, test_cases, Role};
-use trtc_live_types::{AccountId, BattleEndReason};
+use trtc_live_types::{
+    AccountId, BattleEndReason, OnlineOnlyFlag, SendGiftErrorCode, SendMsgErrorCode,
+    UnixMillisecondsOrDigits,
+};
 use trtc_live_validate::{parse_json, parse_jsonc, Rejection, Validator};
 
 fn schema_files() -> Vec<(String, Value)> {
@@ -95,6 +98,43 @@ fn every_property_has_a_description() {
     );
 }
 
+/// Strict mode closes the schemas that say `"type": "object"`; every schema that lists
+/// properties of its own object must say it, and keep unknown fields open.
+#[test]
+fn every_object_schema_says_so_and_stays_open() {
+    fn walk(value: &Value, at: &str, wrong: &mut Vec<String>) {
+        match value {
+            Value::Object(object) => {
+                let constrains_only = at.contains("/dependencies/");
+                if object.contains_key("properties") && !constrains_only {
+                    if object.get("type") != Some(&Value::from("object")) {
+                        wrong.push(format!(
+                            "{at}: lists properties without \"type\": \"object\""
+                        ));
+                    }
+                    if !object.contains_key("additionalProperties") {
+                        wrong.push(format!("{at}: no \"additionalProperties\": {{}}"));
+                    }
+                }
+                for (key, child) in object {
+                    walk(child, &format!("{at}/{key}"), wrong);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{index}"), wrong);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut wrong = Vec::new();
+    for (name, schema) in schema_files() {
+        walk(&schema, &name, &mut wrong);
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 #[test]
 fn the_bundle_refers_only_to_itself() {
     fn refs(value: &Value, found: &mut Vec<String>) {
@@ -179,6 +219,21 @@ fn hand_written_wire_types_accept_exactly_what_their_schemas_allow() {
         "\"brennan\"",
         "\"144115245442327522\"",
         "\"0\"",
+        "10099",
+        "10100",
+        "10200",
+        "10201",
+        "102099",
+        "102100",
+        "102200",
+        "102201",
+        "1670574414123",
+        "\"1670574414123\"",
+        "\"0001670574414123\"",
+        "\"9999999999999999999\"",
+        "\"12345678901234567890\"",
+        "\"-1\"",
+        "\"1.5\"",
         "null",
         "true",
         "[]",
@@ -188,9 +243,16 @@ fn hand_written_wire_types_accept_exactly_what_their_schemas_allow() {
         serde_json::from_value::<T>(value.clone()).is_ok()
     }
     type Check = fn(&Value) -> bool;
-    let replacements: [(&str, Check); 2] = [
+    let replacements: [(&str, Check); 6] = [
         ("AccountId", typed_ok::<AccountId>),
         ("BattleEndReason", typed_ok::<BattleEndReason>),
+        ("OnlineOnlyFlag", typed_ok::<OnlineOnlyFlag>),
+        (
+            "UnixMillisecondsOrDigits",
+            typed_ok::<UnixMillisecondsOrDigits>,
+        ),
+        ("SendGiftErrorCode", typed_ok::<SendGiftErrorCode>),
+        ("SendMsgErrorCode", typed_ok::<SendMsgErrorCode>),
     ];
     for (definition, typed) in replacements {
         let schema = jsonschema::options()

@@ -2,14 +2,27 @@
 
 use std::fmt::Write;
 
+use crate::command_words::{self, CommandWord, Kind};
 use crate::output::format_rust;
 use crate::schema_tree::{SchemaTree, WebhookFolder};
 use crate::Error;
 
 /// Generates `webhooks.rs`: `Command`, `Webhook` and `WebhookResponse`.
-pub fn generate(tree: &SchemaTree) -> Result<String, Error> {
+pub fn generate(tree: &SchemaTree, words: &[CommandWord]) -> Result<String, Error> {
     let hooks = &tree.webhooks;
     let arms = |f: &dyn Fn(&WebhookFolder) -> String| hooks.iter().map(f).collect::<String>();
+    let listed = |w: &WebhookFolder| command_words::of(words, &w.command);
+    let configuration_words = words
+        .iter()
+        .filter(|w| !w.is_delivered())
+        .map(|w| {
+            format!(
+                "({:?}, {:?}),",
+                w.command,
+                w.note.as_deref().unwrap_or_default()
+            )
+        })
+        .collect::<String>();
 
     let mut source = String::new();
     let _ = write!(
@@ -53,6 +66,31 @@ impl Command {{
     pub const fn summary(self) -> &'static str {{
         match self {{ {summary} }}
     }}
+
+    /// Its group in Tencent's Webhooks Command List (`Room`, `User`, `Battle`, ...).
+    pub const fn group(self) -> &'static str {{
+        match self {{ {group} }}
+    }}
+
+    /// The title of its page in Tencent's documentation.
+    pub const fn title(self) -> &'static str {{
+        match self {{ {title} }}
+    }}
+
+    /// Its page in Tencent's documentation.
+    pub const fn doc_url(self) -> &'static str {{
+        match self {{ {doc_url} }}
+    }}
+
+    /// Whether Tencent reads the answer as a decision (a before-event webhook). For the other
+    /// webhooks the answer is ignored.
+    pub const fn response_is_a_decision(self) -> bool {{
+        match self {{ {decision} }}
+    }}
+
+    /// The command words of Tencent's list that are never sent, with what they are:
+    /// configuration switches, not webhooks.
+    pub const CONFIGURATION_WORDS: &'static [(&'static str, &'static str)] = &[{configuration_words}];
 }}
 
 impl std::fmt::Display for Command {{
@@ -71,6 +109,14 @@ impl std::fmt::Display for Command {{
         request_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.request_id)),
         response_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.response_id)),
         summary = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.summary)),
+        group = arms(&|w| format!("Command::{} => {:?},", w.request_type, listed(w).group)),
+        title = arms(&|w| format!("Command::{} => {:?},", w.request_type, listed(w).title)),
+        doc_url = arms(&|w| format!("Command::{} => {:?},", w.request_type, listed(w).doc_url)),
+        decision = arms(&|w| format!(
+            "Command::{} => {},",
+            w.request_type,
+            listed(w).kind == Kind::Before
+        )),
         webhook = packet_enum(hooks, PacketEnum::REQUEST),
         response = packet_enum(hooks, PacketEnum::RESPONSE),
     );

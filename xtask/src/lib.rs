@@ -8,6 +8,7 @@
 //! | `crates/trtc-live-types/src/generated/types.rs` | [`rust_types`]: typify over the bundle |
 //! | `crates/trtc-live-types/src/generated/webhooks.rs` | [`dispatch`]: `Command`, `Webhook`, `WebhookResponse` |
 //! | `crates/trtc-live-validate/src/generated/schema_files.rs` | [`registry`]: every schema file, embedded by `$id` |
+//! | `docs/reference/*.md` | [`reference`](mod@reference): a Markdown page per command word of `schemas/command-words.json`, and an index |
 //!
 //! In [`Mode::Check`] nothing is written; every file whose content would change is named, with the
 //! command that fixes it. A test of this crate runs the check, so `cargo test` catches drift.
@@ -15,9 +16,11 @@
 #![forbid(unsafe_code)]
 
 pub mod bundle;
+pub mod command_words;
 pub mod dispatch;
 mod error;
 mod output;
+pub mod reference;
 pub mod registry;
 pub mod rust_types;
 pub mod schema_tree;
@@ -51,20 +54,30 @@ pub fn project_root() -> PathBuf {
 /// names and the command that regenerates them.
 pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     let tree = schema_tree::SchemaTree::load(&root.join("schemas"))?;
+    let words = command_words::load(&root.join("schemas"))?;
+    command_words::check_against(&words, &tree)?;
     let bundle = bundle::bundle(&tree)?;
     typify_workarounds::check_supported(&bundle)?;
 
-    let outputs = [
-        (BUNDLE_PATH, bundle::to_pretty_json(&bundle)?),
-        (TYPES_PATH, rust_types::generate(&bundle)?),
-        (DISPATCH_PATH, dispatch::generate(&tree)?),
-        (REGISTRY_PATH, registry::generate(&tree, REGISTRY_PATH)?),
+    let mut outputs = vec![
+        (BUNDLE_PATH.to_owned(), bundle::to_pretty_json(&bundle)?),
+        (TYPES_PATH.to_owned(), rust_types::generate(&bundle)?),
+        (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
+        (
+            REGISTRY_PATH.to_owned(),
+            registry::generate(&tree, REGISTRY_PATH)?,
+        ),
     ];
+    outputs.extend(reference::generate(root, &tree, &words, &bundle)?);
     let mut stale = Vec::new();
     for (path, contents) in &outputs {
         if output::ensure_file_contents(&root.join(path), contents, mode)? {
-            stale.push(*path);
+            stale.push(path.clone());
         }
+    }
+    let generated: Vec<&str> = outputs.iter().map(|(path, _)| path.as_str()).collect();
+    for leftover in output::files_not_generated(root, reference::REFERENCE_DIR, &generated, mode)? {
+        stale.push(format!("{leftover} (no longer generated)"));
     }
     match mode {
         Mode::Check if !stale.is_empty() => Err(Error::new(format!(

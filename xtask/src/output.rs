@@ -45,6 +45,34 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> R
     Ok(true)
 }
 
+/// The files of `dir` (relative to `root`) that are not in `generated`: deleted in
+/// [`Mode::Write`], only named in [`Mode::Check`]. Returns their paths relative to `root`.
+pub(crate) fn files_not_generated(
+    root: &Path,
+    dir: &str,
+    generated: &[&str],
+    mode: Mode,
+) -> Result<Vec<String>, Error> {
+    let mut leftovers = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return Ok(leftovers);
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::new(format!("cannot list {dir}: {e}")))?;
+        let relative = format!("{dir}/{}", entry.file_name().to_string_lossy());
+        if generated.contains(&relative.as_str()) {
+            continue;
+        }
+        if mode == Mode::Write {
+            std::fs::remove_file(entry.path())
+                .map_err(|e| Error::new(format!("cannot remove {relative}: {e}")))?;
+        }
+        leftovers.push(relative);
+    }
+    leftovers.sort();
+    Ok(leftovers)
+}
+
 /// Formats Rust source deterministically (prettyplease) and puts the generated-file header on top.
 pub(crate) fn format_rust(source: &str, what: &str) -> Result<String, Error> {
     let file = syn::parse_file(source)

@@ -6,11 +6,13 @@
 //! | integer `enum` (`OpType`: 0, 1, 2) | an unchecked newtype (`7` would deserialize) | a named definition replaced by a hand-written Rust enum listed in [`REPLACEMENTS`]; an integer enum without one is an error |
 //! | `"type": ["string", "integer"]` with bounds (account ids) | an untagged enum with `i64`/`f64` guesses | replaced by the hand-written `AccountId`, which keeps the form and every digit |
 //! | a `$ref` to another file | panics | [`crate::bundle`] rewrites every `$ref` to `#/definitions/...` first |
+//! | an optional array or map property | a `Vec`/`Map` skipped when empty: `[]` is lost on a round trip | [`keep_empty_collections`] makes it an `Option` of the collection |
 //!
 //! The hand-written types live in `crates/trtc-live-types/src/wire.rs`; a test there checks that
 //! each accepts exactly the values its schema allows.
 
 use serde_json::Value;
+use syn::visit_mut::VisitMut;
 
 use crate::Error;
 
@@ -31,6 +33,22 @@ pub const REPLACEMENTS: &[Replacement] = &[
     Replacement {
         definition: "BattleEndReason",
         rust_type: "crate::wire::BattleEndReason",
+    },
+    Replacement {
+        definition: "OnlineOnlyFlag",
+        rust_type: "crate::wire::OnlineOnlyFlag",
+    },
+    Replacement {
+        definition: "UnixMillisecondsOrDigits",
+        rust_type: "crate::timestamp::UnixMillisecondsOrDigits",
+    },
+    Replacement {
+        definition: "SendGiftErrorCode",
+        rust_type: "crate::decision::SendGiftErrorCode",
+    },
+    Replacement {
+        definition: "SendMsgErrorCode",
+        rust_type: "crate::decision::SendMsgErrorCode",
     },
 ];
 
@@ -101,17 +119,106 @@ fn check_subschemas(value: &Value, pointer: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// typify 0.8 makes an optional array (or map) property a `Vec` (`Map`) that is skipped when
+/// empty, so a received `[]` (`{}`) would vanish on a round trip. Each such field becomes an
+/// `Option` of the collection: absent stays absent, and empty stays empty.
+pub fn keep_empty_collections(file: &mut syn::File) {
+    OptionalCollections.visit_file_mut(file);
+}
+
+/// The `skip_serializing_if` paths typify puts on optional collections.
+const SKIPPED_WHEN_EMPTY: [&str; 2] = ["::std::vec::Vec::is_empty", "::serde_json::Map::is_empty"];
+
+struct OptionalCollections;
+
+impl VisitMut for OptionalCollections {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        for attribute in &mut field.attrs {
+            let syn::Meta::List(list) = &attribute.meta else {
+                continue;
+            };
+            if !list.path.is_ident("serde") {
+                continue;
+            }
+            let Ok(options) = list.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let skips_when_empty = options.iter().any(|option| match option {
+                syn::Meta::NameValue(pair) if pair.path.is_ident("skip_serializing_if") => {
+                    matches!(&pair.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(path), .. })
+                        if SKIPPED_WHEN_EMPTY.contains(&path.value().as_str()))
+                }
+                _ => false,
+            });
+            if !skips_when_empty {
+                continue;
+            }
+            let kept = options.iter().filter(|option| {
+                !option.path().is_ident("default") && !option.path().is_ident("skip_serializing_if")
+            });
+            *attribute = syn::parse_quote! {
+                #[serde(#(#kept,)* skip_serializing_if = "::std::option::Option::is_none")]
+            };
+            let collection = &field.ty;
+            field.ty = syn::parse_quote! { ::std::option::Option<#collection> };
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use super::check_supported;
+    use super::{check_supported, keep_empty_collections, REPLACEMENTS};
 
     fn bundle_with(name: &str, schema: serde_json::Value) -> serde_json::Value {
-        json!({"definitions": {
-            "AccountId": {}, "BattleEndReason": {"type": "integer", "enum": [0, 1, 2]},
-            name: schema
-        }})
+        let mut definitions: serde_json::Map<String, serde_json::Value> = REPLACEMENTS
+            .iter()
+            .map(|r| {
+                (
+                    r.definition.to_owned(),
+                    json!({"type": "integer", "enum": [0]}),
+                )
+            })
+            .collect();
+        definitions.insert(name.to_owned(), schema);
+        json!({ "definitions": definitions })
+    }
+
+    #[test]
+    fn optional_collections_become_options_so_that_empty_ones_survive() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct Packet {
+                #[serde(rename = "MsgBody", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub msg_body: ::std::vec::Vec<MessageElement>,
+                #[serde(rename = "Extra", default, skip_serializing_if = "::serde_json::Map::is_empty")]
+                pub extra_info: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                #[serde(rename = "Keys")]
+                pub keys: ::std::vec::Vec<::std::string::String>,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+        };
+        keep_empty_collections(&mut file);
+        let expected: syn::File = syn::parse_quote! {
+            pub struct Packet {
+                #[serde(rename = "MsgBody", skip_serializing_if = "::std::option::Option::is_none")]
+                pub msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>>,
+                #[serde(rename = "Extra", skip_serializing_if = "::std::option::Option::is_none")]
+                pub extra_info: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                #[serde(rename = "Keys")]
+                pub keys: ::std::vec::Vec<::std::string::String>,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
     }
 
     #[test]

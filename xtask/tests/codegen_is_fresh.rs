@@ -26,6 +26,8 @@ fn stale_files_are_named_and_regeneration_is_deterministic() {
         xtask::TYPES_PATH,
         xtask::DISPATCH_PATH,
         xtask::REGISTRY_PATH,
+        "docs/reference/README.md",
+        "docs/reference/Live.CallbackAfterEndBattle.md",
     ] {
         assert!(error.contains(path), "{path} is not named in: {error}");
         assert!(!root.join(path).exists(), "check mode wrote {path}");
@@ -33,11 +35,36 @@ fn stale_files_are_named_and_regeneration_is_deterministic() {
     assert!(error.contains("cargo xtask codegen"), "{error}");
 
     let first = xtask::codegen(&root, xtask::Mode::Write).unwrap();
-    assert!(first.contains("4 of 4"), "{first}");
+    let (rewritten, total) = counts(&first);
+    assert_eq!(rewritten, total, "{first}");
     let second = xtask::codegen(&root, xtask::Mode::Write).unwrap();
-    assert!(second.contains("0 of 4"), "{second}");
+    assert_eq!(counts(&second), (0, total), "{second}");
+    xtask::codegen(&root, xtask::Mode::Check).unwrap();
+
+    // A reference page that no schema produces any more is stale, and writing removes it.
+    let leftover = root.join("docs/reference/Live.CallbackAfterGone.md");
+    std::fs::write(&leftover, "old page").unwrap();
+    let error = xtask::codegen(&root, xtask::Mode::Check)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("docs/reference/Live.CallbackAfterGone.md (no longer generated)"),
+        "{error}"
+    );
+    xtask::codegen(&root, xtask::Mode::Write).unwrap();
+    assert!(!leftover.exists());
     xtask::codegen(&root, xtask::Mode::Check).unwrap();
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `(rewritten, total)` from "codegen: 3 of 24 generated files rewritten (...)".
+fn counts(summary: &str) -> (usize, usize) {
+    let numbers: Vec<usize> = summary
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .take(2)
+        .collect();
+    (numbers[0], numbers[1])
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {

@@ -153,3 +153,80 @@ fn usage_errors_exit_2() {
         assert_eq!(code, 2, "{transcript}");
     }
 }
+
+/// The documentation samples of one kind (`request` or `response`) of every webhook folder, as
+/// `(command word, paths)`: each sample as printed, or its corrected copy when it has one.
+fn documentation_samples(role: &str) -> Vec<(String, Vec<String>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut folders: Vec<String> = std::fs::read_dir(root.join("schemas"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".Callback"))
+        .collect();
+    folders.sort();
+    folders
+        .into_iter()
+        .map(|command| {
+            let dir = format!("schemas/{command}/samples");
+            let mut paths: Vec<String> = std::fs::read_dir(root.join(&dir))
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with(role) && name.ends_with(".jsonc"))
+                .filter(|name| {
+                    let stem = name.trim_end_matches(".jsonc");
+                    stem.ends_with(".corrected")
+                        || !root
+                            .join(&dir)
+                            .join(format!("{stem}.corrected.jsonc"))
+                            .exists()
+                })
+                .map(|name| format!("{dir}/{name}"))
+                .collect();
+            paths.sort();
+            (command, paths)
+        })
+        .collect()
+}
+
+#[test]
+fn every_request_sample_of_the_18_webhooks_is_valid() {
+    let samples = documentation_samples("request");
+    assert_eq!(samples.len(), 18);
+    let mut args = vec!["validate"];
+    for (_, paths) in &samples {
+        assert!(!paths.is_empty());
+        args.extend(paths.iter().map(String::as_str));
+    }
+    let (code, transcript) = run(&args, b"");
+    assert_eq!(code, 0, "{transcript}");
+    insta::assert_snapshot!(transcript);
+}
+
+#[test]
+fn every_response_sample_is_valid_with_response() {
+    let mut transcripts = String::new();
+    for (command, paths) in documentation_samples("response") {
+        let mut args = vec!["validate", "--response", command.as_str()];
+        args.extend(paths.iter().map(String::as_str));
+        let (code, transcript) = run(&args, b"");
+        assert_eq!(code, 0, "{transcript}");
+        transcripts.push_str(&transcript);
+    }
+    insta::assert_snapshot!(transcripts);
+}
+
+#[test]
+fn samples_unreadable_as_printed_are_reported_where_they_break() {
+    let (code, transcript) = run(
+        &[
+            "validate",
+            "schemas/Live.CallbackAfterUpdateRoomInfo/samples/request.jsonc",
+            "schemas/Mic.CallbackAfterSeatInfoChanged/samples/request.jsonc",
+            "schemas/Live.CallbackAfterStartBattle/samples/request.jsonc",
+            "schemas/Live.CallbackAfterDestroyRoom/samples/request.older-revision.jsonc",
+        ],
+        b"",
+    );
+    assert_eq!(code, 1, "{transcript}");
+    insta::assert_snapshot!(transcript);
+}

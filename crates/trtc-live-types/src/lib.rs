@@ -25,7 +25,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod decision;
 mod decode;
+pub mod timestamp;
 pub mod wire;
 
 // Written by `cargo xtask codegen` and formatted by prettyplease: rustfmt leaves it alone.
@@ -35,7 +37,12 @@ mod generated {
     pub mod webhooks;
 }
 
+pub use decision::{
+    CodeOutOfRange, GiftPassThroughCode, MsgPassThroughCode, PassThroughCode, SendGiftErrorCode,
+    SendMsgErrorCode,
+};
 pub use decode::DecodeError;
 pub use generated::types::*;
 pub use generated::webhooks::{Command, Webhook, WebhookResponse};
-pub use wire::{AccountId, BattleEndReason};
+pub use timestamp::UnixMillisecondsOrDigits;
+pub use wire::{AccountId, BattleEndReason, OnlineOnlyFlag};

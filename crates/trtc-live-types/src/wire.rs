@@ -121,6 +121,17 @@ pub enum BattleEndReason {
     NeverStarted = 2,
 }
 
+/// Whether a room message was sent online-only (`OnlineOnlyFlag` of
+/// `Group.CallbackAfterSendMsg`, printed by one revision of the page only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum OnlineOnlyFlag {
+    /// 0: an ordinary message (the default, and always the case in audio-video groups).
+    Ordinary = 0,
+    /// 1: an online-only message.
+    OnlineOnly = 1,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +171,22 @@ mod tests {
                 error.contains("account id") || error.contains("invalid"),
                 "{text}: {error}"
             );
+        }
+    }
+
+    #[test]
+    fn online_only_flags_are_exactly_0_1() {
+        assert_eq!(
+            from_str::<OnlineOnlyFlag>("0").unwrap(),
+            OnlineOnlyFlag::Ordinary
+        );
+        assert_eq!(
+            from_str::<OnlineOnlyFlag>("1").unwrap(),
+            OnlineOnlyFlag::OnlineOnly
+        );
+        assert_eq!(to_string(&OnlineOnlyFlag::OnlineOnly).unwrap(), "1");
+        for text in ["2", "-1", "1.0", "\"1\"", "true"] {
+            assert!(from_str::<OnlineOnlyFlag>(text).is_err(), "{text}");
         }
     }
 

@@ -280,7 +280,17 @@ impl fmt::Display for UnknownCommand {
             }
             Self::Missing => f.write_str("the packet has no CallbackCommand")?,
             Self::NotAString => f.write_str("CallbackCommand is not a string")?,
-            Self::Unknown(word) => write!(f, "unknown CallbackCommand {word:?}")?,
+            Self::Unknown(word) => match Command::CONFIGURATION_WORDS
+                .iter()
+                .find(|(configuration, _)| configuration == word)
+            {
+                Some((_, what)) => write!(
+                    f,
+                    "CallbackCommand {word:?} is a configuration word that Tencent never sends ({})",
+                    what.split(". ").next().unwrap_or(what)
+                )?,
+                None => write!(f, "unknown CallbackCommand {word:?}")?,
+            },
         }
         write!(f, "; known commands: {}", known.join(", "))
     }

@@ -1,10 +1,12 @@
 //! Strict mode: object schemas closed to properties they do not name.
 //!
 //! The published schemas keep inbound objects open (Tencent may add fields). Strict mode
-//! compiles a copy in which every object schema that lists `properties` and leaves
-//! `additionalProperties` open gets `"additionalProperties": false`, so an unknown field is
-//! reported where it stands. An object's properties must therefore be listed in one schema,
-//! not spread over an `allOf` (see `schemas/README.md`).
+//! compiles a copy in which every object schema (`"type": "object"`) that lists `properties`
+//! and leaves `additionalProperties` open gets `"additionalProperties": false`, so an unknown
+//! field is reported where it stands. An object's properties must therefore be listed in one
+//! schema, not spread over an `allOf` (see `schemas/README.md`). Subschemas that only constrain
+//! some properties of an object described elsewhere (a `dependencies` entry such as
+//! `{"properties": {"ErrorCode": {"enum": [0]}}}`) declare no type and stay open.
 
 use serde_json::Value;
 
@@ -18,7 +20,8 @@ pub(crate) fn close_objects(schema: &mut Value) {
         Some(Value::Object(extra)) => extra.is_empty(),
         Some(_) => false,
     };
-    if object.contains_key("properties") && is_open {
+    let is_object_type = object.get("type") == Some(&Value::from("object"));
+    if is_object_type && object.contains_key("properties") && is_open {
         object.insert("additionalProperties".into(), Value::Bool(false));
     }
     for (keyword, child) in object.iter_mut() {
@@ -63,9 +66,11 @@ mod tests {
     #[test]
     fn open_objects_are_closed_at_every_depth_and_closed_ones_kept() {
         let mut schema = json!({
-            "properties": {"a": {"properties": {"b": {}}, "additionalProperties": {}}},
-            "definitions": {"D": {"properties": {}, "additionalProperties": {"type": "string"}}},
-            "items": [{"properties": {}}]
+            "type": "object",
+            "properties": {"a": {"type": "object", "properties": {"b": {}}, "additionalProperties": {}}},
+            "definitions": {"D": {"type": "object", "properties": {}, "additionalProperties": {"type": "string"}}},
+            "items": [{"type": "object", "properties": {}}],
+            "dependencies": {"a": {"properties": {"c": {"enum": [0]}}}}
         });
         close_objects(&mut schema);
         assert_eq!(schema["additionalProperties"], false);
@@ -75,5 +80,10 @@ mod tests {
             json!({"type": "string"})
         );
         assert_eq!(schema["items"][0]["additionalProperties"], false);
+        // A constraint on properties described elsewhere is not an object schema of its own.
+        assert_eq!(
+            schema["dependencies"]["a"].get("additionalProperties"),
+            None
+        );
     }
 }

@@ -5,6 +5,73 @@
 //! Types and fields carry the schema descriptions; enum values and the `extra` map of
 //! fields the schema does not name have none, hence the allowance below.
 #![allow(missing_docs)]
+///Outcome of the app's processing, in every response packet: OK for success, FAIL for failure.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ActionStatus {
+    #[serde(rename = "OK")]
+    Ok,
+    #[serde(rename = "FAIL")]
+    Fail,
+}
+impl ::std::fmt::Display for ActionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Ok => f.write_str("OK"),
+            Self::Fail => f.write_str("FAIL"),
+        }
+    }
+}
+impl ::std::str::FromStr for ActionStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "OK" => Ok(Self::Ok),
+            "FAIL" => Ok(Self::Fail),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ActionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ActionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///One room taking part in a battle, with its owner, as reported when the battle starts. The field table of Start Battle calls the caller side (FromRoomInfo) a String, but the sample prints this object. The end-of-battle report adds the score (BattleRoomResult).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BattleRoom {
+    ///The room's owner.
+    #[serde(rename = "Owner_Account")]
+    pub owner_account: crate::wire::AccountId,
+    ///ID of the room.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
 ///One room of a battle with its score, as reported when the battle ends. The field table of End Battle calls the caller side (FromRoomInfo) a String, but the sample prints this object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BattleRoomResult {
@@ -25,7 +92,7 @@ pub struct BattleRoomResult {
 pub struct CallbackResponse {
     ///Outcome of the app's processing: OK for success, FAIL for failure.
     #[serde(rename = "ActionStatus")]
-    pub action_status: CallbackResponseActionStatus,
+    pub action_status: ActionStatus,
     ///Error code; 0 means success. After-event webhooks ignore it; before-event webhooks read it as a decision (see each webhook's response schema).
     #[serde(rename = "ErrorCode")]
     pub error_code: i64,
@@ -35,7 +102,46 @@ pub struct CallbackResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///Outcome of the app's processing: OK for success, FAIL for failure.
+///Totals of a destroyed live room, as reported in Statistic. Every member is required: the one sample that prints Statistic prints all five.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DestroyRoomStatistic {
+    ///Total value of the gifts sent in the room, in the app's gift price unit (coins).
+    #[serde(rename = "TotalGiftCoins")]
+    pub total_gift_coins: u64,
+    ///How many gifts were sent in the room.
+    #[serde(rename = "TotalGiftsSent")]
+    pub total_gifts_sent: u64,
+    ///How many likes the room received.
+    #[serde(rename = "TotalLikesReceived")]
+    pub total_likes_received: u64,
+    ///How many distinct users sent at least one gift.
+    #[serde(rename = "TotalUniqueGiftSenders")]
+    pub total_unique_gift_senders: u64,
+    ///How many times users entered the room; a user who entered several times counts each time.
+    #[serde(rename = "TotalViewers")]
+    pub total_viewers: u64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///Request packet of Follow.CallbackAfterFollowAdd, sent by the Chat backend after a user has followed one or more users. It is triggered when the follow, made from the client or by an admin through the REST API, has succeeded; the Live page reuses Chat's relationship webhook. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FollowCallbackAfterFollowAdd {
+    ///The command word, always Follow.CallbackAfterFollowAdd.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: FollowCallbackAfterFollowAddCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///The users now followed, one object with To_Account each (see FollowListEntry). The mirror event, Follow.CallbackAfterFollowDelete, lists its users as plain IDs in To_Account instead.
+    #[serde(rename = "FollowList")]
+    pub follow_list: ::std::vec::Vec<FollowListEntry>,
+    ///The user who followed.
+    #[serde(rename = "From_Account")]
+    pub from_account: crate::wire::AccountId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Follow.CallbackAfterFollowAdd.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -48,33 +154,31 @@ pub struct CallbackResponse {
     PartialEq,
     PartialOrd
 )]
-pub enum CallbackResponseActionStatus {
-    #[serde(rename = "OK")]
-    Ok,
-    #[serde(rename = "FAIL")]
-    Fail,
+pub enum FollowCallbackAfterFollowAddCallbackCommand {
+    #[serde(rename = "Follow.CallbackAfterFollowAdd")]
+    FollowCallbackAfterFollowAdd,
 }
-impl ::std::fmt::Display for CallbackResponseActionStatus {
+impl ::std::fmt::Display for FollowCallbackAfterFollowAddCallbackCommand {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
-            Self::Ok => f.write_str("OK"),
-            Self::Fail => f.write_str("FAIL"),
+            Self::FollowCallbackAfterFollowAdd => {
+                f.write_str("Follow.CallbackAfterFollowAdd")
+            }
         }
     }
 }
-impl ::std::str::FromStr for CallbackResponseActionStatus {
+impl ::std::str::FromStr for FollowCallbackAfterFollowAddCallbackCommand {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
-            "OK" => Ok(Self::Ok),
-            "FAIL" => Ok(Self::Fail),
+            "Follow.CallbackAfterFollowAdd" => Ok(Self::FollowCallbackAfterFollowAdd),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for CallbackResponseActionStatus {
+impl ::std::convert::TryFrom<&str> for FollowCallbackAfterFollowAddCallbackCommand {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -82,12 +186,1058 @@ impl ::std::convert::TryFrom<&str> for CallbackResponseActionStatus {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for CallbackResponseActionStatus {
+impl ::std::convert::TryFrom<::std::string::String>
+for FollowCallbackAfterFollowAddCallbackCommand {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+///Response packet to Follow.CallbackAfterFollowAdd: the common response packet. The webhook is a notification: the page gives no effect to a non-zero ErrorCode (Chat's overview says the answers of after-event webhooks are ignored); answer ActionStatus OK and ErrorCode 0. The Follow pages print ErrorCode before ErrorInfo; the order of members does not matter.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct FollowCallbackAfterFollowAddResponse(pub CallbackResponse);
+impl ::std::ops::Deref for FollowCallbackAfterFollowAddResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<FollowCallbackAfterFollowAddResponse> for CallbackResponse {
+    fn from(value: FollowCallbackAfterFollowAddResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for FollowCallbackAfterFollowAddResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Follow.CallbackAfterFollowDelete, sent by the Chat backend after a user has unfollowed one or more users. It is triggered when the unfollow, made from the client or by an admin through the REST API, has succeeded; the Live page reuses Chat's relationship webhook. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FollowCallbackAfterFollowDelete {
+    ///The command word, always Follow.CallbackAfterFollowDelete.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: FollowCallbackAfterFollowDeleteCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///The user who unfollowed.
+    #[serde(rename = "From_Account")]
+    pub from_account: crate::wire::AccountId,
+    ///The users no longer followed, as a list of user IDs. The table calls it an array of user objects; the sample prints plain IDs (["UserID_002", "UserID_003"]); decision: an array of account IDs. (Follow.CallbackAfterFollowAdd reports the mirror event as FollowList, an array of {To_Account} objects.)
+    #[serde(rename = "To_Account")]
+    pub to_account: ::std::vec::Vec<crate::wire::AccountId>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Follow.CallbackAfterFollowDelete.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowCallbackAfterFollowDeleteCallbackCommand {
+    #[serde(rename = "Follow.CallbackAfterFollowDelete")]
+    FollowCallbackAfterFollowDelete,
+}
+impl ::std::fmt::Display for FollowCallbackAfterFollowDeleteCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::FollowCallbackAfterFollowDelete => {
+                f.write_str("Follow.CallbackAfterFollowDelete")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for FollowCallbackAfterFollowDeleteCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Follow.CallbackAfterFollowDelete" => {
+                Ok(Self::FollowCallbackAfterFollowDelete)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowCallbackAfterFollowDeleteCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for FollowCallbackAfterFollowDeleteCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Follow.CallbackAfterFollowDelete: the common response packet. The webhook is a notification: the page gives no effect to a non-zero ErrorCode (Chat's overview says the answers of after-event webhooks are ignored); answer ActionStatus OK and ErrorCode 0. The Follow pages print ErrorCode before ErrorInfo; the order of members does not matter.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct FollowCallbackAfterFollowDeleteResponse(pub CallbackResponse);
+impl ::std::ops::Deref for FollowCallbackAfterFollowDeleteResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<FollowCallbackAfterFollowDeleteResponse> for CallbackResponse {
+    fn from(value: FollowCallbackAfterFollowDeleteResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for FollowCallbackAfterFollowDeleteResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///One user that From_Account now follows. The field table lists its member To_Account as a flat row.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FollowListEntry {
+    ///The user who was followed.
+    #[serde(rename = "To_Account")]
+    pub to_account: crate::wire::AccountId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///One gift transaction: who sends which gift, how many, to whom, when, and its value. The field table lists these members flat, without the enclosing GiftWater object that the sample prints.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct GiftWater {
+    ///Value of the gift in the app's coins. The page does not say whether it is the value of one gift or of all Count gifts.
+    #[serde(rename = "Coins")]
+    pub coins: u64,
+    ///Number of gifts sent.
+    #[serde(rename = "Count")]
+    pub count: u64,
+    ///The user who sends the gift.
+    #[serde(rename = "From_Account")]
+    pub from_account: crate::wire::AccountId,
+    ///ID of the gift, as defined by the app.
+    #[serde(rename = "GiftId")]
+    pub gift_id: ::std::string::String,
+    ///When the gift is sent, in Unix seconds. The table gives no unit; the sample's 10-digit 1703589922 is seconds.
+    #[serde(rename = "Time")]
+    pub time: UnixSeconds,
+    ///The users who receive the gift (a list of user IDs; one in the sample).
+    #[serde(rename = "To_Account")]
+    pub to_account: ::std::vec::Vec<crate::wire::AccountId>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///Request packet of Group.CallbackAfterSendMsg, sent by the Chat backend after a room message has been sent. It is triggered when a message that an app user sent from the client, or an admin through the REST API, has been delivered to the room (a Chat group of type Live); the Live page reuses Chat's group-message webhook. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct GroupCallbackAfterSendMsg {
+    ///The command word, always Group.CallbackAfterSendMsg.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: GroupCallbackAfterSendMsgCallbackCommand,
+    ///Custom data stored with the message (delivered to the receivers along with it). Optional although the table lists it and every sample prints it: the page says the packet carries what the send request carried, and the send APIs it points to (647/74353, 647/74354) make CloudCustomData optional, so a message sent without custom data has none.
+    #[serde(
+        rename = "CloudCustomData",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+    ///When the event was triggered, in Unix milliseconds. Documented as Integer, but both revisions of the sample print a quoted string ("1670574414123"); decision: an integer or a string of decimal digits, kept in the form received.
+    #[serde(rename = "EventTime")]
+    pub event_time: crate::timestamp::UnixMillisecondsOrDigits,
+    ///The user who sent the message.
+    #[serde(rename = "From_Account")]
+    pub from_account: crate::wire::AccountId,
+    ///ID of the room, which is a Chat group ID (such as @TGS#2J4SZEAEL).
+    #[serde(rename = "GroupId")]
+    pub group_id: ::std::string::String,
+    ///The message body: its elements in order, each a type and its content, as in Chat's TIMMessage.
+    #[serde(rename = "MsgBody")]
+    pub msg_body: ::std::vec::Vec<MessageElement>,
+    ///Unique ID of the message on the client (in the sample three numbers joined by '-').
+    #[serde(rename = "MsgId")]
+    pub msg_id: ::std::string::String,
+    ///Sequence number of the message in the room: a later message has a larger number.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    ///When the server sent the message, in Unix seconds. The table gives no unit; the sample's 10-digit 1490686222 is seconds, while EventTime in the same packet is milliseconds.
+    #[serde(rename = "MsgTime")]
+    pub msg_time: UnixSeconds,
+    ///Whether the message is online-only (see OnlineOnlyFlag). Optional: one English revision of the page prints it (1), the other, with the full field table, neither prints nor documents it; which revision is current is unknown.
+    #[serde(
+        rename = "OnlineOnlyFlag",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub online_only_flag: ::std::option::Option<crate::wire::OnlineOnlyFlag>,
+    ///The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///The 32-bit unsigned random number of the send request (0 to 4294967295).
+    #[serde(rename = "Random")]
+    pub random: u32,
+    ///Type of the group: Live for a live room, the only value the Live page names. The webhook is Chat's group-message webhook, which an app that also uses Chat groups may receive with their other group types (such as Public or AVChatRoom), so any string is accepted.
+    #[serde(rename = "Type")]
+    pub type_: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Group.CallbackAfterSendMsg.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GroupCallbackAfterSendMsgCallbackCommand {
+    #[serde(rename = "Group.CallbackAfterSendMsg")]
+    GroupCallbackAfterSendMsg,
+}
+impl ::std::fmt::Display for GroupCallbackAfterSendMsgCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::GroupCallbackAfterSendMsg => f.write_str("Group.CallbackAfterSendMsg"),
+        }
+    }
+}
+impl ::std::str::FromStr for GroupCallbackAfterSendMsgCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Group.CallbackAfterSendMsg" => Ok(Self::GroupCallbackAfterSendMsg),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for GroupCallbackAfterSendMsgCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GroupCallbackAfterSendMsgCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Group.CallbackAfterSendMsg: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0 (the sample's comment: 0 means the result is ignored).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct GroupCallbackAfterSendMsgResponse(pub CallbackResponse);
+impl ::std::ops::Deref for GroupCallbackAfterSendMsgResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<GroupCallbackAfterSendMsgResponse> for CallbackResponse {
+    fn from(value: GroupCallbackAfterSendMsgResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for GroupCallbackAfterSendMsgResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Group.CallbackBeforeSendMsg, sent by the Chat backend before a room message is delivered. It is triggered when an app user sends a room message from the client, or an admin through the REST API, to a room (a Chat group of type Live); the Live page reuses Chat's group-message webhook. Before-event webhook: the answer can let the message through, rewrite it, forbid it or drop it silently (see the response schema); Tencent waits 2 seconds by default, and the page advises against changing that.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct GroupCallbackBeforeSendMsg {
+    ///The command word, always Group.CallbackBeforeSendMsg.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: GroupCallbackBeforeSendMsgCallbackCommand,
+    ///Custom data of the message as the user sent it (stored with the message and delivered to the receivers); the answer may replace it. Optional although the table lists it and every sample prints it: the page says MsgBody and CloudCustomData are taken from the send request, and the send APIs it points to (647/74353, 647/74354) make CloudCustomData optional.
+    #[serde(
+        rename = "CloudCustomData",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+    ///When the event was triggered, in Unix milliseconds. Documented as Integer, but the sample prints a quoted string ("1670574414123"); decision: an integer or a string of decimal digits, kept in the form received.
+    #[serde(rename = "EventTime")]
+    pub event_time: crate::timestamp::UnixMillisecondsOrDigits,
+    ///The user who sent the message.
+    #[serde(rename = "From_Account")]
+    pub from_account: crate::wire::AccountId,
+    ///ID of the room, which is a Chat group ID (such as @TGS#2J4SZEAEL).
+    #[serde(rename = "GroupId")]
+    pub group_id: ::std::string::String,
+    ///The message body as the user sent it: its elements in order, each a type and its content, as in Chat's TIMMessage. The answer may replace it.
+    #[serde(rename = "MsgBody")]
+    pub msg_body: ::std::vec::Vec<MessageElement>,
+    ///Unique ID of the message on the client (in the sample three numbers joined by '-').
+    #[serde(rename = "MsgId")]
+    pub msg_id: ::std::string::String,
+    ///The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///The 32-bit unsigned random number of the send request (0 to 4294967295).
+    #[serde(rename = "Random")]
+    pub random: u32,
+    ///Type of the group: Live for a live room, the only value the Live page names. The webhook is Chat's group-message webhook, which an app that also uses Chat groups may receive with their other group types (such as Public or AVChatRoom), so any string is accepted.
+    #[serde(rename = "Type")]
+    pub type_: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Group.CallbackBeforeSendMsg.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GroupCallbackBeforeSendMsgCallbackCommand {
+    #[serde(rename = "Group.CallbackBeforeSendMsg")]
+    GroupCallbackBeforeSendMsg,
+}
+impl ::std::fmt::Display for GroupCallbackBeforeSendMsgCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::GroupCallbackBeforeSendMsg => {
+                f.write_str("Group.CallbackBeforeSendMsg")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for GroupCallbackBeforeSendMsgCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Group.CallbackBeforeSendMsg" => Ok(Self::GroupCallbackBeforeSendMsg),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for GroupCallbackBeforeSendMsgCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GroupCallbackBeforeSendMsgCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Group.CallbackBeforeSendMsg: the app's decision on the room message. ErrorCode 0 sends it, unchanged or rewritten with MsgBody and CloudCustomData; 1 forbids it (the sender gets error 10016); 2 drops it silently (the sender is told it succeeded); a code from 10100 to 10200 forbids it and passes ErrorCode and ErrorInfo to the sender. A rewrite (MsgBody or CloudCustomData) is only used with ErrorCode 0, so this schema refuses it with any other code. Tencent waits 2 seconds by default.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct GroupCallbackBeforeSendMsgResponse {
+    ///Outcome of the app's processing: OK for success, FAIL for failure.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: ActionStatus,
+    ///Replacement custom data of the message. Only with ErrorCode 0.
+    #[serde(
+        rename = "CloudCustomData",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+    ///The decision: 0 send, 1 forbid, 2 drop silently, 10100 to 10200 forbid and pass code and text to the sender (see SendMsgErrorCode).
+    #[serde(rename = "ErrorCode")]
+    pub error_code: crate::decision::SendMsgErrorCode,
+    ///Error text; with a pass-through code, the text the sender receives.
+    #[serde(rename = "ErrorInfo")]
+    pub error_info: ::std::string::String,
+    ///Replacement message body, sent instead of the user's message. Only with ErrorCode 0; absent, the user's message is sent as it was.
+    #[serde(rename = "MsgBody", skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///Request packet of Live.CallbackAfterChangeOwner, sent by the Live backend after the owner of a room has changed. It fires once the ownership transfer has succeeded, whether an app user transferred it from the client or an admin through the REST API. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterChangeOwner {
+    ///The command word, always Live.CallbackAfterChangeOwner.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterChangeOwnerCallbackCommand,
+    ///The new owner of the room.
+    #[serde(rename = "CurrentOwner_Account")]
+    pub current_owner_account: crate::wire::AccountId,
+    ///When the event was triggered, in Unix milliseconds. The field table spells its type "Interger" (a typo of Integer); the sample prints an integer.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///Who made the change: the UserID of the app user, or the app admin account when done through the REST API ("admin" in the sample).
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///The previous owner of the room.
+    #[serde(rename = "OriginalOwner_Account")]
+    pub original_owner_account: crate::wire::AccountId,
+    ///ID of the room whose owner changed.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterChangeOwner.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterChangeOwnerCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterChangeOwner")]
+    LiveCallbackAfterChangeOwner,
+}
+impl ::std::fmt::Display for LiveCallbackAfterChangeOwnerCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterChangeOwner => {
+                f.write_str("Live.CallbackAfterChangeOwner")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterChangeOwnerCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterChangeOwner" => Ok(Self::LiveCallbackAfterChangeOwner),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterChangeOwnerCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterChangeOwnerCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterChangeOwner: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterChangeOwnerResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterChangeOwnerResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterChangeOwnerResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterChangeOwnerResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterChangeOwnerResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterCreateBattle, sent by the Live backend after a battle (a PK between live rooms) has been created. It fires right after the creation succeeded, before the battle necessarily starts, whether an app user created it from the client or an admin through the REST API. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterCreateBattle {
+    ///ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').
+    #[serde(rename = "BattleId")]
+    pub battle_id: ::std::string::String,
+    ///The command word, always Live.CallbackAfterCreateBattle.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterCreateBattleCallbackCommand,
+    ///Length of the battle once it has started, in milliseconds. The table gives no unit; the sample's comment says milliseconds (60000 for a one-minute battle).
+    #[serde(rename = "Duration")]
+    pub duration: u64,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///Free-form extra data attached to the battle by the app.
+    #[serde(rename = "ExtensionInfo")]
+    pub extension_info: ::std::string::String,
+    ///ID of the calling room, the one that created the battle.
+    #[serde(rename = "FromRoomId")]
+    pub from_room_id: ::std::string::String,
+    ///Whether the called rooms' owners must accept before the battle starts: false starts the battle at once, true waits for their answers.
+    #[serde(rename = "NeedResponse")]
+    pub need_response: bool,
+    ///The user who asked for the battle to be created (the table's text, "Use who initiates battle request", is garbled).
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///When NeedResponse is true: how long, in milliseconds, the called rooms may take to answer the invitation; a room that does not answer in time declines.
+    #[serde(rename = "Timeout")]
+    pub timeout: u64,
+    ///IDs of the called rooms, invited to the battle.
+    #[serde(rename = "ToRoomIdList")]
+    pub to_room_id_list: ::std::vec::Vec<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterCreateBattle.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterCreateBattleCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterCreateBattle")]
+    LiveCallbackAfterCreateBattle,
+}
+impl ::std::fmt::Display for LiveCallbackAfterCreateBattleCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterCreateBattle => {
+                f.write_str("Live.CallbackAfterCreateBattle")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterCreateBattleCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterCreateBattle" => Ok(Self::LiveCallbackAfterCreateBattle),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterCreateBattleCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterCreateBattleCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterCreateBattle: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterCreateBattleResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterCreateBattleResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterCreateBattleResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterCreateBattleResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterCreateBattleResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterCreateRoom, sent by the Live backend after a live room has been created. It fires once the room exists, whether an app user created it through the client SDK or an app administrator through the create-room REST API. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterCreateRoom {
+    ///The command word, always Live.CallbackAfterCreateRoom.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterCreateRoomCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds. Optional: the field table lists it, but the sample does not print it.
+    #[serde(
+        rename = "EventTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_time: ::std::option::Option<UnixMilliseconds>,
+    ///The user (UserID) who had the room created, such as admin for a REST API call. The field table speaks of a "group creation request", wording copied from the Chat product; it is the room's creator.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///The room as created. The field table has no RoomInfo row: it lists the members flat (RoomId, RoomName, RoomType, Owner_Account, MaxMemberCount, IsMessageDisabled, CustomInfo, IsSeatEnabled, MaxSeatCount, TakeSeatMode, CreateTime, IsPublicVisible, CoverURL, Category), and the sample prints all of them inside this object. Every member is optional in the shared RoomInfo shape. The table describes RoomType as "Meeting (Meeting Room)" and CreateTime as a "scheduled meeting start time" (text copied from the Conference product); the sample prints RoomType Live and a creation time in Unix seconds (10 digits).
+    #[serde(rename = "RoomInfo")]
+    pub room_info: RoomInfo,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterCreateRoom.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterCreateRoomCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterCreateRoom")]
+    LiveCallbackAfterCreateRoom,
+}
+impl ::std::fmt::Display for LiveCallbackAfterCreateRoomCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterCreateRoom => {
+                f.write_str("Live.CallbackAfterCreateRoom")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterCreateRoomCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterCreateRoom" => Ok(Self::LiveCallbackAfterCreateRoom),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterCreateRoomCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterCreateRoomCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Request packet of Live.CallbackAfterCreateRoomReachingThreshold, sent by the Live backend after a room creation has brought the number of rooms to 70% of the allowed maximum. It fires when a room has been created (by the client SDK or the REST API) and, per its title in the Webhooks Command List, the room count has reached the 70% alert threshold; the page does not say whether it fires once or on every creation above it. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterCreateRoomReachingThreshold {
+    ///The command word, always Live.CallbackAfterCreateRoomReachingThreshold.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
+    ///How many rooms there are now. Documented as String; the sample prints the bare integer 400; decision: a non-negative integer.
+    #[serde(rename = "CurRoomCount")]
+    pub cur_room_count: u64,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///The maximum number of rooms the application may create. Documented as Array; the sample prints the bare integer 500; decision: a non-negative integer.
+    #[serde(rename = "MaxRoomCount")]
+    pub max_room_count: u64,
+    ///The user (UserID) whose room creation triggered the alert.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterCreateRoomReachingThreshold.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterCreateRoomReachingThreshold")]
+    LiveCallbackAfterCreateRoomReachingThreshold,
+}
+impl ::std::fmt::Display
+for LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterCreateRoomReachingThreshold => {
+                f.write_str("Live.CallbackAfterCreateRoomReachingThreshold")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr
+for LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterCreateRoomReachingThreshold" => {
+                Ok(Self::LiveCallbackAfterCreateRoomReachingThreshold)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterCreateRoomReachingThreshold: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterCreateRoomReachingThresholdResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterCreateRoomReachingThresholdResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterCreateRoomReachingThresholdResponse>
+for CallbackResponse {
+    fn from(value: LiveCallbackAfterCreateRoomReachingThresholdResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse>
+for LiveCallbackAfterCreateRoomReachingThresholdResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Response packet to Live.CallbackAfterCreateRoom: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterCreateRoomResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterCreateRoomResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterCreateRoomResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterCreateRoomResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterCreateRoomResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterDelMetadata, sent by the Live backend after metadata keys of a live room have been deleted. It fires once the keys are removed, whether an app user deleted them from the client or an app administrator through the delete-room-metadata REST API. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterDelMetadata {
+    ///The command word, always Live.CallbackAfterDelMetadata. The page's parameter table says it is fixed as Live.CallbackAfterSetMetadata (copied from the Set Metadata page); the sample and the Webhooks Command List say Live.CallbackAfterDelMetadata, and that is the only value accepted here.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterDelMetadataCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///The metadata keys that were deleted.
+    #[serde(rename = "Keys")]
+    pub keys: ::std::vec::Vec<::std::string::String>,
+    ///The user (UserID) who deleted the metadata. The field table speaks of a "room destruction request", wording copied from the Destroy Room page; it is the user who deleted the keys.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///ID of the room whose metadata was deleted.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterDelMetadata. The page's parameter table says it is fixed as Live.CallbackAfterSetMetadata (copied from the Set Metadata page); the sample and the Webhooks Command List say Live.CallbackAfterDelMetadata, and that is the only value accepted here.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterDelMetadataCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterDelMetadata")]
+    LiveCallbackAfterDelMetadata,
+}
+impl ::std::fmt::Display for LiveCallbackAfterDelMetadataCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterDelMetadata => {
+                f.write_str("Live.CallbackAfterDelMetadata")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterDelMetadataCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterDelMetadata" => Ok(Self::LiveCallbackAfterDelMetadata),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterDelMetadataCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterDelMetadataCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterDelMetadata: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterDelMetadataResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterDelMetadataResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterDelMetadataResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterDelMetadataResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterDelMetadataResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterDestroyRoom, sent by the Live backend after a live room has been destroyed. A room is destroyed when an app user dissolves it from the client, when an app administrator dissolves it through the destroy-room REST API, or when the system dissolves it automatically because it is empty; the webhook fires once the room is gone. The current page revision adds RoomInfo and Statistic to the five fields of the older revision, so both are optional. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterDestroyRoom {
+    ///The command word, always Live.CallbackAfterDestroyRoom.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterDestroyRoomCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///How the room ended: DestroyByUser (dissolved by a user or an administrator) or DestroyBySystem (dissolved automatically because nobody was left in it).
+    #[serde(rename = "EventType")]
+    pub event_type: LiveCallbackAfterDestroyRoomEventType,
+    ///The user (UserID) who had the room destroyed, such as admin for a REST API call; a captured real payload of a system destroy prints @TIM#SYSTEM.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///ID of the destroyed room.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    ///The room's state when it was destroyed. The field table has no RoomInfo row: it lists the members flat (RoomName, RoomType, Owner_Account, IsSeatEnabled, TakeSeatMode, MaxMemberCount, MaxSeatCount, Category, CustomInfo, IsMessageDisabled, CoverURL, ActivityStatus, IsPublicVisible, ViewCount, BackgroundURL, IsUnlimitedRoomEnabled). The documentation sample prints them without RoomId; a captured real payload prints RoomId too. Owner_Account is documented as String; the sample prints the bare integer 144115216631667826 (beyond 2^53: a double turns it into 144115216631667840), the captured payload the string "10100015411"; decision: AccountId, either form, kept exactly. RoomType is described as "Meeting (Meeting Room)" (Conference text); the samples print Live. Optional: the older page revision does not print RoomInfo.
+    #[serde(rename = "RoomInfo", skip_serializing_if = "::std::option::Option::is_none")]
+    pub room_info: ::std::option::Option<RoomInfo>,
+    ///Statistics of the room's whole life. The field table has no Statistic row: it lists the members flat. Optional: the older page revision and the captured real payload do not print it.
+    #[serde(
+        rename = "Statistic",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub statistic: ::std::option::Option<DestroyRoomStatistic>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterDestroyRoom.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterDestroyRoomCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterDestroyRoom")]
+    LiveCallbackAfterDestroyRoom,
+}
+impl ::std::fmt::Display for LiveCallbackAfterDestroyRoomCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterDestroyRoom => {
+                f.write_str("Live.CallbackAfterDestroyRoom")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterDestroyRoomCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterDestroyRoom" => Ok(Self::LiveCallbackAfterDestroyRoom),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterDestroyRoomCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterDestroyRoomCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///How the room ended: DestroyByUser (dissolved by a user or an administrator) or DestroyBySystem (dissolved automatically because nobody was left in it).
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterDestroyRoomEventType {
+    DestroyByUser,
+    DestroyBySystem,
+}
+impl ::std::fmt::Display for LiveCallbackAfterDestroyRoomEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::DestroyByUser => f.write_str("DestroyByUser"),
+            Self::DestroyBySystem => f.write_str("DestroyBySystem"),
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterDestroyRoomEventType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "DestroyByUser" => Ok(Self::DestroyByUser),
+            "DestroyBySystem" => Ok(Self::DestroyBySystem),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterDestroyRoomEventType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterDestroyRoomEventType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterDestroyRoom: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterDestroyRoomResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterDestroyRoomResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterDestroyRoomResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterDestroyRoomResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterDestroyRoomResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
     }
 }
 ///Request packet of Live.CallbackAfterEndBattle, sent by the Live backend after a battle has ended. A battle ends when its time runs out, when every room owner leaves it after the start, or, if no invited room owner joins, right after its creation without ever starting. Notification only: Tencent ignores the answer.
@@ -199,6 +1349,1063 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterEndBattleRespon
     fn from(value: CallbackResponse) -> Self {
         Self(value)
     }
+}
+///Request packet of Live.CallbackAfterMemberStateChanged, sent by the Live backend after the presence of room members has changed. It fires when users enter or leave a room through the SDK, when a user's room heartbeat times out or recovers after a timeout, and (newest page revision only) when a user is kicked out of the room by an admin or the room owner; once the room is dissolved, no more of these notifications are sent. The older page revision states the timing as "after the room is created successfully", text copied from the room-creation page. No Operator_Account is sent, so a kick does not say who kicked. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterMemberStateChanged {
+    ///The command word, always Live.CallbackAfterMemberStateChanged. The request-parameter table of the page says the command word is fixed as Live.CallbackMemberStateChanged (without "After"); the sample, the command list, the set_callback sample and the Chinese table say Live.CallbackAfterMemberStateChanged. Decision: the word the samples print.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterMemberStateChangedCallbackCommand,
+    ///Why the members' state changed: Enter, Leave, HeartbeatInterrupt, HeartbeatRecover or Kicked (Kicked in the newest page revision only).
+    #[serde(rename = "EventCause")]
+    pub event_cause: MemberStateChangedEventCause,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///Whether the members listed are now in the room (Online) or no longer (Offline).
+    #[serde(rename = "EventType")]
+    pub event_type: MemberStateChangedEventType,
+    ///The members whose state changed, each with its account.
+    #[serde(rename = "MemberList")]
+    pub member_list: ::std::vec::Vec<MemberStateChangedMember>,
+    ///ID of the room whose members changed.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterMemberStateChanged. The request-parameter table of the page says the command word is fixed as Live.CallbackMemberStateChanged (without "After"); the sample, the command list, the set_callback sample and the Chinese table say Live.CallbackAfterMemberStateChanged. Decision: the word the samples print.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterMemberStateChangedCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterMemberStateChanged")]
+    LiveCallbackAfterMemberStateChanged,
+}
+impl ::std::fmt::Display for LiveCallbackAfterMemberStateChangedCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterMemberStateChanged => {
+                f.write_str("Live.CallbackAfterMemberStateChanged")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterMemberStateChangedCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterMemberStateChanged" => {
+                Ok(Self::LiveCallbackAfterMemberStateChanged)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for LiveCallbackAfterMemberStateChangedCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterMemberStateChangedCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterMemberStateChanged: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterMemberStateChangedResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterMemberStateChangedResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterMemberStateChangedResponse>
+for CallbackResponse {
+    fn from(value: LiveCallbackAfterMemberStateChangedResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse>
+for LiveCallbackAfterMemberStateChangedResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterModifyAdmin, sent by the Live backend after room administrators have been added or removed. It fires once the change has succeeded, whether an app user made it from the client or an admin through the REST API. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterModifyAdmin {
+    ///The users whose administrator role was granted or removed (see opType).
+    #[serde(rename = "Admin_Account")]
+    pub admin_account: ::std::vec::Vec<crate::wire::AccountId>,
+    ///The command word, always Live.CallbackAfterModifyAdmin.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterModifyAdminCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds. The field table spells its type "Interger" (a typo of Integer); the sample prints an integer.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///What happened to the users of Admin_Account: add or delete. The key is spelled opType, with a lower-case o, unlike every other key; the table and the sample agree, so it is taken as printed.
+    #[serde(rename = "opType")]
+    pub op_type: ModifyAdminOpType,
+    ///Who made the change: the UserID of the app user, or the app admin account when done through the REST API ("admin" in the sample).
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///ID of the room whose administrators changed.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterModifyAdmin.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterModifyAdminCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterModifyAdmin")]
+    LiveCallbackAfterModifyAdmin,
+}
+impl ::std::fmt::Display for LiveCallbackAfterModifyAdminCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterModifyAdmin => {
+                f.write_str("Live.CallbackAfterModifyAdmin")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterModifyAdminCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterModifyAdmin" => Ok(Self::LiveCallbackAfterModifyAdmin),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterModifyAdminCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterModifyAdminCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterModifyAdmin: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterModifyAdminResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterModifyAdminResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterModifyAdminResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterModifyAdminResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterModifyAdminResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterSetMetadata, sent by the Live backend after key/value metadata of a live room has been set. It fires once the entries are stored, whether an app user set them from the client or an app administrator through the set-room-metadata REST API. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterSetMetadata {
+    ///The command word, always Live.CallbackAfterSetMetadata.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterSetMetadataCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///The entries that were set (added or overwritten), each a key and its value. The field table lists Key and Value flat, as rows of their own.
+    #[serde(rename = "Metadata")]
+    pub metadata: ::std::vec::Vec<SetMetadataEntry>,
+    ///The user (UserID) who set the metadata. The field table speaks of a "room destruction request", wording copied from the Destroy Room page; it is the user who set the entries.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///ID of the room whose metadata was set.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterSetMetadata.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterSetMetadataCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterSetMetadata")]
+    LiveCallbackAfterSetMetadata,
+}
+impl ::std::fmt::Display for LiveCallbackAfterSetMetadataCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterSetMetadata => {
+                f.write_str("Live.CallbackAfterSetMetadata")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterSetMetadataCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterSetMetadata" => Ok(Self::LiveCallbackAfterSetMetadata),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterSetMetadataCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterSetMetadataCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterSetMetadata: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterSetMetadataResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterSetMetadataResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterSetMetadataResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterSetMetadataResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterSetMetadataResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterStartBattle, sent by the Live backend after a battle has started. A battle created with NeedResponse false starts at once; one created with NeedResponse true starts once every invited room owner has answered and at least one accepted (the Chinese page adds: or when the waiting time ran out, if at least one accepted). Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterStartBattle {
+    ///ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').
+    #[serde(rename = "BattleId")]
+    pub battle_id: ::std::string::String,
+    ///The command word, always Live.CallbackAfterStartBattle.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterStartBattleCallbackCommand,
+    ///When the battle was created, in Unix seconds (the sample's comment says seconds).
+    #[serde(rename = "CreateTime")]
+    pub create_time: UnixSeconds,
+    ///Length of the battle in milliseconds. The English table gives no unit and the sample's comment says only "battle duration"; the Chinese 2026 page says milliseconds, and the Create Battle sample's comment too.
+    #[serde(rename = "Duration")]
+    pub duration: u64,
+    ///When the event was triggered, in Unix milliseconds. In the English sample this member is followed by a trailing comma, which makes the sample invalid JSON; the Chinese renderings have none.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///The calling room (the one that created the battle) with its owner. The field table says String; the sample, and every other battle page, print an object.
+    #[serde(rename = "FromRoomInfo")]
+    pub from_room_info: BattleRoom,
+    ///When the battle started, in Unix seconds (the sample's comment says seconds).
+    #[serde(rename = "StartTime")]
+    pub start_time: UnixSeconds,
+    ///The called rooms taking part in the battle, each with its owner.
+    #[serde(rename = "ToRoomList")]
+    pub to_room_list: ::std::vec::Vec<BattleRoom>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterStartBattle.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterStartBattleCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterStartBattle")]
+    LiveCallbackAfterStartBattle,
+}
+impl ::std::fmt::Display for LiveCallbackAfterStartBattleCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterStartBattle => {
+                f.write_str("Live.CallbackAfterStartBattle")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterStartBattleCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterStartBattle" => Ok(Self::LiveCallbackAfterStartBattle),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterStartBattleCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterStartBattleCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterStartBattle: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterStartBattleResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterStartBattleResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterStartBattleResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterStartBattleResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterStartBattleResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackAfterUpdateRoomInfo, sent by the Live backend after a live room's information has been updated. It fires once the change has been applied, whether an app user changed the room from the client or an app administrator through the update_room_info REST API. The page's sample is not valid JSON as printed (no comma between the } that closes RoomInfo and "EventTime"); samples/request.corrected.jsonc adds it. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackAfterUpdateRoomInfo {
+    ///The command word, always Live.CallbackAfterUpdateRoomInfo.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackAfterUpdateRoomInfoCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds. The sample glues its comment to the value (1670574414123// Millisecond level ...), which is still valid JSONC.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///The user (UserID) who updated the room. The field table speaks of "initiating a group creation request", wording copied from another page; it is the user who made the change.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///The room's properties after the update. The field table has no RoomInfo row: it lists the members flat (RoomId, RoomName, MaxMemberCount, IsMessageDisabled, CustomInfo, TakeSeatMode, IsPublicVisible, CoverURL, Category, ActivityStatus), and the sample prints all of them inside this object. The page does not say whether only the changed properties are printed, so every member is optional (shared RoomInfo shape). The update_room_info REST API also takes Notice (the room notice); the webhook neither documents nor prints it, and it would be kept as an unknown member.
+    #[serde(rename = "RoomInfo")]
+    pub room_info: RoomInfo,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackAfterUpdateRoomInfo.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackAfterUpdateRoomInfoCallbackCommand {
+    #[serde(rename = "Live.CallbackAfterUpdateRoomInfo")]
+    LiveCallbackAfterUpdateRoomInfo,
+}
+impl ::std::fmt::Display for LiveCallbackAfterUpdateRoomInfoCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackAfterUpdateRoomInfo => {
+                f.write_str("Live.CallbackAfterUpdateRoomInfo")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackAfterUpdateRoomInfoCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackAfterUpdateRoomInfo" => {
+                Ok(Self::LiveCallbackAfterUpdateRoomInfo)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackAfterUpdateRoomInfoCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackAfterUpdateRoomInfoCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackAfterUpdateRoomInfo: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0. The page's response field table was not recovered (only its first cell); its sample is the common packet, and the sibling room pages list ActionStatus, ErrorInfo and ErrorCode as required.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct LiveCallbackAfterUpdateRoomInfoResponse(pub CallbackResponse);
+impl ::std::ops::Deref for LiveCallbackAfterUpdateRoomInfoResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<LiveCallbackAfterUpdateRoomInfoResponse> for CallbackResponse {
+    fn from(value: LiveCallbackAfterUpdateRoomInfoResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterUpdateRoomInfoResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///Request packet of Live.CallbackBeforeSendGift, sent by the Live backend before a gift is sent in a room. It is triggered when a user sends a gift from the client; the backend holds the gift until the app answers. Before-event webhook: the answer decides whether the gift goes through (see the response schema), and no answer within 2 seconds blocks it unless the configuration word Live.CallbackBeforeCallBackNotBlock is set. Neither the sample nor the field table has an EventTime, so this packet has none.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackBeforeSendGift {
+    ///The command word, always Live.CallbackBeforeSendGift. An older rendering of the page's parameter table says Live.CallbackAfterCreateBattle (a copy error); the sample and the current table say Live.CallbackBeforeSendGift.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: LiveCallbackBeforeSendGiftCallbackCommand,
+    ///The gift transaction (see GiftWater). The field table has no GiftWater row and lists its members flat (From_Account, To_Account, Time, GiftId, Count, Coins); the sample prints them inside this object, which is therefore required.
+    #[serde(rename = "GiftWater")]
+    pub gift_water: GiftWater,
+    ///The user whose request sends the gift. The table describes it as the user who "triggered the battle request", text copied from the battle pages; it is the gift request here.
+    #[serde(rename = "Operator_Account")]
+    pub operator_account: crate::wire::AccountId,
+    ///ID of the room the gift is sent in.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Live.CallbackBeforeSendGift. An older rendering of the page's parameter table says Live.CallbackAfterCreateBattle (a copy error); the sample and the current table say Live.CallbackBeforeSendGift.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LiveCallbackBeforeSendGiftCallbackCommand {
+    #[serde(rename = "Live.CallbackBeforeSendGift")]
+    LiveCallbackBeforeSendGift,
+}
+impl ::std::fmt::Display for LiveCallbackBeforeSendGiftCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LiveCallbackBeforeSendGift => {
+                f.write_str("Live.CallbackBeforeSendGift")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for LiveCallbackBeforeSendGiftCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Live.CallbackBeforeSendGift" => Ok(Self::LiveCallbackBeforeSendGift),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LiveCallbackBeforeSendGiftCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LiveCallbackBeforeSendGiftCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Live.CallbackBeforeSendGift: the app's decision on the gift. ErrorCode 0 lets the gift through, 1 rejects it, and a code from 102100 to 102200 rejects it and is passed through (presumably to the sending client; the page does not say to whom). No answer within 2 seconds blocks the gift, unless the configuration word Live.CallbackBeforeCallBackNotBlock is set, in which case a failed or late answer lets it through.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct LiveCallbackBeforeSendGiftResponse {
+    ///Outcome of the app's processing: OK for success, FAIL for failure.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: ActionStatus,
+    ///The decision: 0 allow, 1 reject, 102100 to 102200 reject and pass the code through (see SendGiftErrorCode).
+    #[serde(rename = "ErrorCode")]
+    pub error_code: crate::decision::SendGiftErrorCode,
+    ///Error text; with a pass-through code, the reason given for the rejection.
+    #[serde(rename = "ErrorInfo")]
+    pub error_info: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///Cause of a member state change. Enter: the user entered the room. Leave: the user left the room. HeartbeatInterrupt: the user's room heartbeat timed out. HeartbeatRecover: the heartbeat came back after a timeout. Kicked: the user was kicked out (banned) by an admin or the room owner. The older page revision lists four causes; the newest revision adds Kicked, and the schema accepts all five. A cause Tencent adds later is rejected until it is added here.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum MemberStateChangedEventCause {
+    Enter,
+    Leave,
+    HeartbeatInterrupt,
+    HeartbeatRecover,
+    Kicked,
+}
+impl ::std::fmt::Display for MemberStateChangedEventCause {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Enter => f.write_str("Enter"),
+            Self::Leave => f.write_str("Leave"),
+            Self::HeartbeatInterrupt => f.write_str("HeartbeatInterrupt"),
+            Self::HeartbeatRecover => f.write_str("HeartbeatRecover"),
+            Self::Kicked => f.write_str("Kicked"),
+        }
+    }
+}
+impl ::std::str::FromStr for MemberStateChangedEventCause {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Enter" => Ok(Self::Enter),
+            "Leave" => Ok(Self::Leave),
+            "HeartbeatInterrupt" => Ok(Self::HeartbeatInterrupt),
+            "HeartbeatRecover" => Ok(Self::HeartbeatRecover),
+            "Kicked" => Ok(Self::Kicked),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for MemberStateChangedEventCause {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for MemberStateChangedEventCause {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Direction of a member state change: Online (the member is now in the room) or Offline (the member is no longer in it). The pages do not say which EventType goes with which EventCause (presumably Online with Enter and HeartbeatRecover, Offline with Leave, HeartbeatInterrupt and Kicked); the schema does not tie them together.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum MemberStateChangedEventType {
+    Online,
+    Offline,
+}
+impl ::std::fmt::Display for MemberStateChangedEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Online => f.write_str("Online"),
+            Self::Offline => f.write_str("Offline"),
+        }
+    }
+}
+impl ::std::str::FromStr for MemberStateChangedEventType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Online" => Ok(Self::Online),
+            "Offline" => Ok(Self::Offline),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for MemberStateChangedEventType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for MemberStateChangedEventType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///One member whose state changed.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct MemberStateChangedMember {
+    ///The member's UserID. The English field table has no row for it (only the Chinese table lists it); both samples print it in every element, so it is required.
+    #[serde(rename = "Member_Account")]
+    pub member_account: crate::wire::AccountId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///One element of a room message body (MsgBody), in the format of Tencent Chat's TIMMessage: a type and its content. The Live pages show TIMTextElem ({"Text": ...}) and TIMCustomElem ({"Data", "Desc"}); Chat defines further types (TIMFaceElem, TIMLocationElem, TIMImageElem, TIMSoundElem, TIMVideoFileElem, TIMFileElem, ...), so any type name is accepted and the content is kept as received.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct MessageElement {
+    ///Element content; its members depend on MsgType (TIMTextElem: Text; TIMCustomElem: Data, Desc, Ext, Sound).
+    #[serde(rename = "MsgContent")]
+    pub msg_content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///Element type, such as TIMTextElem (text) or TIMCustomElem (custom data).
+    #[serde(rename = "MsgType")]
+    pub msg_type: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///Request packet of Mic.CallbackAfterSeatInfoChanged, sent by the Live backend after the seat (microphone slot) list of a room has changed. It fires when users take or leave seats (the English page says "mutes/unmutes microphone", the Chinese one taking or leaving a mic seat) and when a seat is locked or unlocked. The command word's prefix is Mic, not Live; the Conference product's webhook of the same name also sends Operator_Account, which this page does not. Notification only: Tencent ignores the answer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct MicCallbackAfterSeatInfoChanged {
+    ///The command word, always Mic.CallbackAfterSeatInfoChanged.
+    #[serde(rename = "CallbackCommand")]
+    pub callback_command: MicCallbackAfterSeatInfoChangedCallbackCommand,
+    ///When the event was triggered, in Unix milliseconds. The sample prints it (its comment says millisecond level) but the English field table has no row for it; the Chinese table lists it as a millisecond timestamp. Decision: required, as in every other Live webhook.
+    #[serde(rename = "EventTime")]
+    pub event_time: UnixMilliseconds,
+    ///ID of the room whose seats changed.
+    #[serde(rename = "RoomId")]
+    pub room_id: ::std::string::String,
+    ///The seats of the room with their state. The pages do not say whether the list holds every seat or only the seats that changed. In the English sample (and the 2026 Chinese one) the "]" that closes this list lacks the comma JSON requires before EventTime, so the sample is not valid JSON as printed; the 2024 Chinese variant has the comma.
+    #[serde(rename = "SeatList")]
+    pub seat_list: ::std::vec::Vec<SeatInfoChangedSeat>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///The command word, always Mic.CallbackAfterSeatInfoChanged.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum MicCallbackAfterSeatInfoChangedCallbackCommand {
+    #[serde(rename = "Mic.CallbackAfterSeatInfoChanged")]
+    MicCallbackAfterSeatInfoChanged,
+}
+impl ::std::fmt::Display for MicCallbackAfterSeatInfoChangedCallbackCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MicCallbackAfterSeatInfoChanged => {
+                f.write_str("Mic.CallbackAfterSeatInfoChanged")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for MicCallbackAfterSeatInfoChangedCallbackCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Mic.CallbackAfterSeatInfoChanged" => {
+                Ok(Self::MicCallbackAfterSeatInfoChanged)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for MicCallbackAfterSeatInfoChangedCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for MicCallbackAfterSeatInfoChangedCallbackCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Response packet to Mic.CallbackAfterSeatInfoChanged: the common response packet. The webhook is a notification, so Tencent ignores the answer; answer ActionStatus OK and ErrorCode 0.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct MicCallbackAfterSeatInfoChangedResponse(pub CallbackResponse);
+impl ::std::ops::Deref for MicCallbackAfterSeatInfoChangedResponse {
+    type Target = CallbackResponse;
+    fn deref(&self) -> &CallbackResponse {
+        &self.0
+    }
+}
+impl ::std::convert::From<MicCallbackAfterSeatInfoChangedResponse> for CallbackResponse {
+    fn from(value: MicCallbackAfterSeatInfoChangedResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<CallbackResponse> for MicCallbackAfterSeatInfoChangedResponse {
+    fn from(value: CallbackResponse) -> Self {
+        Self(value)
+    }
+}
+///The kind of administrator change. add: the users were made room administrators. delete: their administrator role was removed.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ModifyAdminOpType {
+    #[serde(rename = "add")]
+    Add,
+    #[serde(rename = "delete")]
+    Delete,
+}
+impl ::std::fmt::Display for ModifyAdminOpType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Add => f.write_str("add"),
+            Self::Delete => f.write_str("delete"),
+        }
+    }
+}
+impl ::std::str::FromStr for ModifyAdminOpType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "add" => Ok(Self::Add),
+            "delete" => Ok(Self::Delete),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ModifyAdminOpType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ModifyAdminOpType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The properties of a live room, as the room webhooks report them in RoomInfo. The field tables list these members flat, without the enclosing RoomInfo object, and each webhook prints a different subset: Create Room prints the room as created, Destroy Room its state at the end (its sample without RoomId, a captured real payload with it), Update Room Info the updated properties. Decision: every member is optional here; a member that is present must have the documented type.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RoomInfo {
+    ///Activity status of the live room, an integer defined by the app.
+    #[serde(
+        rename = "ActivityStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub activity_status: ::std::option::Option<i64>,
+    ///URL of the room's background image.
+    #[serde(
+        rename = "BackgroundURL",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub background_url: ::std::option::Option<::std::string::String>,
+    ///Category tags of the room, as integers defined by the app.
+    #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
+    pub category: ::std::option::Option<::std::vec::Vec<i64>>,
+    ///URL of the room's cover image.
+    #[serde(rename = "CoverURL", skip_serializing_if = "::std::option::Option::is_none")]
+    pub cover_url: ::std::option::Option<::std::string::String>,
+    ///When the room was created, in Unix seconds. The table calls it a "scheduled meeting start time" (text copied from the Conference product); the 10-digit value is a creation time in seconds.
+    #[serde(
+        rename = "CreateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub create_time: ::std::option::Option<UnixSeconds>,
+    ///Custom data defined by the app.
+    #[serde(
+        rename = "CustomInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_info: ::std::option::Option<::std::string::String>,
+    ///Whether every member is barred from sending text messages.
+    #[serde(
+        rename = "IsMessageDisabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_message_disabled: ::std::option::Option<bool>,
+    ///Whether the room is publicly listed.
+    #[serde(
+        rename = "IsPublicVisible",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_public_visible: ::std::option::Option<bool>,
+    ///Whether the room has seats (microphone slots).
+    #[serde(
+        rename = "IsSeatEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_seat_enabled: ::std::option::Option<bool>,
+    ///Whether the high-concurrency mode (unlimited audience) is on; off by default.
+    #[serde(
+        rename = "IsUnlimitedRoomEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_unlimited_room_enabled: ::std::option::Option<bool>,
+    ///Maximum number of members allowed in the room.
+    #[serde(
+        rename = "MaxMemberCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub max_member_count: ::std::option::Option<u64>,
+    ///Maximum number of seats.
+    #[serde(
+        rename = "MaxSeatCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub max_seat_count: ::std::option::Option<u64>,
+    ///The room owner (host). Documented as String; the Destroy Room sample prints a bare integer beyond 2^53 (144115216631667826), the Create Room sample a quoted name.
+    #[serde(
+        rename = "Owner_Account",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub owner_account: ::std::option::Option<crate::wire::AccountId>,
+    ///ID of the room.
+    #[serde(rename = "RoomId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub room_id: ::std::option::Option<::std::string::String>,
+    ///Display name of the room.
+    #[serde(rename = "RoomName", skip_serializing_if = "::std::option::Option::is_none")]
+    pub room_name: ::std::option::Option<::std::string::String>,
+    ///Room type: Live for a live room. The field tables say "Meeting (Meeting Room)", text copied from the Conference product; every sample prints Live. Any string is accepted.
+    #[serde(rename = "RoomType", skip_serializing_if = "::std::option::Option::is_none")]
+    pub room_type: ::std::option::Option<::std::string::String>,
+    ///Seat policy: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake (a user must apply and be approved).
+    #[serde(
+        rename = "TakeSeatMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub take_seat_mode: ::std::option::Option<RoomInfoTakeSeatMode>,
+    ///How many times users entered the room in total.
+    #[serde(
+        rename = "ViewCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub view_count: ::std::option::Option<u64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///Seat policy: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake (a user must apply and be approved).
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum RoomInfoTakeSeatMode {
+    None,
+    FreeToTake,
+    ApplyToTake,
+}
+impl ::std::fmt::Display for RoomInfoTakeSeatMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("None"),
+            Self::FreeToTake => f.write_str("FreeToTake"),
+            Self::ApplyToTake => f.write_str("ApplyToTake"),
+        }
+    }
+}
+impl ::std::str::FromStr for RoomInfoTakeSeatMode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "None" => Ok(Self::None),
+            "FreeToTake" => Ok(Self::FreeToTake),
+            "ApplyToTake" => Ok(Self::ApplyToTake),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for RoomInfoTakeSeatMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for RoomInfoTakeSeatMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///One seat (microphone slot) of the room and its state.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SeatInfoChangedSeat {
+    ///Seat number.
+    #[serde(rename = "Index")]
+    pub index: u64,
+    ///Whether publishing audio from this seat is prohibited.
+    #[serde(rename = "IsAudioDisabled")]
+    pub is_audio_disabled: bool,
+    ///Whether the seat is locked: true means nobody may take it, false that it may be taken.
+    #[serde(rename = "IsTakenDisabled")]
+    pub is_taken_disabled: bool,
+    ///Whether publishing video from this seat is prohibited.
+    #[serde(rename = "IsVideoDisabled")]
+    pub is_video_disabled: bool,
+    ///The user sitting on the seat; absent when the seat is empty, so optional. Documented as String, but the sample prints a bare integer beyond 2^53 (144115233775727695, which a double turns into 144115233775727680); the Chinese 2024 variant prints "user2". Decision: AccountId, a string or an exact integer, kept in the form received.
+    #[serde(
+        rename = "Member_Account",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub member_account: ::std::option::Option<crate::wire::AccountId>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///One metadata entry of a room: a key and the value it now has.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SetMetadataEntry {
+    ///The metadata key.
+    #[serde(rename = "Key")]
+    pub key: ::std::string::String,
+    ///The value stored under the key, as text.
+    #[serde(rename = "Value")]
+    pub value: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///A point in time as a Unix timestamp in milliseconds (13 digits today, e.g. 1739956146119), as every field table states for EventTime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

@@ -7,49 +7,472 @@ use crate::DecodeError;
 /// Every command word this crate knows: one per webhook folder in `schemas/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Command {
+    /// `Follow.CallbackAfterFollowAdd`: Request packet of Follow.CallbackAfterFollowAdd, sent by the Chat backend after a user has followed one or more users.
+    FollowCallbackAfterFollowAdd,
+    /// `Follow.CallbackAfterFollowDelete`: Request packet of Follow.CallbackAfterFollowDelete, sent by the Chat backend after a user has unfollowed one or more users.
+    FollowCallbackAfterFollowDelete,
+    /// `Group.CallbackAfterSendMsg`: Request packet of Group.CallbackAfterSendMsg, sent by the Chat backend after a room message has been sent.
+    GroupCallbackAfterSendMsg,
+    /// `Group.CallbackBeforeSendMsg`: Request packet of Group.CallbackBeforeSendMsg, sent by the Chat backend before a room message is delivered.
+    GroupCallbackBeforeSendMsg,
+    /// `Live.CallbackAfterChangeOwner`: Request packet of Live.CallbackAfterChangeOwner, sent by the Live backend after the owner of a room has changed.
+    LiveCallbackAfterChangeOwner,
+    /// `Live.CallbackAfterCreateBattle`: Request packet of Live.CallbackAfterCreateBattle, sent by the Live backend after a battle (a PK between live rooms) has been created.
+    LiveCallbackAfterCreateBattle,
+    /// `Live.CallbackAfterCreateRoom`: Request packet of Live.CallbackAfterCreateRoom, sent by the Live backend after a live room has been created.
+    LiveCallbackAfterCreateRoom,
+    /// `Live.CallbackAfterCreateRoomReachingThreshold`: Request packet of Live.CallbackAfterCreateRoomReachingThreshold, sent by the Live backend after a room creation has brought the number of rooms to 70% of the allowed maximum.
+    LiveCallbackAfterCreateRoomReachingThreshold,
+    /// `Live.CallbackAfterDelMetadata`: Request packet of Live.CallbackAfterDelMetadata, sent by the Live backend after metadata keys of a live room have been deleted.
+    LiveCallbackAfterDelMetadata,
+    /// `Live.CallbackAfterDestroyRoom`: Request packet of Live.CallbackAfterDestroyRoom, sent by the Live backend after a live room has been destroyed.
+    LiveCallbackAfterDestroyRoom,
     /// `Live.CallbackAfterEndBattle`: Request packet of Live.CallbackAfterEndBattle, sent by the Live backend after a battle has ended.
     LiveCallbackAfterEndBattle,
+    /// `Live.CallbackAfterMemberStateChanged`: Request packet of Live.CallbackAfterMemberStateChanged, sent by the Live backend after the presence of room members has changed.
+    LiveCallbackAfterMemberStateChanged,
+    /// `Live.CallbackAfterModifyAdmin`: Request packet of Live.CallbackAfterModifyAdmin, sent by the Live backend after room administrators have been added or removed.
+    LiveCallbackAfterModifyAdmin,
+    /// `Live.CallbackAfterSetMetadata`: Request packet of Live.CallbackAfterSetMetadata, sent by the Live backend after key/value metadata of a live room has been set.
+    LiveCallbackAfterSetMetadata,
+    /// `Live.CallbackAfterStartBattle`: Request packet of Live.CallbackAfterStartBattle, sent by the Live backend after a battle has started.
+    LiveCallbackAfterStartBattle,
+    /// `Live.CallbackAfterUpdateRoomInfo`: Request packet of Live.CallbackAfterUpdateRoomInfo, sent by the Live backend after a live room's information has been updated.
+    LiveCallbackAfterUpdateRoomInfo,
+    /// `Live.CallbackBeforeSendGift`: Request packet of Live.CallbackBeforeSendGift, sent by the Live backend before a gift is sent in a room.
+    LiveCallbackBeforeSendGift,
+    /// `Mic.CallbackAfterSeatInfoChanged`: Request packet of Mic.CallbackAfterSeatInfoChanged, sent by the Live backend after the seat (microphone slot) list of a room has changed.
+    MicCallbackAfterSeatInfoChanged,
 }
 impl Command {
     /// Every known command, sorted by command word.
-    pub const ALL: &'static [Command] = &[Command::LiveCallbackAfterEndBattle];
+    pub const ALL: &'static [Command] = &[
+        Command::FollowCallbackAfterFollowAdd,
+        Command::FollowCallbackAfterFollowDelete,
+        Command::GroupCallbackAfterSendMsg,
+        Command::GroupCallbackBeforeSendMsg,
+        Command::LiveCallbackAfterChangeOwner,
+        Command::LiveCallbackAfterCreateBattle,
+        Command::LiveCallbackAfterCreateRoom,
+        Command::LiveCallbackAfterCreateRoomReachingThreshold,
+        Command::LiveCallbackAfterDelMetadata,
+        Command::LiveCallbackAfterDestroyRoom,
+        Command::LiveCallbackAfterEndBattle,
+        Command::LiveCallbackAfterMemberStateChanged,
+        Command::LiveCallbackAfterModifyAdmin,
+        Command::LiveCallbackAfterSetMetadata,
+        Command::LiveCallbackAfterStartBattle,
+        Command::LiveCallbackAfterUpdateRoomInfo,
+        Command::LiveCallbackBeforeSendGift,
+        Command::MicCallbackAfterSeatInfoChanged,
+    ];
     /// The command word, as it appears in `CallbackCommand`.
     pub const fn as_str(self) -> &'static str {
         match self {
+            Command::FollowCallbackAfterFollowAdd => "Follow.CallbackAfterFollowAdd",
+            Command::FollowCallbackAfterFollowDelete => {
+                "Follow.CallbackAfterFollowDelete"
+            }
+            Command::GroupCallbackAfterSendMsg => "Group.CallbackAfterSendMsg",
+            Command::GroupCallbackBeforeSendMsg => "Group.CallbackBeforeSendMsg",
+            Command::LiveCallbackAfterChangeOwner => "Live.CallbackAfterChangeOwner",
+            Command::LiveCallbackAfterCreateBattle => "Live.CallbackAfterCreateBattle",
+            Command::LiveCallbackAfterCreateRoom => "Live.CallbackAfterCreateRoom",
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "Live.CallbackAfterCreateRoomReachingThreshold"
+            }
+            Command::LiveCallbackAfterDelMetadata => "Live.CallbackAfterDelMetadata",
+            Command::LiveCallbackAfterDestroyRoom => "Live.CallbackAfterDestroyRoom",
             Command::LiveCallbackAfterEndBattle => "Live.CallbackAfterEndBattle",
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "Live.CallbackAfterMemberStateChanged"
+            }
+            Command::LiveCallbackAfterModifyAdmin => "Live.CallbackAfterModifyAdmin",
+            Command::LiveCallbackAfterSetMetadata => "Live.CallbackAfterSetMetadata",
+            Command::LiveCallbackAfterStartBattle => "Live.CallbackAfterStartBattle",
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                "Live.CallbackAfterUpdateRoomInfo"
+            }
+            Command::LiveCallbackBeforeSendGift => "Live.CallbackBeforeSendGift",
+            Command::MicCallbackAfterSeatInfoChanged => {
+                "Mic.CallbackAfterSeatInfoChanged"
+            }
         }
     }
     /// The command with this command word, if it is a known one.
     pub fn from_command_word(word: &str) -> Option<Self> {
         match word {
+            "Follow.CallbackAfterFollowAdd" => {
+                Some(Command::FollowCallbackAfterFollowAdd)
+            }
+            "Follow.CallbackAfterFollowDelete" => {
+                Some(Command::FollowCallbackAfterFollowDelete)
+            }
+            "Group.CallbackAfterSendMsg" => Some(Command::GroupCallbackAfterSendMsg),
+            "Group.CallbackBeforeSendMsg" => Some(Command::GroupCallbackBeforeSendMsg),
+            "Live.CallbackAfterChangeOwner" => {
+                Some(Command::LiveCallbackAfterChangeOwner)
+            }
+            "Live.CallbackAfterCreateBattle" => {
+                Some(Command::LiveCallbackAfterCreateBattle)
+            }
+            "Live.CallbackAfterCreateRoom" => Some(Command::LiveCallbackAfterCreateRoom),
+            "Live.CallbackAfterCreateRoomReachingThreshold" => {
+                Some(Command::LiveCallbackAfterCreateRoomReachingThreshold)
+            }
+            "Live.CallbackAfterDelMetadata" => {
+                Some(Command::LiveCallbackAfterDelMetadata)
+            }
+            "Live.CallbackAfterDestroyRoom" => {
+                Some(Command::LiveCallbackAfterDestroyRoom)
+            }
             "Live.CallbackAfterEndBattle" => Some(Command::LiveCallbackAfterEndBattle),
+            "Live.CallbackAfterMemberStateChanged" => {
+                Some(Command::LiveCallbackAfterMemberStateChanged)
+            }
+            "Live.CallbackAfterModifyAdmin" => {
+                Some(Command::LiveCallbackAfterModifyAdmin)
+            }
+            "Live.CallbackAfterSetMetadata" => {
+                Some(Command::LiveCallbackAfterSetMetadata)
+            }
+            "Live.CallbackAfterStartBattle" => {
+                Some(Command::LiveCallbackAfterStartBattle)
+            }
+            "Live.CallbackAfterUpdateRoomInfo" => {
+                Some(Command::LiveCallbackAfterUpdateRoomInfo)
+            }
+            "Live.CallbackBeforeSendGift" => Some(Command::LiveCallbackBeforeSendGift),
+            "Mic.CallbackAfterSeatInfoChanged" => {
+                Some(Command::MicCallbackAfterSeatInfoChanged)
+            }
             _ => None,
         }
     }
     /// `$id` of the request packet schema.
     pub const fn request_schema_id(self) -> &'static str {
         match self {
+            Command::FollowCallbackAfterFollowAdd => {
+                "https://trtc-live-webhooks.invalid/schemas/Follow.CallbackAfterFollowAdd/request.schema.json"
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                "https://trtc-live-webhooks.invalid/schemas/Follow.CallbackAfterFollowDelete/request.schema.json"
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                "https://trtc-live-webhooks.invalid/schemas/Group.CallbackAfterSendMsg/request.schema.json"
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                "https://trtc-live-webhooks.invalid/schemas/Group.CallbackBeforeSendMsg/request.schema.json"
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterChangeOwner/request.schema.json"
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterCreateBattle/request.schema.json"
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterCreateRoom/request.schema.json"
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterCreateRoomReachingThreshold/request.schema.json"
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterDelMetadata/request.schema.json"
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterDestroyRoom/request.schema.json"
+            }
             Command::LiveCallbackAfterEndBattle => {
                 "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterEndBattle/request.schema.json"
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterMemberStateChanged/request.schema.json"
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterModifyAdmin/request.schema.json"
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterSetMetadata/request.schema.json"
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterStartBattle/request.schema.json"
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterUpdateRoomInfo/request.schema.json"
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackBeforeSendGift/request.schema.json"
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                "https://trtc-live-webhooks.invalid/schemas/Mic.CallbackAfterSeatInfoChanged/request.schema.json"
             }
         }
     }
     /// `$id` of the response packet schema.
     pub const fn response_schema_id(self) -> &'static str {
         match self {
+            Command::FollowCallbackAfterFollowAdd => {
+                "https://trtc-live-webhooks.invalid/schemas/Follow.CallbackAfterFollowAdd/response.schema.json"
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                "https://trtc-live-webhooks.invalid/schemas/Follow.CallbackAfterFollowDelete/response.schema.json"
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                "https://trtc-live-webhooks.invalid/schemas/Group.CallbackAfterSendMsg/response.schema.json"
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                "https://trtc-live-webhooks.invalid/schemas/Group.CallbackBeforeSendMsg/response.schema.json"
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterChangeOwner/response.schema.json"
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterCreateBattle/response.schema.json"
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterCreateRoom/response.schema.json"
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterCreateRoomReachingThreshold/response.schema.json"
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterDelMetadata/response.schema.json"
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterDestroyRoom/response.schema.json"
+            }
             Command::LiveCallbackAfterEndBattle => {
                 "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterEndBattle/response.schema.json"
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterMemberStateChanged/response.schema.json"
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterModifyAdmin/response.schema.json"
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterSetMetadata/response.schema.json"
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterStartBattle/response.schema.json"
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterUpdateRoomInfo/response.schema.json"
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                "https://trtc-live-webhooks.invalid/schemas/Live.CallbackBeforeSendGift/response.schema.json"
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                "https://trtc-live-webhooks.invalid/schemas/Mic.CallbackAfterSeatInfoChanged/response.schema.json"
             }
         }
     }
     /// What the webhook is for, in one sentence.
     pub const fn summary(self) -> &'static str {
         match self {
+            Command::FollowCallbackAfterFollowAdd => {
+                "Request packet of Follow.CallbackAfterFollowAdd, sent by the Chat backend after a user has followed one or more users."
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                "Request packet of Follow.CallbackAfterFollowDelete, sent by the Chat backend after a user has unfollowed one or more users."
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                "Request packet of Group.CallbackAfterSendMsg, sent by the Chat backend after a room message has been sent."
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                "Request packet of Group.CallbackBeforeSendMsg, sent by the Chat backend before a room message is delivered."
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                "Request packet of Live.CallbackAfterChangeOwner, sent by the Live backend after the owner of a room has changed."
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                "Request packet of Live.CallbackAfterCreateBattle, sent by the Live backend after a battle (a PK between live rooms) has been created."
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                "Request packet of Live.CallbackAfterCreateRoom, sent by the Live backend after a live room has been created."
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "Request packet of Live.CallbackAfterCreateRoomReachingThreshold, sent by the Live backend after a room creation has brought the number of rooms to 70% of the allowed maximum."
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                "Request packet of Live.CallbackAfterDelMetadata, sent by the Live backend after metadata keys of a live room have been deleted."
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                "Request packet of Live.CallbackAfterDestroyRoom, sent by the Live backend after a live room has been destroyed."
+            }
             Command::LiveCallbackAfterEndBattle => {
                 "Request packet of Live.CallbackAfterEndBattle, sent by the Live backend after a battle has ended."
             }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "Request packet of Live.CallbackAfterMemberStateChanged, sent by the Live backend after the presence of room members has changed."
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                "Request packet of Live.CallbackAfterModifyAdmin, sent by the Live backend after room administrators have been added or removed."
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                "Request packet of Live.CallbackAfterSetMetadata, sent by the Live backend after key/value metadata of a live room has been set."
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                "Request packet of Live.CallbackAfterStartBattle, sent by the Live backend after a battle has started."
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                "Request packet of Live.CallbackAfterUpdateRoomInfo, sent by the Live backend after a live room's information has been updated."
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                "Request packet of Live.CallbackBeforeSendGift, sent by the Live backend before a gift is sent in a room."
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                "Request packet of Mic.CallbackAfterSeatInfoChanged, sent by the Live backend after the seat (microphone slot) list of a room has changed."
+            }
         }
     }
+    /// Its group in Tencent's Webhooks Command List (`Room`, `User`, `Battle`, ...).
+    pub const fn group(self) -> &'static str {
+        match self {
+            Command::FollowCallbackAfterFollowAdd => "Follow",
+            Command::FollowCallbackAfterFollowDelete => "Follow",
+            Command::GroupCallbackAfterSendMsg => "Message",
+            Command::GroupCallbackBeforeSendMsg => "Message",
+            Command::LiveCallbackAfterChangeOwner => "User",
+            Command::LiveCallbackAfterCreateBattle => "Battle",
+            Command::LiveCallbackAfterCreateRoom => "Room",
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => "Room",
+            Command::LiveCallbackAfterDelMetadata => "Room",
+            Command::LiveCallbackAfterDestroyRoom => "Room",
+            Command::LiveCallbackAfterEndBattle => "Battle",
+            Command::LiveCallbackAfterMemberStateChanged => "User",
+            Command::LiveCallbackAfterModifyAdmin => "User",
+            Command::LiveCallbackAfterSetMetadata => "Room",
+            Command::LiveCallbackAfterStartBattle => "Battle",
+            Command::LiveCallbackAfterUpdateRoomInfo => "Room",
+            Command::LiveCallbackBeforeSendGift => "Gift",
+            Command::MicCallbackAfterSeatInfoChanged => "Mic",
+        }
+    }
+    /// The title of its page in Tencent's documentation.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Command::FollowCallbackAfterFollowAdd => "After a User Is Followed",
+            Command::FollowCallbackAfterFollowDelete => "After a User Is Unfollowed",
+            Command::GroupCallbackAfterSendMsg => {
+                "After Group Message Is Sent (room message, Live version)"
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                "Before Group Message Is Sent (room message, Live version)"
+            }
+            Command::LiveCallbackAfterChangeOwner => "Webhook After Room Owner Change",
+            Command::LiveCallbackAfterCreateBattle => "Webhook After Creating Battle",
+            Command::LiveCallbackAfterCreateRoom => "Webhook After Room Creation",
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "Creating Room Reaches 70% Alert Callback"
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                "Webhook After Room Metadata Deleted"
+            }
+            Command::LiveCallbackAfterDestroyRoom => "Webhook After Room Destroyed",
+            Command::LiveCallbackAfterEndBattle => "Webhook After Ending Battle",
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "Webhook After Room Member Status Changed"
+            }
+            Command::LiveCallbackAfterModifyAdmin => "Webhook After Room Admin Change",
+            Command::LiveCallbackAfterSetMetadata => "Webhook After Room Metadata Set",
+            Command::LiveCallbackAfterStartBattle => "Webhook After Starting Battle",
+            Command::LiveCallbackAfterUpdateRoomInfo => "Webhook After Room Update",
+            Command::LiveCallbackBeforeSendGift => "Webhook before Sending Gift",
+            Command::MicCallbackAfterSeatInfoChanged => "Webhook After Seat List Changed",
+        }
+    }
+    /// Its page in Tencent's documentation.
+    pub const fn doc_url(self) -> &'static str {
+        match self {
+            Command::FollowCallbackAfterFollowAdd => {
+                "https://www.tencentcloud.com/document/product/647/74356"
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                "https://www.tencentcloud.com/document/product/647/74357"
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                "https://www.tencentcloud.com/document/product/647/74348"
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                "https://www.tencentcloud.com/document/product/647/74347"
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                "https://www.tencentcloud.com/document/product/647/72553"
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                "https://www.tencentcloud.com/document/product/647/68259"
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                "https://www.tencentcloud.com/document/product/647/64422"
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "https://www.tencentcloud.com/document/product/647/70485"
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                "https://www.tencentcloud.com/document/product/647/68223"
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                "https://www.tencentcloud.com/document/product/647/64423"
+            }
+            Command::LiveCallbackAfterEndBattle => {
+                "https://www.tencentcloud.com/document/product/647/68261"
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "https://www.tencentcloud.com/document/product/647/64424"
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                "https://www.tencentcloud.com/document/product/647/72554"
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                "https://www.tencentcloud.com/document/product/647/68222"
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                "https://www.tencentcloud.com/document/product/647/68260"
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                "https://www.tencentcloud.com/document/product/647/67938"
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                "https://www.tencentcloud.com/document/product/647/72210"
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                "https://www.tencentcloud.com/document/product/647/64425"
+            }
+        }
+    }
+    /// Whether Tencent reads the answer as a decision (a before-event webhook). For the other
+    /// webhooks the answer is ignored.
+    pub const fn response_is_a_decision(self) -> bool {
+        match self {
+            Command::FollowCallbackAfterFollowAdd => false,
+            Command::FollowCallbackAfterFollowDelete => false,
+            Command::GroupCallbackAfterSendMsg => false,
+            Command::GroupCallbackBeforeSendMsg => true,
+            Command::LiveCallbackAfterChangeOwner => false,
+            Command::LiveCallbackAfterCreateBattle => false,
+            Command::LiveCallbackAfterCreateRoom => false,
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => false,
+            Command::LiveCallbackAfterDelMetadata => false,
+            Command::LiveCallbackAfterDestroyRoom => false,
+            Command::LiveCallbackAfterEndBattle => false,
+            Command::LiveCallbackAfterMemberStateChanged => false,
+            Command::LiveCallbackAfterModifyAdmin => false,
+            Command::LiveCallbackAfterSetMetadata => false,
+            Command::LiveCallbackAfterStartBattle => false,
+            Command::LiveCallbackAfterUpdateRoomInfo => false,
+            Command::LiveCallbackBeforeSendGift => true,
+            Command::MicCallbackAfterSeatInfoChanged => false,
+        }
+    }
+    /// The command words of Tencent's list that are never sent, with what they are:
+    /// configuration switches, not webhooks.
+    pub const CONFIGURATION_WORDS: &'static [(&'static str, &'static str)] = &[
+        (
+            "Live.CallbackBeforeCallBackNotBlock",
+            "A switch that changes how Live.CallbackBeforeSendGift fails, not a webhook. Normally a failed answer, or none within 2 seconds, blocks the gift; with this word configured, such failures let the gift through. Tencent documents no request, response or field table for it, so no packet carries this CallbackCommand and it has no schema folder. The pages do not say how it is switched on; presumably like the other words (console, or CallbackCommandList of the set_callback/update_callback REST APIs).",
+        ),
+    ];
 }
 impl std::fmt::Display for Command {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,14 +483,95 @@ impl std::fmt::Display for Command {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Webhook {
+    /// A `Follow.CallbackAfterFollowAdd` request packet.
+    FollowCallbackAfterFollowAdd(FollowCallbackAfterFollowAdd),
+    /// A `Follow.CallbackAfterFollowDelete` request packet.
+    FollowCallbackAfterFollowDelete(FollowCallbackAfterFollowDelete),
+    /// A `Group.CallbackAfterSendMsg` request packet.
+    GroupCallbackAfterSendMsg(GroupCallbackAfterSendMsg),
+    /// A `Group.CallbackBeforeSendMsg` request packet.
+    GroupCallbackBeforeSendMsg(GroupCallbackBeforeSendMsg),
+    /// A `Live.CallbackAfterChangeOwner` request packet.
+    LiveCallbackAfterChangeOwner(LiveCallbackAfterChangeOwner),
+    /// A `Live.CallbackAfterCreateBattle` request packet.
+    LiveCallbackAfterCreateBattle(LiveCallbackAfterCreateBattle),
+    /// A `Live.CallbackAfterCreateRoom` request packet.
+    LiveCallbackAfterCreateRoom(LiveCallbackAfterCreateRoom),
+    /// A `Live.CallbackAfterCreateRoomReachingThreshold` request packet.
+    LiveCallbackAfterCreateRoomReachingThreshold(
+        LiveCallbackAfterCreateRoomReachingThreshold,
+    ),
+    /// A `Live.CallbackAfterDelMetadata` request packet.
+    LiveCallbackAfterDelMetadata(LiveCallbackAfterDelMetadata),
+    /// A `Live.CallbackAfterDestroyRoom` request packet.
+    LiveCallbackAfterDestroyRoom(LiveCallbackAfterDestroyRoom),
     /// A `Live.CallbackAfterEndBattle` request packet.
     LiveCallbackAfterEndBattle(LiveCallbackAfterEndBattle),
+    /// A `Live.CallbackAfterMemberStateChanged` request packet.
+    LiveCallbackAfterMemberStateChanged(LiveCallbackAfterMemberStateChanged),
+    /// A `Live.CallbackAfterModifyAdmin` request packet.
+    LiveCallbackAfterModifyAdmin(LiveCallbackAfterModifyAdmin),
+    /// A `Live.CallbackAfterSetMetadata` request packet.
+    LiveCallbackAfterSetMetadata(LiveCallbackAfterSetMetadata),
+    /// A `Live.CallbackAfterStartBattle` request packet.
+    LiveCallbackAfterStartBattle(LiveCallbackAfterStartBattle),
+    /// A `Live.CallbackAfterUpdateRoomInfo` request packet.
+    LiveCallbackAfterUpdateRoomInfo(LiveCallbackAfterUpdateRoomInfo),
+    /// A `Live.CallbackBeforeSendGift` request packet.
+    LiveCallbackBeforeSendGift(LiveCallbackBeforeSendGift),
+    /// A `Mic.CallbackAfterSeatInfoChanged` request packet.
+    MicCallbackAfterSeatInfoChanged(MicCallbackAfterSeatInfoChanged),
 }
 impl Webhook {
     /// The command of this packet.
     pub const fn command(&self) -> Command {
         match self {
+            Webhook::FollowCallbackAfterFollowAdd(_) => {
+                Command::FollowCallbackAfterFollowAdd
+            }
+            Webhook::FollowCallbackAfterFollowDelete(_) => {
+                Command::FollowCallbackAfterFollowDelete
+            }
+            Webhook::GroupCallbackAfterSendMsg(_) => Command::GroupCallbackAfterSendMsg,
+            Webhook::GroupCallbackBeforeSendMsg(_) => Command::GroupCallbackBeforeSendMsg,
+            Webhook::LiveCallbackAfterChangeOwner(_) => {
+                Command::LiveCallbackAfterChangeOwner
+            }
+            Webhook::LiveCallbackAfterCreateBattle(_) => {
+                Command::LiveCallbackAfterCreateBattle
+            }
+            Webhook::LiveCallbackAfterCreateRoom(_) => {
+                Command::LiveCallbackAfterCreateRoom
+            }
+            Webhook::LiveCallbackAfterCreateRoomReachingThreshold(_) => {
+                Command::LiveCallbackAfterCreateRoomReachingThreshold
+            }
+            Webhook::LiveCallbackAfterDelMetadata(_) => {
+                Command::LiveCallbackAfterDelMetadata
+            }
+            Webhook::LiveCallbackAfterDestroyRoom(_) => {
+                Command::LiveCallbackAfterDestroyRoom
+            }
             Webhook::LiveCallbackAfterEndBattle(_) => Command::LiveCallbackAfterEndBattle,
+            Webhook::LiveCallbackAfterMemberStateChanged(_) => {
+                Command::LiveCallbackAfterMemberStateChanged
+            }
+            Webhook::LiveCallbackAfterModifyAdmin(_) => {
+                Command::LiveCallbackAfterModifyAdmin
+            }
+            Webhook::LiveCallbackAfterSetMetadata(_) => {
+                Command::LiveCallbackAfterSetMetadata
+            }
+            Webhook::LiveCallbackAfterStartBattle(_) => {
+                Command::LiveCallbackAfterStartBattle
+            }
+            Webhook::LiveCallbackAfterUpdateRoomInfo(_) => {
+                Command::LiveCallbackAfterUpdateRoomInfo
+            }
+            Webhook::LiveCallbackBeforeSendGift(_) => Command::LiveCallbackBeforeSendGift,
+            Webhook::MicCallbackAfterSeatInfoChanged(_) => {
+                Command::MicCallbackAfterSeatInfoChanged
+            }
         }
     }
     /// Decodes a request packet of `command` from a parsed JSON value.
@@ -77,8 +581,63 @@ impl Webhook {
     ) -> Result<Self, DecodeError> {
         Ok(
             match command {
+                Command::FollowCallbackAfterFollowAdd => {
+                    Webhook::FollowCallbackAfterFollowAdd(decode_as(command, value)?)
+                }
+                Command::FollowCallbackAfterFollowDelete => {
+                    Webhook::FollowCallbackAfterFollowDelete(decode_as(command, value)?)
+                }
+                Command::GroupCallbackAfterSendMsg => {
+                    Webhook::GroupCallbackAfterSendMsg(decode_as(command, value)?)
+                }
+                Command::GroupCallbackBeforeSendMsg => {
+                    Webhook::GroupCallbackBeforeSendMsg(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterChangeOwner => {
+                    Webhook::LiveCallbackAfterChangeOwner(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterCreateBattle => {
+                    Webhook::LiveCallbackAfterCreateBattle(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterCreateRoom => {
+                    Webhook::LiveCallbackAfterCreateRoom(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                    Webhook::LiveCallbackAfterCreateRoomReachingThreshold(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterDelMetadata => {
+                    Webhook::LiveCallbackAfterDelMetadata(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterDestroyRoom => {
+                    Webhook::LiveCallbackAfterDestroyRoom(decode_as(command, value)?)
+                }
                 Command::LiveCallbackAfterEndBattle => {
                     Webhook::LiveCallbackAfterEndBattle(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterMemberStateChanged => {
+                    Webhook::LiveCallbackAfterMemberStateChanged(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterModifyAdmin => {
+                    Webhook::LiveCallbackAfterModifyAdmin(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterSetMetadata => {
+                    Webhook::LiveCallbackAfterSetMetadata(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterStartBattle => {
+                    Webhook::LiveCallbackAfterStartBattle(decode_as(command, value)?)
+                }
+                Command::LiveCallbackAfterUpdateRoomInfo => {
+                    Webhook::LiveCallbackAfterUpdateRoomInfo(decode_as(command, value)?)
+                }
+                Command::LiveCallbackBeforeSendGift => {
+                    Webhook::LiveCallbackBeforeSendGift(decode_as(command, value)?)
+                }
+                Command::MicCallbackAfterSeatInfoChanged => {
+                    Webhook::MicCallbackAfterSeatInfoChanged(decode_as(command, value)?)
                 }
             },
         )
@@ -88,15 +647,102 @@ impl Webhook {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum WebhookResponse {
+    /// A `Follow.CallbackAfterFollowAdd` response packet.
+    FollowCallbackAfterFollowAdd(FollowCallbackAfterFollowAddResponse),
+    /// A `Follow.CallbackAfterFollowDelete` response packet.
+    FollowCallbackAfterFollowDelete(FollowCallbackAfterFollowDeleteResponse),
+    /// A `Group.CallbackAfterSendMsg` response packet.
+    GroupCallbackAfterSendMsg(GroupCallbackAfterSendMsgResponse),
+    /// A `Group.CallbackBeforeSendMsg` response packet.
+    GroupCallbackBeforeSendMsg(GroupCallbackBeforeSendMsgResponse),
+    /// A `Live.CallbackAfterChangeOwner` response packet.
+    LiveCallbackAfterChangeOwner(LiveCallbackAfterChangeOwnerResponse),
+    /// A `Live.CallbackAfterCreateBattle` response packet.
+    LiveCallbackAfterCreateBattle(LiveCallbackAfterCreateBattleResponse),
+    /// A `Live.CallbackAfterCreateRoom` response packet.
+    LiveCallbackAfterCreateRoom(LiveCallbackAfterCreateRoomResponse),
+    /// A `Live.CallbackAfterCreateRoomReachingThreshold` response packet.
+    LiveCallbackAfterCreateRoomReachingThreshold(
+        LiveCallbackAfterCreateRoomReachingThresholdResponse,
+    ),
+    /// A `Live.CallbackAfterDelMetadata` response packet.
+    LiveCallbackAfterDelMetadata(LiveCallbackAfterDelMetadataResponse),
+    /// A `Live.CallbackAfterDestroyRoom` response packet.
+    LiveCallbackAfterDestroyRoom(LiveCallbackAfterDestroyRoomResponse),
     /// A `Live.CallbackAfterEndBattle` response packet.
     LiveCallbackAfterEndBattle(LiveCallbackAfterEndBattleResponse),
+    /// A `Live.CallbackAfterMemberStateChanged` response packet.
+    LiveCallbackAfterMemberStateChanged(LiveCallbackAfterMemberStateChangedResponse),
+    /// A `Live.CallbackAfterModifyAdmin` response packet.
+    LiveCallbackAfterModifyAdmin(LiveCallbackAfterModifyAdminResponse),
+    /// A `Live.CallbackAfterSetMetadata` response packet.
+    LiveCallbackAfterSetMetadata(LiveCallbackAfterSetMetadataResponse),
+    /// A `Live.CallbackAfterStartBattle` response packet.
+    LiveCallbackAfterStartBattle(LiveCallbackAfterStartBattleResponse),
+    /// A `Live.CallbackAfterUpdateRoomInfo` response packet.
+    LiveCallbackAfterUpdateRoomInfo(LiveCallbackAfterUpdateRoomInfoResponse),
+    /// A `Live.CallbackBeforeSendGift` response packet.
+    LiveCallbackBeforeSendGift(LiveCallbackBeforeSendGiftResponse),
+    /// A `Mic.CallbackAfterSeatInfoChanged` response packet.
+    MicCallbackAfterSeatInfoChanged(MicCallbackAfterSeatInfoChangedResponse),
 }
 impl WebhookResponse {
     /// The command this response answers.
     pub const fn command(&self) -> Command {
         match self {
+            WebhookResponse::FollowCallbackAfterFollowAdd(_) => {
+                Command::FollowCallbackAfterFollowAdd
+            }
+            WebhookResponse::FollowCallbackAfterFollowDelete(_) => {
+                Command::FollowCallbackAfterFollowDelete
+            }
+            WebhookResponse::GroupCallbackAfterSendMsg(_) => {
+                Command::GroupCallbackAfterSendMsg
+            }
+            WebhookResponse::GroupCallbackBeforeSendMsg(_) => {
+                Command::GroupCallbackBeforeSendMsg
+            }
+            WebhookResponse::LiveCallbackAfterChangeOwner(_) => {
+                Command::LiveCallbackAfterChangeOwner
+            }
+            WebhookResponse::LiveCallbackAfterCreateBattle(_) => {
+                Command::LiveCallbackAfterCreateBattle
+            }
+            WebhookResponse::LiveCallbackAfterCreateRoom(_) => {
+                Command::LiveCallbackAfterCreateRoom
+            }
+            WebhookResponse::LiveCallbackAfterCreateRoomReachingThreshold(_) => {
+                Command::LiveCallbackAfterCreateRoomReachingThreshold
+            }
+            WebhookResponse::LiveCallbackAfterDelMetadata(_) => {
+                Command::LiveCallbackAfterDelMetadata
+            }
+            WebhookResponse::LiveCallbackAfterDestroyRoom(_) => {
+                Command::LiveCallbackAfterDestroyRoom
+            }
             WebhookResponse::LiveCallbackAfterEndBattle(_) => {
                 Command::LiveCallbackAfterEndBattle
+            }
+            WebhookResponse::LiveCallbackAfterMemberStateChanged(_) => {
+                Command::LiveCallbackAfterMemberStateChanged
+            }
+            WebhookResponse::LiveCallbackAfterModifyAdmin(_) => {
+                Command::LiveCallbackAfterModifyAdmin
+            }
+            WebhookResponse::LiveCallbackAfterSetMetadata(_) => {
+                Command::LiveCallbackAfterSetMetadata
+            }
+            WebhookResponse::LiveCallbackAfterStartBattle(_) => {
+                Command::LiveCallbackAfterStartBattle
+            }
+            WebhookResponse::LiveCallbackAfterUpdateRoomInfo(_) => {
+                Command::LiveCallbackAfterUpdateRoomInfo
+            }
+            WebhookResponse::LiveCallbackBeforeSendGift(_) => {
+                Command::LiveCallbackBeforeSendGift
+            }
+            WebhookResponse::MicCallbackAfterSeatInfoChanged(_) => {
+                Command::MicCallbackAfterSeatInfoChanged
             }
         }
     }
@@ -107,8 +753,93 @@ impl WebhookResponse {
     ) -> Result<Self, DecodeError> {
         Ok(
             match command {
+                Command::FollowCallbackAfterFollowAdd => {
+                    WebhookResponse::FollowCallbackAfterFollowAdd(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::FollowCallbackAfterFollowDelete => {
+                    WebhookResponse::FollowCallbackAfterFollowDelete(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::GroupCallbackAfterSendMsg => {
+                    WebhookResponse::GroupCallbackAfterSendMsg(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::GroupCallbackBeforeSendMsg => {
+                    WebhookResponse::GroupCallbackBeforeSendMsg(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterChangeOwner => {
+                    WebhookResponse::LiveCallbackAfterChangeOwner(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterCreateBattle => {
+                    WebhookResponse::LiveCallbackAfterCreateBattle(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterCreateRoom => {
+                    WebhookResponse::LiveCallbackAfterCreateRoom(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                    WebhookResponse::LiveCallbackAfterCreateRoomReachingThreshold(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterDelMetadata => {
+                    WebhookResponse::LiveCallbackAfterDelMetadata(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterDestroyRoom => {
+                    WebhookResponse::LiveCallbackAfterDestroyRoom(
+                        decode_as(command, value)?,
+                    )
+                }
                 Command::LiveCallbackAfterEndBattle => {
                     WebhookResponse::LiveCallbackAfterEndBattle(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterMemberStateChanged => {
+                    WebhookResponse::LiveCallbackAfterMemberStateChanged(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterModifyAdmin => {
+                    WebhookResponse::LiveCallbackAfterModifyAdmin(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterSetMetadata => {
+                    WebhookResponse::LiveCallbackAfterSetMetadata(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterStartBattle => {
+                    WebhookResponse::LiveCallbackAfterStartBattle(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackAfterUpdateRoomInfo => {
+                    WebhookResponse::LiveCallbackAfterUpdateRoomInfo(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::LiveCallbackBeforeSendGift => {
+                    WebhookResponse::LiveCallbackBeforeSendGift(
+                        decode_as(command, value)?,
+                    )
+                }
+                Command::MicCallbackAfterSeatInfoChanged => {
+                    WebhookResponse::MicCallbackAfterSeatInfoChanged(
                         decode_as(command, value)?,
                     )
                 }
