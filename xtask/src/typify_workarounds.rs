@@ -4,12 +4,14 @@
 //! |---|---|---|
 //! | `const` | ignores it: any value of the type is accepted | schemas use a one-value `enum`; [`check_supported`] rejects `const` |
 //! | integer `enum` (`OpType`: 0, 1, 2) | an unchecked newtype (`7` would deserialize) | a named definition replaced by a hand-written Rust enum listed in [`REPLACEMENTS`]; an integer enum without one is an error |
-//! | `"type": ["string", "integer"]` with bounds (account ids) | an untagged enum with `i64`/`f64` guesses | replaced by the hand-written `AccountId`, which keeps the form and every digit |
+//! | `"type": ["string", "integer"]` with bounds (account ids, `Group.` timestamps) | an untagged enum with `i64`/`f64` guesses | replaced by the hand-written `AccountId` and `UnixMillisecondsOrDigits`, which keep the form and every digit |
+//! | integer `anyOf` of an enum and a range (before-webhook decision codes) | an unchecked integer | replaced by the hand-written `SendGiftErrorCode` and `SendMsgErrorCode` |
 //! | a `$ref` to another file | panics | [`crate::bundle`] rewrites every `$ref` to `#/definitions/...` first |
 //! | an optional array or map property | a `Vec`/`Map` skipped when empty: `[]` is lost on a round trip | [`keep_empty_collections`] makes it an `Option` of the collection |
 //!
-//! The hand-written types live in `crates/trtc-live-types/src/wire.rs`; a test there checks that
-//! each accepts exactly the values its schema allows.
+//! The hand-written types live in `crates/trtc-live-types/src/` (`wire.rs`, `timestamp.rs`,
+//! `decision.rs`); `tests/tests/schemas.rs` checks that each accepts exactly the values its
+//! schema definition allows.
 
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
