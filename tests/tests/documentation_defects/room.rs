@@ -205,43 +205,6 @@ fn update_room_info_comment_is_glued_to_the_event_time() {
     assert_eq!(corrected["EventTime"].as_u64(), Some(1_670_574_414_123));
 }
 
-/// Samples with `//` comments are not JSON as printed; the others are.
-#[test]
-fn room_samples_with_and_without_comments() {
-    let commented = [
-        (DESTROY_ROOM, "request.jsonc"),
-        (UPDATE_ROOM_INFO, "request.corrected.jsonc"),
-        (CREATE_ROOM, "response.jsonc"),
-        (DESTROY_ROOM, "response.jsonc"),
-        (UPDATE_ROOM_INFO, "response.jsonc"),
-        (SET_METADATA, "response.jsonc"),
-        (DEL_METADATA, "response.jsonc"),
-        (THRESHOLD, "response.jsonc"),
-    ];
-    for (command, file) in commented {
-        let text = sample_text(command, file);
-        assert!(text.contains("//"), "{command}/{file}");
-        assert!(
-            serde_json::from_str::<Value>(&text).is_err(),
-            "{command}/{file}"
-        );
-        assert!(parse_jsonc(text.as_bytes()).is_ok(), "{command}/{file}");
-    }
-    let plain = [
-        (CREATE_ROOM, "request.jsonc"),
-        (SET_METADATA, "request.jsonc"),
-        (DEL_METADATA, "request.jsonc"),
-        (THRESHOLD, "request.jsonc"),
-    ];
-    for (command, file) in plain {
-        let text = sample_text(command, file);
-        assert!(
-            serde_json::from_str::<Value>(&text).is_ok(),
-            "{command}/{file}"
-        );
-    }
-}
-
 /// Discrepancy F: Delete Metadata's parameter table says the command word is
 /// `Live.CallbackAfterSetMetadata`; the sample prints `Live.CallbackAfterDelMetadata`, with the
 /// deleted `Keys` rather than Set Metadata's `Metadata` entries.
