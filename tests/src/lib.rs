@@ -154,6 +154,17 @@ fn corrected_copy_of(path: &Path) -> Option<PathBuf> {
     Some(path.with_file_name(format!("{stem}.corrected.jsonc")))
 }
 
+/// The text the tests read for the sample at `path`: its corrected copy without the first line
+/// (the note saying what was edited) when it has one, the sample as printed otherwise.
+pub fn readable_text(path: &Path) -> String {
+    match corrected_copy_of(path).and_then(|copy| std::fs::read_to_string(copy).ok()) {
+        Some(copy) => copy
+            .split_once('\n')
+            .map_or(copy.clone(), |(_, body)| body.to_owned()),
+        None => std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    }
+}
+
 /// The sample at `path` as printed has a corrected copy.
 pub fn has_corrected_copy(path: &Path) -> bool {
     corrected_copy_of(path).is_some_and(|c| c.exists())

@@ -148,14 +148,7 @@ fn exactly_the_listed_samples_carry_comments() {
             .file_name()
             .unwrap();
         let command = command.to_string_lossy();
-        let corrected = path.with_file_name(format!(
-            "{}.corrected.jsonc",
-            name.rsplit_once('.').unwrap().0
-        ));
-        let readable = match std::fs::read_to_string(&corrected) {
-            Ok(copy) => copy.split_once('\n').unwrap().1.to_owned(),
-            Err(_) => std::fs::read_to_string(&path).unwrap(),
-        };
+        let readable = trtc_live_tests::readable_text(&path);
         assert!(parse_jsonc(readable.as_bytes()).is_ok(), "{command}/{name}");
         let commented = serde_json::from_str::<Value>(&readable).is_err();
         // A captured payload is not a documentation page: plain JSON.

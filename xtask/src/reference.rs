@@ -162,12 +162,14 @@ struct FieldRow {
     description: String,
 }
 
+/// The bundle definition a schema refers to (`"$ref": "#/definitions/<Name>"`).
+fn definition_name(schema: &Value) -> Option<&str> {
+    schema["$ref"].as_str()?.strip_prefix("#/definitions/")
+}
+
 /// Follows `$ref`s (and a lone `allOf` member) to the schema that describes the value.
 fn resolve<'a>(schema: &'a Value, definitions: &'a Value) -> &'a Value {
-    if let Some(name) = schema["$ref"]
-        .as_str()
-        .and_then(|r| r.strip_prefix("#/definitions/"))
-    {
+    if let Some(name) = definition_name(schema) {
         return resolve(&definitions[name], definitions);
     }
     match schema["allOf"].as_array().map(Vec::as_slice) {
@@ -211,10 +213,7 @@ fn collect_fields(schema: &Value, prefix: &str, definitions: &Value, rows: &mut 
 
 /// A short human description of a schema's type: `integer ≥ 0 (UnixSeconds)`.
 fn type_label(schema: &Value, definitions: &Value) -> String {
-    if let Some(name) = schema["$ref"]
-        .as_str()
-        .and_then(|r| r.strip_prefix("#/definitions/"))
-    {
+    if let Some(name) = definition_name(schema) {
         return format!("{} (`{name}`)", type_label(&definitions[name], definitions));
     }
     if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {

@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use trtc_live_tests::Role;
+
 const SAMPLES: &str = "schemas/Live.CallbackAfterEndBattle/samples";
 const CASES: &str = "tests/cases/Live.CallbackAfterEndBattle";
 
@@ -154,43 +156,26 @@ fn usage_errors_exit_2() {
     }
 }
 
-/// The documentation samples of one kind (`request` or `response`) of every webhook folder, as
-/// `(command word, paths)`: each sample as printed, or its corrected copy when it has one.
-fn documentation_samples(role: &str) -> Vec<(String, Vec<String>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut folders: Vec<String> = std::fs::read_dir(root.join("schemas"))
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains(".Callback"))
-        .collect();
-    folders.sort();
-    folders
-        .into_iter()
-        .map(|command| {
-            let dir = format!("schemas/{command}/samples");
-            let mut paths: Vec<String> = std::fs::read_dir(root.join(&dir))
-                .unwrap()
-                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|name| name.starts_with(role) && name.ends_with(".jsonc"))
-                .filter(|name| {
-                    let stem = name.trim_end_matches(".jsonc");
-                    stem.ends_with(".corrected")
-                        || !root
-                            .join(&dir)
-                            .join(format!("{stem}.corrected.jsonc"))
-                            .exists()
-                })
-                .map(|name| format!("{dir}/{name}"))
-                .collect();
-            paths.sort();
-            (command, paths)
-        })
-        .collect()
+/// The documentation samples with `role`, grouped by command word: each sample as printed, or
+/// its corrected copy when it has one (paths relative to the repository root).
+fn documentation_samples(role: Role) -> Vec<(String, Vec<String>)> {
+    let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
+    for sample in trtc_live_tests::documentation_samples() {
+        if sample.role != role {
+            continue;
+        }
+        let command = sample.command.as_str().to_owned();
+        match grouped.last_mut() {
+            Some((last, paths)) if *last == command => paths.push(sample.relative_path()),
+            _ => grouped.push((command, vec![sample.relative_path()])),
+        }
+    }
+    grouped
 }
 
 #[test]
 fn every_request_sample_of_the_18_webhooks_is_valid() {
-    let samples = documentation_samples("request");
+    let samples = documentation_samples(Role::Request);
     assert_eq!(samples.len(), 18);
     let mut args = vec!["validate"];
     for (_, paths) in &samples {
@@ -205,7 +190,7 @@ fn every_request_sample_of_the_18_webhooks_is_valid() {
 #[test]
 fn every_response_sample_is_valid_with_response() {
     let mut transcripts = String::new();
-    for (command, paths) in documentation_samples("response") {
+    for (command, paths) in documentation_samples(Role::Response) {
         let mut args = vec!["validate", "--response", command.as_str()];
         args.extend(paths.iter().map(String::as_str));
         let (code, transcript) = run(&args, b"");
