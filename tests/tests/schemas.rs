@@ -179,7 +179,13 @@ fn the_bundle_gives_the_validators_verdicts() {
         assert!(bundle.is_valid(&value), "{}", sample.name);
         checked += 1;
     }
-    for group in ["valid", "invalid", "strict-invalid", "decode-invalid"] {
+    for group in [
+        "valid",
+        "invalid",
+        "strict-invalid",
+        "decode-invalid",
+        "semantic-warning",
+    ] {
         for case in test_cases(group) {
             let Ok(value) = parse_json(&case.bytes()) else {
                 continue;

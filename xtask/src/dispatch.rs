@@ -62,6 +62,17 @@ impl Command {{
         match self {{ {response_id} }}
     }}
 
+    /// Name of the request packet's Rust type, which is also its definition's name in the
+    /// bundled schema (`#/definitions/<name>`).
+    pub const fn request_type_name(self) -> &'static str {{
+        match self {{ {request_type} }}
+    }}
+
+    /// Name of the response packet's Rust type and bundled-schema definition.
+    pub const fn response_type_name(self) -> &'static str {{
+        match self {{ {response_type} }}
+    }}
+
     /// What the webhook is for, in one sentence.
     pub const fn summary(self) -> &'static str {{
         match self {{ {summary} }}
@@ -109,6 +120,8 @@ impl std::fmt::Display for Command {{
         request_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.request_id)),
         response_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.response_id)),
         summary = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.summary)),
+        request_type = arms(&|w| format!("Command::{0} => {0:?},", w.request_type)),
+        response_type = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.response_type)),
         group = arms(&|w| format!("Command::{} => {:?},", w.request_type, listed(w).group)),
         title = arms(&|w| format!("Command::{} => {:?},", w.request_type, listed(w).title)),
         doc_url = arms(&|w| format!("Command::{} => {:?},", w.request_type, listed(w).doc_url)),

@@ -1,10 +1,21 @@
-//! `trtc-live`: validate TRTC Live (TUILiveKit) webhook packets against their JSON Schemas.
+//! `trtc-live`: validate TRTC Live (TUILiveKit) webhook packets, make example packets, print
+//! the schemas.
 
 #![forbid(unsafe_code)]
 
 mod args;
-mod input;
-mod render;
+mod check;
+mod discover;
+mod example;
+mod human;
+mod json_report;
+mod list;
+mod packets;
+mod pipeline;
+mod progress;
+mod schema;
+mod semantic_help;
+mod tally;
 mod validate;
 
 use std::process::ExitCode;
@@ -15,5 +26,8 @@ fn main() -> ExitCode {
     let args = args::Cli::parse();
     match args.command {
         args::Subcommand::Validate(options) => validate::run(&options),
+        args::Subcommand::Example(options) => example::run(&options),
+        args::Subcommand::Schema(options) => schema::run(&options),
+        args::Subcommand::List(options) => list::run(&options),
     }
 }

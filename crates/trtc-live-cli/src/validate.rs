@@ -1,14 +1,47 @@
-//! `trtc-live validate`.
+//! `trtc-live validate`: every packet of every input checked on every core, reported in input
+//! order, a summary at the end.
 
+use std::cell::Cell;
+use std::io::{IsTerminal, Write};
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
-use trtc_live_validate::{parse_jsonc, Options, Rejection, Validator};
+use trtc_live_validate::{Options, Validator};
 
-use crate::args::ValidateArgs;
-use crate::input;
-use crate::render::{Outcome, Reporter, Tally, Valid};
+use crate::args::{ColorChoice, Format, ValidateArgs};
+use crate::check::{Checker, Verdict};
+use crate::discover::{expand, Expansion, Input, ReadingOptions};
+use crate::human::HumanRenderer;
+use crate::json_report;
+use crate::packets::{Item, Packets};
+use crate::pipeline::{for_each_in_order, WindowItem};
+use crate::progress::Progress;
+use crate::tally::Tally;
 
-/// Validates every input, reports each, and returns the exit status.
+impl WindowItem for Item {
+    fn bytes(&self) -> u64 {
+        Item::bytes(self)
+    }
+
+    fn ends_window(&self) -> bool {
+        matches!(self, Item::Packet(packet) if packet.waits_after)
+    }
+}
+
+/// What became of one item, ready to print.
+struct Processed {
+    /// For standard output.
+    report: String,
+    /// For standard error.
+    note: String,
+    /// The packet's verdict, if the item was a packet.
+    verdict: Option<Verdict>,
+    warnings: usize,
+    unreadable: bool,
+    bytes: u64,
+}
+
+/// Validates every input, reports each packet, and returns the exit status.
 pub fn run(args: &ValidateArgs) -> ExitCode {
     let validator = match Validator::with_options(Options {
         strict: args.strict,
@@ -19,41 +52,131 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut reporter = Reporter::new(args.format);
+    let checker = Checker {
+        validator: &validator,
+        response: args.response,
+        deny_warnings: args.deny_warnings,
+    };
+    let human = HumanRenderer::new(colored(args.color), args.quiet);
+    let format = args.format;
     let mut tally = Tally::default();
-    for path in &args.paths {
-        let input = input::read(path, args.jsonc);
-        let outcome = match (&input.bytes, args.response) {
-            (Err(message), _) => Outcome::Unreadable(message.clone()),
-            (Ok(bytes), None) if input.jsonc => Outcome::Checked(
-                validator
-                    .validate_jsonc(bytes)
-                    .map(|w| Valid::Request(Box::new(w))),
-            ),
-            (Ok(bytes), None) => Outcome::Checked(
-                validator
-                    .validate(bytes)
-                    .map(|w| Valid::Request(Box::new(w))),
-            ),
-            (Ok(bytes), Some(command)) if input.jsonc => Outcome::Checked(
-                validator
-                    .validate_response_jsonc(command, bytes)
-                    .map(|r| Valid::Response(Box::new(r))),
-            ),
-            (Ok(bytes), Some(command)) => Outcome::Checked(
-                validator
-                    .validate_response(command, bytes)
-                    .map(|r| Valid::Response(Box::new(r))),
-            ),
+    let inputs = inputs(args, &mut tally);
+    let mut progress = Progress::new(total_size(&inputs));
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let closed = Cell::new(false);
+
+    let items = Packets::new(inputs, args.max_packet_bytes).take_while(|_| !closed.get());
+    let process = |item: Item| {
+        let bytes = item.bytes();
+        let mut processed = Processed {
+            report: String::new(),
+            note: String::new(),
+            verdict: None,
+            warnings: 0,
+            unreadable: false,
+            bytes,
         };
-        tally.count(&outcome);
-        reporter.report(&input.source, &outcome);
-        if let (Outcome::Checked(Err(Rejection::Syntax(_))), Ok(bytes)) = (&outcome, &input.bytes) {
-            if !input.jsonc && parse_jsonc(bytes).is_ok() {
-                eprintln!("{}: hint: the text is valid JSON with comments; pass --jsonc (or name the file *.jsonc)", input.source);
+        match item {
+            Item::Packet(packet) => {
+                let report = checker.check(packet);
+                processed.verdict = Some(report.verdict);
+                processed.warnings = report.warnings.len();
+                processed.report = match format {
+                    Format::Human => human.packet(&report),
+                    Format::Json => json_report::packet(&report),
+                };
+            }
+            Item::Unreadable { source, message } => {
+                processed.unreadable = true;
+                processed.note = format!("{source}: {message}\n");
+            }
+            Item::NoPacket { source } => {
+                processed.note =
+                    format!("{source}: no packet (the input is empty or has blank lines only)\n");
+            }
+        }
+        processed
+    };
+    let sink = |window: Vec<Processed>| {
+        let mut bytes = 0;
+        for processed in &window {
+            match processed.verdict {
+                Some(verdict) => tally.count(verdict, processed.warnings),
+                None if processed.unreadable => tally.unreadable += 1,
+                None => tally.without_packets += 1,
+            }
+            bytes += processed.bytes;
+        }
+        progress.advance(bytes, tally.packets());
+        // One write per window, with the progress bar out of the way.
+        progress.suspend(|| {
+            for processed in window {
+                if !processed.note.is_empty() {
+                    let _ = stdout.flush();
+                    eprint!("{}", processed.note);
+                }
+                // A closed pipe (`| head`) ends the run quietly: nothing more can be reported.
+                if stdout.write_all(processed.report.as_bytes()).is_err() {
+                    closed.set(true);
+                }
+            }
+            if stdout.flush().is_err() {
+                closed.set(true);
+            }
+        });
+    };
+    for_each_in_order(items, threads(), process, sink);
+    progress.finish();
+
+    let summary = tally.summary();
+    match format {
+        Format::Human => {
+            let _ = writeln!(stdout, "{summary}");
+        }
+        Format::Json => {
+            let _ = stdout.flush();
+            eprintln!("{summary}");
+        }
+    }
+    let _ = stdout.flush();
+    ExitCode::from(tally.exit_code())
+}
+
+/// The inputs named by the PATHs; a PATH that names nothing is reported and counted.
+fn inputs(args: &ValidateArgs, tally: &mut Tally) -> Vec<Input> {
+    let options = ReadingOptions {
+        ndjson: args.ndjson,
+        comments: args.jsonc,
+    };
+    let mut inputs = Vec::new();
+    for path in &args.paths {
+        match expand(path, options) {
+            Expansion::Inputs(found) => inputs.extend(found),
+            Expansion::Problem(problem) => {
+                eprintln!("{}: {}", problem.name, problem.message);
+                tally.unreadable += 1;
             }
         }
     }
-    reporter.finish(&tally);
-    ExitCode::from(tally.exit_code())
+    inputs
+}
+
+fn total_size(inputs: &[Input]) -> Option<u64> {
+    inputs.iter().map(|input| input.size).sum()
+}
+
+fn threads() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+}
+
+/// Whether to color: `--color`, else a terminal on standard output without `NO_COLOR`.
+fn colored(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        }
+    }
 }

@@ -8,8 +8,40 @@ use serde_json::Value;
 use crate::SyntaxError;
 
 /// Parses JSON bytes into a value; every integer up to `u64::MAX` stays exact.
+///
+/// Text that is not UTF-8, empty text and a leading byte order mark get an error that says so,
+/// located at the offending byte, rather than the parser's "expected value".
 pub fn parse_json(bytes: &[u8]) -> Result<Value, SyntaxError> {
-    serde_json::from_slice(bytes).map_err(|error| SyntaxError::from_serde(&error))
+    serde_json::from_slice(bytes)
+        .map_err(|error| not_json_text(bytes).unwrap_or_else(|| SyntaxError::from_serde(&error)))
+}
+
+/// Why `bytes` cannot be JSON text at all, if that is the reason: not UTF-8, empty, or led by a
+/// byte order mark. Only called once parsing has failed, so valid packets never pay for it.
+fn not_json_text(bytes: &[u8]) -> Option<SyntaxError> {
+    if let Err(error) = std::str::from_utf8(bytes) {
+        let offset = error.valid_up_to();
+        let message = format!(
+            "byte 0x{:02X} is not UTF-8 (JSON text must be UTF-8)",
+            bytes[offset]
+        );
+        return Some(SyntaxError::at_offset(bytes, offset, &message));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Some(SyntaxError::at_offset(
+            bytes,
+            bytes.len(),
+            "empty input: there is no JSON value",
+        ));
+    }
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        return Some(SyntaxError::at_offset(
+            bytes,
+            0,
+            "the text starts with a byte order mark, which JSON does not allow (RFC 8259, section 8.1)",
+        ));
+    }
+    None
 }
 
 /// Parses JSON with `//` and `/* */` comments, such as Tencent's documentation samples.
@@ -50,6 +82,22 @@ fn strip_comments(bytes: &[u8]) -> Result<Vec<u8>, SyntaxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_cannot_be_json_says_why() {
+        let error = parse_json(b"{\"a\": \"caf\xe9\"}").unwrap_err();
+        assert_eq!((error.line, error.column), (1, 11), "{error}");
+        assert!(error.message.contains("0xE9 is not UTF-8"), "{error}");
+        let error = parse_json(b"\n  \n").unwrap_err();
+        assert_eq!((error.line, error.column), (3, 1), "{error}");
+        assert!(error.message.starts_with("empty input"), "{error}");
+        let error = parse_json("\u{feff}{}".as_bytes()).unwrap_err();
+        assert!(error.message.contains("byte order mark"), "{error}");
+        assert_eq!(
+            parse_json(b"{} x").unwrap_err().message,
+            "trailing characters"
+        );
+    }
 
     #[test]
     fn comments_go_but_slashes_in_strings_stay() {

@@ -25,6 +25,8 @@ mod jsonc;
 mod locate;
 mod registry;
 mod report;
+mod schema_texts;
+mod semantic;
 mod strict;
 mod validator;
 
@@ -35,7 +37,13 @@ mod generated {
 }
 
 pub use jsonc::{parse_json, parse_jsonc};
-pub use locate::Span;
+pub use locate::{locate, Span};
 pub use report::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
-pub use trtc_live_types::{Command, Webhook, WebhookResponse, WebhookUrlParameters};
+pub use schema_texts::{schema_text, URL_PARAMETERS_SCHEMA_ID};
+pub use semantic::{
+    semantic_warnings, SemanticCheck, SemanticWarning, DURATION_TOLERANCE_MS, SEMANTIC_CHECKS,
+};
+pub use trtc_live_types::{
+    Command, Webhook, WebhookResponse, WebhookUrlParameters, BUNDLED_SCHEMA,
+};
 pub use validator::{BuildError, Options, Validator};

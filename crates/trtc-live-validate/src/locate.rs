@@ -22,6 +22,19 @@ pub struct Span {
     pub end: usize,
 }
 
+/// Where the value at `pointer` (RFC 6901) stands in `text`, a packet as JSON or JSON with
+/// comments: `None` when the text cannot be read or has no value there.
+///
+/// ```
+/// let text = b"{\n  \"EndTime\": 1739956145 // seconds\n}";
+/// let span = trtc_live_validate::locate(text, "/EndTime").unwrap();
+/// assert_eq!((span.line, span.column), (2, 14));
+/// assert_eq!(&text[span.start..span.end], b"1739956145");
+/// ```
+pub fn locate(text: &[u8], pointer: &str) -> Option<Span> {
+    Source::new(text).locate(pointer)
+}
+
 /// The source text of a packet, ready to locate values in.
 pub(crate) struct Source<'a> {
     text: &'a str,
@@ -89,7 +102,7 @@ pub(crate) fn line_and_column(text: &[u8], offset: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::Source;
+    use super::{locate, Source};
 
     #[test]
     fn values_are_located_through_objects_arrays_and_comments() {
@@ -109,6 +122,19 @@ mod tests {
         );
         assert_eq!(source.locate("/b/2"), None);
         assert_eq!(source.locate("/missing"), None);
+    }
+
+    #[test]
+    fn locate_finds_nested_values_and_nothing_in_unreadable_text() {
+        let text = b"{\"RoomInfo\": {\"CreateTime\": 10}}";
+        let span = locate(text, "/RoomInfo/CreateTime").unwrap();
+        assert_eq!(
+            (span.line, span.column, span.start, span.end),
+            (1, 29, 28, 30)
+        );
+        assert_eq!(locate(text, "RoomInfo"), None);
+        assert_eq!(locate(b"{\"a\": ", "/a"), None);
+        assert_eq!(locate(b"\xff", ""), None);
     }
 
     #[test]

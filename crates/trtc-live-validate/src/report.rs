@@ -91,6 +91,11 @@ pub enum IssueKind {
     UnknownCommand,
     /// A value the schema accepts but the typed model cannot hold exactly.
     Decode,
+    /// A packet over a size limit, refused without being read.
+    TooLarge,
+    /// A semantic warning: the packet passes its schema but breaks a rule of the documentation
+    /// (see [`crate::SEMANTIC_CHECKS`]). A warning, not an error.
+    Semantic,
 }
 
 /// One problem of a rejected packet, flattened for reports (the CLI's `--format json`).
@@ -98,6 +103,9 @@ pub enum IssueKind {
 pub struct Issue {
     /// What kind of problem.
     pub kind: IssueKind,
+    /// For a semantic warning, the name of the check ([`crate::SemanticCheck::name`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<&'static str>,
     /// JSON pointer to the offending value (`""` for the packet itself or a syntax error).
     pub instance_path: String,
     /// JSON pointer to the failing schema keyword (`""` when no keyword is involved).
@@ -117,6 +125,20 @@ pub struct Issue {
     pub column: Option<usize>,
 }
 
+impl IssueKind {
+    /// Its name in reports, as it serializes (`unknown_command`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Syntax => "syntax",
+            Self::Schema => "schema",
+            Self::UnknownCommand => "unknown_command",
+            Self::Decode => "decode",
+            Self::TooLarge => "too_large",
+            Self::Semantic => "semantic",
+        }
+    }
+}
+
 impl Rejection {
     /// The command the packet was routed to, if it got that far.
     pub fn command(&self) -> Option<Command> {
@@ -130,6 +152,7 @@ impl Rejection {
     pub fn issues(&self) -> Vec<Issue> {
         let issue = |kind, instance_path: &str, schema_path: &str, message: String| Issue {
             kind,
+            check: None,
             instance_path: instance_path.to_owned(),
             schema_path: schema_path.to_owned(),
             keyword_location: None,
@@ -304,5 +327,24 @@ impl fmt::Display for Violation {
             &self.instance_path
         };
         write!(f, "{at}: {} (schema: {})", self.message, self.schema_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IssueKind;
+
+    #[test]
+    fn kind_names_are_the_serialized_names() {
+        for kind in [
+            IssueKind::Syntax,
+            IssueKind::Schema,
+            IssueKind::UnknownCommand,
+            IssueKind::Decode,
+            IssueKind::TooLarge,
+            IssueKind::Semantic,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
     }
 }

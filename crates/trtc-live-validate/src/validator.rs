@@ -8,10 +8,6 @@ use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrl
 use crate::registry::SchemaDocuments;
 use crate::{parse_json, parse_jsonc, Rejection, SyntaxError, UnknownCommand, Violation};
 
-/// `$id` of the schema of the webhook URL's query parameters.
-const URL_PARAMETERS_ID: &str =
-    "https://trtc-live-webhooks.invalid/schemas/common/url-parameters.schema.json";
-
 /// How strict the validator is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
@@ -73,7 +69,7 @@ impl Validator {
                 documents.compile(&registry, command.response_schema_id())?,
             );
         }
-        let url_parameters = documents.compile(&registry, URL_PARAMETERS_ID)?;
+        let url_parameters = documents.compile(&registry, crate::URL_PARAMETERS_SCHEMA_ID)?;
         Ok(Self {
             options,
             requests,

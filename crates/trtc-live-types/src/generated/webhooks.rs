@@ -267,6 +267,83 @@ impl Command {
             }
         }
     }
+    /// Name of the request packet's Rust type, which is also its definition's name in the
+    /// bundled schema (`#/definitions/<name>`).
+    pub const fn request_type_name(self) -> &'static str {
+        match self {
+            Command::FollowCallbackAfterFollowAdd => "FollowCallbackAfterFollowAdd",
+            Command::FollowCallbackAfterFollowDelete => "FollowCallbackAfterFollowDelete",
+            Command::GroupCallbackAfterSendMsg => "GroupCallbackAfterSendMsg",
+            Command::GroupCallbackBeforeSendMsg => "GroupCallbackBeforeSendMsg",
+            Command::LiveCallbackAfterChangeOwner => "LiveCallbackAfterChangeOwner",
+            Command::LiveCallbackAfterCreateBattle => "LiveCallbackAfterCreateBattle",
+            Command::LiveCallbackAfterCreateRoom => "LiveCallbackAfterCreateRoom",
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "LiveCallbackAfterCreateRoomReachingThreshold"
+            }
+            Command::LiveCallbackAfterDelMetadata => "LiveCallbackAfterDelMetadata",
+            Command::LiveCallbackAfterDestroyRoom => "LiveCallbackAfterDestroyRoom",
+            Command::LiveCallbackAfterEndBattle => "LiveCallbackAfterEndBattle",
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "LiveCallbackAfterMemberStateChanged"
+            }
+            Command::LiveCallbackAfterModifyAdmin => "LiveCallbackAfterModifyAdmin",
+            Command::LiveCallbackAfterSetMetadata => "LiveCallbackAfterSetMetadata",
+            Command::LiveCallbackAfterStartBattle => "LiveCallbackAfterStartBattle",
+            Command::LiveCallbackAfterUpdateRoomInfo => "LiveCallbackAfterUpdateRoomInfo",
+            Command::LiveCallbackBeforeSendGift => "LiveCallbackBeforeSendGift",
+            Command::MicCallbackAfterSeatInfoChanged => "MicCallbackAfterSeatInfoChanged",
+        }
+    }
+    /// Name of the response packet's Rust type and bundled-schema definition.
+    pub const fn response_type_name(self) -> &'static str {
+        match self {
+            Command::FollowCallbackAfterFollowAdd => {
+                "FollowCallbackAfterFollowAddResponse"
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                "FollowCallbackAfterFollowDeleteResponse"
+            }
+            Command::GroupCallbackAfterSendMsg => "GroupCallbackAfterSendMsgResponse",
+            Command::GroupCallbackBeforeSendMsg => "GroupCallbackBeforeSendMsgResponse",
+            Command::LiveCallbackAfterChangeOwner => {
+                "LiveCallbackAfterChangeOwnerResponse"
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                "LiveCallbackAfterCreateBattleResponse"
+            }
+            Command::LiveCallbackAfterCreateRoom => "LiveCallbackAfterCreateRoomResponse",
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                "LiveCallbackAfterCreateRoomReachingThresholdResponse"
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                "LiveCallbackAfterDelMetadataResponse"
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                "LiveCallbackAfterDestroyRoomResponse"
+            }
+            Command::LiveCallbackAfterEndBattle => "LiveCallbackAfterEndBattleResponse",
+            Command::LiveCallbackAfterMemberStateChanged => {
+                "LiveCallbackAfterMemberStateChangedResponse"
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                "LiveCallbackAfterModifyAdminResponse"
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                "LiveCallbackAfterSetMetadataResponse"
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                "LiveCallbackAfterStartBattleResponse"
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                "LiveCallbackAfterUpdateRoomInfoResponse"
+            }
+            Command::LiveCallbackBeforeSendGift => "LiveCallbackBeforeSendGiftResponse",
+            Command::MicCallbackAfterSeatInfoChanged => {
+                "MicCallbackAfterSeatInfoChangedResponse"
+            }
+        }
+    }
     /// What the webhook is for, in one sentence.
     pub const fn summary(self) -> &'static str {
         match self {
