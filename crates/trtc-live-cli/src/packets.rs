@@ -56,10 +56,14 @@ impl Item {
     /// The bytes this item accounts for in its input (for the progress bar).
     pub fn bytes(&self) -> u64 {
         match self {
-            Item::Packet(packet) => match &packet.text {
-                Ok(text) => text.len() as u64 + 1,
-                Err(too_large) => too_large.size + 1,
-            },
+            Item::Packet(packet) => {
+                let size = match &packet.text {
+                    Ok(text) => text.len() as u64,
+                    Err(too_large) => too_large.size,
+                };
+                // An NDJSON packet also had its line break.
+                size + u64::from(packet.line.is_some())
+            }
             Item::Unreadable { .. } | Item::NoPacket { .. } => 0,
         }
     }
