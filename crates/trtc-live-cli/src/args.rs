@@ -49,6 +49,27 @@ pub enum Subcommand {
 
     /// List the command words with their group and what each webhook is about.
     List(ListArgs),
+
+    /// Receive webhooks over HTTP: verify, journal durably, answer as Tencent expects.
+    ///
+    /// Every request (any path) is checked: POST, body size, SdkAppid, then Sign and RequestTime
+    /// when a token is configured, then the packet. An accepted delivery (URL parameters, receive
+    /// time, raw body) is appended to DIR/accepted.ndjson and flushed to disk (fsync) BEFORE the
+    /// answer, so nothing acknowledged is ever lost; an authenticated request whose packet is
+    /// not valid is kept in DIR/quarantine.ndjson. After-event webhooks get the OK packet; the
+    /// two before-webhooks are let through (gift allowed, message sent unchanged). Logs go to
+    /// standard error (RUST_LOG filters them); SIGINT or SIGTERM stops the server once the
+    /// requests in flight are answered.
+    Serve(ServeArgs),
+
+    /// Play Tencent's part against any receiver: sign, POST a packet, check the answer.
+    ///
+    /// The packet is an example of COMMAND (from `trtc-live example`), or FILE sent as it is.
+    /// The URL gets SdkAppid, CallbackCommand, contenttype, ClientIP and OptPlatform, and Sign
+    /// and RequestTime when a token is given. The answer must be HTTP 200 with a valid response
+    /// packet for the command. Exit status: 0 when every answer is right, 1 when one is not, 2
+    /// when nothing could be sent.
+    Send(SendArgs),
 }
 
 /// Arguments of `trtc-live validate`.
@@ -142,6 +163,92 @@ pub struct SchemaArgs {
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
     /// How to print the list.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Arguments of `trtc-live serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Our SDKAppID: requests for another one are refused.
+    #[arg(long, value_name = "ID")]
+    pub sdkappid: String,
+
+    /// File holding the webhook authentication token (set with set_callback_token); without
+    /// it, Sign and RequestTime are not required.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Address to listen on (loopback by default; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// Directory of the journals (accepted.ndjson, quarantine.ndjson).
+    #[arg(long, value_name = "DIR", default_value = "trtc-live-journal")]
+    pub journal: PathBuf,
+
+    /// How far RequestTime may be from our clock, either way, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub tolerance_secs: u64,
+
+    /// Largest body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = trtc_live_receiver::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+}
+
+/// Arguments of `trtc-live send`.
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// The receiver's URL, such as http://127.0.0.1:8080/webhook.
+    #[arg(long)]
+    pub url: String,
+
+    /// The SDKAppID to put in the URL.
+    #[arg(long, value_name = "ID")]
+    pub sdkappid: String,
+
+    /// Webhook authentication token: the URL gets Sign and RequestTime.
+    #[arg(long, conflicts_with = "token_file")]
+    pub token: Option<String>,
+
+    /// File holding the token (safer than --token, which other users may see in `ps`).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// OptPlatform in the URL.
+    #[arg(long, default_value = "RESTAPI")]
+    pub platform: String,
+
+    /// ClientIP in the URL.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub client_ip: String,
+
+    /// A command word (an example packet is sent) or a file (sent byte for byte).
+    #[arg(value_name = "COMMAND|FILE")]
+    pub packet: String,
+
+    /// How many packets to send, one after the other (examples differ each time).
+    #[arg(long, default_value_t = 1)]
+    pub count: u64,
+
+    /// Seed of the example generator.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// RequestTime to sign with, in Unix seconds, instead of now (to test a receiver's window).
+    #[arg(long, value_name = "SECONDS")]
+    pub request_time: Option<u64>,
+
+    /// CallbackCommand to put in the URL instead of the packet's own (to test a receiver's
+    /// check that they match).
+    #[arg(long, value_name = "WORD")]
+    pub callback_command: Option<String>,
+
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout_secs: u64,
+
+    /// How to report each delivery.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

@@ -1,5 +1,5 @@
 //! `trtc-live`: validate TRTC Live (TUILiveKit) webhook packets, make example packets, print
-//! the schemas.
+//! the schemas, receive webhooks (`serve`) and play Tencent's part against a receiver (`send`).
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +15,8 @@ mod pipeline;
 mod progress;
 mod schema;
 mod semantic_help;
+mod send;
+mod serve;
 mod tally;
 mod validate;
 
@@ -29,5 +31,7 @@ fn main() -> ExitCode {
         args::Subcommand::Example(options) => example::run(&options),
         args::Subcommand::Schema(options) => schema::run(&options),
         args::Subcommand::List(options) => list::run(&options),
+        args::Subcommand::Serve(options) => serve::run(&options),
+        args::Subcommand::Send(options) => send::run(&options),
     }
 }

@@ -1,0 +1,252 @@
+//! `trtc-live serve`: receive webhooks, verify them, journal every accepted delivery durably
+//! before answering, quarantine authenticated packets that fail their schema, answer as Tencent
+//! expects.
+
+mod journal;
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::Request;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use trtc_live_receiver::axum::read_body;
+use trtc_live_receiver::{Answer, Receiver, ReceiverConfig, Token};
+
+use crate::args::ServeArgs;
+pub use journal::{Journal, Record};
+
+/// File of accepted deliveries, in the journal directory.
+pub const ACCEPTED_FILE: &str = "accepted.ndjson";
+/// File of quarantined deliveries (authenticated, but not valid packets), in the journal
+/// directory.
+pub const QUARANTINE_FILE: &str = "quarantine.ndjson";
+
+/// What every request handler shares.
+struct ServeState {
+    receiver: Receiver,
+    accepted: Journal,
+    quarantine: Journal,
+}
+
+/// Runs the server until SIGINT or SIGTERM; returns the exit status.
+pub fn run(args: &ServeArgs) -> ExitCode {
+    let state = match build_state(args) {
+        Ok(state) => Arc::new(state),
+        Err(message) => {
+            eprintln!("trtc-live serve: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("trtc-live serve: cannot start: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(serve(args.listen, state)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("trtc-live serve: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
+    let mut config = ReceiverConfig::new(args.sdkappid.clone());
+    if let Some(path) = &args.token_file {
+        config.token = Some(read_token(path)?);
+    }
+    config.tolerance = Duration::from_secs(args.tolerance_secs);
+    config.max_body_bytes = args.max_body_bytes;
+    let receiver = Receiver::new(config).map_err(|error| error.to_string())?;
+    std::fs::create_dir_all(&args.journal)
+        .map_err(|error| format!("cannot create {}: {error}", args.journal.display()))?;
+    let open = |name: &str| {
+        let path = args.journal.join(name);
+        Journal::open(&path).map_err(|error| format!("cannot open {}: {error}", path.display()))
+    };
+    Ok(ServeState {
+        receiver,
+        accepted: open(ACCEPTED_FILE)?,
+        quarantine: open(QUARANTINE_FILE)?,
+    })
+}
+
+/// The token in `path`, without the line break an editor adds.
+fn read_token(path: &PathBuf) -> Result<Token, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read the token file {}: {error}", path.display()))?;
+    let token = text.trim_end_matches(['\r', '\n']);
+    if token.is_empty() {
+        return Err(format!("the token file {} is empty", path.display()));
+    }
+    Ok(Token::new(token))
+}
+
+/// Structured logs on standard error; `RUST_LOG` filters them (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let colored = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colored)
+        .try_init();
+}
+
+async fn serve(listen: SocketAddr, state: Arc<ServeState>) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|error| format!("cannot listen on {listen}: {error}"))?;
+    let address = listener
+        .local_addr()
+        .map_err(|error| format!("cannot read the bound address: {error}"))?;
+    // First, in plain words: scripts and tests read the address from this line.
+    eprintln!("trtc-live serve: listening on http://{address}");
+    tracing::info!(
+        %address,
+        accepted = %state.accepted.path().display(),
+        quarantine = %state.quarantine.path().display(),
+        "listening"
+    );
+    let app = Router::new().fallback(handle).with_state(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|error| format!("server error: {error}"))?;
+    tracing::info!("stopped: every request in flight was answered");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// Every request, whatever its path.
+async fn handle(
+    State(state): State<Arc<ServeState>>,
+    ConnectInfo(remote): ConnectInfo<SocketAddr>,
+    request: Request<Body>,
+) -> Response {
+    let now = SystemTime::now();
+    let (parts, body) = request.into_parts();
+    let receiver = &state.receiver;
+    let body = match read_body(receiver, &parts.method, &parts.headers, body).await {
+        Ok(body) => body,
+        Err(rejection) => {
+            tracing::warn!(%remote, reason = %rejection, "rejected");
+            return receiver.response_for(&rejection).map(Body::from);
+        }
+    };
+    let mut record = Record::new(
+        millis(now),
+        remote.to_string(),
+        parts.uri.query().unwrap_or_default().to_owned(),
+        &body,
+    );
+    match receiver.receive(&parts.method, &parts.uri, &body, now) {
+        Ok(delivery) => {
+            let command = delivery.command();
+            record.command = Some(command.as_str().to_owned());
+            if let Err(error) = append(&state, record, Target::Accepted).await {
+                // Not on disk: do not acknowledge. Tencent sees a failed delivery.
+                tracing::error!(%remote, %command, %error, "journal append failed");
+                return journal_failure();
+            }
+            tracing::info!(%remote, %command, "accepted");
+            Answer::for_delivery(&delivery)
+                .http_response()
+                .map(Body::from)
+        }
+        Err(rejection) if rejection.is_authenticated() => {
+            record.command = rejection.command().map(|c| c.as_str().to_owned());
+            record.reason = Some(rejection.to_string());
+            if let Err(error) = append(&state, record, Target::Quarantine).await {
+                tracing::error!(%remote, %error, "quarantine append failed");
+                return journal_failure();
+            }
+            tracing::warn!(%remote, reason = %rejection, "quarantined");
+            receiver.response_for(&rejection).map(Body::from)
+        }
+        Err(rejection) => {
+            tracing::warn!(%remote, reason = %rejection, "rejected");
+            receiver.response_for(&rejection).map(Body::from)
+        }
+    }
+}
+
+/// Which journal a record goes to.
+#[derive(Clone, Copy)]
+enum Target {
+    Accepted,
+    Quarantine,
+}
+
+/// Appends `record` durably, on a thread that may block on the disk.
+async fn append(state: &Arc<ServeState>, record: Record, target: Target) -> std::io::Result<()> {
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || match target {
+        Target::Accepted => state.accepted.append(&record),
+        Target::Quarantine => state.quarantine.append(&record),
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+/// The answer when a delivery could not be journaled: a failure, so that nothing unrecorded is
+/// acknowledged.
+fn journal_failure() -> Response {
+    let body = serde_json::json!({
+        "ActionStatus": "FAIL",
+        "ErrorInfo": "the delivery could not be recorded",
+        "ErrorCode": 1
+    });
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn millis(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}

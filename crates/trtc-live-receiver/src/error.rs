@@ -1,0 +1,385 @@
+//! Why a request was refused, and what it is answered.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::header::{HeaderValue, ALLOW};
+use http::{Response, StatusCode};
+use trtc_live_types::Command;
+use trtc_live_validate::{Rejection, SyntaxError, Violation};
+
+use crate::http_answer::{failure_packet, json_response};
+use crate::{Answer, InvalidBeforeWebhookPolicy};
+
+/// Why a request was refused: one variant per check, in the order the checks run (see
+/// [`crate::Receiver::receive`]).
+///
+/// # HTTP answers
+///
+/// Tencent counts anything but HTTP 200 with a JSON body as a failed delivery. Every rejection
+/// is answered with `Content-Type: application/json` and the body
+/// `{"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": <below>}`, which is valid against
+/// every response schema (1 is "reject" for a gift and "forbid" for a message; Tencent does not
+/// read the body of a failed delivery anyway). `ErrorInfo` is a fixed text per variant: it never
+/// repeats what the request carried, nor anything about the token. "Authenticated" is
+/// [`ReceiveError::is_authenticated`]: the request passed the `SdkAppid` check and, with a
+/// token, the signature and time checks.
+///
+/// | Variant | Authenticated | HTTP status | `ErrorInfo` |
+/// |---|---|---|---|
+/// | `MethodNotAllowed` | no | 405 (with `Allow: POST`) | `webhooks are POST requests` |
+/// | `BodyTooLarge` | no | 413 | `body too large` |
+/// | `BodyNotRead` | no | 400 | `body could not be read` |
+/// | `RepeatedParameter` | no | 400 | `a query parameter is repeated` |
+/// | `SdkAppIdMissing` | no | 400 | `SdkAppid missing` |
+/// | `SdkAppIdMismatch` | no | 403 | `SdkAppid is not this application's` |
+/// | `SignMissing` | no | 401 | `Sign missing` |
+/// | `RequestTimeMissing` | no | 401 | `RequestTime missing` |
+/// | `RequestTimeInvalid` | no | 401 | `RequestTime is not Unix seconds` |
+/// | `SignMismatch` | no | 401 | `Sign does not match` |
+/// | `RequestTimeTooOld` | no | 401 | `RequestTime too old` |
+/// | `RequestTimeInFuture` | no | 401 | `RequestTime in the future` |
+/// | `UrlParameters` | yes | 400, or the policy's 200 | `invalid URL parameters` |
+/// | `NotJson` | yes | 400, or the policy's 200 | `body is not JSON` |
+/// | `UnknownCommand` | yes | 400, or the policy's 200 | `unknown CallbackCommand` |
+/// | `CommandMismatch` | yes | 400, or the policy's 200 | `CallbackCommand differs between URL and body` |
+/// | `Schema` | yes | 422, or the policy's 200 | `packet does not match its schema` |
+///
+/// "The policy's 200": when the URL's `CallbackCommand` is one of the two before-webhooks
+/// (`Live.CallbackBeforeSendGift`, `Group.CallbackBeforeSendMsg`) and the
+/// [`InvalidBeforeWebhookPolicy`] is `Allow` or `Refuse`, the answer is HTTP 200 with that
+/// decision instead: `Allow` answers `{"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}`
+/// (the gift goes through, the message is sent), `Refuse` answers `ActionStatus` OK,
+/// `ErrorCode` 1 and `ErrorInfo` as above (the gift is rejected, the message is not sent). With
+/// the default, `FailDelivery`, before-webhooks get the status of the table like every other
+/// webhook. The policy is the receiver's: answer with [`crate::Receiver::response_for`], or
+/// [`ReceiveError::http_response`] with a policy.
+///
+/// Statuses: 400 for a request that cannot be read (query string, JSON syntax, command words),
+/// 401 for a failed signature or time check, 403 for another application's request, 405, 413,
+/// and 422 for a well-formed packet of a known command that breaks its schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReceiveError {
+    /// The method is not POST (Tencent POSTs every webhook).
+    MethodNotAllowed {
+        /// The method received.
+        method: http::Method,
+    },
+    /// The body is over [`crate::ReceiverConfig::max_body_bytes`].
+    BodyTooLarge {
+        /// The body's size in bytes; for a body refused while streaming without a
+        /// `Content-Length` (the axum adapter), the bytes read when the limit was passed, a
+        /// lower bound.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The body could not be read (the connection failed while it was streamed). Produced by
+    /// the axum adapter, never by [`crate::Receiver::receive`], which is given the bytes.
+    BodyNotRead {
+        /// What failed.
+        reason: String,
+    },
+    /// A query parameter is given more than once (a proxy and this receiver could read
+    /// different copies).
+    RepeatedParameter {
+        /// Its name.
+        name: String,
+    },
+    /// The URL has no `SdkAppid` parameter.
+    SdkAppIdMissing,
+    /// `SdkAppid` is not this application's.
+    SdkAppIdMismatch {
+        /// The `SdkAppid` received.
+        found: String,
+    },
+    /// A token is configured but the URL has no `Sign`.
+    SignMissing,
+    /// A token is configured but the URL has no `RequestTime`.
+    RequestTimeMissing,
+    /// `RequestTime` is not 1 to 20 decimal digits within `u64`.
+    RequestTimeInvalid {
+        /// The `RequestTime` received.
+        found: String,
+    },
+    /// `Sign` is not the SHA-256 of the token followed by `RequestTime` (compared in constant
+    /// time, hexadecimal case ignored).
+    SignMismatch,
+    /// `RequestTime` is more than the tolerance before the receiver's clock (a replay, or a
+    /// slow clock here).
+    RequestTimeTooOld {
+        /// `RequestTime`, Unix seconds.
+        request_time: u64,
+        /// The receiver's clock, Unix seconds (truncated).
+        now: u64,
+        /// The tolerance.
+        tolerance: Duration,
+    },
+    /// `RequestTime` is more than the tolerance after the receiver's clock (a clock ahead
+    /// there, or behind here).
+    RequestTimeInFuture {
+        /// `RequestTime`, Unix seconds.
+        request_time: u64,
+        /// The receiver's clock, Unix seconds (truncated).
+        now: u64,
+        /// The tolerance.
+        tolerance: Duration,
+    },
+    /// The URL parameters break their schema (`CallbackCommand` missing, an unknown
+    /// `OptPlatform`, `contenttype` not `json`, ...).
+    UrlParameters {
+        /// The URL's `CallbackCommand`, when it names a known command.
+        url_command: Option<Command>,
+        /// Every violation.
+        violations: Vec<Violation>,
+    },
+    /// The body is not JSON.
+    NotJson {
+        /// The URL's `CallbackCommand`, when it names a known command.
+        url_command: Option<Command>,
+        /// Where and why.
+        error: SyntaxError,
+    },
+    /// The body's `CallbackCommand` is missing, not a string, or not a known command word.
+    UnknownCommand {
+        /// The URL's `CallbackCommand`, when it names a known command.
+        url_command: Option<Command>,
+        /// What is wrong with the body's `CallbackCommand`.
+        unknown: trtc_live_validate::UnknownCommand,
+    },
+    /// The URL's `CallbackCommand` is not the body's.
+    CommandMismatch {
+        /// The URL's `CallbackCommand`, as received.
+        url: String,
+        /// The body's command.
+        body: Command,
+    },
+    /// The packet breaks its command's schema, or holds a number the typed model cannot keep
+    /// exactly: the validator's full report, located in the body.
+    Schema(Rejection),
+}
+
+impl ReceiveError {
+    /// Whether the request passed the `SdkAppid` check and, with a token, the signature and
+    /// time checks: its payload is genuine (or, without a token, at least addressed to this
+    /// application) and worth keeping for inspection, not dropping.
+    pub fn is_authenticated(&self) -> bool {
+        matches!(
+            self,
+            Self::UrlParameters { .. }
+                | Self::NotJson { .. }
+                | Self::UnknownCommand { .. }
+                | Self::CommandMismatch { .. }
+                | Self::Schema(_)
+        )
+    }
+
+    /// The command the request is for, once it is authenticated: the URL's `CallbackCommand`
+    /// when it names a known command (for `Schema`, the body's, which is the same). `None` for
+    /// the rejections before authentication, which tell nothing trustworthy.
+    pub fn command(&self) -> Option<Command> {
+        match self {
+            Self::UrlParameters { url_command, .. }
+            | Self::NotJson { url_command, .. }
+            | Self::UnknownCommand { url_command, .. } => *url_command,
+            Self::CommandMismatch { url, .. } => Command::from_command_word(url),
+            Self::Schema(rejection) => rejection.command(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the table, before any policy.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::SdkAppIdMismatch { .. } => StatusCode::FORBIDDEN,
+            Self::SignMissing
+            | Self::RequestTimeMissing
+            | Self::RequestTimeInvalid { .. }
+            | Self::SignMismatch
+            | Self::RequestTimeTooOld { .. }
+            | Self::RequestTimeInFuture { .. } => StatusCode::UNAUTHORIZED,
+            Self::Schema(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BodyNotRead { .. }
+            | Self::RepeatedParameter { .. }
+            | Self::SdkAppIdMissing
+            | Self::UrlParameters { .. }
+            | Self::NotJson { .. }
+            | Self::UnknownCommand { .. }
+            | Self::CommandMismatch { .. } => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The `ErrorInfo` of the table: a fixed text per variant.
+    pub fn error_info(&self) -> &'static str {
+        match self {
+            Self::MethodNotAllowed { .. } => "webhooks are POST requests",
+            Self::BodyTooLarge { .. } => "body too large",
+            Self::BodyNotRead { .. } => "body could not be read",
+            Self::RepeatedParameter { .. } => "a query parameter is repeated",
+            Self::SdkAppIdMissing => "SdkAppid missing",
+            Self::SdkAppIdMismatch { .. } => "SdkAppid is not this application's",
+            Self::SignMissing => "Sign missing",
+            Self::RequestTimeMissing => "RequestTime missing",
+            Self::RequestTimeInvalid { .. } => "RequestTime is not Unix seconds",
+            Self::SignMismatch => "Sign does not match",
+            Self::RequestTimeTooOld { .. } => "RequestTime too old",
+            Self::RequestTimeInFuture { .. } => "RequestTime in the future",
+            Self::UrlParameters { .. } => "invalid URL parameters",
+            Self::NotJson { .. } => "body is not JSON",
+            Self::UnknownCommand { .. } => "unknown CallbackCommand",
+            Self::CommandMismatch { .. } => "CallbackCommand differs between URL and body",
+            Self::Schema(_) => "packet does not match its schema",
+        }
+    }
+
+    /// The answer of the [table](#http-answers), with `policy` for an authenticated
+    /// before-webhook whose payload is invalid.
+    pub fn http_response(&self, policy: InvalidBeforeWebhookPolicy) -> Response<Vec<u8>> {
+        if let Some(answer) = self.policy_answer(policy) {
+            return answer.http_response();
+        }
+        let mut response = json_response(self.status(), failure_packet(self.error_info()));
+        if let Self::MethodNotAllowed { .. } = self {
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("POST"));
+        }
+        response
+    }
+
+    /// The decision `policy` gives instead of a failure, if any.
+    fn policy_answer(&self, policy: InvalidBeforeWebhookPolicy) -> Option<Answer> {
+        if !self.is_authenticated() {
+            return None;
+        }
+        let command = self.command()?;
+        if !command.response_is_a_decision() {
+            return None;
+        }
+        match policy {
+            InvalidBeforeWebhookPolicy::FailDelivery => None,
+            InvalidBeforeWebhookPolicy::Allow => Some(Answer::letting_through(command)),
+            InvalidBeforeWebhookPolicy::Refuse => Answer::stopping(command, self.error_info()),
+        }
+    }
+}
+
+/// `text` for a message: quoted and escaped, and cut after 100 characters (it comes from the
+/// request, and ends up in logs).
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 100;
+        match self.0.char_indices().nth(MAX) {
+            None => write!(f, "{:?}", self.0),
+            Some((cut, _)) => write!(f, "{:?}... ({} bytes)", &self.0[..cut], self.0.len()),
+        }
+    }
+}
+
+impl fmt::Display for ReceiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MethodNotAllowed { method } => {
+                write!(
+                    f,
+                    "method {} not allowed: webhooks are POSTed",
+                    Shown(method.as_str())
+                )
+            }
+            Self::BodyTooLarge { size, limit } => {
+                write!(f, "body of {size} bytes is over the limit of {limit} bytes")
+            }
+            Self::BodyNotRead { reason } => write!(f, "the body could not be read: {reason}"),
+            Self::RepeatedParameter { name } => {
+                write!(f, "query parameter {} is given more than once", Shown(name))
+            }
+            Self::SdkAppIdMissing => f.write_str("the URL has no SdkAppid parameter"),
+            Self::SdkAppIdMismatch { found } => {
+                write!(f, "SdkAppid {} is not this application's", Shown(found))
+            }
+            Self::SignMissing => {
+                f.write_str("the URL has no Sign parameter, and a token is configured")
+            }
+            Self::RequestTimeMissing => {
+                f.write_str("the URL has no RequestTime parameter, and a token is configured")
+            }
+            Self::RequestTimeInvalid { found } => write!(
+                f,
+                "RequestTime {} is not Unix seconds (1 to 20 decimal digits)",
+                Shown(found)
+            ),
+            Self::SignMismatch => f.write_str("Sign does not match the token and RequestTime"),
+            Self::RequestTimeTooOld {
+                request_time,
+                now,
+                tolerance,
+            } => write!(
+                f,
+                "RequestTime {request_time} is {} s before the receiver's clock ({now}), more \
+                 than the {} s allowed",
+                now.saturating_sub(*request_time),
+                tolerance.as_secs_f64()
+            ),
+            Self::RequestTimeInFuture {
+                request_time,
+                now,
+                tolerance,
+            } => write!(
+                f,
+                "RequestTime {request_time} is {} s after the receiver's clock ({now}), more \
+                 than the {} s allowed",
+                request_time.saturating_sub(*now),
+                tolerance.as_secs_f64()
+            ),
+            Self::UrlParameters { violations, .. } => {
+                write!(
+                    f,
+                    "the URL parameters break their schema: {} violation(s)",
+                    violations.len()
+                )?;
+                for violation in violations {
+                    write!(f, "\n  {violation}")?;
+                }
+                Ok(())
+            }
+            Self::NotJson { error, .. } => write!(f, "the body is not JSON: {error}"),
+            Self::UnknownCommand { unknown, .. } => unknown.fmt(f),
+            Self::CommandMismatch { url, body } => write!(
+                f,
+                "CallbackCommand differs: {} in the URL, {body:?} in the body",
+                Shown(url),
+                body = body.as_str()
+            ),
+            Self::Schema(rejection) => rejection.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ReceiveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Schema(rejection) => Some(rejection),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shown;
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        assert_eq!(Shown("abc").to_string(), "\"abc\"");
+        assert_eq!(Shown("a\nb").to_string(), "\"a\\nb\"");
+        let long = "é".repeat(150);
+        assert_eq!(
+            Shown(&long).to_string(),
+            format!("{:?}... (300 bytes)", "é".repeat(100))
+        );
+    }
+}

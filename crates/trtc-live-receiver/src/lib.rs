@@ -1,0 +1,90 @@
+//! Receive TRTC Live (TUILiveKit) webhooks: check that a request is Tencent's for your
+//! application, turn it into a typed webhook, and answer as Tencent expects.
+//!
+//! The core is framework-agnostic: [`Receiver::receive`] takes the request's method, URI and
+//! body bytes and an explicit `now` (the clock is a parameter, so tests never depend on wall
+//! time), checks the method, the body size, `SdkAppid`, the signature and its time window, the
+//! URL parameters, the JSON, the command and the schema, in that order, and returns a
+//! [`Delivery`] (typed URL parameters and the typed [`Webhook`]) or the [`ReceiveError`] of the
+//! first failed check, one variant per check. Every error has a documented HTTP answer
+//! ([table](ReceiveError#http-answers)); every accepted webhook is answered with an [`Answer`]:
+//! OK for the notifications, a typed decision for the two before-webhooks.
+//!
+//! With the `axum` feature, [`axum::webhook_router`] does all of it for an axum 0.8 app.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime, UNIX_EPOCH};
+//! use trtc_live_receiver::{sign, Answer, Receiver, ReceiverConfig, Token};
+//! use trtc_live_types::{LiveCallbackBeforeSendGiftResponse, Webhook};
+//!
+//! let token = Token::new("xxxxyyyy");
+//! let receiver = Receiver::new(ReceiverConfig::new("1400000000").with_token(token.clone()))?;
+//!
+//! // What Tencent sends: a POST to the webhook URL with these parameters, and the packet.
+//! let uri: http::Uri = format!(
+//!     "/webhook?SdkAppid=1400000000&CallbackCommand=Live.CallbackBeforeSendGift\
+//!      &contenttype=json&ClientIP=127.0.0.1&OptPlatform=iOS&Sign={}&RequestTime=1669872112",
+//!     sign(&token, "1669872112"),
+//! )
+//! .parse()?;
+//! let body = br#"{"CallbackCommand": "Live.CallbackBeforeSendGift",
+//!     "Operator_Account": "viewer_1", "RoomId": "room-1",
+//!     "GiftWater": {"From_Account": "viewer_1", "To_Account": ["anchor_1"], "Time": 1669872111,
+//!                   "GiftId": "rose", "Count": 1, "Coins": 10}}"#;
+//! let now = UNIX_EPOCH + Duration::from_secs(1669872112 + 3);
+//!
+//! let response = match receiver.receive(&http::Method::POST, &uri, body, now) {
+//!     Ok(delivery) => {
+//!         let answer = match &delivery.webhook {
+//!             Webhook::LiveCallbackBeforeSendGift(gift) if gift.gift_water.coins > 1000 => {
+//!                 Answer::gift(gift, LiveCallbackBeforeSendGiftResponse::reject("too expensive"))
+//!             }
+//!             Webhook::LiveCallbackBeforeSendGift(gift) => {
+//!                 Answer::gift(gift, LiveCallbackBeforeSendGiftResponse::allow())
+//!             }
+//!             _ => Answer::ok(),
+//!         };
+//!         answer.http_response()
+//!     }
+//!     // 401 for a bad signature, 403 for another application, ... (see the table).
+//!     Err(error) => receiver.response_for(&error),
+//! };
+//! assert_eq!(response.status(), 200);
+//! assert_eq!(response.body(), br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#);
+//!
+//! // One minute and one second later, the same request is a replay.
+//! let later = now + Duration::from_secs(58);
+//! let error = receiver.receive(&http::Method::POST, &uri, body, later).unwrap_err();
+//! assert_eq!(receiver.response_for(&error).status(), 401);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The token never appears in `Debug` output ([`Token`] prints `Token(***)`), in error messages
+//! or in answers; nothing here logs.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod answer;
+mod auth;
+mod config;
+mod error;
+mod http_answer;
+mod query;
+mod receiver;
+mod token;
+
+#[cfg(feature = "axum")]
+pub mod axum;
+
+pub use answer::{Answer, AnswerMismatch};
+pub use config::{
+    ConfigError, InvalidBeforeWebhookPolicy, ReceiverConfig, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_TOLERANCE,
+};
+pub use error::ReceiveError;
+pub use receiver::{Delivery, Receiver};
+pub use token::{sign, Token};
+pub use trtc_live_types::{Command, Webhook, WebhookUrlParameters};
+/// The validator's report types, carried by [`ReceiveError`].
+pub use trtc_live_validate::{Rejection, SyntaxError, UnknownCommand, Violation};
