@@ -552,3 +552,47 @@ fn set(packet: &mut serde_json::Value, pointer: &str, value: &str) {
     };
     parent[name] = serde_json::Value::from(value);
 }
+
+#[test]
+fn a_request_in_flight_at_sigterm_is_still_journaled_and_answered() {
+    use std::io::{Read, Write};
+    let mut server = Server::start(&[]);
+    let body = serde_json::to_string(
+        &ExampleGenerator::new(3).request(Command::LiveCallbackAfterEndBattle),
+    )
+    .unwrap();
+    let request_time = now().to_string();
+    let query = format!(
+        "SdkAppid={SDK_APP_ID}&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&Sign={}&RequestTime={request_time}",
+        trtc_live_receiver::sign(&Token::new(TOKEN), &request_time)
+    );
+    let address = server
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    let (first, second) = body.split_at(body.len() / 2);
+    write!(
+        stream,
+        "POST /webhook?{query} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    // The request is in flight (half its body sent) when the server is told to stop.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    terminate(&server.child);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stream.write_all(second.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let status = server.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let records = server.records("accepted.ndjson");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["body"], body.as_str());
+}
