@@ -174,6 +174,7 @@ fn too_large_finding(too_large: TooLarge, line: Option<usize>) -> Finding {
         ),
         line,
         column: None,
+        span: None,
     })
 }
 
@@ -198,7 +199,10 @@ fn place(findings: &mut [Finding], text: &[u8], packet_line: Option<usize>) {
                 _ => None,
             }
         } else {
-            locate(text, &issue.instance_path).map(|span| {
+            // The validator has located schema and decode errors already; the others (an
+            // unknown command, a semantic warning) are located here.
+            let located = issue.span.or_else(|| locate(text, &issue.instance_path));
+            located.map(|span| {
                 issue.line = Some(span.line);
                 issue.column = Some(span.column);
                 // An object or array is marked by its opening bracket: the error is about it

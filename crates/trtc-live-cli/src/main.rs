@@ -6,6 +6,7 @@
 mod args;
 mod check;
 mod discover;
+mod environment;
 mod example;
 mod human;
 mod json_report;

@@ -13,6 +13,7 @@ use trtc_live_types::{SendGiftErrorCode, SendMsgErrorCode};
 use trtc_live_validate::{parse_json, Command, Validator, WebhookResponse};
 
 use crate::args::{Format, SendArgs};
+use crate::environment::read_token_file;
 
 /// What became of one delivery.
 #[derive(Serialize)]
@@ -95,9 +96,7 @@ pub fn run(args: &SendArgs) -> ExitCode {
 
 fn token(args: &SendArgs) -> Result<Option<Token>, String> {
     if let Some(path) = &args.token_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-        return Ok(Some(Token::new(text.trim_end_matches(['\r', '\n']))));
+        return read_token_file(path).map(Some);
     }
     Ok(args.token.clone().map(Token::new))
 }

@@ -11,6 +11,7 @@ use trtc_live_validate::{Options, Validator};
 use crate::args::{ColorChoice, Format, ValidateArgs};
 use crate::check::{Checker, Verdict};
 use crate::discover::{expand, Expansion, Input, ReadingOptions};
+use crate::environment::colors_wanted;
 use crate::human::HumanRenderer;
 use crate::json_report;
 use crate::packets::{Item, Packets};
@@ -174,9 +175,6 @@ fn colored(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-        }
+        ColorChoice::Auto => colors_wanted(std::io::stdout().is_terminal()),
     }
 }

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Number, Value};
 
-use crate::pattern::Pattern;
+use crate::pattern;
 use crate::schema::resolve_ref;
 
 /// Deepest nesting checked; deeper values are refused.
@@ -138,8 +138,7 @@ fn string_fits(keyword: &str, argument: &Value, value: &Value) -> bool {
         "maxLength" => argument.as_u64().is_some_and(|max| length <= max),
         _ => argument
             .as_str()
-            .and_then(Pattern::parse)
-            .is_some_and(|pattern| pattern.is_match(text)),
+            .is_some_and(|pattern| pattern::matches(pattern, text)),
     }
 }
 

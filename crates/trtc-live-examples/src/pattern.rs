@@ -1,12 +1,17 @@
 //! The small subset of regular expressions that the schemas' `pattern`s use, to generate
-//! strings that match them and to check candidates.
+//! strings that match them; and matching, with the regress engine (ECMA-262, as JSON Schema
+//! says), already in the tree through trtc-live-types.
 //!
 //! Supported: `^` and `$` anchors, literal characters, `\`-escapes (`\d`, `\w`, `\s`, `\.`,
 //! ...), `.`, character classes with ranges (`[0-9a-fA-F]`, `[^...]`), and the quantifiers
 //! `?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`. Groups and alternation are not: [`Pattern::parse`]
 //! returns `None` for them (a test checks every pattern of the bundle parses).
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use fastrand::Rng;
+use regress::Regex;
 
 use crate::dice;
 
@@ -14,11 +19,10 @@ use crate::dice;
 /// its minimum.
 const UNBOUNDED_EXTRA: usize = 8;
 
-/// A parsed pattern: a sequence of quantified character sets.
+/// A parsed pattern: a sequence of quantified character sets. The anchors are read and left
+/// out: a generated string is the whole match, so it matches anchored or not.
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
-    anchored_start: bool,
-    anchored_end: bool,
     pieces: Vec<Piece>,
 }
 
@@ -95,15 +99,11 @@ impl Pattern {
     /// Parses `source`, or `None` if it uses syntax outside the supported subset.
     pub(crate) fn parse(source: &str) -> Option<Self> {
         let mut chars = source.chars().peekable();
-        let anchored_start = chars.next_if_eq(&'^').is_some();
+        chars.next_if_eq(&'^');
         let mut pieces = Vec::new();
-        let mut anchored_end = false;
         while let Some(c) = chars.next() {
             let set = match c {
-                '$' if chars.peek().is_none() => {
-                    anchored_end = true;
-                    break;
-                }
+                '$' if chars.peek().is_none() => break,
                 '[' => parse_class(&mut chars)?,
                 '\\' => escape_set(chars.next()?),
                 '.' => CharSet::Any,
@@ -113,11 +113,7 @@ impl Pattern {
             let (min, max) = parse_quantifier(&mut chars)?;
             pieces.push(Piece { set, min, max });
         }
-        Some(Self {
-            anchored_start,
-            anchored_end,
-            pieces,
-        })
+        Some(Self { pieces })
     }
 
     /// A string that matches the pattern.
@@ -133,33 +129,22 @@ impl Pattern {
         }
         out
     }
-
-    /// Whether `text` matches (ECMA-262 semantics: a search unless anchored).
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        let chars: Vec<char> = text.chars().collect();
-        let last_start = if self.anchored_start { 0 } else { chars.len() };
-        (0..=last_start).any(|start| matches_at(&self.pieces, &chars, start, self.anchored_end))
-    }
 }
 
-fn matches_at(pieces: &[Piece], text: &[char], position: usize, to_end: bool) -> bool {
-    let Some((piece, rest)) = pieces.split_first() else {
-        return !to_end || position == text.len();
-    };
-    let limit = piece.max.unwrap_or(usize::MAX);
-    let available = text
-        .get(position..)
-        .unwrap_or_default()
-        .iter()
-        .take(limit)
-        .take_while(|&&c| piece.set.contains(c))
-        .count();
-    if available < piece.min {
-        return false;
+/// Whether `text` matches the ECMA-262 pattern `source` (a search unless anchored, as JSON
+/// Schema says). The bundle's patterns are compiled once; another pattern is compiled on the
+/// spot, and one that does not compile matches nothing.
+pub(crate) fn matches(source: &str, text: &str) -> bool {
+    static COMPILED: LazyLock<HashMap<&'static str, Regex>> = LazyLock::new(|| {
+        crate::schema::patterns()
+            .into_iter()
+            .filter_map(|source| Some((source, Regex::new(source).ok()?)))
+            .collect()
+    });
+    match COMPILED.get(source) {
+        Some(regex) => regex.find(text).is_some(),
+        None => Regex::new(source).is_ok_and(|regex| regex.find(text).is_some()),
     }
-    (piece.min..=available)
-        .rev()
-        .any(|taken| matches_at(rest, text, position + taken, to_end))
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -283,28 +268,31 @@ mod tests {
             let pattern = Pattern::parse(source).expect(source);
             for _ in 0..200 {
                 let text = pattern.generate(&mut rng);
-                assert!(pattern.is_match(&text), "{source}: {text}");
+                assert!(matches(source, &text), "{source}: {text}");
             }
         }
     }
 
     #[test]
     fn matching_follows_anchors_and_bounds() {
-        let digits = Pattern::parse("^[0-9]{1,3}$").unwrap();
-        assert!(digits.is_match("7"));
-        assert!(digits.is_match("123"));
-        assert!(!digits.is_match("1234"));
-        assert!(!digits.is_match(""));
-        assert!(!digits.is_match("12a"));
-        let dotted = Pattern::parse("^[A-Za-z]+\\.[A-Za-z]+$").unwrap();
-        assert!(dotted.is_match("Live.CallbackAfterEndBattle"));
-        assert!(!dotted.is_match("Live.Callback.After"));
-        let search = Pattern::parse("b\\d").unwrap();
-        assert!(search.is_match("abc b7 x"));
-        assert!(!search.is_match("abc"));
-        let negated = Pattern::parse("^[^0-9]+$").unwrap();
-        assert!(negated.is_match("abc"));
-        assert!(!negated.is_match("a1"));
+        assert!(matches("^[0-9]{1,3}$", "7"));
+        assert!(matches("^[0-9]{1,3}$", "123"));
+        assert!(!matches("^[0-9]{1,3}$", "1234"));
+        assert!(!matches("^[0-9]{1,3}$", ""));
+        assert!(!matches("^[0-9]{1,3}$", "12a"));
+        assert!(matches(
+            "^[A-Za-z]+\\.[A-Za-z]+$",
+            "Live.CallbackAfterEndBattle"
+        ));
+        assert!(!matches("^[A-Za-z]+\\.[A-Za-z]+$", "Live.Callback.After"));
+        assert!(matches("b\\d", "abc b7 x"));
+        assert!(!matches("b\\d", "abc"));
+        assert!(matches("^[^0-9]+$", "abc"));
+        assert!(!matches("^[^0-9]+$", "a1"));
+        assert!(
+            !matches("(unclosed", "(unclosed"),
+            "a pattern that does not compile"
+        );
     }
 
     #[test]

@@ -19,6 +19,25 @@ const MAX_REF_HOPS: usize = 16;
 static BUNDLE: LazyLock<Value> =
     LazyLock::new(|| serde_json::from_str(BUNDLED_SCHEMA).unwrap_or(Value::Null));
 
+/// Every `pattern` of the bundle.
+pub(crate) fn patterns() -> Vec<&'static str> {
+    fn collect(value: &'static Value, found: &mut Vec<&'static str>) {
+        match value {
+            Value::Object(members) => {
+                if let Some(Value::String(pattern)) = members.get("pattern") {
+                    found.push(pattern);
+                }
+                members.values().for_each(|v| collect(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    collect(&BUNDLE, &mut found);
+    found
+}
+
 /// The definition `name` of the bundle.
 pub(crate) fn definition(name: &str) -> Option<&'static Value> {
     BUNDLE.get("definitions")?.get(name)

@@ -41,7 +41,7 @@ use axum::routing::{any, MethodRouter};
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use crate::http_answer::{failure_packet, json_response};
+use crate::http_answer::failure_response;
 use crate::{Answer, Delivery, ReceiveError, Receiver};
 
 /// The clock of an endpoint: a function giving the current time.
@@ -107,11 +107,10 @@ where
                 let answer = (self.handler)(delivery).await;
                 match answer.http_response_to(command) {
                     Ok(response) => response.map(Body::from),
-                    Err(mismatch) => json_response(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        failure_packet(&mismatch.to_string()),
-                    )
-                    .map(Body::from),
+                    Err(mismatch) => {
+                        failure_response(StatusCode::INTERNAL_SERVER_ERROR, &mismatch.to_string())
+                            .map(Body::from)
+                    }
                 }
             }
             Err(error) => self.reject(&error),

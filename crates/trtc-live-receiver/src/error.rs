@@ -8,7 +8,7 @@ use http::{Response, StatusCode};
 use trtc_live_types::Command;
 use trtc_live_validate::{Rejection, SyntaxError, Violation};
 
-use crate::http_answer::{failure_packet, json_response};
+use crate::http_answer::failure_response;
 use crate::{Answer, InvalidBeforeWebhookPolicy};
 
 /// Why a request was refused: one variant per check, in the order the checks run (see
@@ -240,7 +240,7 @@ impl ReceiveError {
         if let Some(answer) = self.policy_answer(policy) {
             return answer.http_response();
         }
-        let mut response = json_response(self.status(), failure_packet(self.error_info()));
+        let mut response = failure_response(self.status(), self.error_info());
         if let Self::MethodNotAllowed { .. } = self {
             response
                 .headers_mut()

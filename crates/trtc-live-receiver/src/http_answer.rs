@@ -15,6 +15,13 @@ pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Vec<u
     response
 }
 
+/// A failure answer: `status`, and the failure packet with `info` as its `ErrorInfo`. For
+/// servers that must refuse a delivery for a reason of their own (a journal that cannot be
+/// written, an answer that does not fit its webhook), in the same form as every rejection.
+pub fn failure_response(status: StatusCode, info: &str) -> Response<Vec<u8>> {
+    json_response(status, failure_packet(info))
+}
+
 /// The failure packet every rejection carries: `ActionStatus` FAIL, `ErrorCode` 1 (a code that
 /// every response schema accepts: "reject" for the gift, "forbid" for the message, any integer
 /// for the notifications) and `info`.

@@ -83,6 +83,7 @@ pub use config::{
     DEFAULT_TOLERANCE,
 };
 pub use error::ReceiveError;
+pub use http_answer::failure_response;
 pub use receiver::{Delivery, Receiver};
 pub use token::{sign, Token};
 pub use trtc_live_types::{Command, Webhook, WebhookUrlParameters};

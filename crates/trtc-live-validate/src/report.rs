@@ -123,6 +123,11 @@ pub struct Issue {
     /// Column of the error, from 1, counted in bytes (see [`Issue::line`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// Where the offending value stands in the source text, byte range included, when the
+    /// validator located it (schema and decode errors of a packet given as text). Not
+    /// serialized: `line` and `column` say the same for reports.
+    #[serde(skip)]
+    pub span: Option<Span>,
 }
 
 impl IssueKind {
@@ -159,6 +164,7 @@ impl Rejection {
             message,
             line: None,
             column: None,
+            span: None,
         };
         match self {
             Self::Syntax(error) => vec![Issue {
@@ -184,6 +190,7 @@ impl Rejection {
                     keyword_location: Some(v.keyword_location.clone()).filter(|k| !k.is_empty()),
                     line: v.span.map(|s| s.line),
                     column: v.span.map(|s| s.column),
+                    span: v.span,
                     ..issue(
                         IssueKind::Schema,
                         &v.instance_path,
@@ -200,6 +207,7 @@ impl Rejection {
             } => vec![Issue {
                 line: span.map(|s| s.line),
                 column: span.map(|s| s.column),
+                span: *span,
                 ..issue(IssueKind::Decode, instance_path, "", message.clone())
             }],
         }

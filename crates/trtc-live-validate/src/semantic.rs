@@ -63,6 +63,7 @@ impl SemanticWarning {
             message: self.message.clone(),
             line: None,
             column: None,
+            span: None,
         }
     }
 }

@@ -6,20 +6,20 @@ mod journal;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
-use axum::http::Request;
-use axum::response::{IntoResponse, Response};
+use axum::http::{Request, StatusCode};
+use axum::response::Response;
 use axum::Router;
 use trtc_live_receiver::axum::read_body;
-use trtc_live_receiver::{Answer, Receiver, ReceiverConfig, Token};
+use trtc_live_receiver::{failure_response, Answer, Command, Receiver, ReceiverConfig};
 
 use crate::args::ServeArgs;
+use crate::environment::{colors_wanted, read_token_file};
 pub use journal::{Journal, Record};
 
 /// File of accepted deliveries, in the journal directory.
@@ -67,7 +67,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
 fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
     let mut config = ReceiverConfig::new(args.sdkappid.clone());
     if let Some(path) = &args.token_file {
-        config.token = Some(read_token(path)?);
+        config.token = Some(read_token_file(path)?);
     }
     config.tolerance = Duration::from_secs(args.tolerance_secs);
     config.max_body_bytes = args.max_body_bytes;
@@ -85,23 +85,11 @@ fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
     })
 }
 
-/// The token in `path`, without the line break an editor adds.
-fn read_token(path: &PathBuf) -> Result<Token, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read the token file {}: {error}", path.display()))?;
-    let token = text.trim_end_matches(['\r', '\n']);
-    if token.is_empty() {
-        return Err(format!("the token file {} is empty", path.display()));
-    }
-    Ok(Token::new(token))
-}
-
 /// Structured logs on standard error; `RUST_LOG` filters them (default `info`).
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let colored = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let colored = colors_wanted(std::io::stderr().is_terminal());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -175,17 +163,20 @@ async fn handle(
             return receiver.response_for(&rejection).map(Body::from);
         }
     };
-    let mut record = Record::new(
-        millis(now),
-        remote.to_string(),
-        parts.uri.query().unwrap_or_default().to_owned(),
-        &body,
-    );
+    // Built only for the deliveries that are journaled: a refused request costs no copy.
+    let record = |command: Option<Command>| Record {
+        command: command.map(|c| c.as_str().to_owned()),
+        ..Record::new(
+            millis(now),
+            remote.to_string(),
+            parts.uri.query().unwrap_or_default().to_owned(),
+            &body,
+        )
+    };
     match receiver.receive(&parts.method, &parts.uri, &body, now) {
         Ok(delivery) => {
             let command = delivery.command();
-            record.command = Some(command.as_str().to_owned());
-            if let Err(error) = append(&state, record, Target::Accepted).await {
+            if let Err(error) = append(&state, record(Some(command)), Target::Accepted).await {
                 // Not on disk: do not acknowledge. Tencent sees a failed delivery.
                 tracing::error!(%remote, %command, %error, "journal append failed");
                 return journal_failure();
@@ -196,8 +187,10 @@ async fn handle(
                 .map(Body::from)
         }
         Err(rejection) if rejection.is_authenticated() => {
-            record.command = rejection.command().map(|c| c.as_str().to_owned());
-            record.reason = Some(rejection.to_string());
+            let record = Record {
+                reason: Some(rejection.to_string()),
+                ..record(rejection.command())
+            };
             if let Err(error) = append(&state, record, Target::Quarantine).await {
                 tracing::error!(%remote, %error, "quarantine append failed");
                 return journal_failure();
@@ -233,17 +226,11 @@ async fn append(state: &Arc<ServeState>, record: Record, target: Target) -> std:
 /// The answer when a delivery could not be journaled: a failure, so that nothing unrecorded is
 /// acknowledged.
 fn journal_failure() -> Response {
-    let body = serde_json::json!({
-        "ActionStatus": "FAIL",
-        "ErrorInfo": "the delivery could not be recorded",
-        "ErrorCode": 1
-    });
-    (
-        axum::http::StatusCode::SERVICE_UNAVAILABLE,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
+    failure_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the delivery could not be recorded",
     )
-        .into_response()
+    .map(Body::from)
 }
 
 fn millis(time: SystemTime) -> u64 {
