@@ -113,8 +113,11 @@ fn intersect(existing: &mut Value, argument: &Value) {
         .into_iter()
         .filter(|value| allowed.contains(value))
         .collect();
-    if !kept.is_empty() {
-        *existing = Value::Array(kept);
+    match (kept.as_slice(), &*existing) {
+        ([], _) => {}
+        // A lone `type` name stays a name.
+        ([single], Value::String(_)) => *existing = single.clone(),
+        _ => *existing = Value::Array(kept),
     }
 }
 

@@ -1,0 +1,147 @@
+//! The parity corpus: every documentation sample, every hand-written test case and a few
+//! hundred generated examples, each with the verdict it must get.
+
+use serde::Serialize;
+use serde_json::Value;
+use trtc_live_examples::ExampleGenerator;
+use trtc_live_tests::{documentation_samples, readable_text, test_cases, PacketFile, Role};
+use trtc_live_validate::{parse_jsonc, Command};
+
+/// What a validator says of a packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The packet passes its schema.
+    Valid,
+    /// The packet is JSON but breaks its schema.
+    Invalid,
+    /// The text is not JSON.
+    Malformed,
+}
+
+/// One packet of the corpus, as the TypeScript and Python programs read it (one JSON line).
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// Unique: where the packet comes from.
+    pub name: String,
+    /// `request` or `response`.
+    pub role: &'static str,
+    /// The command word (for a response, the command it answers).
+    pub command: &'static str,
+    /// The generated type of the packet (the name of its definition in the bundle).
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// The JSON text every validator reads.
+    pub text: String,
+    /// For a valid packet: the compact JSON text Rust reads it as, numbers exact.
+    pub canonical: Option<String>,
+    /// The verdict the schema gives.
+    #[serde(skip)]
+    pub expected: Verdict,
+    /// The schema accepts the packet but Rust's typed model refuses it: a number the model
+    /// cannot hold exactly, such as `30000.0` (`tests/cases/*/decode-invalid`).
+    #[serde(skip)]
+    pub decode_refused: bool,
+}
+
+/// How many examples of each command the corpus holds (requests; a third as many responses).
+const EXAMPLES_PER_COMMAND: usize = 12;
+
+/// The whole corpus.
+pub fn corpus() -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for sample in documentation_samples() {
+        // Tencent's samples carry `//` comments: the other languages read them without.
+        let value = parse_jsonc(readable_text(&sample.path).as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", sample.name));
+        let text = serde_json::to_string_pretty(&value).expect("a value serializes");
+        entries.push(entry(
+            &format!("sample {}", sample.name),
+            &sample,
+            text,
+            Verdict::Valid,
+        ));
+    }
+    for (group, expected) in [
+        ("valid", Some(Verdict::Valid)),
+        ("strict-invalid", Some(Verdict::Valid)),
+        ("semantic-warning", Some(Verdict::Valid)),
+        ("decode-invalid", Some(Verdict::Valid)),
+        ("invalid", None),
+    ] {
+        for case in test_cases(group) {
+            let text = String::from_utf8(case.bytes()).expect("test cases are UTF-8");
+            // An invalid case is malformed when it is not JSON at all.
+            let expected = expected.unwrap_or(if parse(&text).is_some() {
+                Verdict::Invalid
+            } else {
+                Verdict::Malformed
+            });
+            let mut entry = entry(
+                &format!("case {group}/{}", case.name),
+                &case,
+                text,
+                expected,
+            );
+            entry.decode_refused = group == "decode-invalid";
+            entries.push(entry);
+        }
+    }
+    let mut examples = ExampleGenerator::new(0x5eed);
+    for &command in Command::ALL {
+        for index in 0..EXAMPLES_PER_COMMAND {
+            let (role, packet) = if index % 3 == 2 {
+                (Role::Response, examples.response(command))
+            } else {
+                (Role::Request, examples.request(command))
+            };
+            let file = PacketFile {
+                command,
+                role,
+                path: Default::default(),
+                name: format!("{}__example-{index}", command.as_str()),
+            };
+            let text = serde_json::to_string(&packet).expect("a value serializes");
+            entries.push(entry(
+                &format!("example {}", file.name),
+                &file,
+                text,
+                Verdict::Valid,
+            ));
+        }
+    }
+    entries
+}
+
+fn entry(name: &str, file: &PacketFile, text: String, expected: Verdict) -> Entry {
+    let (role, type_name) = match file.role {
+        Role::Request => ("request", file.command.request_type_name()),
+        Role::Response => ("response", file.command.response_type_name()),
+    };
+    let canonical = (expected == Verdict::Valid)
+        .then(|| parse(&text))
+        .flatten()
+        .map(|value| value.to_string());
+    Entry {
+        name: name.to_owned(),
+        role,
+        command: file.command.as_str(),
+        type_name,
+        text,
+        canonical,
+        expected,
+        decode_refused: false,
+    }
+}
+
+fn parse(text: &str) -> Option<Value> {
+    serde_json::from_str(text).ok()
+}
+
+/// The entries as JSON lines.
+pub fn ndjson<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
+    entries
+        .into_iter()
+        .map(|entry| serde_json::to_string(entry).expect("an entry serializes") + "\n")
+        .collect()
+}
