@@ -98,40 +98,92 @@ fn every_property_has_a_description() {
     );
 }
 
-/// Strict mode closes the schemas that say `"type": "object"`; every schema that lists
-/// properties of its own object must say it, and keep unknown fields open.
-#[test]
-fn every_object_schema_says_so_and_stays_open() {
-    fn walk(value: &Value, at: &str, wrong: &mut Vec<String>) {
+/// Calls `visit` on every JSON object of every schema file (schemas and keyword arguments
+/// alike), with its location (`<file>/<pointer>`).
+fn for_each_object_schema(mut visit: impl FnMut(&serde_json::Map<String, Value>, &str)) {
+    fn walk(value: &Value, at: &str, visit: &mut dyn FnMut(&serde_json::Map<String, Value>, &str)) {
         match value {
             Value::Object(object) => {
-                let constrains_only = at.contains("/dependencies/");
-                if object.contains_key("properties") && !constrains_only {
-                    if object.get("type") != Some(&Value::from("object")) {
-                        wrong.push(format!(
-                            "{at}: lists properties without \"type\": \"object\""
-                        ));
-                    }
-                    if !object.contains_key("additionalProperties") {
-                        wrong.push(format!("{at}: no \"additionalProperties\": {{}}"));
-                    }
-                }
+                visit(object, at);
                 for (key, child) in object {
-                    walk(child, &format!("{at}/{key}"), wrong);
+                    walk(child, &format!("{at}/{key}"), visit);
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    walk(item, &format!("{at}/{index}"), wrong);
+                    walk(item, &format!("{at}/{index}"), visit);
                 }
             }
             _ => {}
         }
     }
-    let mut wrong = Vec::new();
     for (name, schema) in schema_files() {
-        walk(&schema, &name, &mut wrong);
+        walk(&schema, &name, &mut visit);
     }
+}
+
+/// Every integer the schemas accept fits its Rust type: each integer schema bounds its values
+/// explicitly within u64 or i64 (or lists them, or leaves the bounds to `anyOf` branches that
+/// do). Without a `maximum`, `18446744073709551616` would pass the schema and fail the typed
+/// model, and the validator's fast path (tests/fast_path.rs) would not give the schema's verdict.
+#[test]
+fn every_integer_schema_has_bounds_that_fit_a_64_bit_type() {
+    fn bounded(object: &serde_json::Map<String, Value>) -> bool {
+        let bound = |key: &str| {
+            object
+                .get(key)
+                .and_then(|v| v.as_i64().map(i128::from).or(v.as_u64().map(i128::from)))
+        };
+        let fits = match (bound("minimum"), bound("maximum")) {
+            (Some(min), Some(max)) => {
+                (min >= 0 && max <= i128::from(u64::MAX))
+                    || (min >= i128::from(i64::MIN) && max <= i128::from(i64::MAX))
+            }
+            _ => false,
+        };
+        let branches_bounded =
+            object
+                .get("anyOf")
+                .and_then(Value::as_array)
+                .is_some_and(|branches| {
+                    branches
+                        .iter()
+                        .all(|branch| branch.as_object().is_some_and(bounded))
+                });
+        fits || object.contains_key("enum") || branches_bounded
+    }
+    let mut wrong = Vec::new();
+    for_each_object_schema(|object, at| {
+        let integer = match object.get("type") {
+            Some(Value::String(name)) => name == "integer",
+            Some(Value::Array(names)) => names.iter().any(|name| name == "integer"),
+            _ => false,
+        };
+        if integer && !bounded(object) {
+            wrong.push(format!("{at}: an integer without u64 or i64 bounds"));
+        }
+    });
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// Strict mode closes the schemas that say `"type": "object"`; every schema that lists
+/// properties of its own object must say it, and keep unknown fields open.
+#[test]
+fn every_object_schema_says_so_and_stays_open() {
+    let mut wrong = Vec::new();
+    for_each_object_schema(|object, at| {
+        let constrains_only = at.contains("/dependencies/");
+        if object.contains_key("properties") && !constrains_only {
+            if object.get("type") != Some(&Value::from("object")) {
+                wrong.push(format!(
+                    "{at}: lists properties without \"type\": \"object\""
+                ));
+            }
+            if !object.contains_key("additionalProperties") {
+                wrong.push(format!("{at}: no \"additionalProperties\": {{}}"));
+            }
+        }
+    });
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 

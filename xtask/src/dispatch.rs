@@ -178,6 +178,7 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
     let mut variants = String::new();
     let mut commands = String::new();
     let mut decodes = String::new();
+    let mut slice_decodes = String::new();
     for w in hooks {
         let (variant, command) = (&w.request_type, &w.command);
         let _ = write!(
@@ -189,6 +190,10 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
         let _ = write!(
             decodes,
             "Command::{variant} => {name}::{variant}(decode_as(command, value)?),"
+        );
+        let _ = write!(
+            slice_decodes,
+            "Command::{variant} => {name}::{variant}(serde_json::from_slice(bytes)?),"
         );
     }
     format!(
@@ -208,6 +213,13 @@ impl {name} {{
     /// {decode_doc}
     pub fn from_value_as(command: Command, value: serde_json::Value) -> Result<Self, DecodeError> {{
         Ok(match command {{ {decodes} }})
+    }}
+
+    /// Decodes a {variant_doc} of `command` straight from JSON bytes into its type, without
+    /// building a `serde_json::Value` first. The error only says that the bytes do not fit the
+    /// type: the validator's report says what and where.
+    pub fn from_slice_as(command: Command, bytes: &[u8]) -> Result<Self, serde_json::Error> {{
+        Ok(match command {{ {slice_decodes} }})
     }}
 }}
 "#

@@ -24,6 +24,7 @@ pub mod reference;
 pub mod registry;
 pub mod rust_types;
 pub mod schema_tree;
+pub mod struct_deserialize;
 pub mod typify_workarounds;
 
 use std::path::{Path, PathBuf};

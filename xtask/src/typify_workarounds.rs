@@ -8,6 +8,8 @@
 //! | integer `anyOf` of an enum and a range (before-webhook decision codes) | an unchecked integer | replaced by the hand-written `SendGiftErrorCode` and `SendMsgErrorCode` |
 //! | a `$ref` to another file | panics | [`crate::bundle`] rewrites every `$ref` to `#/definitions/...` first |
 //! | an optional array or map property | a `Vec`/`Map` skipped when empty: `[]` is lost on a round trip | [`keep_empty_collections`] makes it an `Option` of the collection |
+//! | an optional property | an `Option` that reads `null` as absent, though the schema refuses `null` | [`crate::struct_deserialize`] reads a present member as its type, so `null` fails as in the schema |
+//! | `additionalProperties: {}` | a `#[serde(flatten)]` map, which serde fills by buffering the whole object first | [`crate::struct_deserialize`] reads each member once, into its field or the map |
 //!
 //! The hand-written types live in `crates/trtc-live-types/src/` (`wire.rs`, `timestamp.rs`,
 //! `decision.rs`); `tests/tests/schemas.rs` checks that each accepts exactly the values its

@@ -55,8 +55,9 @@ pub enum Subcommand {
     /// Every request (any path) is checked: POST, body size, SdkAppid, then Sign and RequestTime
     /// when a token is configured, then the packet. An accepted delivery (URL parameters, receive
     /// time, raw body) is appended to DIR/accepted.ndjson and flushed to disk (fsync) BEFORE the
-    /// answer, so nothing acknowledged is ever lost; an authenticated request whose packet is
-    /// not valid is kept in DIR/quarantine.ndjson. After-event webhooks get the OK packet; the
+    /// answer, so nothing acknowledged is ever lost (concurrent deliveries share one fsync);
+    /// an authenticated request whose packet is not valid is kept in DIR/quarantine.ndjson.
+    /// With --no-journal nothing is kept. After-event webhooks get the OK packet; the
     /// two before-webhooks are let through (gift allowed, message sent unchanged). Logs go to
     /// standard error (RUST_LOG filters them); SIGINT or SIGTERM stops the server once the
     /// requests in flight are answered.
@@ -186,6 +187,12 @@ pub struct ServeArgs {
     /// Directory of the journals (accepted.ndjson, quarantine.ndjson).
     #[arg(long, value_name = "DIR", default_value = "trtc-live-journal")]
     pub journal: PathBuf,
+
+    /// Keep nothing: check and answer every request as usual, but write no delivery anywhere,
+    /// accepted or quarantined. Accepted deliveries are acknowledged to Tencent and NOT kept:
+    /// for benchmarks and tests, not for receiving real webhooks.
+    #[arg(long, conflicts_with = "journal")]
+    pub no_journal: bool,
 
     /// How far RequestTime may be from our clock, either way, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]

@@ -252,7 +252,7 @@ fn read_line(reader: &mut impl BufRead, text: &mut Vec<u8>, limit: u64) -> std::
             break;
         }
         seen_any = true;
-        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n') {
+        let (chunk, found_end) = match memchr::memchr(b'\n', buffer) {
             Some(end) => (&buffer[..end], true),
             None => (buffer, false),
         };

@@ -1,13 +1,17 @@
 //! Processing a stream on every core while keeping its order: items are taken in windows of
 //! bounded size, each window is split between threads, and the results are handed back in
-//! input order. Memory is bounded by the window, whatever the length of the stream.
+//! input order. A reader thread fills the next window while the current one is processed, so
+//! reading does not hold the workers up. Memory is bounded by three windows (the one read, the
+//! one waiting, the one processed), whatever the length of the stream.
 
 use std::num::NonZeroUsize;
 
 /// Most items in one window.
 const WINDOW_ITEMS: usize = 4096;
 /// Most bytes of items in one window (an item over it still makes a window of its own).
-const WINDOW_BYTES: u64 = 16 << 20;
+const WINDOW_BYTES: u64 = 8 << 20;
+/// Windows read ahead of the one being processed.
+const READ_AHEAD_WINDOWS: usize = 1;
 /// Below this many items a window is processed on the calling thread.
 const PARALLEL_FROM: usize = 64;
 
@@ -23,7 +27,7 @@ pub trait WindowItem {
 /// Runs `process` on every item of `items` using `threads` threads, and hands the results to
 /// `sink` window by window, in the order of `items`.
 pub fn for_each_in_order<I, R>(
-    items: impl Iterator<Item = I>,
+    items: impl Iterator<Item = I> + Send,
     threads: NonZeroUsize,
     process: impl Fn(I) -> R + Sync,
     mut sink: impl FnMut(Vec<R>),
@@ -31,11 +35,21 @@ pub fn for_each_in_order<I, R>(
     I: WindowItem + Send,
     R: Send,
 {
-    let mut items = items.peekable();
-    while items.peek().is_some() {
-        let window = next_window(&mut items);
-        sink(process_window(window, threads.get(), &process));
-    }
+    std::thread::scope(|scope| {
+        let (windows, read) = std::sync::mpsc::sync_channel(READ_AHEAD_WINDOWS);
+        scope.spawn(move || {
+            let mut items = items.peekable();
+            while items.peek().is_some() {
+                // The receiver is gone only if the sink panicked: stop reading.
+                if windows.send(next_window(&mut items)).is_err() {
+                    break;
+                }
+            }
+        });
+        for window in read {
+            sink(process_window(window, threads.get(), &process));
+        }
+    });
 }
 
 fn next_window<I: WindowItem>(items: &mut impl Iterator<Item = I>) -> Vec<I> {

@@ -1,10 +1,10 @@
 //! `trtc-live validate`: every packet of every input checked on every core, reported in input
 //! order, a summary at the end.
 
-use std::cell::Cell;
 use std::io::{IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use trtc_live_validate::{Options, Validator};
 
@@ -64,9 +64,11 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     let inputs = inputs(args, &mut tally);
     let mut progress = Progress::new(total_size(&inputs));
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let closed = Cell::new(false);
+    // Set by the sink when standard output is closed; the reader thread then stops.
+    let closed = AtomicBool::new(false);
 
-    let items = Packets::new(inputs, args.max_packet_bytes).take_while(|_| !closed.get());
+    let items =
+        Packets::new(inputs, args.max_packet_bytes).take_while(|_| !closed.load(Ordering::Relaxed));
     let process = |item: Item| {
         let bytes = item.bytes();
         let mut processed = Processed {
@@ -118,11 +120,11 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 }
                 // A closed pipe (`| head`) ends the run quietly: nothing more can be reported.
                 if stdout.write_all(processed.report.as_bytes()).is_err() {
-                    closed.set(true);
+                    closed.store(true, Ordering::Relaxed);
                 }
             }
             if stdout.flush().is_err() {
-                closed.set(true);
+                closed.store(true, Ordering::Relaxed);
             }
         });
     };

@@ -29,18 +29,22 @@ struct Server {
 }
 
 impl Server {
-    /// Starts a server with a token, on a free loopback port, journaling into a fresh directory.
+    /// Starts a server with a token, on a free loopback port, journaling into a fresh directory
+    /// (unless `extra` has `--no-journal`).
     fn start(extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let token_file = dir.path().join("token");
         std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
         let journal = dir.path().join("journal");
-        let mut child = Process::new(env!("CARGO_BIN_EXE_trtc-live"))
+        let mut process = Process::new(env!("CARGO_BIN_EXE_trtc-live"));
+        process
             .args(["serve", "--sdkappid", SDK_APP_ID, "--listen", "127.0.0.1:0"])
             .arg("--token-file")
-            .arg(&token_file)
-            .arg("--journal")
-            .arg(&journal)
+            .arg(&token_file);
+        if !extra.contains(&"--no-journal") {
+            process.arg("--journal").arg(&journal);
+        }
+        let mut child = process
             .args(extra)
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "info")
@@ -421,6 +425,103 @@ fn parallel_senders_every_acknowledged_delivery_is_journaled_exactly_once() {
     assert_eq!(
         journaled, sent,
         "every acknowledged delivery exactly once, nothing else"
+    );
+    // At shutdown, the server says how many records its fsyncs covered.
+    let (status, logs) = server.stop();
+    assert_eq!(status, 0, "{logs}");
+    let (durable, fsyncs) = journal_stats(&logs, "accepted.ndjson");
+    assert_eq!(durable, (senders * per_sender) as u64, "{logs}");
+    assert!(fsyncs >= 1 && fsyncs <= durable, "{logs}");
+    assert_eq!(journal_stats(&logs, "quarantine.ndjson"), (0, 0), "{logs}");
+}
+
+/// The records and fsyncs of the journal `name`, from the line the server writes at shutdown:
+/// `trtc-live serve: journal PATH: N records durable in M fsyncs (...), K refused`.
+fn journal_stats(logs: &str, name: &str) -> (u64, u64) {
+    let line = logs
+        .lines()
+        .find(|line| line.starts_with("trtc-live serve: journal ") && line.contains(name))
+        .unwrap_or_else(|| panic!("no statistics for {name}:\n{logs}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|&w| w == "records")
+        .unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(words[at + 1..at + 3], ["durable", "in"], "{line}");
+    assert_eq!(words[at + 4], "fsyncs", "{line}");
+    (
+        words[at - 1].parse().unwrap(),
+        words[at + 3].parse().unwrap(),
+    )
+}
+
+#[test]
+fn with_no_journal_deliveries_are_checked_and_answered_but_nothing_is_kept() {
+    let server = Server::start(&["--no-journal"]);
+    let (code, reports, transcript) = send(
+        &server.url,
+        &[
+            "--sdkappid",
+            SDK_APP_ID,
+            "--token",
+            TOKEN,
+            "--count",
+            "3",
+            "Live.CallbackAfterEndBattle",
+        ],
+    );
+    assert_eq!(code, 0, "{transcript}");
+    assert!(reports.iter().all(|r| r["status"] == 200), "{transcript}");
+    // The checks are the same: a wrong signature, an invalid packet are refused as usual.
+    let (_, reports, _) = send(
+        &server.url,
+        &[
+            "--sdkappid",
+            SDK_APP_ID,
+            "--token",
+            "wrong",
+            "Live.CallbackAfterEndBattle",
+        ],
+    );
+    assert_eq!(reports[0]["status"], 401);
+    let invalid = write_file(
+        server.dir.path(),
+        "invalid.json",
+        b"{\"CallbackCommand\": \"Live.CallbackAfterEndBattle\", \"OpType\": 7}",
+    );
+    let (_, reports, _) = send(
+        &server.url,
+        &["--sdkappid", SDK_APP_ID, "--token", TOKEN, &invalid],
+    );
+    assert_eq!(reports[0]["status"], 422);
+    assert!(
+        !server.dir.path().join("journal").exists(),
+        "no journal directory"
+    );
+    let (status, logs) = server.stop();
+    assert_eq!(status, 0, "{logs}");
+    assert!(logs.contains("journal off"), "{logs}");
+    assert!(!logs.contains("records durable"), "{logs}");
+}
+
+#[test]
+fn no_journal_and_a_journal_directory_conflict() {
+    let out = run(
+        &[
+            "serve",
+            "--sdkappid",
+            SDK_APP_ID,
+            "--no-journal",
+            "--journal",
+            "somewhere",
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 2, "{}", out.transcript);
+    assert!(
+        out.transcript.contains("--no-journal"),
+        "{}",
+        out.transcript
     );
 }
 

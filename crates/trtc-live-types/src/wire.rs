@@ -132,6 +132,57 @@ pub enum OnlineOnlyFlag {
     OnlineOnly = 1,
 }
 
+/// The name of a member, as the generated `Deserialize` impls read it: its bytes, borrowed
+/// from the input when it has no escapes, and checked to be UTF-8 only when it is kept (an
+/// unknown member, for the `extra` map). A known name is matched on its bytes, which is enough:
+/// no other byte sequence equals it.
+pub(crate) struct MemberName<'de>(std::borrow::Cow<'de, [u8]>);
+
+impl MemberName<'_> {
+    /// The name's bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The name, owned (for the `extra` map); an error if it is not UTF-8.
+    pub(crate) fn into_string<E: de::Error>(self) -> Result<String, E> {
+        String::from_utf8(self.0.into_owned())
+            .map_err(|_| E::custom("a member name is not valid UTF-8"))
+    }
+}
+
+impl<'de> Deserialize<'de> for MemberName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl<'de> Visitor<'de> for Name {
+            type Value = MemberName<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_bytes<E: de::Error>(self, name: &'de [u8]) -> Result<Self::Value, E> {
+                Ok(MemberName(std::borrow::Cow::Borrowed(name)))
+            }
+            fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Self::Value, E> {
+                Ok(MemberName(std::borrow::Cow::Owned(name.to_vec())))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
+                Ok(MemberName(std::borrow::Cow::Borrowed(name.as_bytes())))
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+                Ok(MemberName(std::borrow::Cow::Owned(
+                    name.as_bytes().to_vec(),
+                )))
+            }
+            fn visit_string<E: de::Error>(self, name: String) -> Result<Self::Value, E> {
+                Ok(MemberName(std::borrow::Cow::Owned(name.into_bytes())))
+            }
+        }
+        // serde_json hands a string's bytes (escapes decoded) without checking UTF-8; a
+        // `serde_json::Value` hands its strings.
+        deserializer.deserialize_bytes(Name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod fast_path;
 mod jsonc;
 mod locate;
 mod registry;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrlParameters};
 
+use crate::fast_path::decode_directly;
 use crate::registry::SchemaDocuments;
 use crate::{parse_json, parse_jsonc, Rejection, SyntaxError, UnknownCommand, Violation};
 
@@ -84,7 +85,17 @@ impl Validator {
     }
 
     /// Validates a request packet given as JSON bytes.
+    ///
+    /// A valid packet is decoded straight into its type, without building a
+    /// `serde_json::Value` (see the fast path in this crate's source); any other packet is
+    /// checked against its schema, for the verdict and the complete report. The strict mode
+    /// always takes the schema path.
     pub fn validate(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
+        if !self.options.strict {
+            if let Some(webhook) = decode_directly(bytes) {
+                return Ok(webhook);
+            }
+        }
         from_text(bytes, parse_json, |packet| self.validate_value(packet))
     }
 

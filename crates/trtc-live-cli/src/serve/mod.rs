@@ -1,6 +1,7 @@
 //! `trtc-live serve`: receive webhooks, verify them, journal every accepted delivery durably
-//! before answering, quarantine authenticated packets that fail their schema, answer as Tencent
-//! expects.
+//! before answering (concurrent deliveries share their fsyncs: group commit, see [`journal`]),
+//! quarantine authenticated packets that fail their schema, answer as Tencent expects. With
+//! `--no-journal`, nothing is kept: the checks and the answers only.
 
 mod journal;
 
@@ -31,8 +32,10 @@ pub const QUARANTINE_FILE: &str = "quarantine.ndjson";
 /// What every request handler shares.
 struct ServeState {
     receiver: Receiver,
-    accepted: Journal,
-    quarantine: Journal,
+    /// Accepted deliveries; `None` with `--no-journal`.
+    accepted: Option<Journal>,
+    /// Authenticated deliveries that are not valid packets; `None` with `--no-journal`.
+    quarantine: Option<Journal>,
 }
 
 /// Runs the server until SIGINT or SIGTERM; returns the exit status.
@@ -55,13 +58,47 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(serve(args.listen, state)) {
+    let served = runtime.block_on(serve(args.listen, Arc::clone(&state)));
+    if served.is_ok() {
+        // Every request is answered now: the counts are final.
+        for journal in [&state.accepted, &state.quarantine].into_iter().flatten() {
+            report_stats(journal);
+        }
+    }
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("trtc-live serve: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// What a journal did, in plain words on standard error (scripts read this line) and as a log
+/// event.
+fn report_stats(journal: &Journal) {
+    let stats = journal.stats();
+    let mean_sync_ms = stats.mean_sync_time().as_secs_f64() * 1000.0;
+    eprintln!(
+        "trtc-live serve: journal {}: {} records durable in {} fsyncs ({:.2} records per fsync, \
+         largest batch {}, mean fsync {mean_sync_ms:.3} ms), {} refused",
+        journal.path().display(),
+        stats.durable,
+        stats.batches,
+        stats.records_per_sync(),
+        stats.largest_batch,
+        stats.failed,
+    );
+    tracing::info!(
+        journal = %journal.path().display(),
+        durable = stats.durable,
+        fsyncs = stats.batches,
+        records_per_fsync = stats.records_per_sync(),
+        largest_batch = stats.largest_batch,
+        mean_fsync_ms = mean_sync_ms,
+        refused = stats.failed,
+        "journal statistics"
+    );
 }
 
 fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
@@ -72,6 +109,13 @@ fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
     config.tolerance = Duration::from_secs(args.tolerance_secs);
     config.max_body_bytes = args.max_body_bytes;
     let receiver = Receiver::new(config).map_err(|error| error.to_string())?;
+    if args.no_journal {
+        return Ok(ServeState {
+            receiver,
+            accepted: None,
+            quarantine: None,
+        });
+    }
     std::fs::create_dir_all(&args.journal)
         .map_err(|error| format!("cannot create {}: {error}", args.journal.display()))?;
     let open = |name: &str| {
@@ -80,8 +124,8 @@ fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
     };
     Ok(ServeState {
         receiver,
-        accepted: open(ACCEPTED_FILE)?,
-        quarantine: open(QUARANTINE_FILE)?,
+        accepted: Some(open(ACCEPTED_FILE)?),
+        quarantine: Some(open(QUARANTINE_FILE)?),
     })
 }
 
@@ -106,12 +150,18 @@ async fn serve(listen: SocketAddr, state: Arc<ServeState>) -> Result<(), String>
         .map_err(|error| format!("cannot read the bound address: {error}"))?;
     // First, in plain words: scripts and tests read the address from this line.
     eprintln!("trtc-live serve: listening on http://{address}");
-    tracing::info!(
-        %address,
-        accepted = %state.accepted.path().display(),
-        quarantine = %state.quarantine.path().display(),
-        "listening"
-    );
+    match (&state.accepted, &state.quarantine) {
+        (Some(accepted), Some(quarantine)) => tracing::info!(
+            %address,
+            accepted = %accepted.path().display(),
+            quarantine = %quarantine.path().display(),
+            "listening"
+        ),
+        _ => tracing::warn!(
+            %address,
+            "listening with the journal off: accepted deliveries are answered but not kept"
+        ),
+    }
     let app = Router::new().fallback(handle).with_state(state);
     axum::serve(
         listener,
@@ -176,10 +226,12 @@ async fn handle(
     match receiver.receive(&parts.method, &parts.uri, &body, now) {
         Ok(delivery) => {
             let command = delivery.command();
-            if let Err(error) = append(&state, record(Some(command)), Target::Accepted).await {
-                // Not on disk: do not acknowledge. Tencent sees a failed delivery.
-                tracing::error!(%remote, %command, %error, "journal append failed");
-                return journal_failure();
+            if let Some(journal) = &state.accepted {
+                if let Err(error) = journal.append(&record(Some(command))).await {
+                    // Not on disk: do not acknowledge. Tencent sees a failed delivery.
+                    tracing::error!(%remote, %command, %error, "journal append failed");
+                    return journal_failure();
+                }
             }
             tracing::info!(%remote, %command, "accepted");
             Answer::for_delivery(&delivery)
@@ -187,15 +239,19 @@ async fn handle(
                 .map(Body::from)
         }
         Err(rejection) if rejection.is_authenticated() => {
-            let record = Record {
-                reason: Some(rejection.to_string()),
-                ..record(rejection.command())
-            };
-            if let Err(error) = append(&state, record, Target::Quarantine).await {
-                tracing::error!(%remote, %error, "quarantine append failed");
-                return journal_failure();
+            if let Some(journal) = &state.quarantine {
+                let record = Record {
+                    reason: Some(rejection.to_string()),
+                    ..record(rejection.command())
+                };
+                if let Err(error) = journal.append(&record).await {
+                    tracing::error!(%remote, %error, "quarantine append failed");
+                    return journal_failure();
+                }
+                tracing::warn!(%remote, reason = %rejection, "quarantined");
+            } else {
+                tracing::warn!(%remote, reason = %rejection, "rejected (journal off: not kept)");
             }
-            tracing::warn!(%remote, reason = %rejection, "quarantined");
             receiver.response_for(&rejection).map(Body::from)
         }
         Err(rejection) => {
@@ -203,24 +259,6 @@ async fn handle(
             receiver.response_for(&rejection).map(Body::from)
         }
     }
-}
-
-/// Which journal a record goes to.
-#[derive(Clone, Copy)]
-enum Target {
-    Accepted,
-    Quarantine,
-}
-
-/// Appends `record` durably, on a thread that may block on the disk.
-async fn append(state: &Arc<ServeState>, record: Record, target: Target) -> std::io::Result<()> {
-    let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || match target {
-        Target::Accepted => state.accepted.append(&record),
-        Target::Quarantine => state.quarantine.append(&record),
-    })
-    .await
-    .map_err(std::io::Error::other)?
 }
 
 /// The answer when a delivery could not be journaled: a failure, so that nothing unrecorded is

@@ -61,7 +61,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ActionStatus {
     }
 }
 ///One room taking part in a battle, with its owner, as reported when the battle starts. The field table of Start Battle calls the caller side (FromRoomInfo) a String, but the sample prints this object. The end-of-battle report adds the score (BattleRoomResult).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BattleRoom {
     ///The room's owner.
     #[serde(rename = "Owner_Account")]
@@ -73,7 +73,7 @@ pub struct BattleRoom {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///One room of a battle with its score, as reported when the battle ends. The field table of End Battle calls the caller side (FromRoomInfo) a String, but the sample prints this object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BattleRoomResult {
     ///The room's owner.
     #[serde(rename = "Owner_Account")]
@@ -88,7 +88,7 @@ pub struct BattleRoomResult {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///The JSON body the app server answers a webhook with, with HTTP status 200. Anything else (another status, a body that is not JSON) counts as a failed delivery for Tencent. For after-event webhooks the answer is ignored; before-event webhooks read ErrorCode as a decision.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CallbackResponse {
     ///Outcome of the app's processing: OK for success, FAIL for failure.
     #[serde(rename = "ActionStatus")]
@@ -103,7 +103,7 @@ pub struct CallbackResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///Totals of a destroyed live room, as reported in Statistic. Every member is required: the one sample that prints Statistic prints all five.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DestroyRoomStatistic {
     ///Total value of the gifts sent in the room, in the app's gift price unit (coins).
     #[serde(rename = "TotalGiftCoins")]
@@ -124,7 +124,7 @@ pub struct DestroyRoomStatistic {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///Request packet of Follow.CallbackAfterFollowAdd, sent by the Chat backend after a user has followed one or more users. It is triggered when the follow, made from the client or by an admin through the REST API, has succeeded; the Live page reuses Chat's relationship webhook. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FollowCallbackAfterFollowAdd {
     ///The command word, always Follow.CallbackAfterFollowAdd.
     #[serde(rename = "CallbackCommand")]
@@ -216,7 +216,7 @@ impl ::std::convert::From<CallbackResponse> for FollowCallbackAfterFollowAddResp
     }
 }
 ///Request packet of Follow.CallbackAfterFollowDelete, sent by the Chat backend after a user has unfollowed one or more users. It is triggered when the unfollow, made from the client or by an admin through the REST API, has succeeded; the Live page reuses Chat's relationship webhook. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FollowCallbackAfterFollowDelete {
     ///The command word, always Follow.CallbackAfterFollowDelete.
     #[serde(rename = "CallbackCommand")]
@@ -310,7 +310,7 @@ impl ::std::convert::From<CallbackResponse> for FollowCallbackAfterFollowDeleteR
     }
 }
 ///One user that From_Account now follows. The field table lists its member To_Account as a flat row.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FollowListEntry {
     ///The user who was followed.
     #[serde(rename = "To_Account")]
@@ -319,7 +319,7 @@ pub struct FollowListEntry {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///One gift transaction: who sends which gift, how many, to whom, when, and its value. The field table lists these members flat, without the enclosing GiftWater object that the sample prints.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GiftWater {
     ///Value of the gift in the app's coins. The page does not say whether it is the value of one gift or of all Count gifts.
     #[serde(rename = "Coins")]
@@ -343,7 +343,7 @@ pub struct GiftWater {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///Request packet of Group.CallbackAfterSendMsg, sent by the Chat backend after a room message has been sent. It is triggered when a message that an app user sent from the client, or an admin through the REST API, has been delivered to the room (a Chat group of type Live); the Live page reuses Chat's group-message webhook. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GroupCallbackAfterSendMsg {
     ///The command word, always Group.CallbackAfterSendMsg.
     #[serde(rename = "CallbackCommand")]
@@ -466,7 +466,7 @@ impl ::std::convert::From<CallbackResponse> for GroupCallbackAfterSendMsgRespons
     }
 }
 ///Request packet of Group.CallbackBeforeSendMsg, sent by the Chat backend before a room message is delivered. It is triggered when an app user sends a room message from the client, or an admin through the REST API, to a room (a Chat group of type Live); the Live page reuses Chat's group-message webhook. Before-event webhook: the answer can let the message through, rewrite it, forbid it or drop it silently (see the response schema); Tencent waits 2 seconds by default, and the page advises against changing that.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GroupCallbackBeforeSendMsg {
     ///The command word, always Group.CallbackBeforeSendMsg.
     #[serde(rename = "CallbackCommand")]
@@ -559,7 +559,7 @@ for GroupCallbackBeforeSendMsgCallbackCommand {
     }
 }
 ///Response packet to Group.CallbackBeforeSendMsg: the app's decision on the room message. ErrorCode 0 sends it, unchanged or rewritten with MsgBody and CloudCustomData; 1 forbids it (the sender gets error 10016); 2 drops it silently (the sender is told it succeeded); a code from 10100 to 10200 forbids it and passes ErrorCode and ErrorInfo to the sender. A rewrite (MsgBody or CloudCustomData) is only used with ErrorCode 0, so this schema refuses it with any other code. Tencent waits 2 seconds by default.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GroupCallbackBeforeSendMsgResponse {
     ///Outcome of the app's processing: OK for success, FAIL for failure.
     #[serde(rename = "ActionStatus")]
@@ -583,7 +583,7 @@ pub struct GroupCallbackBeforeSendMsgResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///Request packet of Live.CallbackAfterChangeOwner, sent by the Live backend after the owner of a room has changed. It fires once the ownership transfer has succeeded, whether an app user transferred it from the client or an admin through the REST API. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterChangeOwner {
     ///The command word, always Live.CallbackAfterChangeOwner.
     #[serde(rename = "CallbackCommand")]
@@ -681,7 +681,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterChangeOwnerResp
     }
 }
 ///Request packet of Live.CallbackAfterCreateBattle, sent by the Live backend after a battle (a PK between live rooms) has been created. It fires right after the creation succeeded, before the battle necessarily starts, whether an app user created it from the client or an admin through the REST API. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterCreateBattle {
     ///ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').
     #[serde(rename = "BattleId")]
@@ -791,7 +791,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterCreateBattleRes
     }
 }
 ///Request packet of Live.CallbackAfterCreateRoom, sent by the Live backend after a live room has been created. It fires once the room exists, whether an app user created it through the client SDK or an app administrator through the create-room REST API. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterCreateRoom {
     ///The command word, always Live.CallbackAfterCreateRoom.
     #[serde(rename = "CallbackCommand")]
@@ -866,7 +866,7 @@ for LiveCallbackAfterCreateRoomCallbackCommand {
     }
 }
 ///Request packet of Live.CallbackAfterCreateRoomReachingThreshold, sent by the Live backend after a room creation has brought the number of rooms to 70% of the allowed maximum. It fires when a room has been created (by the client SDK or the REST API) and, per its title in the Webhooks Command List, the room count has reached the 70% alert threshold; the page does not say whether it fires once or on every creation above it. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterCreateRoomReachingThreshold {
     ///The command word, always Live.CallbackAfterCreateRoomReachingThreshold.
     #[serde(rename = "CallbackCommand")]
@@ -988,7 +988,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterCreateRoomRespo
     }
 }
 ///Request packet of Live.CallbackAfterDelMetadata, sent by the Live backend after metadata keys of a live room have been deleted. It fires once the keys are removed, whether an app user deleted them from the client or an app administrator through the delete-room-metadata REST API. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterDelMetadata {
     ///The command word, always Live.CallbackAfterDelMetadata. The page's parameter table says it is fixed as Live.CallbackAfterSetMetadata (copied from the Set Metadata page); the sample and the Webhooks Command List say Live.CallbackAfterDelMetadata, and that is the only value accepted here.
     #[serde(rename = "CallbackCommand")]
@@ -1083,7 +1083,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterDelMetadataResp
     }
 }
 ///Request packet of Live.CallbackAfterDestroyRoom, sent by the Live backend after a live room has been destroyed. A room is destroyed when an app user dissolves it from the client, when an app administrator dissolves it through the destroy-room REST API, or when the system dissolves it automatically because it is empty; the webhook fires once the room is gone. The current page revision adds RoomInfo and Statistic to the five fields of the older revision, so both are optional. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterDestroyRoom {
     ///The command word, always Live.CallbackAfterDestroyRoom.
     #[serde(rename = "CallbackCommand")]
@@ -1241,7 +1241,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterDestroyRoomResp
     }
 }
 ///Request packet of Live.CallbackAfterEndBattle, sent by the Live backend after a battle has ended. A battle ends when its time runs out, when every room owner leaves it after the start, or, if no invited room owner joins, right after its creation without ever starting. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterEndBattle {
     ///ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').
     #[serde(rename = "BattleId")]
@@ -1351,7 +1351,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterEndBattleRespon
     }
 }
 ///Request packet of Live.CallbackAfterMemberStateChanged, sent by the Live backend after the presence of room members has changed. It fires when users enter or leave a room through the SDK, when a user's room heartbeat times out or recovers after a timeout, and (newest page revision only) when a user is kicked out of the room by an admin or the room owner; once the room is dissolved, no more of these notifications are sent. The older page revision states the timing as "after the room is created successfully", text copied from the room-creation page. No Operator_Account is sent, so a kick does not say who kicked. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterMemberStateChanged {
     ///The command word, always Live.CallbackAfterMemberStateChanged. The request-parameter table of the page says the command word is fixed as Live.CallbackMemberStateChanged (without "After"); the sample, the command list, the set_callback sample and the Chinese table say Live.CallbackAfterMemberStateChanged. Decision: the word the samples print.
     #[serde(rename = "CallbackCommand")]
@@ -1454,7 +1454,7 @@ for LiveCallbackAfterMemberStateChangedResponse {
     }
 }
 ///Request packet of Live.CallbackAfterModifyAdmin, sent by the Live backend after room administrators have been added or removed. It fires once the change has succeeded, whether an app user made it from the client or an admin through the REST API. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterModifyAdmin {
     ///The users whose administrator role was granted or removed (see opType).
     #[serde(rename = "Admin_Account")]
@@ -1552,7 +1552,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterModifyAdminResp
     }
 }
 ///Request packet of Live.CallbackAfterSetMetadata, sent by the Live backend after key/value metadata of a live room has been set. It fires once the entries are stored, whether an app user set them from the client or an app administrator through the set-room-metadata REST API. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterSetMetadata {
     ///The command word, always Live.CallbackAfterSetMetadata.
     #[serde(rename = "CallbackCommand")]
@@ -1647,7 +1647,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterSetMetadataResp
     }
 }
 ///Request packet of Live.CallbackAfterStartBattle, sent by the Live backend after a battle has started. A battle created with NeedResponse false starts at once; one created with NeedResponse true starts once every invited room owner has answered and at least one accepted (the Chinese page adds: or when the waiting time ran out, if at least one accepted). Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterStartBattle {
     ///ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').
     #[serde(rename = "BattleId")]
@@ -1751,7 +1751,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterStartBattleResp
     }
 }
 ///Request packet of Live.CallbackAfterUpdateRoomInfo, sent by the Live backend after a live room's information has been updated. It fires once the change has been applied, whether an app user changed the room from the client or an app administrator through the update_room_info REST API. The page's sample is not valid JSON as printed (no comma between the } that closes RoomInfo and "EventTime"); samples/request.corrected.jsonc adds it. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackAfterUpdateRoomInfo {
     ///The command word, always Live.CallbackAfterUpdateRoomInfo.
     #[serde(rename = "CallbackCommand")]
@@ -1845,7 +1845,7 @@ impl ::std::convert::From<CallbackResponse> for LiveCallbackAfterUpdateRoomInfoR
     }
 }
 ///Request packet of Live.CallbackBeforeSendGift, sent by the Live backend before a gift is sent in a room. It is triggered when a user sends a gift from the client; the backend holds the gift until the app answers. Before-event webhook: the answer decides whether the gift goes through (see the response schema), and no answer within 2 seconds blocks it unless the configuration word Live.CallbackBeforeCallBackNotBlock is set. Neither the sample nor the field table has an EventTime, so this packet has none.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackBeforeSendGift {
     ///The command word, always Live.CallbackBeforeSendGift. An older rendering of the page's parameter table says Live.CallbackAfterCreateBattle (a copy error); the sample and the current table say Live.CallbackBeforeSendGift.
     #[serde(rename = "CallbackCommand")]
@@ -1917,7 +1917,7 @@ for LiveCallbackBeforeSendGiftCallbackCommand {
     }
 }
 ///Response packet to Live.CallbackBeforeSendGift: the app's decision on the gift. ErrorCode 0 lets the gift through, 1 rejects it, and a code from 102100 to 102200 rejects it and is passed through (presumably to the sending client; the page does not say to whom). No answer within 2 seconds blocks the gift, unless the configuration word Live.CallbackBeforeCallBackNotBlock is set, in which case a failed or late answer lets it through.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LiveCallbackBeforeSendGiftResponse {
     ///Outcome of the app's processing: OK for success, FAIL for failure.
     #[serde(rename = "ActionStatus")]
@@ -2047,7 +2047,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MemberStateChangedEventT
     }
 }
 ///One member whose state changed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MemberStateChangedMember {
     ///The member's UserID. The English field table has no row for it (only the Chinese table lists it); both samples print it in every element, so it is required.
     #[serde(rename = "Member_Account")]
@@ -2056,7 +2056,7 @@ pub struct MemberStateChangedMember {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///One element of a room message body (MsgBody), in the format of Tencent Chat's TIMMessage: a type and its content. The Live pages show TIMTextElem ({"Text": ...}) and TIMCustomElem ({"Data", "Desc"}); Chat defines further types (TIMFaceElem, TIMLocationElem, TIMImageElem, TIMSoundElem, TIMVideoFileElem, TIMFileElem, ...), so any type name is accepted and the content is kept as received.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MessageElement {
     ///Element content; its members depend on MsgType (TIMTextElem: Text; TIMCustomElem: Data, Desc, Ext, Sound).
     #[serde(rename = "MsgContent")]
@@ -2068,7 +2068,7 @@ pub struct MessageElement {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///Request packet of Mic.CallbackAfterSeatInfoChanged, sent by the Live backend after the seat (microphone slot) list of a room has changed. It fires when users take or leave seats (the English page says "mutes/unmutes microphone", the Chinese one taking or leaving a mic seat) and when a seat is locked or unlocked. The command word's prefix is Mic, not Live; the Conference product's webhook of the same name also sends Operator_Account, which this page does not. Notification only: Tencent ignores the answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MicCallbackAfterSeatInfoChanged {
     ///The command word, always Mic.CallbackAfterSeatInfoChanged.
     #[serde(rename = "CallbackCommand")]
@@ -2217,7 +2217,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ModifyAdminOpType {
     }
 }
 ///The properties of a live room, as the room webhooks report them in RoomInfo. The field tables list these members flat, without the enclosing RoomInfo object, and each webhook prints a different subset: Create Room prints the room as created, Destroy Room its state at the end (its sample without RoomId, a captured real payload with it), Update Room Info the updated properties. Decision: every member is optional here; a member that is present must have the documented type.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RoomInfo {
     ///Activity status of the live room, an integer defined by the app.
     #[serde(
@@ -2372,7 +2372,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RoomInfoTakeSeatMode {
     }
 }
 ///One seat (microphone slot) of the room and its state.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SeatInfoChangedSeat {
     ///Seat number.
     #[serde(rename = "Index")]
@@ -2396,7 +2396,7 @@ pub struct SeatInfoChangedSeat {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///One metadata entry of a room: a key and the value it now has.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetMetadataEntry {
     ///The metadata key.
     #[serde(rename = "Key")]
@@ -2494,7 +2494,7 @@ impl ::std::convert::TryFrom<String> for UnixSeconds {
     }
 }
 ///The query parameters Tencent appends to the app's webhook URL, as an object of strings (the form every language gets after decoding a query string). Example: ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI, followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver must check that SdkAppid is its own.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebhookUrlParameters {
     ///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body.
     #[serde(rename = "CallbackCommand")]
@@ -2907,5 +2907,3660 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BattleRoom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = BattleRoom;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a BattleRoom object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<BattleRoom, A::Error> {
+                let mut slot_owner_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Owner_Account" => {
+                            if slot_owner_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Owner_Account"),
+                                );
+                            }
+                            slot_owner_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BattleRoom {
+                    owner_account: slot_owner_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Owner_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BattleRoomResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = BattleRoomResult;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a BattleRoomResult object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<BattleRoomResult, A::Error> {
+                let mut slot_owner_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_score: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Owner_Account" => {
+                            if slot_owner_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Owner_Account"),
+                                );
+                            }
+                            slot_owner_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Score" => {
+                            if slot_score.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Score"),
+                                );
+                            }
+                            slot_score = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BattleRoomResult {
+                    owner_account: slot_owner_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Owner_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    score: slot_score
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Score"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallbackResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CallbackResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CallbackResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CallbackResponse, A::Error> {
+                let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+                let mut slot_error_code: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActionStatus" => {
+                            if slot_action_status.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ActionStatus"),
+                                );
+                            }
+                            slot_action_status = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ErrorCode" => {
+                            if slot_error_code.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ErrorCode"),
+                                );
+                            }
+                            slot_error_code = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ErrorInfo" => {
+                            if slot_error_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ErrorInfo"),
+                                );
+                            }
+                            slot_error_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CallbackResponse {
+                    action_status: slot_action_status
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "ActionStatus",
+                        ))?,
+                    error_code: slot_error_code
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
+                    error_info: slot_error_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DestroyRoomStatistic;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a DestroyRoomStatistic object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DestroyRoomStatistic, A::Error> {
+                let mut slot_total_gift_coins: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_total_gifts_sent: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_total_likes_received: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_total_unique_gift_senders: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_total_viewers: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"TotalGiftCoins" => {
+                            if slot_total_gift_coins.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("TotalGiftCoins"),
+                                );
+                            }
+                            slot_total_gift_coins = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"TotalGiftsSent" => {
+                            if slot_total_gifts_sent.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("TotalGiftsSent"),
+                                );
+                            }
+                            slot_total_gifts_sent = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"TotalLikesReceived" => {
+                            if slot_total_likes_received.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("TotalLikesReceived"),
+                                );
+                            }
+                            slot_total_likes_received = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"TotalUniqueGiftSenders" => {
+                            if slot_total_unique_gift_senders.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field(
+                                        "TotalUniqueGiftSenders",
+                                    ),
+                                );
+                            }
+                            slot_total_unique_gift_senders = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"TotalViewers" => {
+                            if slot_total_viewers.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("TotalViewers"),
+                                );
+                            }
+                            slot_total_viewers = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DestroyRoomStatistic {
+                    total_gift_coins: slot_total_gift_coins
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "TotalGiftCoins",
+                        ))?,
+                    total_gifts_sent: slot_total_gifts_sent
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "TotalGiftsSent",
+                        ))?,
+                    total_likes_received: slot_total_likes_received
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "TotalLikesReceived",
+                        ))?,
+                    total_unique_gift_senders: slot_total_unique_gift_senders
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "TotalUniqueGiftSenders",
+                        ))?,
+                    total_viewers: slot_total_viewers
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "TotalViewers",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FollowCallbackAfterFollowAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = FollowCallbackAfterFollowAdd;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a FollowCallbackAfterFollowAdd object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FollowCallbackAfterFollowAdd, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    FollowCallbackAfterFollowAddCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_follow_list: ::std::option::Option<
+                    ::std::vec::Vec<FollowListEntry>,
+                > = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"FollowList" => {
+                            if slot_follow_list.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("FollowList"),
+                                );
+                            }
+                            slot_follow_list = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"From_Account" => {
+                            if slot_from_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("From_Account"),
+                                );
+                            }
+                            slot_from_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FollowCallbackAfterFollowAdd {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    follow_list: slot_follow_list
+                        .ok_or_else(|| ::serde::de::Error::missing_field("FollowList"))?,
+                    from_account: slot_from_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "From_Account",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FollowCallbackAfterFollowDelete {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = FollowCallbackAfterFollowDelete;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a FollowCallbackAfterFollowDelete object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FollowCallbackAfterFollowDelete, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    FollowCallbackAfterFollowDeleteCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_to_account: ::std::option::Option<
+                    ::std::vec::Vec<crate::wire::AccountId>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"From_Account" => {
+                            if slot_from_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("From_Account"),
+                                );
+                            }
+                            slot_from_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"To_Account" => {
+                            if slot_to_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("To_Account"),
+                                );
+                            }
+                            slot_to_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FollowCallbackAfterFollowDelete {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    from_account: slot_from_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "From_Account",
+                        ))?,
+                    to_account: slot_to_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FollowListEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = FollowListEntry;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a FollowListEntry object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FollowListEntry, A::Error> {
+                let mut slot_to_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"To_Account" => {
+                            if slot_to_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("To_Account"),
+                                );
+                            }
+                            slot_to_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FollowListEntry {
+                    to_account: slot_to_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GiftWater {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GiftWater;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a GiftWater object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GiftWater, A::Error> {
+                let mut slot_coins: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_count: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_gift_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_to_account: ::std::option::Option<
+                    ::std::vec::Vec<crate::wire::AccountId>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Coins" => {
+                            if slot_coins.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Coins"),
+                                );
+                            }
+                            slot_coins = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"Count" => {
+                            if slot_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Count"),
+                                );
+                            }
+                            slot_count = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"From_Account" => {
+                            if slot_from_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("From_Account"),
+                                );
+                            }
+                            slot_from_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"GiftId" => {
+                            if slot_gift_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("GiftId"),
+                                );
+                            }
+                            slot_gift_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Time" => {
+                            if slot_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Time"),
+                                );
+                            }
+                            slot_time = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"To_Account" => {
+                            if slot_to_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("To_Account"),
+                                );
+                            }
+                            slot_to_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GiftWater {
+                    coins: slot_coins
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Coins"))?,
+                    count: slot_count
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Count"))?,
+                    from_account: slot_from_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "From_Account",
+                        ))?,
+                    gift_id: slot_gift_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("GiftId"))?,
+                    time: slot_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Time"))?,
+                    to_account: slot_to_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GroupCallbackAfterSendMsg;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a GroupCallbackAfterSendMsg object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupCallbackAfterSendMsg, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    GroupCallbackAfterSendMsgCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_cloud_custom_data: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<
+                    crate::timestamp::UnixMillisecondsOrDigits,
+                > = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_msg_body: ::std::option::Option<
+                    ::std::vec::Vec<MessageElement>,
+                > = ::std::option::Option::None;
+                let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_msg_seq: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_msg_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_online_only_flag: ::std::option::Option<
+                    crate::wire::OnlineOnlyFlag,
+                > = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
+                let mut slot_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CloudCustomData" => {
+                            if slot_cloud_custom_data.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CloudCustomData"),
+                                );
+                            }
+                            slot_cloud_custom_data = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"From_Account" => {
+                            if slot_from_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("From_Account"),
+                                );
+                            }
+                            slot_from_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"GroupId" => {
+                            if slot_group_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("GroupId"),
+                                );
+                            }
+                            slot_group_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MsgBody" => {
+                            if slot_msg_body.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgBody"),
+                                );
+                            }
+                            slot_msg_body = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MsgId" => {
+                            if slot_msg_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgId"),
+                                );
+                            }
+                            slot_msg_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"MsgSeq" => {
+                            if slot_msg_seq.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgSeq"),
+                                );
+                            }
+                            slot_msg_seq = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MsgTime" => {
+                            if slot_msg_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgTime"),
+                                );
+                            }
+                            slot_msg_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"OnlineOnlyFlag" => {
+                            if slot_online_only_flag.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("OnlineOnlyFlag"),
+                                );
+                            }
+                            slot_online_only_flag = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Random" => {
+                            if slot_random.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Random"),
+                                );
+                            }
+                            slot_random = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"Type" => {
+                            if slot_type_.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Type"),
+                                );
+                            }
+                            slot_type_ = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GroupCallbackAfterSendMsg {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    cloud_custom_data: slot_cloud_custom_data,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    from_account: slot_from_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "From_Account",
+                        ))?,
+                    group_id: slot_group_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
+                    msg_body: slot_msg_body
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
+                    msg_id: slot_msg_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgId"))?,
+                    msg_seq: slot_msg_seq
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgSeq"))?,
+                    msg_time: slot_msg_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgTime"))?,
+                    online_only_flag: slot_online_only_flag,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    random: slot_random
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Random"))?,
+                    type_: slot_type_
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GroupCallbackBeforeSendMsg;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a GroupCallbackBeforeSendMsg object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupCallbackBeforeSendMsg, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    GroupCallbackBeforeSendMsgCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_cloud_custom_data: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<
+                    crate::timestamp::UnixMillisecondsOrDigits,
+                > = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_msg_body: ::std::option::Option<
+                    ::std::vec::Vec<MessageElement>,
+                > = ::std::option::Option::None;
+                let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
+                let mut slot_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CloudCustomData" => {
+                            if slot_cloud_custom_data.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CloudCustomData"),
+                                );
+                            }
+                            slot_cloud_custom_data = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"From_Account" => {
+                            if slot_from_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("From_Account"),
+                                );
+                            }
+                            slot_from_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"GroupId" => {
+                            if slot_group_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("GroupId"),
+                                );
+                            }
+                            slot_group_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MsgBody" => {
+                            if slot_msg_body.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgBody"),
+                                );
+                            }
+                            slot_msg_body = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MsgId" => {
+                            if slot_msg_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgId"),
+                                );
+                            }
+                            slot_msg_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Random" => {
+                            if slot_random.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Random"),
+                                );
+                            }
+                            slot_random = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"Type" => {
+                            if slot_type_.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Type"),
+                                );
+                            }
+                            slot_type_ = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GroupCallbackBeforeSendMsg {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    cloud_custom_data: slot_cloud_custom_data,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    from_account: slot_from_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "From_Account",
+                        ))?,
+                    group_id: slot_group_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
+                    msg_body: slot_msg_body
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
+                    msg_id: slot_msg_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgId"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    random: slot_random
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Random"))?,
+                    type_: slot_type_
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsgResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GroupCallbackBeforeSendMsgResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a GroupCallbackBeforeSendMsgResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupCallbackBeforeSendMsgResponse, A::Error> {
+                let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+                let mut slot_cloud_custom_data: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut slot_error_code: ::std::option::Option<
+                    crate::decision::SendMsgErrorCode,
+                > = ::std::option::Option::None;
+                let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_msg_body: ::std::option::Option<
+                    ::std::vec::Vec<MessageElement>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActionStatus" => {
+                            if slot_action_status.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ActionStatus"),
+                                );
+                            }
+                            slot_action_status = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CloudCustomData" => {
+                            if slot_cloud_custom_data.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CloudCustomData"),
+                                );
+                            }
+                            slot_cloud_custom_data = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ErrorCode" => {
+                            if slot_error_code.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ErrorCode"),
+                                );
+                            }
+                            slot_error_code = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ErrorInfo" => {
+                            if slot_error_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ErrorInfo"),
+                                );
+                            }
+                            slot_error_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MsgBody" => {
+                            if slot_msg_body.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgBody"),
+                                );
+                            }
+                            slot_msg_body = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GroupCallbackBeforeSendMsgResponse {
+                    action_status: slot_action_status
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "ActionStatus",
+                        ))?,
+                    cloud_custom_data: slot_cloud_custom_data,
+                    error_code: slot_error_code
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
+                    error_info: slot_error_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
+                    msg_body: slot_msg_body,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterChangeOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterChangeOwner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterChangeOwner object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterChangeOwner, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterChangeOwnerCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_current_owner_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_original_owner_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CurrentOwner_Account" => {
+                            if slot_current_owner_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CurrentOwner_Account"),
+                                );
+                            }
+                            slot_current_owner_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"OriginalOwner_Account" => {
+                            if slot_original_owner_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("OriginalOwner_Account"),
+                                );
+                            }
+                            slot_original_owner_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterChangeOwner {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    current_owner_account: slot_current_owner_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CurrentOwner_Account",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    original_owner_account: slot_original_owner_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "OriginalOwner_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateBattle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterCreateBattle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterCreateBattle object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterCreateBattle, A::Error> {
+                let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterCreateBattleCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_extension_info: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut slot_from_room_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut slot_need_response: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_timeout: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_to_room_id_list: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"BattleId" => {
+                            if slot_battle_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("BattleId"),
+                                );
+                            }
+                            slot_battle_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Duration" => {
+                            if slot_duration.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Duration"),
+                                );
+                            }
+                            slot_duration = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ExtensionInfo" => {
+                            if slot_extension_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ExtensionInfo"),
+                                );
+                            }
+                            slot_extension_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"FromRoomId" => {
+                            if slot_from_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("FromRoomId"),
+                                );
+                            }
+                            slot_from_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"NeedResponse" => {
+                            if slot_need_response.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("NeedResponse"),
+                                );
+                            }
+                            slot_need_response = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Timeout" => {
+                            if slot_timeout.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Timeout"),
+                                );
+                            }
+                            slot_timeout = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ToRoomIdList" => {
+                            if slot_to_room_id_list.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ToRoomIdList"),
+                                );
+                            }
+                            slot_to_room_id_list = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterCreateBattle {
+                    battle_id: slot_battle_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    duration: slot_duration
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    extension_info: slot_extension_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "ExtensionInfo",
+                        ))?,
+                    from_room_id: slot_from_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("FromRoomId"))?,
+                    need_response: slot_need_response
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "NeedResponse",
+                        ))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    timeout: slot_timeout
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Timeout"))?,
+                    to_room_id_list: slot_to_room_id_list
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "ToRoomIdList",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterCreateRoom;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterCreateRoom object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterCreateRoom, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterCreateRoomCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomInfo" => {
+                            if slot_room_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomInfo"),
+                                );
+                            }
+                            slot_room_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterCreateRoom {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    room_info: slot_room_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomInfo"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoomReachingThreshold {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterCreateRoomReachingThreshold;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterCreateRoomReachingThreshold object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                LiveCallbackAfterCreateRoomReachingThreshold,
+                A::Error,
+            > {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_cur_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_max_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CurRoomCount" => {
+                            if slot_cur_room_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CurRoomCount"),
+                                );
+                            }
+                            slot_cur_room_count = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MaxRoomCount" => {
+                            if slot_max_room_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MaxRoomCount"),
+                                );
+                            }
+                            slot_max_room_count = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterCreateRoomReachingThreshold {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    cur_room_count: slot_cur_room_count
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CurRoomCount",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    max_room_count: slot_max_room_count
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "MaxRoomCount",
+                        ))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterDelMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterDelMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterDelMetadata object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterDelMetadata, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterDelMetadataCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_keys: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Keys" => {
+                            if slot_keys.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Keys"),
+                                );
+                            }
+                            slot_keys = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterDelMetadata {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    keys: slot_keys
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Keys"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterDestroyRoom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterDestroyRoom;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterDestroyRoom object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterDestroyRoom, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterDestroyRoomCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_event_type: ::std::option::Option<
+                    LiveCallbackAfterDestroyRoomEventType,
+                > = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+                let mut slot_statistic: ::std::option::Option<DestroyRoomStatistic> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventType" => {
+                            if slot_event_type.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventType"),
+                                );
+                            }
+                            slot_event_type = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomInfo" => {
+                            if slot_room_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomInfo"),
+                                );
+                            }
+                            slot_room_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Statistic" => {
+                            if slot_statistic.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Statistic"),
+                                );
+                            }
+                            slot_statistic = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterDestroyRoom {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    event_type: slot_event_type
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventType"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    room_info: slot_room_info,
+                    statistic: slot_statistic,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterEndBattle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterEndBattle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterEndBattle object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterEndBattle, A::Error> {
+                let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterEndBattleCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_end_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_from_room_info: ::std::option::Option<BattleRoomResult> = ::std::option::Option::None;
+                let mut slot_op_type: ::std::option::Option<
+                    crate::wire::BattleEndReason,
+                > = ::std::option::Option::None;
+                let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_to_room_list: ::std::option::Option<
+                    ::std::vec::Vec<BattleRoomResult>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"BattleId" => {
+                            if slot_battle_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("BattleId"),
+                                );
+                            }
+                            slot_battle_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CreateTime" => {
+                            if slot_create_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CreateTime"),
+                                );
+                            }
+                            slot_create_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Duration" => {
+                            if slot_duration.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Duration"),
+                                );
+                            }
+                            slot_duration = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EndTime" => {
+                            if slot_end_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EndTime"),
+                                );
+                            }
+                            slot_end_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"FromRoomInfo" => {
+                            if slot_from_room_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("FromRoomInfo"),
+                                );
+                            }
+                            slot_from_room_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"OpType" => {
+                            if slot_op_type.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("OpType"),
+                                );
+                            }
+                            slot_op_type = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"StartTime" => {
+                            if slot_start_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("StartTime"),
+                                );
+                            }
+                            slot_start_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ToRoomList" => {
+                            if slot_to_room_list.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ToRoomList"),
+                                );
+                            }
+                            slot_to_room_list = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterEndBattle {
+                    battle_id: slot_battle_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    create_time: slot_create_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("CreateTime"))?,
+                    duration: slot_duration
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
+                    end_time: slot_end_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EndTime"))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    from_room_info: slot_from_room_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "FromRoomInfo",
+                        ))?,
+                    op_type: slot_op_type
+                        .ok_or_else(|| ::serde::de::Error::missing_field("OpType"))?,
+                    start_time: slot_start_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("StartTime"))?,
+                    to_room_list: slot_to_room_list
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ToRoomList"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterMemberStateChanged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterMemberStateChanged;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterMemberStateChanged object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterMemberStateChanged, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterMemberStateChangedCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_cause: ::std::option::Option<
+                    MemberStateChangedEventCause,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_event_type: ::std::option::Option<
+                    MemberStateChangedEventType,
+                > = ::std::option::Option::None;
+                let mut slot_member_list: ::std::option::Option<
+                    ::std::vec::Vec<MemberStateChangedMember>,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventCause" => {
+                            if slot_event_cause.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventCause"),
+                                );
+                            }
+                            slot_event_cause = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventType" => {
+                            if slot_event_type.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventType"),
+                                );
+                            }
+                            slot_event_type = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MemberList" => {
+                            if slot_member_list.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MemberList"),
+                                );
+                            }
+                            slot_member_list = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterMemberStateChanged {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_cause: slot_event_cause
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventCause"))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    event_type: slot_event_type
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventType"))?,
+                    member_list: slot_member_list
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MemberList"))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterModifyAdmin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterModifyAdmin;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterModifyAdmin object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterModifyAdmin, A::Error> {
+                let mut slot_admin_account: ::std::option::Option<
+                    ::std::vec::Vec<crate::wire::AccountId>,
+                > = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterModifyAdminCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_op_type: ::std::option::Option<ModifyAdminOpType> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Admin_Account" => {
+                            if slot_admin_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Admin_Account"),
+                                );
+                            }
+                            slot_admin_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"opType" => {
+                            if slot_op_type.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("opType"),
+                                );
+                            }
+                            slot_op_type = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterModifyAdmin {
+                    admin_account: slot_admin_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Admin_Account",
+                        ))?,
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    op_type: slot_op_type
+                        .ok_or_else(|| ::serde::de::Error::missing_field("opType"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterSetMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterSetMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterSetMetadata object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterSetMetadata, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterSetMetadataCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_metadata: ::std::option::Option<
+                    ::std::vec::Vec<SetMetadataEntry>,
+                > = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Metadata" => {
+                            if slot_metadata.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Metadata"),
+                                );
+                            }
+                            slot_metadata = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterSetMetadata {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    metadata: slot_metadata
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Metadata"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterStartBattle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterStartBattle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterStartBattle object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterStartBattle, A::Error> {
+                let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterStartBattleCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_from_room_info: ::std::option::Option<BattleRoom> = ::std::option::Option::None;
+                let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_to_room_list: ::std::option::Option<
+                    ::std::vec::Vec<BattleRoom>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"BattleId" => {
+                            if slot_battle_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("BattleId"),
+                                );
+                            }
+                            slot_battle_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CreateTime" => {
+                            if slot_create_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CreateTime"),
+                                );
+                            }
+                            slot_create_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Duration" => {
+                            if slot_duration.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Duration"),
+                                );
+                            }
+                            slot_duration = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"FromRoomInfo" => {
+                            if slot_from_room_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("FromRoomInfo"),
+                                );
+                            }
+                            slot_from_room_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"StartTime" => {
+                            if slot_start_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("StartTime"),
+                                );
+                            }
+                            slot_start_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ToRoomList" => {
+                            if slot_to_room_list.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ToRoomList"),
+                                );
+                            }
+                            slot_to_room_list = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterStartBattle {
+                    battle_id: slot_battle_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    create_time: slot_create_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("CreateTime"))?,
+                    duration: slot_duration
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    from_room_info: slot_from_room_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "FromRoomInfo",
+                        ))?,
+                    start_time: slot_start_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("StartTime"))?,
+                    to_room_list: slot_to_room_list
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ToRoomList"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterUpdateRoomInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackAfterUpdateRoomInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackAfterUpdateRoomInfo object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackAfterUpdateRoomInfo, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackAfterUpdateRoomInfoCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomInfo" => {
+                            if slot_room_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomInfo"),
+                                );
+                            }
+                            slot_room_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackAfterUpdateRoomInfo {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    room_info: slot_room_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomInfo"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackBeforeSendGift {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackBeforeSendGift;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackBeforeSendGift object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackBeforeSendGift, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    LiveCallbackBeforeSendGiftCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_gift_water: ::std::option::Option<GiftWater> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"GiftWater" => {
+                            if slot_gift_water.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("GiftWater"),
+                                );
+                            }
+                            slot_gift_water = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            if slot_operator_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Operator_Account"),
+                                );
+                            }
+                            slot_operator_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackBeforeSendGift {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    gift_water: slot_gift_water
+                        .ok_or_else(|| ::serde::de::Error::missing_field("GiftWater"))?,
+                    operator_account: slot_operator_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Operator_Account",
+                        ))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveCallbackBeforeSendGiftResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LiveCallbackBeforeSendGiftResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LiveCallbackBeforeSendGiftResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LiveCallbackBeforeSendGiftResponse, A::Error> {
+                let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+                let mut slot_error_code: ::std::option::Option<
+                    crate::decision::SendGiftErrorCode,
+                > = ::std::option::Option::None;
+                let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActionStatus" => {
+                            if slot_action_status.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ActionStatus"),
+                                );
+                            }
+                            slot_action_status = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ErrorCode" => {
+                            if slot_error_code.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ErrorCode"),
+                                );
+                            }
+                            slot_error_code = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ErrorInfo" => {
+                            if slot_error_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ErrorInfo"),
+                                );
+                            }
+                            slot_error_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LiveCallbackBeforeSendGiftResponse {
+                    action_status: slot_action_status
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "ActionStatus",
+                        ))?,
+                    error_code: slot_error_code
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
+                    error_info: slot_error_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MemberStateChangedMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = MemberStateChangedMember;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a MemberStateChangedMember object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MemberStateChangedMember, A::Error> {
+                let mut slot_member_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Member_Account" => {
+                            if slot_member_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Member_Account"),
+                                );
+                            }
+                            slot_member_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MemberStateChangedMember {
+                    member_account: slot_member_account
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "Member_Account",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = MessageElement;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a MessageElement object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessageElement, A::Error> {
+                let mut slot_msg_content: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot_msg_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"MsgContent" => {
+                            if slot_msg_content.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgContent"),
+                                );
+                            }
+                            slot_msg_content = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MsgType" => {
+                            if slot_msg_type.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgType"),
+                                );
+                            }
+                            slot_msg_type = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MessageElement {
+                    msg_content: slot_msg_content
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgContent"))?,
+                    msg_type: slot_msg_type
+                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgType"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MicCallbackAfterSeatInfoChanged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = MicCallbackAfterSeatInfoChanged;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a MicCallbackAfterSeatInfoChanged object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MicCallbackAfterSeatInfoChanged, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    MicCallbackAfterSeatInfoChangedCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_seat_list: ::std::option::Option<
+                    ::std::vec::Vec<SeatInfoChangedSeat>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"EventTime" => {
+                            if slot_event_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("EventTime"),
+                                );
+                            }
+                            slot_event_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"SeatList" => {
+                            if slot_seat_list.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("SeatList"),
+                                );
+                            }
+                            slot_seat_list = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MicCallbackAfterSeatInfoChanged {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    event_time: slot_event_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    room_id: slot_room_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+                    seat_list: slot_seat_list
+                        .ok_or_else(|| ::serde::de::Error::missing_field("SeatList"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoomInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RoomInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a RoomInfo object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RoomInfo, A::Error> {
+                let mut slot_activity_status: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot_background_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut slot_category: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
+                let mut slot_cover_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+                let mut slot_custom_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_is_message_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_public_visible: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_seat_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_unlimited_room_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_max_member_count: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_max_seat_count: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_owner_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_room_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_room_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_take_seat_mode: ::std::option::Option<
+                    RoomInfoTakeSeatMode,
+                > = ::std::option::Option::None;
+                let mut slot_view_count: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActivityStatus" => {
+                            if slot_activity_status.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ActivityStatus"),
+                                );
+                            }
+                            slot_activity_status = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"BackgroundURL" => {
+                            if slot_background_url.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("BackgroundURL"),
+                                );
+                            }
+                            slot_background_url = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Category" => {
+                            if slot_category.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Category"),
+                                );
+                            }
+                            slot_category = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CoverURL" => {
+                            if slot_cover_url.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CoverURL"),
+                                );
+                            }
+                            slot_cover_url = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CreateTime" => {
+                            if slot_create_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CreateTime"),
+                                );
+                            }
+                            slot_create_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"CustomInfo" => {
+                            if slot_custom_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CustomInfo"),
+                                );
+                            }
+                            slot_custom_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"IsMessageDisabled" => {
+                            if slot_is_message_disabled.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("IsMessageDisabled"),
+                                );
+                            }
+                            slot_is_message_disabled = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"IsPublicVisible" => {
+                            if slot_is_public_visible.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("IsPublicVisible"),
+                                );
+                            }
+                            slot_is_public_visible = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"IsSeatEnabled" => {
+                            if slot_is_seat_enabled.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("IsSeatEnabled"),
+                                );
+                            }
+                            slot_is_seat_enabled = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"IsUnlimitedRoomEnabled" => {
+                            if slot_is_unlimited_room_enabled.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field(
+                                        "IsUnlimitedRoomEnabled",
+                                    ),
+                                );
+                            }
+                            slot_is_unlimited_room_enabled = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MaxMemberCount" => {
+                            if slot_max_member_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MaxMemberCount"),
+                                );
+                            }
+                            slot_max_member_count = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"MaxSeatCount" => {
+                            if slot_max_seat_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MaxSeatCount"),
+                                );
+                            }
+                            slot_max_seat_count = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Owner_Account" => {
+                            if slot_owner_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Owner_Account"),
+                                );
+                            }
+                            slot_owner_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomId" => {
+                            if slot_room_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomId"),
+                                );
+                            }
+                            slot_room_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomName" => {
+                            if slot_room_name.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomName"),
+                                );
+                            }
+                            slot_room_name = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RoomType" => {
+                            if slot_room_type.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RoomType"),
+                                );
+                            }
+                            slot_room_type = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"TakeSeatMode" => {
+                            if slot_take_seat_mode.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("TakeSeatMode"),
+                                );
+                            }
+                            slot_take_seat_mode = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ViewCount" => {
+                            if slot_view_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ViewCount"),
+                                );
+                            }
+                            slot_view_count = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RoomInfo {
+                    activity_status: slot_activity_status,
+                    background_url: slot_background_url,
+                    category: slot_category,
+                    cover_url: slot_cover_url,
+                    create_time: slot_create_time,
+                    custom_info: slot_custom_info,
+                    is_message_disabled: slot_is_message_disabled,
+                    is_public_visible: slot_is_public_visible,
+                    is_seat_enabled: slot_is_seat_enabled,
+                    is_unlimited_room_enabled: slot_is_unlimited_room_enabled,
+                    max_member_count: slot_max_member_count,
+                    max_seat_count: slot_max_seat_count,
+                    owner_account: slot_owner_account,
+                    room_id: slot_room_id,
+                    room_name: slot_room_name,
+                    room_type: slot_room_type,
+                    take_seat_mode: slot_take_seat_mode,
+                    view_count: slot_view_count,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SeatInfoChangedSeat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SeatInfoChangedSeat;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a SeatInfoChangedSeat object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SeatInfoChangedSeat, A::Error> {
+                let mut slot_index: ::std::option::Option<u64> = ::std::option::Option::None;
+                let mut slot_is_audio_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_taken_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_video_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_member_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Index" => {
+                            if slot_index.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Index"),
+                                );
+                            }
+                            slot_index = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"IsAudioDisabled" => {
+                            if slot_is_audio_disabled.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("IsAudioDisabled"),
+                                );
+                            }
+                            slot_is_audio_disabled = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"IsTakenDisabled" => {
+                            if slot_is_taken_disabled.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("IsTakenDisabled"),
+                                );
+                            }
+                            slot_is_taken_disabled = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"IsVideoDisabled" => {
+                            if slot_is_video_disabled.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("IsVideoDisabled"),
+                                );
+                            }
+                            slot_is_video_disabled = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Member_Account" => {
+                            if slot_member_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Member_Account"),
+                                );
+                            }
+                            slot_member_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SeatInfoChangedSeat {
+                    index: slot_index
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Index"))?,
+                    is_audio_disabled: slot_is_audio_disabled
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "IsAudioDisabled",
+                        ))?,
+                    is_taken_disabled: slot_is_taken_disabled
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "IsTakenDisabled",
+                        ))?,
+                    is_video_disabled: slot_is_video_disabled
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "IsVideoDisabled",
+                        ))?,
+                    member_account: slot_member_account,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetMetadataEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetMetadataEntry;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a SetMetadataEntry object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetMetadataEntry, A::Error> {
+                let mut slot_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Key" => {
+                            if slot_key.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Key"),
+                                );
+                            }
+                            slot_key = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"Value" => {
+                            if slot_value.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Value"),
+                                );
+                            }
+                            slot_value = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SetMetadataEntry {
+                    key: slot_key
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Key"))?,
+                    value: slot_value
+                        .ok_or_else(|| ::serde::de::Error::missing_field("Value"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = WebhookUrlParameters;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a WebhookUrlParameters object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WebhookUrlParameters, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<
+                    WebhookUrlParametersCallbackCommand,
+                > = ::std::option::Option::None;
+                let mut slot_client_ip: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_contenttype: ::std::option::Option<
+                    WebhookUrlParametersContenttype,
+                > = ::std::option::Option::None;
+                let mut slot_opt_platform: ::std::option::Option<
+                    WebhookUrlParametersOptPlatform,
+                > = ::std::option::Option::None;
+                let mut slot_request_time: ::std::option::Option<
+                    WebhookUrlParametersRequestTime,
+                > = ::std::option::Option::None;
+                let mut slot_sdk_appid: ::std::option::Option<
+                    WebhookUrlParametersSdkAppid,
+                > = ::std::option::Option::None;
+                let mut slot_sign: ::std::option::Option<WebhookUrlParametersSign> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            if slot_callback_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
+                                );
+                            }
+                            slot_callback_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"ClientIP" => {
+                            if slot_client_ip.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("ClientIP"),
+                                );
+                            }
+                            slot_client_ip = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"contenttype" => {
+                            if slot_contenttype.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("contenttype"),
+                                );
+                            }
+                            slot_contenttype = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"OptPlatform" => {
+                            if slot_opt_platform.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("OptPlatform"),
+                                );
+                            }
+                            slot_opt_platform = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"RequestTime" => {
+                            if slot_request_time.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RequestTime"),
+                                );
+                            }
+                            slot_request_time = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"SdkAppid" => {
+                            if slot_sdk_appid.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("SdkAppid"),
+                                );
+                            }
+                            slot_sdk_appid = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"Sign" => {
+                            if slot_sign.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("Sign"),
+                                );
+                            }
+                            slot_sign = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebhookUrlParameters {
+                    callback_command: slot_callback_command
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "CallbackCommand",
+                        ))?,
+                    client_ip: slot_client_ip,
+                    contenttype: slot_contenttype,
+                    opt_platform: slot_opt_platform,
+                    request_time: slot_request_time,
+                    sdk_appid: slot_sdk_appid
+                        .ok_or_else(|| ::serde::de::Error::missing_field("SdkAppid"))?,
+                    sign: slot_sign,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }

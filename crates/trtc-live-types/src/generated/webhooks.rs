@@ -719,6 +719,84 @@ impl Webhook {
             },
         )
     }
+    /// Decodes a request packet of `command` straight from JSON bytes into its type, without
+    /// building a `serde_json::Value` first. The error only says that the bytes do not fit the
+    /// type: the validator's report says what and where.
+    pub fn from_slice_as(
+        command: Command,
+        bytes: &[u8],
+    ) -> Result<Self, serde_json::Error> {
+        Ok(
+            match command {
+                Command::FollowCallbackAfterFollowAdd => {
+                    Webhook::FollowCallbackAfterFollowAdd(serde_json::from_slice(bytes)?)
+                }
+                Command::FollowCallbackAfterFollowDelete => {
+                    Webhook::FollowCallbackAfterFollowDelete(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::GroupCallbackAfterSendMsg => {
+                    Webhook::GroupCallbackAfterSendMsg(serde_json::from_slice(bytes)?)
+                }
+                Command::GroupCallbackBeforeSendMsg => {
+                    Webhook::GroupCallbackBeforeSendMsg(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterChangeOwner => {
+                    Webhook::LiveCallbackAfterChangeOwner(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterCreateBattle => {
+                    Webhook::LiveCallbackAfterCreateBattle(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterCreateRoom => {
+                    Webhook::LiveCallbackAfterCreateRoom(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                    Webhook::LiveCallbackAfterCreateRoomReachingThreshold(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterDelMetadata => {
+                    Webhook::LiveCallbackAfterDelMetadata(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterDestroyRoom => {
+                    Webhook::LiveCallbackAfterDestroyRoom(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterEndBattle => {
+                    Webhook::LiveCallbackAfterEndBattle(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterMemberStateChanged => {
+                    Webhook::LiveCallbackAfterMemberStateChanged(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterModifyAdmin => {
+                    Webhook::LiveCallbackAfterModifyAdmin(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterSetMetadata => {
+                    Webhook::LiveCallbackAfterSetMetadata(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterStartBattle => {
+                    Webhook::LiveCallbackAfterStartBattle(serde_json::from_slice(bytes)?)
+                }
+                Command::LiveCallbackAfterUpdateRoomInfo => {
+                    Webhook::LiveCallbackAfterUpdateRoomInfo(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackBeforeSendGift => {
+                    Webhook::LiveCallbackBeforeSendGift(serde_json::from_slice(bytes)?)
+                }
+                Command::MicCallbackAfterSeatInfoChanged => {
+                    Webhook::MicCallbackAfterSeatInfoChanged(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+            },
+        )
+    }
 }
 /// A response packet of any known webhook, typed. It serializes as the packet itself.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -918,6 +996,108 @@ impl WebhookResponse {
                 Command::MicCallbackAfterSeatInfoChanged => {
                     WebhookResponse::MicCallbackAfterSeatInfoChanged(
                         decode_as(command, value)?,
+                    )
+                }
+            },
+        )
+    }
+    /// Decodes a response packet of `command` straight from JSON bytes into its type, without
+    /// building a `serde_json::Value` first. The error only says that the bytes do not fit the
+    /// type: the validator's report says what and where.
+    pub fn from_slice_as(
+        command: Command,
+        bytes: &[u8],
+    ) -> Result<Self, serde_json::Error> {
+        Ok(
+            match command {
+                Command::FollowCallbackAfterFollowAdd => {
+                    WebhookResponse::FollowCallbackAfterFollowAdd(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::FollowCallbackAfterFollowDelete => {
+                    WebhookResponse::FollowCallbackAfterFollowDelete(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::GroupCallbackAfterSendMsg => {
+                    WebhookResponse::GroupCallbackAfterSendMsg(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::GroupCallbackBeforeSendMsg => {
+                    WebhookResponse::GroupCallbackBeforeSendMsg(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterChangeOwner => {
+                    WebhookResponse::LiveCallbackAfterChangeOwner(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterCreateBattle => {
+                    WebhookResponse::LiveCallbackAfterCreateBattle(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterCreateRoom => {
+                    WebhookResponse::LiveCallbackAfterCreateRoom(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                    WebhookResponse::LiveCallbackAfterCreateRoomReachingThreshold(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterDelMetadata => {
+                    WebhookResponse::LiveCallbackAfterDelMetadata(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterDestroyRoom => {
+                    WebhookResponse::LiveCallbackAfterDestroyRoom(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterEndBattle => {
+                    WebhookResponse::LiveCallbackAfterEndBattle(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterMemberStateChanged => {
+                    WebhookResponse::LiveCallbackAfterMemberStateChanged(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterModifyAdmin => {
+                    WebhookResponse::LiveCallbackAfterModifyAdmin(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterSetMetadata => {
+                    WebhookResponse::LiveCallbackAfterSetMetadata(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterStartBattle => {
+                    WebhookResponse::LiveCallbackAfterStartBattle(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackAfterUpdateRoomInfo => {
+                    WebhookResponse::LiveCallbackAfterUpdateRoomInfo(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::LiveCallbackBeforeSendGift => {
+                    WebhookResponse::LiveCallbackBeforeSendGift(
+                        serde_json::from_slice(bytes)?,
+                    )
+                }
+                Command::MicCallbackAfterSeatInfoChanged => {
+                    WebhookResponse::MicCallbackAfterSeatInfoChanged(
+                        serde_json::from_slice(bytes)?,
                     )
                 }
             },

@@ -1,0 +1,338 @@
+//! The validator's fast path (a request decoded straight from its bytes into its type) against
+//! the schema, over a mutation corpus: every valid request we have, with each member removed,
+//! given twice, or replaced by values of every JSON type, at and beyond every integer bound,
+//! `30000.0` and `1e2` included, and with unknown members added.
+//!
+//! For every mutant, `Validator::validate` (fast path first) must give exactly what the schema
+//! path gives (`parse_json` + `validate_value`: jsonschema, then the typed decode), typed value
+//! included; and its verdict must be the jsonschema crate's verdict on the bundled schema, but
+//! where the schema accepts a number that Rust's typed model refuses to read because it is
+//! written with a fraction or an exponent (`30000.0`): draft-07 cannot tell those apart.
+
+use serde_json::Value;
+use trtc_live_examples::ExampleGenerator;
+use trtc_live_tests::{documentation_samples, readable_text, test_cases, Role};
+use trtc_live_validate::{parse_json, parse_jsonc, Command, Rejection, Validator, BUNDLED_SCHEMA};
+
+/// Raw JSON texts that replace each member in turn.
+const REPLACEMENTS: &[&str] = &[
+    "null",
+    "true",
+    "\"\"",
+    "\"x\"",
+    "\"1670574414123\"",
+    "\"1670574414123\\n\"",
+    "\"Live.CallbackAfterEndBattle\"",
+    "0",
+    "-1",
+    "1.5",
+    "30000.0",
+    "1e2",
+    "2",
+    "4294967295",
+    "4294967296",
+    "9007199254740993",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551615",
+    "18446744073709551616",
+    "{}",
+    "[]",
+    "[1]",
+    "{\"a\": 1}",
+];
+
+/// What is done to the member at one path.
+#[derive(Clone, Copy)]
+enum Edit<'a> {
+    Remove,
+    Replace(&'a str),
+    /// The member twice: `replacement` first, then the original.
+    GivenTwiceFirst(&'a str),
+    /// The member twice: the original first, then `replacement`.
+    GivenTwiceLast(&'a str),
+    /// An unknown member added to the object at the path.
+    AddUnknown,
+}
+
+/// A member or array element: the path of keys and indexes from the root.
+type Path = Vec<PathStep>;
+
+#[derive(Clone, PartialEq)]
+enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+fn paths(value: &Value, prefix: &mut Path, out: &mut Vec<Path>) {
+    match value {
+        Value::Object(members) => {
+            for (key, member) in members {
+                prefix.push(PathStep::Key(key.clone()));
+                out.push(prefix.clone());
+                paths(member, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                prefix.push(PathStep::Index(index));
+                out.push(prefix.clone());
+                paths(item, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` as JSON text with `edit` applied at `target`.
+fn write(value: &Value, at: &mut Path, target: &Path, edit: Edit, out: &mut String) {
+    let here = |step: PathStep, at: &Path| {
+        let mut path = at.clone();
+        path.push(step);
+        path == *target
+    };
+    match value {
+        Value::Object(members) => {
+            out.push('{');
+            let mut first = true;
+            let mut member = |out: &mut String, key: &str, text: &dyn Fn(&mut String)| {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                out.push_str(&serde_json::to_string(key).unwrap());
+                out.push(':');
+                text(out);
+            };
+            if at == target {
+                if let Edit::AddUnknown = edit {
+                    member(out, "UnknownMember", &|out| out.push_str("{\"a\": [1]}"));
+                }
+            }
+            for (key, child) in members {
+                let step = PathStep::Key(key.clone());
+                if !here(step.clone(), at) {
+                    at.push(step);
+                    member(out, key, &|out| {
+                        let mut at = at.clone();
+                        write(child, &mut at, target, edit, out)
+                    });
+                    at.pop();
+                    continue;
+                }
+                let original = |out: &mut String| out.push_str(&child.to_string());
+                match edit {
+                    Edit::Remove => {}
+                    Edit::Replace(raw) => member(out, key, &|out| out.push_str(raw)),
+                    Edit::GivenTwiceFirst(raw) => {
+                        member(out, key, &|out| out.push_str(raw));
+                        member(out, key, &original);
+                    }
+                    Edit::GivenTwiceLast(raw) => {
+                        member(out, key, &original);
+                        member(out, key, &|out| out.push_str(raw));
+                    }
+                    Edit::AddUnknown => member(out, key, &original),
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            let mut first = true;
+            for (index, item) in items.iter().enumerate() {
+                let step = PathStep::Index(index);
+                let text = if here(step.clone(), at) {
+                    match edit {
+                        Edit::Remove => continue,
+                        Edit::Replace(raw) => raw.to_owned(),
+                        _ => item.to_string(),
+                    }
+                } else {
+                    at.push(step);
+                    let mut text = String::new();
+                    write(item, at, target, edit, &mut text);
+                    at.pop();
+                    text
+                };
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                out.push_str(&text);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// Every valid request we have: the documentation samples, the valid test cases, and examples.
+fn seeds() -> Vec<(String, Value)> {
+    let mut seeds = Vec::new();
+    for sample in documentation_samples()
+        .into_iter()
+        .chain(test_cases("valid"))
+        .filter(|file| file.role == Role::Request)
+    {
+        let value = parse_jsonc(readable_text(&sample.path).as_bytes()).unwrap();
+        seeds.push((sample.name, value));
+    }
+    let mut examples = ExampleGenerator::new(7);
+    for &command in Command::ALL {
+        for index in 0..2 {
+            let name = format!("{}__example-{index}", command.as_str());
+            seeds.push((name, examples.request(command)));
+        }
+    }
+    seeds
+}
+
+fn mutants(seed: &Value) -> Vec<(String, String)> {
+    let mut targets = Vec::new();
+    paths(seed, &mut Vec::new(), &mut targets);
+    let mut objects: Vec<Path> = vec![Vec::new()];
+    objects.extend(
+        targets
+            .iter()
+            .filter(|path| {
+                let mut value = seed;
+                for step in path.iter() {
+                    value = match step {
+                        PathStep::Key(key) => &value[key.as_str()],
+                        PathStep::Index(index) => &value[*index],
+                    };
+                }
+                value.is_object()
+            })
+            .cloned(),
+    );
+    let mut edits: Vec<(Path, Edit)> = Vec::new();
+    for target in &targets {
+        edits.push((target.clone(), Edit::Remove));
+        for raw in REPLACEMENTS {
+            edits.push((target.clone(), Edit::Replace(raw)));
+        }
+        if matches!(target.last(), Some(PathStep::Key(_))) {
+            edits.push((target.clone(), Edit::GivenTwiceFirst("7")));
+            edits.push((target.clone(), Edit::GivenTwiceLast("7")));
+            edits.push((target.clone(), Edit::GivenTwiceFirst("\"x\"")));
+            edits.push((target.clone(), Edit::GivenTwiceLast("\"x\"")));
+        }
+    }
+    for object in objects {
+        edits.push((object, Edit::AddUnknown));
+    }
+    edits
+        .into_iter()
+        .map(|(target, edit)| {
+            let mut text = String::new();
+            write(seed, &mut Vec::new(), &target, edit, &mut text);
+            let pointer: String = target
+                .iter()
+                .map(|step| match step {
+                    PathStep::Key(key) => format!("/{key}"),
+                    PathStep::Index(index) => format!("/{index}"),
+                })
+                .collect();
+            let what = match edit {
+                Edit::Remove => "removed".to_owned(),
+                Edit::Replace(raw) => format!("= {raw}"),
+                Edit::GivenTwiceFirst(raw) => format!("given twice, first {raw}"),
+                Edit::GivenTwiceLast(raw) => format!("given twice, last {raw}"),
+                Edit::AddUnknown => "unknown member added".to_owned(),
+            };
+            (format!("{pointer} {what}"), text)
+        })
+        .collect()
+}
+
+/// Why the library may refuse, as `decode`, a mutant that the jsonschema crate accepts: the
+/// number `raw` is an integer that Rust's typed model does not read, and that the schema cannot
+/// tell apart from one it does.
+fn typed_refusal_reason(raw: &str) -> Option<&'static str> {
+    if raw.contains(['.', 'e']) {
+        // Draft-07 counts `30000.0` and `1e2` as integers.
+        return Some("an integer written with a fraction or an exponent");
+    }
+    let value: i128 = raw.parse().ok()?;
+    // The jsonschema crate reads numbers through serde_json as doubles: -9223372036854775809
+    // becomes -2^63, the schema's own minimum. The value is outside i64 all the same.
+    (value < i128::from(i64::MIN) || value > i128::from(u64::MAX))
+        .then_some("beyond 64 bits, rounded onto a bound by the jsonschema crate's doubles")
+}
+
+/// The replacement text of a `... = RAW` mutation.
+fn replacement(mutation: &str) -> Option<&str> {
+    mutation.split_once(" = ").map(|(_, raw)| raw)
+}
+
+#[test]
+fn the_fast_path_gives_the_schema_verdict_on_every_mutant() {
+    let validator = Validator::new().unwrap();
+    let bundle: Value = serde_json::from_str(BUNDLED_SCHEMA).unwrap();
+    let schema = jsonschema::draft7::new(&bundle).unwrap();
+    let mut count = 0;
+    let mut typed_refusals = std::collections::BTreeMap::<&str, usize>::new();
+    let mut failures = Vec::new();
+    for (seed_name, seed) in seeds() {
+        for (mutation, text) in mutants(&seed) {
+            count += 1;
+            let name = format!("{seed_name} {mutation}");
+            let library = validator.validate(text.as_bytes());
+            let schema_path = parse_json(text.as_bytes())
+                .map_err(Rejection::Syntax)
+                .and_then(|value| validator.validate_value(value));
+            match (&library, &schema_path) {
+                (Ok(fast), Ok(slow)) if fast != slow => {
+                    failures.push(format!("{name}: typed values differ"))
+                }
+                (Ok(_), Err(rejection)) => failures.push(format!(
+                    "{name}: fast path accepted, schema path: {rejection}"
+                )),
+                (Err(_), Ok(_)) => failures.push(format!("{name}: schema path accepted")),
+                _ => {}
+            }
+            let value: Value = serde_json::from_str(&text).expect("mutants are JSON");
+            let schema_valid = schema.is_valid(&value);
+            match (&library, schema_valid) {
+                (Ok(_), true)
+                | (Err(Rejection::Schema { .. } | Rejection::UnknownCommand(_)), false) => {}
+                (Err(Rejection::Decode { .. }), true)
+                    if replacement(&mutation)
+                        .and_then(typed_refusal_reason)
+                        .is_some() =>
+                {
+                    let reason = replacement(&mutation).and_then(typed_refusal_reason);
+                    *typed_refusals
+                        .entry(reason.unwrap_or_default())
+                        .or_default() += 1;
+                }
+                (library, schema_valid) => failures.push(format!(
+                    "{name}: library {}, jsonschema {}",
+                    match library {
+                        Ok(_) => "valid".to_owned(),
+                        Err(rejection) => rejection.to_string(),
+                    },
+                    if schema_valid { "valid" } else { "invalid" }
+                )),
+            }
+        }
+    }
+    assert!(count > 10_000, "only {count} mutants");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} mutants:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        !typed_refusals.is_empty(),
+        "the corpus lost its float-written integers"
+    );
+    eprintln!("{count} mutants agree; refused by the typed model only: {typed_refusals:?}");
+}

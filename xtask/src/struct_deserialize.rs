@@ -1,0 +1,202 @@
+//! `Deserialize` for the generated structs that keep unknown members, without buffering.
+//!
+//! typify keeps the members a schema does not name in a `#[serde(flatten)] extra` map. serde's
+//! derive implements `flatten` by first buffering every member of the object into an
+//! intermediate tree, then deserializing the fields from it: about half the cost of decoding a
+//! packet. Each such struct gets a hand-rolled (generated) `Deserialize` instead, which reads
+//! each member once, straight into its field or into `extra`:
+//!
+//! - a known member is read as its field's type; given twice, it is an error (the validator
+//!   then takes the schema path, which reads the last one, as `serde_json::Value` does);
+//! - an optional member (`Option<T>`) is read as a `T`: `null` is refused, as in the schemas;
+//! - a missing required member is an error, as with the derive;
+//! - any other member goes into `extra`, the last one winning when given twice.
+
+use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
+
+/// Replaces the derived `Deserialize` of every struct with a flattened `extra` map.
+pub fn deserialize_without_buffering(file: &mut syn::File) {
+    let mut impls = Vec::new();
+    for item in &mut file.items {
+        if let syn::Item::Struct(item) = item {
+            if let Some(implementation) = rewrite(item) {
+                impls.push(implementation);
+            }
+        }
+    }
+    file.items.extend(impls);
+}
+
+/// One named field of a struct, as the deserializer sees it.
+struct Member {
+    ident: syn::Ident,
+    key: String,
+    /// The type read from the member: `T` for an `Option<T>` field.
+    read_as: syn::Type,
+    optional: bool,
+}
+
+fn rewrite(item: &mut syn::ItemStruct) -> Option<syn::Item> {
+    let syn::Fields::Named(fields) = &item.fields else {
+        return None;
+    };
+    let extra = fields
+        .named
+        .iter()
+        .find(|field| has_serde_flag(field, "flatten"))?;
+    let extra = extra.ident.clone().expect("named field");
+    let members: Vec<Member> = fields
+        .named
+        .iter()
+        .filter(|field| !has_serde_flag(field, "flatten"))
+        .map(member)
+        .collect();
+    RemoveDeserializeDerive.visit_item_struct_mut(item);
+
+    let name = &item.ident;
+    let expecting = format!("a {name} object");
+    let slots = members.iter().map(|m| {
+        let (ident, ty) = (format_ident!("slot_{}", m.ident), &m.read_as);
+        quote! { let mut #ident: ::std::option::Option<#ty> = ::std::option::Option::None; }
+    });
+    let arms = members.iter().map(|m| {
+        let (ident, key) = (format_ident!("slot_{}", m.ident), &m.key);
+        let key_bytes = syn::LitByteStr::new(key.as_bytes(), proc_macro2::Span::call_site());
+        quote! {
+            #key_bytes => {
+                if #ident.is_some() {
+                    return ::std::result::Result::Err(::serde::de::Error::duplicate_field(#key));
+                }
+                #ident = ::std::option::Option::Some(map.next_value()?);
+            }
+        }
+    });
+    let inits = members.iter().map(|m| {
+        let (field, slot, key) = (&m.ident, format_ident!("slot_{}", m.ident), &m.key);
+        if m.optional {
+            quote! { #field: #slot, }
+        } else {
+            quote! { #field: #slot.ok_or_else(|| ::serde::de::Error::missing_field(#key))?, }
+        }
+    });
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<#name, A::Error> {
+                        #(#slots)*
+                        let mut #extra = ::serde_json::Map::new();
+                        while let ::std::option::Option::Some(key) =
+                            map.next_key::<crate::wire::MemberName<'de>>()?
+                        {
+                            match key.as_bytes() {
+                                #(#arms)*
+                                _ => {
+                                    #extra.insert(key.into_string()?, map.next_value()?);
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(#name { #(#inits)* #extra })
+                    }
+                }
+                deserializer.deserialize_map(Members)
+            }
+        }
+    })
+}
+
+fn member(field: &syn::Field) -> Member {
+    let ident = field.ident.clone().expect("named field");
+    let key = serde_rename(field).unwrap_or_else(|| ident.to_string());
+    let option_argument = match &field.ty {
+        syn::Type::Path(path) => path.path.segments.last().and_then(|segment| {
+            if segment.ident != "Option" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+                return None;
+            };
+            match arguments.args.first() {
+                Some(syn::GenericArgument::Type(ty)) => Some(ty.clone()),
+                _ => None,
+            }
+        }),
+        _ => None,
+    };
+    Member {
+        ident,
+        key,
+        optional: option_argument.is_some(),
+        read_as: option_argument.unwrap_or_else(|| field.ty.clone()),
+    }
+}
+
+fn serde_options(field: &syn::Field) -> Vec<syn::Meta> {
+    field
+        .attrs
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("serde"))
+        .filter_map(|attribute| {
+            attribute
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                )
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+fn has_serde_flag(field: &syn::Field, flag: &str) -> bool {
+    serde_options(field)
+        .iter()
+        .any(|option| matches!(option, syn::Meta::Path(path) if path.is_ident(flag)))
+}
+
+fn serde_rename(field: &syn::Field) -> Option<String> {
+    serde_options(field).iter().find_map(|option| match option {
+        syn::Meta::NameValue(pair) if pair.path.is_ident("rename") => match &pair.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            }) => Some(name.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Drops `::serde::Deserialize` from a struct's `#[derive(...)]`.
+struct RemoveDeserializeDerive;
+
+impl VisitMut for RemoveDeserializeDerive {
+    fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+        if !attribute.path().is_ident("derive") {
+            return;
+        }
+        let Ok(paths) = attribute.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            return;
+        };
+        let kept = paths.iter().filter(|path| {
+            path.segments
+                .last()
+                .is_none_or(|segment| segment.ident != "Deserialize")
+        });
+        *attribute = syn::parse_quote! { #[derive(#(#kept),*)] };
+    }
+
+    fn visit_field_mut(&mut self, _: &mut syn::Field) {}
+}
