@@ -5,6 +5,8 @@
 //! one waiting, the one processed), whatever the length of the stream.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Most items in one window.
 const WINDOW_ITEMS: usize = 4096;
@@ -12,6 +14,8 @@ const WINDOW_ITEMS: usize = 4096;
 const WINDOW_BYTES: u64 = 8 << 20;
 /// Windows read ahead of the one being processed.
 const READ_AHEAD_WINDOWS: usize = 1;
+/// Items handed to a thread at a time.
+const BATCH_ITEMS: usize = 64;
 /// Below this many items a window is processed on the calling thread.
 const PARALLEL_FROM: usize = 64;
 
@@ -74,34 +78,53 @@ fn process_window<I: Send, R: Send>(
     if threads <= 1 || window.len() < PARALLEL_FROM {
         return window.into_iter().map(process).collect();
     }
-    let chunk_len = window.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<I>> = Vec::with_capacity(threads);
+    // Items are handed out in small batches from a shared cursor, the calling thread working
+    // too: a thread slowed down (by the reader thread, say) takes fewer batches, and none waits
+    // for another to finish an equal share.
     let mut rest = window.into_iter();
+    let mut batches: Vec<Mutex<Vec<I>>> = Vec::new();
     loop {
-        let chunk: Vec<I> = rest.by_ref().take(chunk_len).collect();
-        if chunk.is_empty() {
+        let batch: Vec<I> = rest.by_ref().take(BATCH_ITEMS).collect();
+        if batch.is_empty() {
             break;
         }
-        chunks.push(chunk);
+        batches.push(Mutex::new(batch));
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(process).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(results) => results,
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(batch) = batches.get(index) else {
+                return done;
+            };
+            let batch = std::mem::take(&mut *batch.lock().unwrap_or_else(PoisonError::into_inner));
+            done.push((index, batch.into_iter().map(process).collect::<Vec<R>>()));
+        }
+    };
+    let mut results = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut results = work();
+        for helper in helpers {
+            match helper.join() {
+                Ok(done) => results.extend(done),
                 // A panic in `process` is a bug; carry it to the caller unchanged.
                 Err(payload) => std::panic::resume_unwind(payload),
-            })
-            .collect()
-    })
+            }
+        }
+        results
+    });
+    results.sort_unstable_by_key(|(index, _)| *index);
+    results
+        .into_iter()
+        .flat_map(|(_, results)| results)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
+
     use super::*;
 
     struct Item(u32, bool);
@@ -120,11 +143,20 @@ mod tests {
         let n = 3 * WINDOW_ITEMS as u32 + 17;
         let items = (0..n).map(|i| Item(i, i % 1000 == 999));
         let mut seen = Vec::new();
-        let threads = NonZeroUsize::new(3).unwrap();
+        let threads = NonZeroUsize::new(2).unwrap();
+        // The first item a worker takes waits until the other worker has taken one too: both
+        // must work, whichever starts first.
+        let (both_started, met) = (std::sync::Barrier::new(2), AtomicBool::new(false));
         for_each_in_order(
             items,
             threads,
-            |item| (item.0, std::thread::current().id()),
+            |item| {
+                if !met.load(Ordering::SeqCst) {
+                    both_started.wait();
+                    met.store(true, Ordering::SeqCst);
+                }
+                (item.0, std::thread::current().id())
+            },
             |results| seen.extend(results),
         );
         let order: Vec<u32> = seen.iter().map(|r| r.0).collect();
