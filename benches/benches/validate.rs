@@ -5,7 +5,7 @@
 //! Groups: `samples-valid`, `samples-invalid`, `end-battle-valid`, `end-battle-invalid`.
 //! Benchmarks: `floor`, `value`, `typed` (valid only), `jsonschema-is-valid`,
 //! `jsonschema-iter-errors`, `validate` (the library's entry point: the fast path, then the
-//! schema path), `schema-path` (the schema path alone). Run them all, with the peers, in one table:
+//! schema path), `is-valid` (the verdict alone), `schema-path` (the schema path alone). Run them all, with the peers, in one table:
 //! `cargo xtask bench` (`docs/benchmarks.md`).
 
 use std::hint::black_box;
@@ -30,6 +30,14 @@ struct Case<'a> {
 impl Case<'_> {
     fn bytes(&self) -> &[u8] {
         self.payload.bytes()
+    }
+
+    /// The library's verdict alone (`is_valid`; responses have no verdict-only entry point).
+    fn verdict(&self, validator: &Validator) -> bool {
+        match self.payload.role {
+            Role::Request => validator.is_valid(black_box(self.bytes())),
+            Role::Response => self.library(validator),
+        }
     }
 
     /// The library's schema path alone (no fast path); whether the payload was accepted.
@@ -142,6 +150,9 @@ fn wrong_verdicts(
         if case.schema_path(validator) != valid {
             note("schema-path", case);
         }
+        if case.verdict(validator) != valid {
+            note("is-valid", case);
+        }
     }
     wrong
 }
@@ -219,6 +230,15 @@ fn bench_group(
         b.iter(|| {
             for case in cases {
                 black_box(case.library(validator));
+            }
+        })
+    });
+
+    // The verdict alone: `Validator::is_valid`, no typed value and no report.
+    group.bench_function("is-valid", |b| {
+        b.iter(|| {
+            for case in cases {
+                black_box(case.verdict(validator));
             }
         })
     });

@@ -43,6 +43,10 @@ const ROWS: &[(&str, &str)] = &[
         "trtc-live-validate: Validator::validate (fast path first)",
     ),
     (
+        "is-valid",
+        "trtc-live-validate: Validator::is_valid (the verdict alone)",
+    ),
+    (
         "schema-path",
         "trtc-live-validate: schema path alone (Value + schema + decode)",
     ),

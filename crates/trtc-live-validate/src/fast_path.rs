@@ -7,6 +7,7 @@
 //! that decodes is valid, and its typed value is the one the schema path would give. Anything
 //! that does not decode goes through the schema, which gives the verdict and the full report.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use memchr::memmem;
@@ -16,6 +17,145 @@ use trtc_live_types::{Command, Webhook};
 pub(crate) fn decode_directly(bytes: &[u8]) -> Option<Webhook> {
     let command = named_command(bytes)?;
     Webhook::from_slice_as(command, bytes).ok()
+}
+
+/// The verdict, when the bytes alone settle it: valid when they decode; invalid when they do
+/// not, provided the failure cannot be one that the schema path reads otherwise. Only two
+/// can: a member given twice (a `serde_json::Value` keeps the last one, while the typed decode
+/// refuses the second, or fails on the first), and a packet whose top-level `CallbackCommand`
+/// is not the one guessed (the decode then tried the wrong type). Those, and packets without a
+/// guess, are left to the schema path (`None`). Any other failure means the packet breaks its
+/// schema or holds a number the typed model refuses, and the schema path rejects it too
+/// (`tests/fast_path.rs` checks that the two agree on every mutant).
+pub(crate) fn verdict(bytes: &[u8]) -> Option<bool> {
+    let command = named_command(bytes)?;
+    if Webhook::from_slice_as(command, bytes).is_ok() {
+        return Some(true);
+    }
+    // (serde_json calls some type mismatches syntax errors: only a scan tells malformed text.)
+    let Some(outline) = Outline::of(bytes) else {
+        // Not JSON: the schema path rejects it as malformed.
+        return Some(false);
+    };
+    (!outline.member_twice && outline.command.as_deref() == Some(command.as_str())).then_some(false)
+}
+
+/// What a failed decode needs to know of a packet, read with everything else skipped.
+#[derive(Default)]
+struct Outline {
+    /// The top-level `CallbackCommand`, when it is a string (the last one, if given twice).
+    command: Option<String>,
+    /// Whether some object, at any depth, has a member twice.
+    member_twice: bool,
+}
+
+impl Outline {
+    /// The outline of `bytes`, or `None` when they are not JSON.
+    fn of(bytes: &[u8]) -> Option<Self> {
+        let mut outline = Outline::default();
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        serde::de::DeserializeSeed::deserialize(
+            Scan {
+                outline: &mut outline,
+                top_level: true,
+            },
+            &mut deserializer,
+        )
+        .ok()?;
+        deserializer.end().ok()?;
+        Some(outline)
+    }
+}
+
+/// Skips a value, noting what [`Outline`] records.
+struct Scan<'a> {
+    outline: &'a mut Outline,
+    top_level: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Scan<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Scan<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut names: Vec<Cow<'de, str>> = Vec::new();
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            self.outline.member_twice |= names.contains(&name);
+            if self.top_level && name == "CallbackCommand" {
+                let value: serde_json::Value = map.next_value()?;
+                self.outline.command = value.as_str().map(str::to_owned);
+            } else {
+                map.next_value_seed(Scan {
+                    outline: self.outline,
+                    top_level: false,
+                })?;
+            }
+            names.push(name);
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(Scan {
+                outline: self.outline,
+                top_level: false,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Name<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Self::Value, E> {
+                Ok(Name(Cow::Borrowed(name)))
+            }
+            fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
+                Ok(Name(Cow::Owned(name.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
 }
 
 /// The command a packet seems to name: the first `"CallbackCommand"` followed by `:` and a

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrlParameters};
 
-use crate::fast_path::decode_directly;
+use crate::fast_path::{self, decode_directly};
 use crate::registry::SchemaDocuments;
 use crate::{parse_json, parse_jsonc, Rejection, SyntaxError, UnknownCommand, Violation};
 
@@ -97,6 +97,19 @@ impl Validator {
             }
         }
         from_text(bytes, parse_json, |packet| self.validate_value(packet))
+    }
+
+    /// The verdict alone on a request packet given as JSON bytes: exactly
+    /// `self.validate(bytes).is_ok()`, without the typed value or the report. Most packets,
+    /// valid or not, are settled by decoding the bytes into the type of the command they name;
+    /// the others take the schema path.
+    pub fn is_valid(&self, bytes: &[u8]) -> bool {
+        if !self.options.strict {
+            if let Some(verdict) = fast_path::verdict(bytes) {
+                return verdict;
+            }
+        }
+        self.validate(bytes).is_ok()
     }
 
     /// Validates a request packet given as JSON with `//` or `/* */` comments (documentation
