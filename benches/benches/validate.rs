@@ -108,6 +108,15 @@ fn main() {
         group.finish();
     }
     criterion.final_summary();
+
+    // With `cargo xtask bench`: ratios to the floor measured in alternating pairs.
+    if let Some(mode) = std::env::var_os("TRTC_BENCH_PAIRED") {
+        let pairs = if mode == "quick" { 21 } else { 201 };
+        let ratios = paired_ratios(&groups, &validator, pairs);
+        let out = path.with_file_name("paired-ratios.json");
+        std::fs::write(&out, serde_json::to_string_pretty(&ratios).expect("JSON"))
+            .unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    }
 }
 
 /// The payloads to which each timed path gives a verdict other than their kind's, by
@@ -252,4 +261,71 @@ fn bench_group(
             }
         })
     });
+}
+
+/// A path measured against the floor in pairs: its benchmark name and what one payload costs.
+type PairedPath<'a> = (&'static str, Box<dyn Fn(&Case<'_>) -> bool + 'a>);
+
+/// Each path's time over the floor's, measured in pairs: a batch of the floor, then a batch of
+/// the path over the same payloads, `pairs` times. This machine's speed drifts by up to 1.5x
+/// over minutes, which criterion's medians, taken minutes apart, carry into their ratios; within
+/// a pair of batches a few milliseconds apart, the drift cancels out. One entry per group and
+/// path: the median ratio and its 10th and 90th percentiles.
+fn paired_ratios(
+    groups: &[(String, Kind, Vec<Case<'_>>)],
+    validator: &Validator,
+    pairs: usize,
+) -> Vec<Value> {
+    let floor = |case: &Case<'_>| serde_json::from_slice::<IgnoredAny>(case.bytes()).is_ok();
+    let mut entries = Vec::new();
+    for (group, kind, cases) in groups {
+        let mut paths: Vec<PairedPath<'_>> = vec![
+            ("validate", Box::new(|case| case.library(validator))),
+            ("is-valid", Box::new(|case| case.verdict(validator))),
+            ("schema-path", Box::new(|case| case.schema_path(validator))),
+            (
+                "jsonschema-iter-errors",
+                Box::new(|case| {
+                    let value: Value = serde_json::from_slice(case.bytes()).expect("JSON");
+                    let errors: Vec<_> = case.schema.iter_errors(&value).collect();
+                    black_box(errors).is_empty()
+                }),
+            ),
+        ];
+        if *kind == Kind::Valid {
+            paths.insert(0, ("typed", Box::new(|case| (case.typed)(case.bytes()))));
+        }
+        let batch = |run: &dyn Fn(&Case<'_>) -> bool, iterations: usize| {
+            let start = std::time::Instant::now();
+            for _ in 0..iterations {
+                for case in cases {
+                    black_box(run(black_box(case)));
+                }
+            }
+            start.elapsed().as_secs_f64()
+        };
+        // Enough iterations for a floor batch of about a millisecond.
+        let mut iterations = 1;
+        while batch(&floor, iterations) < 1e-3 {
+            iterations *= 2;
+        }
+        for (name, run) in &paths {
+            let mut ratios: Vec<f64> = (0..pairs)
+                .map(|_| {
+                    let floor_time = batch(&floor, iterations);
+                    batch(run.as_ref(), iterations) / floor_time
+                })
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            entries.push(serde_json::json!({
+                "group": group,
+                "bench": name,
+                "pairs": pairs,
+                "ratio": ratios[pairs / 2],
+                "p10": ratios[pairs / 10],
+                "p90": ratios[pairs * 9 / 10],
+            }));
+        }
+    }
+    entries
 }

@@ -163,7 +163,38 @@ fn run(quick: bool, peers: bool) -> Result<(), String> {
     }
     print!("{}", header(quick, &date, &load, &versions, &paths)?);
     print!("{}", table(&figures));
+    print!("{}", paired_table(&paths)?);
     Ok(())
+}
+
+/// The ratios to the floor that the benchmark measured in alternating pairs
+/// (`paired-ratios.json`, beside the payloads), as a table.
+fn paired_table(paths: &Paths) -> Result<String, String> {
+    let entries = read_json(&paths.payloads.with_file_name("paired-ratios.json"))?;
+    let entries = entries.as_array().cloned().unwrap_or_default();
+    let mut out = String::from(
+        "\nx floor, measured in pairs (a batch of the floor, then a batch of the path, repeated; \
+         median ratio, 10th-90th percentile):\n\n",
+    );
+    out += &format!(
+        "{:<64} {:<20} {:>7} {:>15}\n",
+        "path", "group", "x floor", "p10-p90"
+    );
+    for entry in &entries {
+        let bench = entry["bench"].as_str().unwrap_or_default();
+        let label = ROWS
+            .iter()
+            .find(|(name, _)| *name == bench)
+            .map_or(bench, |(_, label)| *label);
+        let ratio = |key: &str| entry[key].as_f64().unwrap_or(f64::NAN);
+        out += &format!(
+            "{label:<64} {:<20} {:>7.2} {:>15}\n",
+            entry["group"].as_str().unwrap_or_default(),
+            ratio("ratio"),
+            format!("{:.2}-{:.2}", ratio("p10"), ratio("p90")),
+        );
+    }
+    Ok(out)
 }
 
 const INSTALL_HINT: &str = "run `cargo test -p trtc-live-tests --test interop` once (it installs \
@@ -226,6 +257,7 @@ fn rust_figures(paths: &Paths, quick: bool, start: SystemTime) -> Result<Vec<Fig
         .current_dir(&paths.root)
         .env("CRITERION_HOME", &paths.criterion)
         .env("TRTC_BENCH_PAYLOADS", &paths.payloads)
+        .env("TRTC_BENCH_PAIRED", if quick { "quick" } else { "full" })
         .stdout(std::io::stderr());
     if quick {
         bench.args([
