@@ -284,73 +284,150 @@ fn replacement(mutation: &str) -> Option<&str> {
     mutation.split_once(" = ").map(|(_, raw)| raw)
 }
 
+/// What the mutants came to: the failures, and the refusals of the typed model alone.
+#[derive(Default)]
+struct Tally {
+    count: usize,
+    failures: Vec<String>,
+    typed_refusals: std::collections::BTreeMap<&'static str, usize>,
+}
+
+impl Tally {
+    /// Judges one mutant: the library's result, the schema path's, and the jsonschema crate's
+    /// verdict.
+    fn judge<T: PartialEq>(
+        &mut self,
+        name: &str,
+        mutation: &str,
+        library: &Result<T, Rejection>,
+        schema_path: &Result<T, Rejection>,
+        schema_valid: bool,
+    ) {
+        self.count += 1;
+        match (library, schema_path) {
+            (Ok(fast), Ok(slow)) if fast != slow => {
+                self.failures.push(format!("{name}: typed values differ"))
+            }
+            (Ok(_), Err(rejection)) => self.failures.push(format!(
+                "{name}: fast path accepted, schema path: {rejection}"
+            )),
+            (Err(_), Ok(_)) => self.failures.push(format!("{name}: schema path accepted")),
+            _ => {}
+        }
+        match (library, schema_valid) {
+            (Ok(_), true)
+            | (Err(Rejection::Schema { .. } | Rejection::UnknownCommand(_)), false) => {}
+            (Err(Rejection::Decode { .. }), true) => {
+                match replacement(mutation).and_then(typed_refusal_reason) {
+                    Some(reason) => *self.typed_refusals.entry(reason).or_default() += 1,
+                    None => self.failures.push(format!(
+                        "{name}: library refused it as decode, jsonschema valid"
+                    )),
+                }
+            }
+            (library, schema_valid) => self.failures.push(format!(
+                "{name}: library {}, jsonschema {}",
+                match library {
+                    Ok(_) => "valid".to_owned(),
+                    Err(rejection) => rejection.to_string(),
+                },
+                if schema_valid { "valid" } else { "invalid" }
+            )),
+        }
+    }
+
+    fn assert_agreement(&self, at_least: usize) {
+        assert!(self.count >= at_least, "only {} mutants", self.count);
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} mutants:\n{}",
+            self.failures.len(),
+            self.count,
+            self.failures.join("\n")
+        );
+        assert!(
+            !self.typed_refusals.is_empty(),
+            "the corpus lost its float-written integers"
+        );
+        eprintln!(
+            "{} mutants agree; refused by the typed model only: {:?}",
+            self.count, self.typed_refusals
+        );
+    }
+}
+
 #[test]
 fn the_fast_path_gives_the_schema_verdict_on_every_mutant() {
     let validator = Validator::new().unwrap();
     let bundle: Value = serde_json::from_str(BUNDLED_SCHEMA).unwrap();
     let schema = jsonschema::draft7::new(&bundle).unwrap();
-    let mut count = 0;
-    let mut typed_refusals = std::collections::BTreeMap::<&str, usize>::new();
-    let mut failures = Vec::new();
+    let mut tally = Tally::default();
     for (seed_name, seed) in seeds() {
         for (mutation, text) in mutants(&seed) {
-            count += 1;
             let name = format!("{seed_name} {mutation}");
             let library = validator.validate(text.as_bytes());
             if validator.is_valid(text.as_bytes()) != library.is_ok() {
-                failures.push(format!("{name}: is_valid differs from validate"));
+                tally
+                    .failures
+                    .push(format!("{name}: is_valid differs from validate"));
             }
             let schema_path = parse_json(text.as_bytes())
                 .map_err(Rejection::Syntax)
                 .and_then(|value| validator.validate_value(value));
-            match (&library, &schema_path) {
-                (Ok(fast), Ok(slow)) if fast != slow => {
-                    failures.push(format!("{name}: typed values differ"))
-                }
-                (Ok(_), Err(rejection)) => failures.push(format!(
-                    "{name}: fast path accepted, schema path: {rejection}"
-                )),
-                (Err(_), Ok(_)) => failures.push(format!("{name}: schema path accepted")),
-                _ => {}
-            }
             let value: Value = serde_json::from_str(&text).expect("mutants are JSON");
-            let schema_valid = schema.is_valid(&value);
-            match (&library, schema_valid) {
-                (Ok(_), true)
-                | (Err(Rejection::Schema { .. } | Rejection::UnknownCommand(_)), false) => {}
-                (Err(Rejection::Decode { .. }), true)
-                    if replacement(&mutation)
-                        .and_then(typed_refusal_reason)
-                        .is_some() =>
-                {
-                    let reason = replacement(&mutation).and_then(typed_refusal_reason);
-                    *typed_refusals
-                        .entry(reason.unwrap_or_default())
-                        .or_default() += 1;
-                }
-                (library, schema_valid) => failures.push(format!(
-                    "{name}: library {}, jsonschema {}",
-                    match library {
-                        Ok(_) => "valid".to_owned(),
-                        Err(rejection) => rejection.to_string(),
-                    },
-                    if schema_valid { "valid" } else { "invalid" }
-                )),
-            }
+            tally.judge(
+                &name,
+                &mutation,
+                &library,
+                &schema_path,
+                schema.is_valid(&value),
+            );
         }
     }
-    assert!(count > 10_000, "only {count} mutants");
-    assert!(
-        failures.is_empty(),
-        "{} of {count} mutants:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert!(
-        !typed_refusals.is_empty(),
-        "the corpus lost its float-written integers"
-    );
-    eprintln!("{count} mutants agree; refused by the typed model only: {typed_refusals:?}");
+    tally.assert_agreement(10_000);
+}
+
+/// Every valid response we have: the documentation samples and the valid test cases.
+fn response_seeds() -> Vec<(String, Command, Value)> {
+    documentation_samples()
+        .into_iter()
+        .chain(test_cases("valid"))
+        .filter(|file| file.role == Role::Response)
+        .map(|sample| {
+            let value = parse_jsonc(readable_text(&sample.path).as_bytes()).unwrap();
+            (sample.name, sample.command, value)
+        })
+        .collect()
+}
+
+#[test]
+fn responses_get_the_schema_verdict_on_every_mutant() {
+    let validator = Validator::new().unwrap();
+    let bundle: Value = serde_json::from_str(BUNDLED_SCHEMA).unwrap();
+    let mut tally = Tally::default();
+    for (seed_name, command, seed) in response_seeds() {
+        let schema = jsonschema::draft7::new(&serde_json::json!({
+            "$ref": format!("#/definitions/{}", command.response_type_name()),
+            "definitions": bundle["definitions"],
+        }))
+        .unwrap();
+        for (mutation, text) in mutants(&seed) {
+            let name = format!("{seed_name} {mutation}");
+            let library = validator.validate_response(command, text.as_bytes());
+            let schema_path = parse_json(text.as_bytes())
+                .map_err(Rejection::Syntax)
+                .and_then(|value| validator.validate_response_value(command, value));
+            let value: Value = serde_json::from_str(&text).expect("mutants are JSON");
+            tally.judge(
+                &name,
+                &mutation,
+                &library,
+                &schema_path,
+                schema.is_valid(&value),
+            );
+        }
+    }
+    tally.assert_agreement(2_000);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The fast path: a valid request packet decoded straight from its bytes into its type.
+//! The fast path: a valid packet decoded straight from its bytes into its type.
 //!
 //! Building a `serde_json::Value` and walking the schema over it is most of the cost of
 //! validating. So the validator first decodes the bytes directly into the type of the command
@@ -11,12 +11,22 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use memchr::memmem;
-use trtc_live_types::{Command, Webhook};
+use trtc_live_types::{Command, Webhook, WebhookResponse};
 
 /// The packet typed, when its bytes decode into the type of the command they name.
 pub(crate) fn decode_directly(bytes: &[u8]) -> Option<Webhook> {
     let command = named_command(bytes)?;
     Webhook::from_slice_as(command, bytes).ok()
+}
+
+/// The response to `command` typed, when its bytes decode into the response type. Not for
+/// `Group.CallbackBeforeSendMsg`: its schema has a rule across members (a rewritten message
+/// needs `ErrorCode` 0, a `dependencies` keyword) that its type does not check.
+pub(crate) fn decode_response_directly(command: Command, bytes: &[u8]) -> Option<WebhookResponse> {
+    if command == Command::GroupCallbackBeforeSendMsg {
+        return None;
+    }
+    WebhookResponse::from_slice_as(command, bytes).ok()
 }
 
 /// The verdict, when the bytes alone settle it: valid when they decode; invalid when they do
