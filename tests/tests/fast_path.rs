@@ -293,17 +293,21 @@ struct Tally {
 }
 
 impl Tally {
-    /// Judges one mutant: the library's result, the schema path's, and the jsonschema crate's
-    /// verdict.
+    /// Judges one mutant, `text`: the library's result, against the schema path's (given the
+    /// parsed text) and the jsonschema crate's verdict with `schema`.
     fn judge<T: PartialEq>(
         &mut self,
         name: &str,
         mutation: &str,
+        text: &str,
         library: &Result<T, Rejection>,
-        schema_path: &Result<T, Rejection>,
-        schema_valid: bool,
+        schema_path: impl FnOnce(Value) -> Result<T, Rejection>,
+        schema: &jsonschema::Validator,
     ) {
         self.count += 1;
+        let value = parse_json(text.as_bytes()).expect("mutants are JSON");
+        let schema_valid = schema.is_valid(&value);
+        let schema_path = &schema_path(value);
         match (library, schema_path) {
             (Ok(fast), Ok(slow)) if fast != slow => {
                 self.failures.push(format!("{name}: typed values differ"))
@@ -371,16 +375,13 @@ fn the_fast_path_gives_the_schema_verdict_on_every_mutant() {
                     .failures
                     .push(format!("{name}: is_valid differs from validate"));
             }
-            let schema_path = parse_json(text.as_bytes())
-                .map_err(Rejection::Syntax)
-                .and_then(|value| validator.validate_value(value));
-            let value: Value = serde_json::from_str(&text).expect("mutants are JSON");
             tally.judge(
                 &name,
                 &mutation,
+                &text,
                 &library,
-                &schema_path,
-                schema.is_valid(&value),
+                |value| validator.validate_value(value),
+                &schema,
             );
         }
     }
@@ -414,16 +415,13 @@ fn responses_get_the_schema_verdict_on_every_mutant() {
         for (mutation, text) in mutants(&seed) {
             let name = format!("{seed_name} {mutation}");
             let library = validator.validate_response(command, text.as_bytes());
-            let schema_path = parse_json(text.as_bytes())
-                .map_err(Rejection::Syntax)
-                .and_then(|value| validator.validate_response_value(command, value));
-            let value: Value = serde_json::from_str(&text).expect("mutants are JSON");
             tally.judge(
                 &name,
                 &mutation,
+                &text,
                 &library,
-                &schema_path,
-                schema.is_valid(&value),
+                |value| validator.validate_response_value(command, value),
+                &schema,
             );
         }
     }
