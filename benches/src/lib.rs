@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use trtc_live_tests::{documentation_samples, readable_text, repo_root, test_cases, Role};
-use trtc_live_validate::{parse_jsonc, Command};
+use trtc_live_tests::{documentation_samples, repo_root, test_cases, Role};
+use trtc_live_validate::Command;
 
 /// What the schema says of a payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,9 +121,7 @@ impl Payloads {
     pub fn load() -> Self {
         let mut all = Vec::new();
         for sample in documentation_samples() {
-            let value = parse_jsonc(readable_text(&sample.path).as_bytes())
-                .unwrap_or_else(|e| panic!("{}: {e}", sample.name));
-            let text = serde_json::to_string(&value).expect("a value serializes");
+            let text = serde_json::to_string(&sample.readable_value()).expect("a value serializes");
             let mut sets = vec![Set::Samples];
             if sample.name == END_BATTLE_SAMPLE {
                 sets.push(Set::EndBattle);

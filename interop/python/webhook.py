@@ -63,6 +63,7 @@ class WebhookReader:
     def __init__(self, bundle_text):
         self.bundle = json.loads(bundle_text)
         self.requests = WebhookValidator(self.bundle)
+        self.responses = {}
 
     def read(self, text):
         """The request packet in ``text``; raises ``Malformed`` or ``Invalid``."""
@@ -71,12 +72,20 @@ class WebhookReader:
     def read_response(self, command, text):
         """The response packet to ``command`` ("Live.CallbackAfterEndBattle") in ``text``."""
         name = command.replace(".", "") + "Response"
-        schema = {
-            "$id": self.bundle["$id"],
-            "definitions": self.bundle["definitions"],
-            "allOf": [{"$ref": f"#/definitions/{name}"}],
-        }
-        return _checked(WebhookValidator(schema), parse(text))
+        if name not in self.responses:
+            self.responses[name] = WebhookValidator(definition_schema(self.bundle, name))
+        return _checked(self.responses[name], parse(text))
+
+
+def definition_schema(bundle, name):
+    """A schema whose root is ``#/definitions/<name>`` of the bundle (draft 7 ignores the
+    siblings of ``$ref``, so the definition is referenced from ``allOf``)."""
+    return {
+        "$schema": bundle["$schema"],
+        "$id": bundle["$id"],
+        "definitions": bundle["definitions"],
+        "allOf": [{"$ref": f"#/definitions/{name}"}],
+    }
 
 
 def _checked(validator, packet):

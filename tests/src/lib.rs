@@ -49,6 +49,13 @@ impl PacketFile {
         std::fs::read(&self.path).unwrap_or_else(|e| panic!("{}: {e}", self.path.display()))
     }
 
+    /// The packet as the tests read it: from its corrected copy when it has one (see
+    /// [`readable_text`]), comments allowed.
+    pub fn readable_value(&self) -> serde_json::Value {
+        trtc_live_validate::parse_jsonc(readable_text(&self.path).as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", self.path.display()))
+    }
+
     /// The path relative to the repository root, with `/` separators.
     pub fn relative_path(&self) -> String {
         let relative = self.path.strip_prefix(repo_root()).unwrap_or(&self.path);

@@ -12,8 +12,8 @@
 
 use serde_json::Value;
 use trtc_live_examples::ExampleGenerator;
-use trtc_live_tests::{documentation_samples, readable_text, test_cases, Role};
-use trtc_live_validate::{parse_json, parse_jsonc, Command, Rejection, Validator, BUNDLED_SCHEMA};
+use trtc_live_tests::{documentation_samples, test_cases, Role};
+use trtc_live_validate::{parse_json, Command, Rejection, Validator, BUNDLED_SCHEMA};
 
 /// Raw JSON texts that replace each member in turn.
 const REPLACEMENTS: &[&str] = &[
@@ -180,8 +180,7 @@ fn seeds() -> Vec<(String, Value)> {
         .chain(test_cases("valid"))
         .filter(|file| file.role == Role::Request)
     {
-        let value = parse_jsonc(readable_text(&sample.path).as_bytes()).unwrap();
-        seeds.push((sample.name, value));
+        seeds.push((sample.name.clone(), sample.readable_value()));
     }
     let mut examples = ExampleGenerator::new(7);
     for &command in Command::ALL {
@@ -395,7 +394,7 @@ fn response_seeds() -> Vec<(String, Command, Value)> {
         .chain(test_cases("valid"))
         .filter(|file| file.role == Role::Response)
         .map(|sample| {
-            let value = parse_jsonc(readable_text(&sample.path).as_bytes()).unwrap();
+            let value = sample.readable_value();
             (sample.name, sample.command, value)
         })
         .collect()

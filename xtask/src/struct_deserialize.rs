@@ -15,6 +15,8 @@
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
+use crate::typify_workarounds;
+
 /// Replaces the derived `Deserialize` of every struct with a flattened `extra` map.
 pub fn deserialize_without_buffering(file: &mut syn::File) {
     let mut impls = Vec::new();
@@ -142,18 +144,12 @@ fn member(field: &syn::Field) -> Member {
     }
 }
 
+/// Every option of a field's `#[serde(...)]` attributes.
 fn serde_options(field: &syn::Field) -> Vec<syn::Meta> {
     field
         .attrs
         .iter()
-        .filter(|attribute| attribute.path().is_ident("serde"))
-        .filter_map(|attribute| {
-            attribute
-                .parse_args_with(
-                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-                )
-                .ok()
-        })
+        .filter_map(typify_workarounds::serde_options)
         .flatten()
         .collect()
 }

@@ -138,15 +138,7 @@ struct OptionalCollections;
 impl VisitMut for OptionalCollections {
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         for attribute in &mut field.attrs {
-            let syn::Meta::List(list) = &attribute.meta else {
-                continue;
-            };
-            if !list.path.is_ident("serde") {
-                continue;
-            }
-            let Ok(options) = list.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-            ) else {
+            let Some(options) = serde_options(attribute) else {
                 continue;
             };
             let skips_when_empty = options.iter().any(|option| match option {
@@ -170,6 +162,18 @@ impl VisitMut for OptionalCollections {
             return;
         }
     }
+}
+
+/// The options of a `#[serde(...)]` attribute; `None` for any other attribute.
+pub fn serde_options(
+    attribute: &syn::Attribute,
+) -> Option<syn::punctuated::Punctuated<syn::Meta, syn::Token![,]>> {
+    if !attribute.path().is_ident("serde") {
+        return None;
+    }
+    attribute
+        .parse_args_with(syn::punctuated::Punctuated::parse_terminated)
+        .ok()
 }
 
 #[cfg(test)]

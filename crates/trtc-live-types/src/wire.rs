@@ -132,20 +132,21 @@ pub enum OnlineOnlyFlag {
     OnlineOnly = 1,
 }
 
-/// The name of a member, as the generated `Deserialize` impls read it: its bytes, borrowed
-/// from the input when it has no escapes, and checked to be UTF-8 only when it is kept (an
-/// unknown member, for the `extra` map). A known name is matched on its bytes, which is enough:
-/// no other byte sequence equals it.
-pub(crate) struct MemberName<'de>(std::borrow::Cow<'de, [u8]>);
+/// The name of a member, as the generated `Deserialize` impls read it: its bytes (escapes
+/// decoded), borrowed from the input when it has none, and checked to be UTF-8 only when it is
+/// kept (an unknown member, for the `extra` map). A known name is matched on its bytes, which is
+/// enough: no other byte sequence equals it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct MemberName<'de>(std::borrow::Cow<'de, [u8]>);
 
 impl MemberName<'_> {
     /// The name's bytes.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
+    pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
     /// The name, owned (for the `extra` map); an error if it is not UTF-8.
-    pub(crate) fn into_string<E: de::Error>(self) -> Result<String, E> {
+    pub fn into_string<E: de::Error>(self) -> Result<String, E> {
         String::from_utf8(self.0.into_owned())
             .map_err(|_| E::custom("a member name is not valid UTF-8"))
     }

@@ -7,10 +7,10 @@
 //! that decodes is valid, and its typed value is the one the schema path would give. Anything
 //! that does not decode goes through the schema, which gives the verdict and the full report.
 
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use memchr::memmem;
+use trtc_live_types::wire::MemberName;
 use trtc_live_types::{Command, Webhook, WebhookResponse};
 
 /// The packet typed, when its bytes decode into the type of the command they name.
@@ -98,10 +98,10 @@ impl<'de> serde::de::Visitor<'de> for Scan<'_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut names: Vec<Cow<'de, str>> = Vec::new();
-        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+        let mut names: Vec<MemberName<'de>> = Vec::new();
+        while let Some(name) = map.next_key::<MemberName<'de>>()? {
             self.outline.member_twice |= names.contains(&name);
-            if self.top_level && name == "CallbackCommand" {
+            if self.top_level && name.as_bytes() == b"CallbackCommand" {
                 let value: serde_json::Value = map.next_value()?;
                 self.outline.command = value.as_str().map(str::to_owned);
             } else {
@@ -143,28 +143,6 @@ impl<'de> serde::de::Visitor<'de> for Scan<'_> {
     }
     fn visit_unit<E>(self) -> Result<(), E> {
         Ok(())
-    }
-}
-
-/// A member name, borrowed from the input when it has no escapes.
-struct Name<'de>(Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for Name<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Name<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Self::Value, E> {
-                Ok(Name(Cow::Borrowed(name)))
-            }
-            fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
-                Ok(Name(Cow::Owned(name.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
     }
 }
 

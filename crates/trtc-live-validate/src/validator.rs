@@ -96,6 +96,11 @@ impl Validator {
                 return Ok(webhook);
             }
         }
+        self.schema_path(bytes)
+    }
+
+    /// A request checked against its schema, then decoded: the verdict and the full report.
+    fn schema_path(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
         from_text(bytes, parse_json, |packet| self.validate_value(packet))
     }
 
@@ -109,7 +114,8 @@ impl Validator {
                 return verdict;
             }
         }
-        self.validate(bytes).is_ok()
+        // The fast path has been tried (or is off): only the schema path is left.
+        self.schema_path(bytes).is_ok()
     }
 
     /// Validates a request packet given as JSON with `//` or `/* */` comments (documentation

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 use trtc_live_examples::ExampleGenerator;
-use trtc_live_tests::{documentation_samples, readable_text, test_cases, PacketFile, Role};
-use trtc_live_validate::{parse_jsonc, Command};
+use trtc_live_tests::{documentation_samples, test_cases, PacketFile, Role};
+use trtc_live_validate::Command;
 
 /// What a validator says of a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -52,9 +52,8 @@ pub fn corpus() -> Vec<Entry> {
     let mut entries = Vec::new();
     for sample in documentation_samples() {
         // Tencent's samples carry `//` comments: the other languages read them without.
-        let value = parse_jsonc(readable_text(&sample.path).as_bytes())
-            .unwrap_or_else(|e| panic!("{}: {e}", sample.name));
-        let text = serde_json::to_string_pretty(&value).expect("a value serializes");
+        let text =
+            serde_json::to_string_pretty(&sample.readable_value()).expect("a value serializes");
         entries.push(entry(
             &format!("sample {}", sample.name),
             &sample,
