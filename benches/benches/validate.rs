@@ -32,11 +32,13 @@ impl Case<'_> {
         self.payload.bytes()
     }
 
-    /// The library's verdict alone (`is_valid`; responses have no verdict-only entry point).
+    /// The library's verdict alone (`is_valid`, `is_valid_response`).
     fn verdict(&self, validator: &Validator) -> bool {
         match self.payload.role {
             Role::Request => validator.is_valid(black_box(self.bytes())),
-            Role::Response => self.library(validator),
+            Role::Response => {
+                validator.is_valid_response(self.payload.command, black_box(self.bytes()))
+            }
         }
     }
 

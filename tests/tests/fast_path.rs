@@ -5,7 +5,8 @@
 //!
 //! For every mutant, `Validator::validate` (fast path first) must give exactly what the schema
 //! path gives (`parse_json` + `validate_value`: jsonschema, then the typed decode), typed value
-//! included, and `Validator::is_valid` the same verdict; and that verdict must be the jsonschema
+//! included, `Validator::is_valid` (one pass, no value) and `Validator::accept` the same verdict
+//! (and responses likewise); and that verdict must be the jsonschema
 //! crate's on the bundled schema, but where the schema accepts a number that Rust's typed model
 //! refuses (`30000.0`, which draft-07 calls an integer, or an integer just beyond 64 bits that
 //! the jsonschema crate rounds onto a bound).
@@ -13,7 +14,9 @@
 use serde_json::Value;
 use trtc_live_examples::ExampleGenerator;
 use trtc_live_tests::{documentation_samples, test_cases, Role};
-use trtc_live_validate::{parse_json, Command, Rejection, Validator, BUNDLED_SCHEMA};
+use trtc_live_validate::{
+    parse_json, Accepted, Command, Rejection, Validator, Webhook, BUNDLED_SCHEMA,
+};
 
 /// Raw JSON texts that replace each member in turn.
 const REPLACEMENTS: &[&str] = &[
@@ -374,6 +377,14 @@ fn the_fast_path_gives_the_schema_verdict_on_every_mutant() {
                     .failures
                     .push(format!("{name}: is_valid differs from validate"));
             }
+            let accepted = validator.accept(text.as_bytes(), |_| false);
+            if accepted.as_ref().map(Accepted::command).ok()
+                != library.as_ref().map(Webhook::command).ok()
+            {
+                tally
+                    .failures
+                    .push(format!("{name}: accept differs from validate"));
+            }
             tally.judge(
                 &name,
                 &mutation,
@@ -385,6 +396,59 @@ fn the_fast_path_gives_the_schema_verdict_on_every_mutant() {
         }
     }
     tally.assert_agreement(10_000);
+}
+
+/// Text that is not a JSON text must be malformed for the fast path too: member names are read
+/// as strictly as string values (found: a raw control character in an unknown member's name
+/// passed the fast path, which reads names as bytes).
+#[test]
+fn member_names_are_read_as_strictly_as_strings() {
+    let validator = Validator::new().unwrap();
+    let sample = test_cases("valid")
+        .into_iter()
+        .find(|file| {
+            file.role == Role::Request && file.command == Command::LiveCallbackAfterEndBattle
+        })
+        .expect("a valid End Battle case");
+    let packet = serde_json::to_string(&sample.readable_value()).unwrap();
+    let body = packet.strip_suffix('}').unwrap();
+    let names: [&[u8]; 8] = [
+        b"X\tY",
+        br"X\u0009Y",
+        br"X\u0000Y",
+        br"X\ud800Y",
+        br"X\ud83d\ude00Y",
+        br"Battle\u0049d",
+        b"X\xffY",
+        b"X\x7fY",
+    ];
+    let mut failures = Vec::new();
+    for name in names {
+        for value in [&b"1"[..], b"\"v\""] {
+            let mut text = body.as_bytes().to_vec();
+            text.extend_from_slice(b",\"");
+            text.extend_from_slice(name);
+            text.extend_from_slice(b"\":");
+            text.extend_from_slice(value);
+            text.push(b'}');
+            let library = validator.validate(&text);
+            let schema_path = parse_json(&text)
+                .map_err(Rejection::Syntax)
+                .and_then(|value| validator.validate_value(value));
+            let shown = String::from_utf8_lossy(&text[body.len()..]).into_owned();
+            if library.is_ok() != schema_path.is_ok() {
+                failures.push(format!(
+                    "{shown:?}: fast path {:?}, schema path {:?}",
+                    library.as_ref().map(|_| "valid"),
+                    schema_path.as_ref().map(|_| "valid"),
+                ));
+            }
+            if validator.is_valid(&text) != library.is_ok() {
+                failures.push(format!("{shown:?}: is_valid differs from validate"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Every valid response we have: the documentation samples and the valid test cases.
@@ -414,6 +478,11 @@ fn responses_get_the_schema_verdict_on_every_mutant() {
         for (mutation, text) in mutants(&seed) {
             let name = format!("{seed_name} {mutation}");
             let library = validator.validate_response(command, text.as_bytes());
+            if validator.is_valid_response(command, text.as_bytes()) != library.is_ok() {
+                tally.failures.push(format!(
+                    "{name}: is_valid_response differs from validate_response"
+                ));
+            }
             tally.judge(
                 &name,
                 &mutation,
@@ -428,7 +497,7 @@ fn responses_get_the_schema_verdict_on_every_mutant() {
 }
 
 #[test]
-fn is_valid_gives_the_verdict_of_validate_on_every_test_case() {
+fn the_verdict_alone_is_that_of_validate_on_every_test_case() {
     let validator = Validator::new().unwrap();
     let groups = [
         "valid",
@@ -439,13 +508,32 @@ fn is_valid_gives_the_verdict_of_validate_on_every_test_case() {
     ];
     let cases: Vec<_> = groups.iter().flat_map(|group| test_cases(group)).collect();
     assert!(cases.len() > 200);
-    for case in cases.iter().filter(|case| case.role == Role::Request) {
+    for case in &cases {
         let bytes = case.bytes();
-        assert_eq!(
-            validator.is_valid(&bytes),
-            validator.validate(&bytes).is_ok(),
-            "{}",
-            case.name
-        );
+        if case.role == Role::Request {
+            // `accept` types what is wanted and judges the rest, with validate's report.
+            let validated = validator.validate(&bytes);
+            let typed = validator.accept(&bytes, |_| true);
+            assert_eq!(
+                typed,
+                validated.clone().map(Accepted::Typed),
+                "{}",
+                case.name
+            );
+            let judged = validator.accept(&bytes, |_| false);
+            let expected = validated.map(|webhook| Accepted::Valid(webhook.command()));
+            assert_eq!(judged, expected, "{}", case.name);
+        }
+        let (verdict, validated) = match case.role {
+            Role::Request => (
+                validator.is_valid(&bytes),
+                validator.validate(&bytes).is_ok(),
+            ),
+            Role::Response => (
+                validator.is_valid_response(case.command, &bytes),
+                validator.validate_response(case.command, &bytes).is_ok(),
+            ),
+        };
+        assert_eq!(verdict, validated, "{}", case.name);
     }
 }

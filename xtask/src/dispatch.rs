@@ -29,7 +29,8 @@ pub fn generate(tree: &SchemaTree, words: &[CommandWord]) -> Result<String, Erro
         source,
         r#"//! The command table and the typed dispatch over every webhook of `schemas/`.
 use super::types::*;
-use crate::decode::decode_as;
+use crate::conform::{{fit_of_bytes, Fit}};
+use crate::decode::{{decode_as, from_json_bytes}};
 use crate::DecodeError;
 
 /// Every command word this crate knows: one per webhook folder in `schemas/`.
@@ -179,6 +180,7 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
     let mut commands = String::new();
     let mut decodes = String::new();
     let mut slice_decodes = String::new();
+    let mut fits = String::new();
     for w in hooks {
         let (variant, command) = (&w.request_type, &w.command);
         let _ = write!(
@@ -193,7 +195,12 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
         );
         let _ = write!(
             slice_decodes,
-            "Command::{variant} => {name}::{variant}(serde_json::from_slice(bytes)?),"
+            "Command::{variant} => {name}::{variant}(from_json_bytes(bytes)?),"
+        );
+        let _ = write!(
+            fits,
+            "Command::{variant} => fit_of_bytes::<{}>(bytes),",
+            type_of(w)
         );
     }
     format!(
@@ -220,6 +227,13 @@ impl {name} {{
     /// type: the validator's report says what and where.
     pub fn from_slice_as(command: Command, bytes: &[u8]) -> Result<Self, serde_json::Error> {{
         Ok(match command {{ {slice_decodes} }})
+    }}
+
+    /// How JSON bytes fit the {variant_doc} type of `command`, judged in one pass without
+    /// building the value ([`crate::conform`]): exactly whether [`Self::from_value_as`] accepts
+    /// the parsed bytes. An error means the bytes are not JSON.
+    pub fn fit_as(command: Command, bytes: &[u8]) -> Result<Fit, serde_json::Error> {{
+        match command {{ {fits} }}
     }}
 }}
 "#

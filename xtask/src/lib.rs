@@ -17,6 +17,7 @@
 
 pub mod bundle;
 pub mod command_words;
+pub mod conformance;
 pub mod dispatch;
 mod error;
 mod output;

@@ -31,12 +31,12 @@ pub fn deserialize_without_buffering(file: &mut syn::File) {
 }
 
 /// One named field of a struct, as the deserializer sees it.
-struct Member {
-    ident: syn::Ident,
-    key: String,
+pub(crate) struct Member {
+    pub(crate) ident: syn::Ident,
+    pub(crate) key: String,
     /// The type read from the member: `T` for an `Option<T>` field.
-    read_as: syn::Type,
-    optional: bool,
+    pub(crate) read_as: syn::Type,
+    pub(crate) optional: bool,
 }
 
 fn rewrite(item: &mut syn::ItemStruct) -> Option<syn::Item> {
@@ -118,7 +118,7 @@ fn rewrite(item: &mut syn::ItemStruct) -> Option<syn::Item> {
     })
 }
 
-fn member(field: &syn::Field) -> Member {
+pub(crate) fn member(field: &syn::Field) -> Member {
     let ident = field.ident.clone().expect("named field");
     let key = serde_rename(field).unwrap_or_else(|| ident.to_string());
     let option_argument = match &field.ty {
@@ -154,7 +154,7 @@ fn serde_options(field: &syn::Field) -> Vec<syn::Meta> {
         .collect()
 }
 
-fn has_serde_flag(field: &syn::Field, flag: &str) -> bool {
+pub(crate) fn has_serde_flag(field: &syn::Field, flag: &str) -> bool {
     serde_options(field)
         .iter()
         .any(|option| matches!(option, syn::Meta::Path(path) if path.is_ident(flag)))

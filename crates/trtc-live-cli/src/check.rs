@@ -2,15 +2,14 @@
 //! placed in the text.
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use serde::Serialize;
 use trtc_live_validate::{
-    locate, parse_jsonc, semantic_warnings, Command, Issue, IssueKind, Rejection, UnknownCommand,
-    Validator,
+    locate, parse_jsonc, semantic_checks_apply_to, semantic_warnings, Accepted, Command, Issue,
+    IssueKind, Rejection, UnknownCommand, Validator,
 };
 
-use crate::packets::{Packet, TooLarge};
+use crate::packets::{Packet, TooLarge, Window};
 
 /// What the packet is judged to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,9 +48,9 @@ impl From<Issue> for Finding {
 }
 
 /// Everything reported about one packet.
-pub struct PacketReport {
+pub struct PacketReport<'w> {
     /// The input's name.
-    pub source: Arc<str>,
+    pub source: &'w str,
     /// Line of the packet in an NDJSON input.
     pub line: Option<usize>,
     /// The verdict.
@@ -63,7 +62,7 @@ pub struct PacketReport {
     /// Semantic warnings (of valid packets).
     pub warnings: Vec<Finding>,
     /// The packet's text, kept for diagnostics when something is reported.
-    pub text: Option<Vec<u8>>,
+    pub text: Option<&'w [u8]>,
     /// Whether plain JSON failed only because of comments (worth a hint).
     pub comments_would_parse: bool,
 }
@@ -79,10 +78,10 @@ pub struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Checks `packet`.
-    pub fn check(&self, packet: Packet) -> PacketReport {
+    /// Checks `packet`, read in `window`.
+    pub fn check<'w>(&self, window: &'w Window, packet: &Packet) -> PacketReport<'w> {
         let mut report = PacketReport {
-            source: packet.source,
+            source: window.source(packet),
             line: packet.line,
             verdict: Verdict::Valid,
             command: None,
@@ -91,7 +90,7 @@ impl Checker<'_> {
             text: None,
             comments_would_parse: false,
         };
-        let text = match packet.text {
+        let text = match window.text(packet) {
             Ok(text) => text,
             Err(too_large) => {
                 report.verdict = Verdict::Malformed;
@@ -101,7 +100,7 @@ impl Checker<'_> {
                 return report;
             }
         };
-        let outcome = self.validate(&text, packet.comments);
+        let outcome = self.validate(text, packet.comments);
         match outcome {
             Ok((command, warnings)) => {
                 report.command = Some(command);
@@ -118,7 +117,7 @@ impl Checker<'_> {
                 };
                 report.comments_would_parse = matches!(rejection, Rejection::Syntax(_))
                     && !packet.comments
-                    && parse_jsonc(&text).is_ok();
+                    && parse_jsonc(text).is_ok();
                 report.errors = rejection.issues().into_iter().map(Finding::from).collect();
                 if let Rejection::UnknownCommand(UnknownCommand::Unknown(word)) = &rejection {
                     if let (Some(error), Some(closest)) =
@@ -130,8 +129,8 @@ impl Checker<'_> {
             }
         }
         if !report.errors.is_empty() || !report.warnings.is_empty() {
-            place(&mut report.errors, &text, packet.line);
-            place(&mut report.warnings, &text, packet.line);
+            place(&mut report.errors, text, packet.line);
+            place(&mut report.warnings, text, packet.line);
             report.text = Some(text);
         }
         report
@@ -145,9 +144,13 @@ impl Checker<'_> {
     ) -> Result<(Command, Vec<trtc_live_validate::SemanticWarning>), Rejection> {
         let validator = self.validator;
         match (self.response, comments) {
+            // Only the packets that semantic checks read are typed.
             (None, false) => validator
-                .validate(text)
-                .map(|webhook| (webhook.command(), semantic_warnings(&webhook))),
+                .accept(text, semantic_checks_apply_to)
+                .map(|accepted| match accepted {
+                    Accepted::Typed(webhook) => (webhook.command(), semantic_warnings(&webhook)),
+                    Accepted::Valid(command) => (command, Vec::new()),
+                }),
             (None, true) => validator
                 .validate_jsonc(text)
                 .map(|webhook| (webhook.command(), semantic_warnings(&webhook))),

@@ -59,11 +59,8 @@ impl HumanRenderer {
             "{place}: {}{command}{counts}",
             self.paint(word, color.on_default().bold())
         );
-        let text = report
-            .text
-            .as_deref()
-            .and_then(|t| std::str::from_utf8(t).ok());
-        let origin = report.source.as_ref();
+        let text = report.text.and_then(|t| std::str::from_utf8(t).ok());
+        let origin = report.source;
         for finding in &report.errors {
             self.diagnostic(&mut out, Level::Error, finding, text, origin, report.line);
         }

@@ -19,7 +19,7 @@ struct JsonReport<'a> {
 /// The JSON line (with its `\n`) reporting `report`.
 pub fn packet(report: &PacketReport) -> String {
     let json = JsonReport {
-        source: &report.source,
+        source: report.source,
         line: report.line,
         valid: report.verdict == Verdict::Valid,
         command: report.command.map(|c| c.as_str()),
@@ -28,7 +28,7 @@ pub fn packet(report: &PacketReport) -> String {
     };
     let mut line = serde_json::to_string(&json).unwrap_or_else(|error| {
         // Strings and numbers only: serializing cannot fail. Say so in JSON if it ever does.
-        serde_json::json!({ "source": &*report.source, "valid": false, "error": error.to_string() })
+        serde_json::json!({ "source": report.source, "valid": false, "error": error.to_string() })
             .to_string()
     });
     line.push('\n');

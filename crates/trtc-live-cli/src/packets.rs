@@ -1,14 +1,77 @@
 //! Reading inputs as a stream of packets: a whole file is one packet, an NDJSON input one per
-//! line. Memory stays bounded by the packet size limit, whatever the size of the input.
+//! line. The packets come in windows whose texts share one buffer, so that reading a packet
+//! costs no allocation of its own. Memory stays bounded by the window and packet size limits,
+//! whatever the size of the input.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::discover::{describe, Input};
+use crate::pipeline;
 
-/// Size of the read buffer of each input. Large enough to hand workers big batches.
+/// Size of the read buffer of each input.
 const READ_BUFFER_BYTES: usize = 1 << 20;
+/// Most items in one window.
+const WINDOW_ITEMS: usize = 1024;
+/// Most bytes of packet text in one window (a packet over it still makes a window of its own).
+const WINDOW_BYTES: usize = 4 << 20;
+
+/// Consecutive items of the stream, the texts of their packets in one buffer.
+#[derive(Default)]
+pub struct Window {
+    /// The texts of the packets, one after the other.
+    text: Vec<u8>,
+    /// The inputs the packets come from.
+    sources: Vec<Arc<str>>,
+    /// The items, in input order.
+    items: Vec<Item>,
+}
+
+impl Window {
+    /// The items, in input order.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// The name of the input `packet` comes from.
+    pub fn source(&self, packet: &Packet) -> &str {
+        &self.sources[packet.source]
+    }
+
+    /// The text of `packet`, or the size it exceeded the limit with.
+    pub fn text(&self, packet: &Packet) -> Result<&[u8], TooLarge> {
+        packet.text.clone().map(|range| &self.text[range])
+    }
+
+    /// The index of `source` in `sources`, added if it is new.
+    fn source_index(&mut self, source: &Arc<str>) -> usize {
+        match self.sources.last() {
+            Some(last) if Arc::ptr_eq(last, source) => self.sources.len() - 1,
+            _ => {
+                self.sources.push(source.clone());
+                self.sources.len() - 1
+            }
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.items.len() >= WINDOW_ITEMS || self.text.len() >= WINDOW_BYTES
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.sources.clear();
+        self.items.clear();
+    }
+}
+
+impl pipeline::Window for Window {
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+}
 
 /// One item of the stream, in input order.
 pub enum Item {
@@ -28,19 +91,16 @@ pub enum Item {
     },
 }
 
-/// One packet as read.
+/// One packet as read; its window holds its text and the name of its input.
 pub struct Packet {
-    /// The input's name.
-    pub source: Arc<str>,
+    /// The input, by its index in the window.
+    source: usize,
     /// Line of the packet in an NDJSON input, from 1.
     pub line: Option<usize>,
     /// Whether the text may carry comments.
     pub comments: bool,
-    /// The text, or the size it exceeded the limit with.
-    pub text: Result<Vec<u8>, TooLarge>,
-    /// Whether standard input has no more bytes ready after this packet: the caller should
-    /// report what it has before waiting for more.
-    pub waits_after: bool,
+    /// Where the text is in the window, or the size it exceeded the limit with.
+    text: Result<Range<usize>, TooLarge>,
 }
 
 /// A packet over the size limit: skipped, never held in memory.
@@ -58,7 +118,7 @@ impl Item {
         match self {
             Item::Packet(packet) => {
                 let size = match &packet.text {
-                    Ok(text) => text.len() as u64,
+                    Ok(range) => range.len() as u64,
                     Err(too_large) => too_large.size,
                 };
                 // An NDJSON packet also had its line break.
@@ -69,7 +129,7 @@ impl Item {
     }
 }
 
-/// The packets of `inputs`, in order, read lazily.
+/// The packets of `inputs`, in order, read lazily, a window at a time.
 pub struct Packets {
     inputs: std::vec::IntoIter<Input>,
     current: Option<Reading>,
@@ -87,6 +147,19 @@ struct Reading {
     packets: usize,
 }
 
+/// What reading an input gave next.
+enum Step {
+    /// A packet, its text appended to the window's.
+    Packet {
+        line: Option<usize>,
+        text: Result<Range<usize>, TooLarge>,
+    },
+    /// Another item.
+    Other(Item),
+    /// The end of the input.
+    End,
+}
+
 impl Packets {
     /// Reads `inputs` in order, refusing packets of more than `limit` bytes.
     pub fn new(inputs: Vec<Input>, limit: u64) -> Self {
@@ -95,6 +168,49 @@ impl Packets {
             current: None,
             limit,
         }
+    }
+
+    /// The next window of items, filling `reuse` (a window already processed) if given; `None`
+    /// at the end. A window ends early where standard input has nothing more ready, so that
+    /// what was read is reported before waiting for more.
+    pub fn next_window(&mut self, reuse: Option<Window>) -> Option<Window> {
+        let mut window = reuse.unwrap_or_default();
+        window.clear();
+        while !window.is_full() {
+            let reading = match &mut self.current {
+                Some(reading) => reading,
+                None => match self.inputs.next().map(Self::open) {
+                    None => break,
+                    Some(Ok(reading)) => self.current.insert(reading),
+                    Some(Err(item)) => {
+                        window.items.push(item);
+                        continue;
+                    }
+                },
+            };
+            let read = if reading.ndjson {
+                reading.next_line(&mut window.text, self.limit)
+            } else {
+                reading.whole(&mut window.text, self.limit)
+            };
+            match read {
+                Step::Packet { line, text } => {
+                    let packet = Packet {
+                        source: window.source_index(&reading.source),
+                        line,
+                        comments: reading.comments,
+                        text,
+                    };
+                    window.items.push(Item::Packet(packet));
+                    if reading.is_stdin && reading.reader.buffer().is_empty() {
+                        break;
+                    }
+                }
+                Step::Other(item) => window.items.push(item),
+                Step::End => self.current = None,
+            }
+        }
+        (!window.items.is_empty()).then_some(window)
     }
 
     fn open(input: Input) -> Result<Reading, Item> {
@@ -123,91 +239,72 @@ impl Packets {
     }
 }
 
-impl Iterator for Packets {
-    type Item = Item;
-
-    fn next(&mut self) -> Option<Item> {
-        loop {
-            let reading = match &mut self.current {
-                Some(reading) => reading,
-                None => match Self::open(self.inputs.next()?) {
-                    Ok(reading) => self.current.insert(reading),
-                    Err(item) => return Some(item),
-                },
-            };
-            let next = if reading.ndjson {
-                reading.next_line(self.limit)
-            } else {
-                reading.whole(self.limit)
-            };
-            match next {
-                Some(item) => return Some(item),
-                None => self.current = None,
-            }
-        }
-    }
-}
-
 impl Reading {
-    /// The whole input as one packet, the first time; then nothing.
-    fn whole(&mut self, limit: u64) -> Option<Item> {
+    /// The whole input as one packet appended to `text`, the first time; then the end.
+    fn whole(&mut self, text: &mut Vec<u8>, limit: u64) -> Step {
         if self.packets > 0 {
-            return None;
+            return Step::End;
         }
         self.packets += 1;
-        let mut text = Vec::new();
+        let start = text.len();
         let read = (&mut self.reader)
             .take(limit.saturating_add(1))
-            .read_to_end(&mut text);
+            .read_to_end(text);
         if let Err(error) = read {
-            return Some(self.unreadable(&error));
+            text.truncate(start);
+            return Step::Other(self.unreadable(&error));
         }
-        let text = if text.len() as u64 > limit {
+        let size = (text.len() - start) as u64;
+        let packet = if size > limit {
+            text.truncate(start);
             let rest = std::io::copy(&mut self.reader, &mut std::io::sink()).unwrap_or(0);
             Err(TooLarge {
                 limit,
-                size: text.len() as u64 + rest,
+                size: size + rest,
             })
         } else {
-            Ok(text)
+            Ok(start..text.len())
         };
-        Some(self.packet(None, text))
-    }
-
-    /// The next non-blank line as a packet; at the end, nothing (or a note if there was none).
-    fn next_line(&mut self, limit: u64) -> Option<Item> {
-        loop {
-            let mut text = Vec::new();
-            let line = match read_line(&mut self.reader, &mut text, limit) {
-                Ok(Line::End) if self.packets == 0 => {
-                    self.packets += 1;
-                    return Some(Item::NoPacket {
-                        source: self.source.clone(),
-                    });
-                }
-                Ok(Line::End) => return None,
-                Ok(line) => line,
-                Err(error) => return Some(self.unreadable(&error)),
-            };
-            self.line += 1;
-            let text = match line {
-                Line::TooLarge(size) => Err(TooLarge { limit, size }),
-                _ if text.iter().all(u8::is_ascii_whitespace) => continue,
-                _ => Ok(text),
-            };
-            self.packets += 1;
-            return Some(self.packet(Some(self.line), text));
+        Step::Packet {
+            line: None,
+            text: packet,
         }
     }
 
-    fn packet(&self, line: Option<usize>, text: Result<Vec<u8>, TooLarge>) -> Item {
-        Item::Packet(Packet {
-            source: self.source.clone(),
-            line,
-            comments: self.comments,
-            text,
-            waits_after: self.is_stdin && self.reader.buffer().is_empty(),
-        })
+    /// The next non-blank line as a packet appended to `text`; at the end, the end (after a
+    /// note if there was no packet).
+    fn next_line(&mut self, text: &mut Vec<u8>, limit: u64) -> Step {
+        loop {
+            let start = text.len();
+            let line = match read_line(&mut self.reader, text, limit) {
+                Ok(Line::End) if self.packets == 0 => {
+                    self.packets += 1;
+                    return Step::Other(Item::NoPacket {
+                        source: self.source.clone(),
+                    });
+                }
+                Ok(Line::End) => return Step::End,
+                Ok(line) => line,
+                Err(error) => {
+                    text.truncate(start);
+                    return Step::Other(self.unreadable(&error));
+                }
+            };
+            self.line += 1;
+            let packet = match line {
+                Line::TooLarge(size) => Err(TooLarge { limit, size }),
+                _ if text[start..].iter().all(u8::is_ascii_whitespace) => {
+                    text.truncate(start);
+                    continue;
+                }
+                _ => Ok(start..text.len()),
+            };
+            self.packets += 1;
+            return Step::Packet {
+                line: Some(self.line),
+                text: packet,
+            };
+        }
     }
 
     fn unreadable(&mut self, error: &std::io::Error) -> Item {
@@ -237,9 +334,10 @@ enum Line {
     End,
 }
 
-/// Reads one line into `text` (without `\n` or `\r\n`), holding at most `limit` bytes of it:
-/// a longer line is read through and reported by its size only.
+/// Reads one line and appends it to `text` (without `\n` or `\r\n`), holding at most
+/// `limit` bytes of it: a longer line is read through and reported by its size only.
 fn read_line(reader: &mut impl BufRead, text: &mut Vec<u8>, limit: u64) -> std::io::Result<Line> {
+    let start = text.len();
     let mut size: u64 = 0;
     let mut seen_any = false;
     loop {
@@ -260,7 +358,7 @@ fn read_line(reader: &mut impl BufRead, text: &mut Vec<u8>, limit: u64) -> std::
         if size <= limit {
             text.extend_from_slice(chunk);
         } else {
-            text.clear();
+            text.truncate(start);
         }
         let used = chunk.len() + usize::from(found_end);
         reader.consume(used);
@@ -272,11 +370,10 @@ fn read_line(reader: &mut impl BufRead, text: &mut Vec<u8>, limit: u64) -> std::
         return Ok(Line::End);
     }
     if size > limit {
-        text.clear();
-        text.shrink_to_fit();
+        text.truncate(start);
         return Ok(Line::TooLarge(size));
     }
-    if text.last() == Some(&b'\r') {
+    if text.len() > start && text.last() == Some(&b'\r') {
         text.pop();
     }
     Ok(Line::Text)

@@ -1,124 +1,285 @@
-//! Processing a stream on every core while keeping its order: items are taken in windows of
-//! bounded size, each window is split between threads, and the results are handed back in
-//! input order. A reader thread fills the next window while the current one is processed, so
-//! reading does not hold the workers up. Memory is bounded by three windows (the one read, the
-//! one waiting, the one processed), whatever the length of the stream.
+//! Processing a stream on every core while keeping its order: the stream comes in windows of
+//! bounded size, the items of each window are processed by every thread, and the results are
+//! handed back in input order. A reader thread fills the next window while the current one is
+//! processed, so reading does not hold the workers up. Memory is bounded by four windows (the
+//! one read, the one waiting, two processed), whatever the length of the stream: the windows
+//! processed go back to the reader to be filled again.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{mpsc, Arc};
 
-/// Most items in one window.
-const WINDOW_ITEMS: usize = 4096;
-/// Most bytes of items in one window (an item over it still makes a window of its own).
-const WINDOW_BYTES: u64 = 8 << 20;
 /// Windows read ahead of the one being processed.
 const READ_AHEAD_WINDOWS: usize = 1;
+/// Windows that exist at once: the two processed (one being finished while the next is under
+/// way), the one waiting, the one being read.
+const WINDOWS_IN_FLIGHT: usize = READ_AHEAD_WINDOWS + 3;
 /// Items handed to a thread at a time.
-const BATCH_ITEMS: usize = 64;
+const BATCH_ITEMS: usize = 32;
 /// Below this many items a window is processed on the calling thread.
 const PARALLEL_FROM: usize = 64;
 
-/// How an item of the stream is sized and whether the stream pauses after it.
-pub trait WindowItem {
-    /// Its size in bytes, counted against the window's byte budget.
-    fn bytes(&self) -> u64;
-    /// Whether the source has nothing more ready after this item: the window ends here so
-    /// that what was read is reported before waiting for more.
-    fn ends_window(&self) -> bool;
+/// A run of consecutive items of the stream.
+pub trait Window: Send + Sync {
+    /// How many items it holds.
+    fn len(&self) -> usize;
 }
 
-/// Runs `process` on every item of `items` using `threads` threads, and hands the results to
-/// `sink` window by window, in the order of `items`.
-pub fn for_each_in_order<I, R>(
-    items: impl Iterator<Item = I> + Send,
+/// Runs `process` on every item of the windows that `next_window` reads, using `threads`
+/// threads, and hands the results to `sink` window by window, in input order.
+///
+/// `next_window` is given a processed window to fill again, when one is back, and returns
+/// `None` at the end of the stream. `process` is given a window and the index of an item in it.
+/// The threads live as long as the stream: a thread started for each window would start with
+/// cold memory (a fresh stack, an empty allocator heap) every time.
+pub fn for_each_in_order<W, R>(
+    mut next_window: impl FnMut(Option<W>) -> Option<W> + Send,
     threads: NonZeroUsize,
-    process: impl Fn(I) -> R + Sync,
+    process: impl Fn(&W, usize) -> R + Sync,
     mut sink: impl FnMut(Vec<R>),
 ) where
-    I: WindowItem + Send,
+    W: Window,
     R: Send,
 {
     std::thread::scope(|scope| {
-        let (windows, read) = std::sync::mpsc::sync_channel(READ_AHEAD_WINDOWS);
+        let (windows, read) = mpsc::sync_channel::<W>(READ_AHEAD_WINDOWS);
+        let (give_back, given_back) = mpsc::channel::<W>();
         scope.spawn(move || {
-            let mut items = items.peekable();
-            while items.peek().is_some() {
+            // Every window but the first few is one given back: its buffers are warm, and
+            // memory stays bounded by the windows in flight.
+            let mut windows_made = 0;
+            loop {
+                let reuse = if windows_made < WINDOWS_IN_FLIGHT {
+                    given_back.try_recv().ok()
+                } else {
+                    match given_back.recv() {
+                        Ok(window) => Some(window),
+                        // The caller is gone (its sink panicked): stop reading.
+                        Err(_) => break,
+                    }
+                };
+                windows_made += usize::from(reuse.is_none());
+                let Some(window) = next_window(reuse) else {
+                    break;
+                };
                 // The receiver is gone only if the sink panicked: stop reading.
-                if windows.send(next_window(&mut items)).is_err() {
+                if windows.send(window).is_err() {
                     break;
                 }
             }
         });
-        for window in read {
-            sink(process_window(window, threads.get(), &process));
+        let mut helpers = Helpers::start(scope, threads.get() - 1, &process);
+        // The previous window is finished only once this one is under way: the threads that
+        // are done with their part of it go on with the next instead of waiting for the
+        // slowest (a thread held up by the reader, say).
+        // But nothing waits for the reader with a window processed and not reported: a stream
+        // that pauses (standard input) has everything read so far reported.
+        let mut previous: Option<Running<W, R>> = None;
+        let mut finish = |running: Running<W, R>, helpers: &mut Helpers<W, R>| {
+            let (window, results) = helpers.finish(running);
+            sink(results);
+            // A finished reader: the window is simply dropped.
+            let _ = give_back.send(window);
+        };
+        loop {
+            let window = match read.try_recv() {
+                Ok(window) => window,
+                Err(mpsc::TryRecvError::Empty) => {
+                    if let Some(mut running) = previous.take() {
+                        running.work(&process);
+                        finish(running, &mut helpers);
+                    }
+                    match read.recv() {
+                        Ok(window) => window,
+                        Err(_) => break,
+                    }
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            };
+            let mut current = helpers.launch(window);
+            if let Some(mut running) = previous.take() {
+                // What is left of the previous window first, then this one's.
+                running.work(&process);
+                current.work(&process);
+                finish(running, &mut helpers);
+            } else {
+                current.work(&process);
+            }
+            previous = Some(current);
+        }
+        if let Some(mut running) = previous {
+            running.work(&process);
+            finish(running, &mut helpers);
         }
     });
 }
 
-fn next_window<I: WindowItem>(items: &mut impl Iterator<Item = I>) -> Vec<I> {
-    let mut window = Vec::new();
-    let mut bytes = 0u64;
-    for item in items.by_ref() {
-        bytes = bytes.saturating_add(item.bytes());
-        let ends = item.ends_window();
-        window.push(item);
-        if ends || window.len() >= WINDOW_ITEMS || bytes >= WINDOW_BYTES {
-            break;
-        }
-    }
-    window
+/// A window being processed, and the next batch of its items to take.
+struct Job<W> {
+    /// The window's rank in the stream.
+    rank: usize,
+    window: W,
+    next_batch: AtomicUsize,
 }
 
-fn process_window<I: Send, R: Send>(
-    window: Vec<I>,
-    threads: usize,
-    process: &(impl Fn(I) -> R + Sync),
-) -> Vec<R> {
-    if threads <= 1 || window.len() < PARALLEL_FROM {
-        return window.into_iter().map(process).collect();
-    }
-    // Items are handed out in small batches from a shared cursor, the calling thread working
-    // too: a thread slowed down (by the reader thread, say) takes fewer batches, and none waits
-    // for another to finish an equal share.
-    let mut rest = window.into_iter();
-    let mut batches: Vec<Mutex<Vec<I>>> = Vec::new();
-    loop {
-        let batch: Vec<I> = rest.by_ref().take(BATCH_ITEMS).collect();
-        if batch.is_empty() {
-            break;
-        }
-        batches.push(Mutex::new(batch));
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
+impl<W: Window> Job<W> {
+    /// Processes batches of items until none is left: the results, by batch index.
+    fn work<R>(&self, process: &impl Fn(&W, usize) -> R) -> Vec<(usize, Vec<R>)> {
+        let items = self.window.len();
         let mut done = Vec::new();
         loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(batch) = batches.get(index) else {
+            let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
+            let first = batch.saturating_mul(BATCH_ITEMS);
+            if first >= items {
                 return done;
-            };
-            let batch = std::mem::take(&mut *batch.lock().unwrap_or_else(PoisonError::into_inner));
-            done.push((index, batch.into_iter().map(process).collect::<Vec<R>>()));
+            }
+            let results = (first..items.min(first + BATCH_ITEMS))
+                .map(|item| process(&self.window, item))
+                .collect();
+            done.push((batch, results));
         }
-    };
-    let mut results = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut results = work();
-        for helper in helpers {
-            match helper.join() {
-                Ok(done) => results.extend(done),
-                // A panic in `process` is a bug; carry it to the caller unchanged.
-                Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// A window launched: the job shared with the helpers, and what the calling thread has done.
+struct Running<W, R> {
+    job: Arc<Job<W>>,
+    /// How many helpers took the job.
+    helping: usize,
+    /// The batches processed by the calling thread.
+    results: Vec<(usize, Vec<R>)>,
+}
+
+impl<W: Window, R> Running<W, R> {
+    /// Processes, on the calling thread, the batches no thread has taken yet.
+    fn work(&mut self, process: &impl Fn(&W, usize) -> R) {
+        self.results.extend(self.job.work(process));
+    }
+}
+
+/// What a helper reports of a job: its rank, and the results of the batches it processed (or
+/// the panic of `process`).
+type Report<R> = (usize, std::thread::Result<Vec<(usize, Vec<R>)>>);
+
+/// The threads that work on windows besides the calling one.
+struct Helpers<W, R> {
+    jobs: Vec<mpsc::Sender<Arc<Job<W>>>>,
+    reports: mpsc::Receiver<Report<R>>,
+    /// Reports received for a later window than the one being finished.
+    early: Vec<Report<R>>,
+    /// The rank of the next window launched.
+    next_rank: usize,
+}
+
+impl<W: Window, R: Send> Helpers<W, R> {
+    fn start<'scope, 'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        count: usize,
+        process: &'scope (impl Fn(&W, usize) -> R + Sync),
+    ) -> Self
+    where
+        W: 'scope,
+        R: 'scope,
+    {
+        let (report, reports) = mpsc::channel();
+        let jobs = (0..count)
+            .map(|_| {
+                let (give, take) = mpsc::channel::<Arc<Job<W>>>();
+                let report = report.clone();
+                scope.spawn(move || {
+                    for job in take {
+                        let rank = job.rank;
+                        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            job.work(process)
+                        }));
+                        // The job is let go before it is reported: the caller takes its
+                        // window back once every helper has reported.
+                        drop(job);
+                        if report.send((rank, done)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                give
+            })
+            .collect();
+        Self {
+            jobs,
+            reports,
+            early: Vec::new(),
+            next_rank: 0,
+        }
+    }
+
+    /// Hands `window` to every helper (a small window is left to the calling thread).
+    fn launch(&mut self, window: W) -> Running<W, R> {
+        let job = Arc::new(Job {
+            rank: self.next_rank,
+            window,
+            next_batch: AtomicUsize::new(0),
+        });
+        self.next_rank += 1;
+        let mut helping = 0;
+        if job.window.len() >= PARALLEL_FROM {
+            for helper in &self.jobs {
+                helping += usize::from(helper.send(Arc::clone(&job)).is_ok());
             }
         }
-        results
-    });
-    results.sort_unstable_by_key(|(index, _)| *index);
-    results
-        .into_iter()
-        .flat_map(|(_, results)| results)
-        .collect()
+        Running {
+            job,
+            helping,
+            results: Vec::new(),
+        }
+    }
+
+    /// Waits for the helpers' part of `running`; gives its window back with its results in
+    /// input order.
+    fn finish(&mut self, running: Running<W, R>) -> (W, Vec<R>) {
+        let Running {
+            job,
+            helping,
+            mut results,
+        } = running;
+        let mut reported = 0;
+        // Reports of this window that came while an earlier one was being finished.
+        let mut index = 0;
+        while index < self.early.len() {
+            if self.early[index].0 == job.rank {
+                let (_, done) = self.early.swap_remove(index);
+                results.extend(resume_panic(done));
+                reported += 1;
+            } else {
+                index += 1;
+            }
+        }
+        while reported < helping {
+            let Ok((rank, done)) = self.reports.recv() else {
+                unreachable!("a helper ends only when its jobs channel is dropped");
+            };
+            if rank == job.rank {
+                results.extend(resume_panic(done));
+                reported += 1;
+            } else {
+                self.early.push((rank, done));
+            }
+        }
+        results.sort_unstable_by_key(|(batch, _)| *batch);
+        let results = results
+            .into_iter()
+            .flat_map(|(_, results)| results)
+            .collect();
+        let window = match Arc::try_unwrap(job) {
+            Ok(job) => job.window,
+            Err(_) => unreachable!("every helper has let the job go"),
+        };
+        (window, results)
+    }
+}
+
+/// The results of a helper, or its panic carried to the caller unchanged (a panic in
+/// `process` is a bug).
+fn resume_panic<T>(done: std::thread::Result<T>) -> T {
+    done.unwrap_or_else(|payload| std::panic::resume_unwind(payload))
 }
 
 #[cfg(test)]
@@ -127,40 +288,45 @@ mod tests {
 
     use super::*;
 
-    struct Item(u32, bool);
-
-    impl WindowItem for Item {
-        fn bytes(&self) -> u64 {
-            1
-        }
-        fn ends_window(&self) -> bool {
-            self.1
+    impl Window for Vec<u32> {
+        fn len(&self) -> usize {
+            Vec::len(self)
         }
     }
 
     #[test]
     fn results_come_back_in_input_order_over_many_windows() {
-        let n = 3 * WINDOW_ITEMS as u32 + 17;
-        let items = (0..n).map(|i| Item(i, i % 1000 == 999));
+        let (windows, per_window) = (5u32, 1000u32);
+        let mut read = 0;
+        let next_window = |reuse: Option<Vec<u32>>| {
+            if read == windows {
+                return None;
+            }
+            let mut window = reuse.unwrap_or_default();
+            window.clear();
+            window.extend(read * per_window..(read + 1) * per_window);
+            read += 1;
+            Some(window)
+        };
         let mut seen = Vec::new();
         let threads = NonZeroUsize::new(2).unwrap();
         // The first item a worker takes waits until the other worker has taken one too: both
         // must work, whichever starts first.
         let (both_started, met) = (std::sync::Barrier::new(2), AtomicBool::new(false));
         for_each_in_order(
-            items,
+            next_window,
             threads,
-            |item| {
+            |window: &Vec<u32>, item| {
                 if !met.load(Ordering::SeqCst) {
                     both_started.wait();
                     met.store(true, Ordering::SeqCst);
                 }
-                (item.0, std::thread::current().id())
+                (window[item], std::thread::current().id())
             },
             |results| seen.extend(results),
         );
         let order: Vec<u32> = seen.iter().map(|r| r.0).collect();
-        assert_eq!(order, (0..n).collect::<Vec<_>>());
+        assert_eq!(order, (0..windows * per_window).collect::<Vec<_>>());
         let main = std::thread::current().id();
         assert!(
             seen.iter().any(|r| r.1 != main),
@@ -169,9 +335,38 @@ mod tests {
     }
 
     #[test]
-    fn a_window_ends_where_the_source_pauses() {
-        let mut items = vec![Item(0, false), Item(1, true), Item(2, false)].into_iter();
-        assert_eq!(next_window(&mut items).len(), 2);
-        assert_eq!(next_window(&mut items).len(), 1);
+    fn what_was_read_is_reported_before_the_reader_waits_for_more() {
+        let first_reported = AtomicBool::new(false);
+        let mut calls = 0;
+        let next_window = |_: Option<Vec<u32>>| {
+            calls += 1;
+            match calls {
+                1 => Some((0..100).collect()),
+                2 => {
+                    // Standard input pausing: more comes only once the first window is out.
+                    let waited = std::time::Instant::now();
+                    while !first_reported.load(Ordering::SeqCst) {
+                        assert!(
+                            waited.elapsed() < std::time::Duration::from_secs(20),
+                            "the first window was held back until more was read"
+                        );
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    Some((100..200).collect())
+                }
+                _ => None,
+            }
+        };
+        let mut seen = Vec::new();
+        for_each_in_order(
+            next_window,
+            NonZeroUsize::new(2).unwrap(),
+            |window: &Vec<u32>, item| window[item],
+            |results| {
+                first_reported.store(true, Ordering::SeqCst);
+                seen.extend(results);
+            },
+        );
+        assert_eq!(seen, (0..200).collect::<Vec<_>>());
     }
 }

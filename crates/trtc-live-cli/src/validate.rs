@@ -14,20 +14,10 @@ use crate::discover::{expand, Expansion, Input, ReadingOptions};
 use crate::environment::colors_wanted;
 use crate::human::HumanRenderer;
 use crate::json_report;
-use crate::packets::{Item, Packets};
-use crate::pipeline::{for_each_in_order, WindowItem};
+use crate::packets::{Item, Packets, Window};
+use crate::pipeline::for_each_in_order;
 use crate::progress::Progress;
 use crate::tally::Tally;
-
-impl WindowItem for Item {
-    fn bytes(&self) -> u64 {
-        Item::bytes(self)
-    }
-
-    fn ends_window(&self) -> bool {
-        matches!(self, Item::Packet(packet) if packet.waits_after)
-    }
-}
 
 /// What became of one item, ready to print.
 struct Processed {
@@ -67,9 +57,15 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     // Set by the sink when standard output is closed; the reader thread then stops.
     let closed = AtomicBool::new(false);
 
-    let items =
-        Packets::new(inputs, args.max_packet_bytes).take_while(|_| !closed.load(Ordering::Relaxed));
-    let process = |item: Item| {
+    let mut packets = Packets::new(inputs, args.max_packet_bytes);
+    let next_window = |reuse: Option<Window>| {
+        if closed.load(Ordering::Relaxed) {
+            return None;
+        }
+        packets.next_window(reuse)
+    };
+    let process = |window: &Window, index: usize| {
+        let item = &window.items()[index];
         let bytes = item.bytes();
         let mut processed = Processed {
             report: String::new(),
@@ -81,7 +77,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         };
         match item {
             Item::Packet(packet) => {
-                let report = checker.check(packet);
+                let report = checker.check(window, packet);
                 processed.verdict = Some(report.verdict);
                 processed.warnings = report.warnings.len();
                 processed.report = match format {
@@ -128,7 +124,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             }
         });
     };
-    for_each_in_order(items, threads(), process, sink);
+    for_each_in_order(next_window, threads(), process, sink);
     progress.finish();
 
     let summary = tally.summary();

@@ -82,6 +82,16 @@ pub(crate) fn decode_as<T: DeserializeOwned>(
     })
 }
 
+/// Decodes JSON `bytes` as `T`, without a `serde_json::Value`. Bytes that are UTF-8 as a whole
+/// (nearly all packets) are checked once and read as text, which spares serde_json a UTF-8 check
+/// of every string; the others are read as bytes, so that serde_json's error says where.
+pub(crate) fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
+
 fn json_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod conform;
 pub mod decision;
 mod decode;
 pub mod timestamp;

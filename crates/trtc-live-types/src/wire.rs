@@ -178,9 +178,10 @@ impl<'de> Deserialize<'de> for MemberName<'de> {
                 Ok(MemberName(std::borrow::Cow::Owned(name.into_bytes())))
             }
         }
-        // serde_json hands a string's bytes (escapes decoded) without checking UTF-8; a
-        // `serde_json::Value` hands its strings.
-        deserializer.deserialize_bytes(Name)
+        // A name is read as strictly as any string (no raw control character, no lone
+        // surrogate, UTF-8), as a `serde_json::Value` reads it: asked for bytes, serde_json
+        // would let those through. From text, serde_json does not check UTF-8 again.
+        deserializer.deserialize_str(Name)
     }
 }
 

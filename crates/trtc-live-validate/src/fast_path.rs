@@ -6,17 +6,27 @@
 //! differential test `tests/fast_path.rs` holds them to it over a mutation corpus), so a packet
 //! that decodes is valid, and its typed value is the one the schema path would give. Anything
 //! that does not decode goes through the schema, which gives the verdict and the full report.
+//!
+//! The verdict alone needs no value at all: the bytes are judged against the type in one pass
+//! that builds nothing, reads every member to the end and keeps the last of a member given
+//! twice ([`trtc_live_types::conform`]), so that valid and invalid packets cost the same.
 
 use std::sync::LazyLock;
 
 use memchr::memmem;
+use serde::Deserializer as _;
+use trtc_live_types::conform::{Fit, Skip};
 use trtc_live_types::wire::MemberName;
 use trtc_live_types::{Command, Webhook, WebhookResponse};
 
 /// The packet typed, when its bytes decode into the type of the command they name.
 pub(crate) fn decode_directly(bytes: &[u8]) -> Option<Webhook> {
-    let command = named_command(bytes)?;
-    Webhook::from_slice_as(command, bytes).ok()
+    decode_guessed(named_command(bytes), bytes)
+}
+
+/// [`decode_directly`], given what [`named_command`] says of `bytes`.
+pub(crate) fn decode_guessed(guess: Option<Command>, bytes: &[u8]) -> Option<Webhook> {
+    Webhook::from_slice_as(guess?, bytes).ok()
 }
 
 /// The response to `command` typed, when its bytes decode into the response type. Not for
@@ -29,120 +39,92 @@ pub(crate) fn decode_response_directly(command: Command, bytes: &[u8]) -> Option
     WebhookResponse::from_slice_as(command, bytes).ok()
 }
 
-/// The verdict, when the bytes alone settle it: valid when they decode; invalid when they do
-/// not, provided the failure cannot be one that the schema path reads otherwise. Only two
-/// can: a member given twice (a `serde_json::Value` keeps the last one, while the typed decode
-/// refuses the second, or fails on the first), and a packet whose top-level `CallbackCommand`
-/// is not the one guessed (the decode then tried the wrong type). Those, and packets without a
-/// guess, are left to the schema path (`None`). Any other failure means the packet breaks its
-/// schema or holds a number the typed model refuses, and the schema path rejects it too
-/// (`tests/fast_path.rs` checks that the two agree on every mutant).
-pub(crate) fn verdict(bytes: &[u8]) -> Option<bool> {
-    let command = named_command(bytes)?;
-    if Webhook::from_slice_as(command, bytes).is_ok() {
-        return Some(true);
+/// The command of a valid request, `None` for an invalid one, from its bytes alone: exactly
+/// the schema path's verdict. The bytes are
+/// judged against the type of the command they seem to name, in one pass that reads every
+/// member to the end and keeps the last of a member given twice, as a `serde_json::Value` does
+/// ([`trtc_live_types::conform`]); `tests/fast_path.rs` checks the two against each other on
+/// every mutant. Without a guess, or when the guess was not the packet's (last) top-level
+/// `CallbackCommand`, the packet's own command decides; a packet without a known one is invalid.
+pub(crate) fn valid_command(bytes: &[u8]) -> Option<Command> {
+    valid_command_guessed(named_command(bytes), bytes)
+}
+
+/// [`valid_command`], given what [`named_command`] says of `bytes`.
+pub(crate) fn valid_command_guessed(guess: Option<Command>, bytes: &[u8]) -> Option<Command> {
+    if let Some(command) = guess {
+        match Webhook::fit_as(command, bytes) {
+            Ok(Fit::Fits) => return Some(command),
+            Ok(Fit::DoesNotFit) | Err(_) => return None,
+            Ok(Fit::CommandDiffers) => {}
+        }
     }
-    // (serde_json calls some type mismatches syntax errors: only a scan tells malformed text.)
-    let Some(outline) = Outline::of(bytes) else {
-        // Not JSON: the schema path rejects it as malformed.
-        return Some(false);
-    };
-    (!outline.member_twice && outline.command.as_deref() == Some(command.as_str())).then_some(false)
+    let command = top_level_command(bytes)?;
+    matches!(Webhook::fit_as(command, bytes), Ok(Fit::Fits)).then_some(command)
 }
 
-/// What a failed decode needs to know of a packet, read with everything else skipped.
-#[derive(Default)]
-struct Outline {
-    /// The top-level `CallbackCommand`, when it is a string (the last one, if given twice).
-    command: Option<String>,
-    /// Whether some object, at any depth, has a member twice.
-    member_twice: bool,
+/// The verdict on a response to `command`, from its bytes alone, as [`verdict`]; `None` for
+/// `Group.CallbackBeforeSendMsg` (see [`decode_response_directly`]).
+pub(crate) fn response_verdict(command: Command, bytes: &[u8]) -> Option<bool> {
+    (command != Command::GroupCallbackBeforeSendMsg)
+        .then(|| matches!(WebhookResponse::fit_as(command, bytes), Ok(Fit::Fits)))
 }
 
-impl Outline {
-    /// The outline of `bytes`, or `None` when they are not JSON.
-    fn of(bytes: &[u8]) -> Option<Self> {
-        let mut outline = Outline::default();
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        serde::de::DeserializeSeed::deserialize(
-            Scan {
-                outline: &mut outline,
-                top_level: true,
-            },
-            &mut deserializer,
-        )
-        .ok()?;
-        deserializer.end().ok()?;
-        Some(outline)
-    }
+/// The known command named by the (last) top-level `CallbackCommand` of a JSON object, read
+/// with everything else skipped; `None` when the bytes are not JSON, not an object, or name no
+/// known command.
+fn top_level_command(bytes: &[u8]) -> Option<Command> {
+    // Bytes that are not UTF-8 are not JSON.
+    let mut deserializer = serde_json::Deserializer::from_str(std::str::from_utf8(bytes).ok()?);
+    let word = deserializer.deserialize_any(CommandWord).ok()?;
+    deserializer.end().ok()?;
+    Command::from_command_word(&word?)
 }
 
-/// Skips a value, noting what [`Outline`] records.
-struct Scan<'a> {
-    outline: &'a mut Outline,
-    top_level: bool,
-}
+/// Reads a top-level object for its `CallbackCommand` string.
+struct CommandWord;
 
-impl<'de> serde::de::DeserializeSeed<'de> for Scan<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Scan<'_> {
-    type Value = ();
+impl<'de> serde::de::Visitor<'de> for CommandWord {
+    type Value = Option<String>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
+        f.write_str("a JSON object")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut names: Vec<MemberName<'de>> = Vec::new();
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut word = None;
         while let Some(name) = map.next_key::<MemberName<'de>>()? {
-            self.outline.member_twice |= names.contains(&name);
-            if self.top_level && name.as_bytes() == b"CallbackCommand" {
+            if name.as_bytes() == b"CallbackCommand" {
                 let value: serde_json::Value = map.next_value()?;
-                self.outline.command = value.as_str().map(str::to_owned);
+                word = value.as_str().map(str::to_owned);
             } else {
-                map.next_value_seed(Scan {
-                    outline: self.outline,
-                    top_level: false,
-                })?;
+                map.next_value_seed(Skip)?;
             }
-            names.push(name);
         }
-        Ok(())
+        Ok(word)
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(Scan {
-                outline: self.outline,
-                top_level: false,
-            })?
-            .is_some()
-        {}
-        Ok(())
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(None)
     }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
     }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
     }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
     }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
     }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
     }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
     }
 }
 
@@ -150,16 +132,25 @@ impl<'de> serde::de::Visitor<'de> for Scan<'_> {
 /// string without escapes, found without parsing. A wrong guess (a nested member of that name,
 /// say) costs only time: each packet type requires its own command word in its top-level
 /// `CallbackCommand`, so the decode fails and the schema path decides.
-fn named_command(bytes: &[u8]) -> Option<Command> {
+pub(crate) fn named_command(bytes: &[u8]) -> Option<Command> {
     const KEY: &[u8] = b"\"CallbackCommand\"";
     static FINDER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(KEY));
-    let after_key = FINDER.find(bytes)? + KEY.len();
+    // Most packets open with it: no search then.
+    let after_key = if bytes.get(1..=KEY.len()) == Some(KEY) {
+        KEY.len() + 1
+    } else {
+        FINDER.find(bytes)? + KEY.len()
+    };
     let rest = skip_whitespace(bytes.get(after_key..)?);
     let rest = skip_whitespace(rest.strip_prefix(b":")?);
     let rest = rest.strip_prefix(b"\"")?;
     let end = memchr::memchr2(b'"', b'\\', rest)?;
-    let word = std::str::from_utf8(&rest[..end]).ok()?;
-    Command::from_command_word(word)
+    let word = &rest[..end];
+    // Compared as bytes: the command words are ASCII.
+    Command::ALL
+        .iter()
+        .copied()
+        .find(|command| command.as_str().as_bytes() == word)
 }
 
 fn skip_whitespace(bytes: &[u8]) -> &[u8] {

@@ -42,9 +42,10 @@ pub use locate::{locate, Span};
 pub use report::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
 pub use schema_texts::{schema_text, URL_PARAMETERS_SCHEMA_ID};
 pub use semantic::{
-    semantic_warnings, SemanticCheck, SemanticWarning, DURATION_TOLERANCE_MS, SEMANTIC_CHECKS,
+    semantic_checks_apply_to, semantic_warnings, SemanticCheck, SemanticWarning,
+    DURATION_TOLERANCE_MS, SEMANTIC_CHECKS,
 };
 pub use trtc_live_types::{
     Command, Webhook, WebhookResponse, WebhookUrlParameters, BUNDLED_SCHEMA,
 };
-pub use validator::{BuildError, Options, Validator};
+pub use validator::{Accepted, BuildError, Options, Validator};

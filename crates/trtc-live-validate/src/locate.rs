@@ -1,8 +1,11 @@
 //! Where a JSON pointer's value stands in the source text: line, column and byte span.
 //!
 //! Used on rejected packets only, so that a schema violation says where it is in the file as
-//! well as by pointer. The text is re-read with jsonc-parser, which keeps the position of every
-//! value (comments allowed, so documentation samples are located in their original text).
+//! well as by pointer. Plain JSON is walked in place, skipping what is not on the pointer's
+//! way, without building anything; text with comments (documentation samples) is read with
+//! jsonc-parser, which keeps the position of every value.
+
+use std::cell::OnceCell;
 
 use jsonc_parser::ast::Value as Node;
 use jsonc_parser::common::Ranged;
@@ -37,55 +40,226 @@ pub fn locate(text: &[u8], pointer: &str) -> Option<Span> {
 
 /// The source text of a packet, ready to locate values in.
 pub(crate) struct Source<'a> {
-    text: &'a str,
-    root: Option<Node<'a>>,
+    bytes: &'a [u8],
+    /// The jsonc-parser tree, built the first time plain JSON reading fails.
+    tree: OnceCell<Option<Node<'a>>>,
 }
 
 impl<'a> Source<'a> {
-    /// Reads `bytes`; nothing can be located if they are not UTF-8 JSON (with comments).
+    /// Wraps `bytes`; nothing can be located if they are not UTF-8 JSON (with comments).
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return Self {
-                text: "",
-                root: None,
-            };
-        };
-        let root =
-            jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
-                .ok()
-                .and_then(|parsed| parsed.value);
-        Self { text, root }
+        Self {
+            bytes,
+            tree: OnceCell::new(),
+        }
     }
 
-    /// The span of the value at `pointer` (RFC 6901), if it is in the text.
+    /// The span of the value at `pointer` (RFC 6901), if it is in the text. Of a member given
+    /// twice, the last one is located, as serde_json keeps the last.
     pub(crate) fn locate(&self, pointer: &str) -> Option<Span> {
-        let mut node = self.root.as_ref()?;
-        if !pointer.is_empty() {
-            for token in pointer.strip_prefix('/')?.split('/') {
-                let token = token.replace("~1", "/").replace("~0", "~");
-                node = match node {
-                    // The last of duplicate keys, as serde_json keeps the last.
-                    Node::Object(object) => {
-                        &object
-                            .properties
-                            .iter()
-                            .rev()
-                            .find(|p| p.name.as_str() == token)?
-                            .value
-                    }
-                    Node::Array(array) => array.elements.get(token.parse::<usize>().ok()?)?,
-                    _ => return None,
-                };
-            }
-        }
-        let range = node.range();
-        let (line, column) = line_and_column(self.text.as_bytes(), range.start);
+        let tokens: Vec<String> = if pointer.is_empty() {
+            Vec::new()
+        } else {
+            pointer
+                .strip_prefix('/')?
+                .split('/')
+                .map(|token| token.replace("~1", "/").replace("~0", "~"))
+                .collect()
+        };
+        let range = match plain::find(self.bytes, &tokens) {
+            Ok(found) => found?,
+            Err(plain::NotPlainJson) => self.range_in_tree(&tokens)?,
+        };
+        let (line, column) = line_and_column(self.bytes, range.start);
         Some(Span {
             line,
             column,
             start: range.start,
             end: range.end,
         })
+    }
+
+    fn range_in_tree(&self, tokens: &[String]) -> Option<std::ops::Range<usize>> {
+        let tree = self.tree.get_or_init(|| {
+            let text = std::str::from_utf8(self.bytes).ok()?;
+            jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
+                .ok()
+                .and_then(|parsed| parsed.value)
+        });
+        let mut node = tree.as_ref()?;
+        for token in tokens {
+            node = match node {
+                Node::Object(object) => {
+                    &object
+                        .properties
+                        .iter()
+                        .rev()
+                        .find(|p| p.name.as_str() == token)?
+                        .value
+                }
+                Node::Array(array) => array.elements.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        let range = node.range();
+        Some(range.start..range.end)
+    }
+}
+
+/// Locating in plain JSON by walking its bytes.
+mod plain {
+    use std::ops::Range;
+
+    /// The text is not plain JSON (comments, say), or not well formed.
+    pub(super) struct NotPlainJson;
+
+    /// The byte range of the value at the path of `tokens` in `text`: `Ok(None)` when there is
+    /// no value there.
+    pub(super) fn find(
+        text: &[u8],
+        tokens: &[String],
+    ) -> Result<Option<Range<usize>>, NotPlainJson> {
+        let mut at = skip_whitespace(text, 0);
+        for token in tokens {
+            at = match text.get(at) {
+                Some(b'{') => match member(text, at, token)? {
+                    Some(value) => value,
+                    None => return Ok(None),
+                },
+                Some(b'[') => match element(text, at, token)? {
+                    Some(value) => value,
+                    None => return Ok(None),
+                },
+                Some(_) => {
+                    skip_value(text, at)?;
+                    return Ok(None);
+                }
+                None => return Err(NotPlainJson),
+            };
+        }
+        let end = skip_value(text, at)?;
+        Ok(Some(at..end))
+    }
+
+    /// Where the value of the last member named `name` starts, in the object at `at`.
+    fn member(text: &[u8], at: usize, name: &str) -> Result<Option<usize>, NotPlainJson> {
+        let mut found = None;
+        let mut at = skip_whitespace(text, at + 1);
+        if text.get(at) == Some(&b'}') {
+            return Ok(None);
+        }
+        loop {
+            let key_end = skip_string(text, at)?;
+            let is_name = key_is(&text[at..key_end], name)?;
+            at = skip_whitespace(text, key_end);
+            if text.get(at) != Some(&b':') {
+                return Err(NotPlainJson);
+            }
+            let value = skip_whitespace(text, at + 1);
+            if is_name {
+                found = Some(value);
+            }
+            at = skip_whitespace(text, skip_value(text, value)?);
+            match text.get(at) {
+                Some(b',') => at = skip_whitespace(text, at + 1),
+                Some(b'}') => return Ok(found),
+                _ => return Err(NotPlainJson),
+            }
+        }
+    }
+
+    /// Where element `index` starts, in the array at `at`.
+    fn element(text: &[u8], at: usize, index: &str) -> Result<Option<usize>, NotPlainJson> {
+        let Ok(index) = index.parse::<usize>() else {
+            return Ok(None);
+        };
+        let mut at = skip_whitespace(text, at + 1);
+        if text.get(at) == Some(&b']') {
+            return Ok(None);
+        }
+        for _ in 0..index {
+            at = skip_whitespace(text, skip_value(text, at)?);
+            match text.get(at) {
+                Some(b',') => at = skip_whitespace(text, at + 1),
+                Some(b']') => return Ok(None),
+                _ => return Err(NotPlainJson),
+            }
+        }
+        Ok(Some(at))
+    }
+
+    /// Whether the string literal `literal` (quotes included) says `name`.
+    fn key_is(literal: &[u8], name: &str) -> Result<bool, NotPlainJson> {
+        let inner = &literal[1..literal.len() - 1];
+        if !inner.contains(&b'\\') {
+            return Ok(inner == name.as_bytes());
+        }
+        let decoded: String = serde_json::from_slice(literal).map_err(|_| NotPlainJson)?;
+        Ok(decoded == name)
+    }
+
+    /// The end of the value starting at `at`.
+    fn skip_value(text: &[u8], at: usize) -> Result<usize, NotPlainJson> {
+        match text.get(at) {
+            Some(b'"') => skip_string(text, at),
+            Some(b'{' | b'[') => {
+                let mut depth = 0usize;
+                let mut at = at;
+                loop {
+                    match text.get(at) {
+                        Some(b'"') => {
+                            at = skip_string(text, at)?;
+                            continue;
+                        }
+                        Some(b'{' | b'[') => depth += 1,
+                        Some(b'}' | b']') => {
+                            depth -= 1;
+                            if depth == 0 {
+                                return Ok(at + 1);
+                            }
+                        }
+                        Some(b'/') | None => return Err(NotPlainJson),
+                        Some(_) => {}
+                    }
+                    at += 1;
+                }
+            }
+            Some(b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
+                let end = text[at..]
+                    .iter()
+                    .position(
+                        |b| !matches!(b, b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'E'),
+                    )
+                    .map_or(text.len(), |length| at + length);
+                Ok(end)
+            }
+            _ => Err(NotPlainJson),
+        }
+    }
+
+    /// The end of the string literal starting at `at` (just after its closing quote).
+    fn skip_string(text: &[u8], at: usize) -> Result<usize, NotPlainJson> {
+        if text.get(at) != Some(&b'"') {
+            return Err(NotPlainJson);
+        }
+        let mut at = at + 1;
+        loop {
+            let next = memchr::memchr2(b'"', b'\\', text.get(at..).ok_or(NotPlainJson)?)
+                .ok_or(NotPlainJson)?;
+            at += next;
+            if text[at] == b'"' {
+                return Ok(at + 1);
+            }
+            at += 2;
+        }
+    }
+
+    fn skip_whitespace(text: &[u8], at: usize) -> usize {
+        let rest = text.get(at..).unwrap_or_default();
+        at + rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len())
     }
 }
 
@@ -135,6 +309,44 @@ mod tests {
         assert_eq!(locate(text, "RoomInfo"), None);
         assert_eq!(locate(b"{\"a\": ", "/a"), None);
         assert_eq!(locate(b"\xff", ""), None);
+    }
+
+    #[test]
+    fn plain_json_is_located_where_the_jsonc_tree_locates_it() {
+        let text =
+            br#" { "a" : [ 1, -2.5e3 , {"b\u0022c": "x\"y", "d": null} ], "e": {}, "a~/b": true,
+            "f": [], "g": "\\", "a": [false, {"h": [[0]]}] } "#;
+        let pointers = [
+            "",
+            "/a",
+            "/a/0",
+            "/a/1",
+            "/a/1/h",
+            "/a/1/h/0/0",
+            "/a/2",
+            "/e",
+            "/e/x",
+            "/a~0~1b",
+            "/f",
+            "/f/0",
+            "/g",
+            "/missing",
+            "/a/x",
+            "/g/0",
+        ];
+        for pointer in pointers {
+            let tokens: Vec<String> = pointer
+                .split('/')
+                .skip(1)
+                .map(|token| token.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            let source = Source::new(text);
+            let plain = super::plain::find(text, &tokens).ok().flatten();
+            assert_eq!(plain, source.range_in_tree(&tokens), "{pointer}");
+        }
+        let escaped = br#"{"b\u0022c": {"x": 1}, "bc": 2}"#;
+        let span = locate(escaped, "/b\"c/x").unwrap();
+        assert_eq!(&escaped[span.start..span.end], b"1");
     }
 
     #[test]

@@ -152,6 +152,14 @@ pub fn semantic_warnings(webhook: &Webhook) -> Vec<SemanticWarning> {
     warnings
 }
 
+/// Whether any semantic check applies to packets of `command`: whether
+/// [`semantic_warnings`] needs their typed value.
+pub fn semantic_checks_apply_to(command: Command) -> bool {
+    SEMANTIC_CHECKS
+        .iter()
+        .any(|check| check.commands.contains(&command))
+}
+
 /// What runs a check on a packet of one of its commands.
 type Run = fn(&Webhook) -> Vec<SemanticWarning>;
 

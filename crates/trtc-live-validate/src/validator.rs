@@ -28,6 +28,28 @@ pub struct BuildError {
     pub message: String,
 }
 
+/// A request packet that [`Validator::accept`] accepted.
+#[derive(Clone, Debug, PartialEq)]
+// Unboxed, as `validate` returns it: the value is moved out at once, and a box would cost an
+// allocation per packet.
+#[allow(clippy::large_enum_variant)]
+pub enum Accepted {
+    /// The packet, typed.
+    Typed(Webhook),
+    /// A valid packet of this command, not typed.
+    Valid(Command),
+}
+
+impl Accepted {
+    /// The packet's command.
+    pub fn command(&self) -> Command {
+        match self {
+            Accepted::Typed(webhook) => webhook.command(),
+            Accepted::Valid(command) => *command,
+        }
+    }
+}
+
 /// Validates webhook packets against the schemas of `schemas/`.
 ///
 /// Build it once and share it: compiling the schemas is the expensive part, and validation
@@ -105,17 +127,41 @@ impl Validator {
     }
 
     /// The verdict alone on a request packet given as JSON bytes: exactly
-    /// `self.validate(bytes).is_ok()`, without the typed value or the report. Most packets,
-    /// valid or not, are settled by decoding the bytes into the type of the command they name;
-    /// the others take the schema path.
+    /// `self.validate(bytes).is_ok()`, without the typed value or the report. The bytes are
+    /// judged against the type of the command they name in one pass that builds nothing and
+    /// reads a member given twice as the schema path does (the last one wins), so an invalid
+    /// packet costs what a valid one does. The strict mode takes the schema path.
     pub fn is_valid(&self, bytes: &[u8]) -> bool {
-        if !self.options.strict {
-            if let Some(verdict) = fast_path::verdict(bytes) {
-                return verdict;
-            }
+        if self.options.strict {
+            return self.schema_path(bytes).is_ok();
         }
-        // The fast path has been tried (or is off): only the schema path is left.
-        self.schema_path(bytes).is_ok()
+        fast_path::valid_command(bytes).is_some()
+    }
+
+    /// Validates a request packet given as JSON bytes, as [`Self::validate`] does, but types it
+    /// only when `wants_value` says its command needs the value: a valid packet of any other
+    /// command is judged as [`Self::is_valid`] judges it, which builds nothing. An invalid one
+    /// gets the full report. For tools that count most packets and look into a few.
+    pub fn accept(
+        &self,
+        bytes: &[u8],
+        wants_value: impl Fn(Command) -> bool,
+    ) -> Result<Accepted, Rejection> {
+        if self.options.strict {
+            return self.validate(bytes).map(Accepted::Typed);
+        }
+        let guess = fast_path::named_command(bytes);
+        if guess.is_some_and(&wants_value) {
+            return match fast_path::decode_guessed(guess, bytes) {
+                Some(webhook) => Ok(Accepted::Typed(webhook)),
+                None => self.schema_path(bytes).map(Accepted::Typed),
+            };
+        }
+        match fast_path::valid_command_guessed(guess, bytes) {
+            Some(command) if !wants_value(command) => Ok(Accepted::Valid(command)),
+            Some(_) => self.validate(bytes).map(Accepted::Typed),
+            None => self.schema_path(bytes).map(Accepted::Typed),
+        }
     }
 
     /// Validates a request packet given as JSON with `//` or `/* */` comments (documentation
@@ -149,6 +195,22 @@ impl Validator {
         from_text(bytes, parse_json, |packet| {
             self.validate_response_value(command, packet)
         })
+    }
+
+    /// The verdict alone on a response packet to `command` given as JSON bytes: exactly
+    /// `self.validate_response(command, bytes).is_ok()`, judged as [`Self::is_valid`] judges a
+    /// request. A response to `Group.CallbackBeforeSendMsg`, whose schema relates two members,
+    /// and the strict mode take the schema path.
+    pub fn is_valid_response(&self, command: Command, bytes: &[u8]) -> bool {
+        if !self.options.strict {
+            if let Some(verdict) = fast_path::response_verdict(command, bytes) {
+                return verdict;
+            }
+        }
+        from_text(bytes, parse_json, |packet| {
+            self.validate_response_value(command, packet)
+        })
+        .is_ok()
     }
 
     /// Validates a response packet to `command`, given as JSON with comments.

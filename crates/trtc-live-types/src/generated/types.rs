@@ -2909,6 +2909,3047 @@ pub mod error {
         }
     }
 }
+impl crate::conform::Conform for ActionStatus {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for BattleRoom {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Owner_Account" => {
+                            slot_owner_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_owner_account == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for BattleRoomResult {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_score: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Owner_Account" => {
+                            slot_owner_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Score" => {
+                            slot_score = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<i64>::new())?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_owner_account == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true)
+                            && slot_score == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for CallbackResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_action_status: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_error_code: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_error_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActionStatus" => {
+                            slot_action_status = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<ActionStatus>::new(),
+                                    )?,
+                            );
+                        }
+                        b"ErrorCode" => {
+                            slot_error_code = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<i64>::new())?,
+                            );
+                        }
+                        b"ErrorInfo" => {
+                            slot_error_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_action_status == ::std::option::Option::Some(true)
+                            && slot_error_code == ::std::option::Option::Some(true)
+                            && slot_error_info == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for DestroyRoomStatistic {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_total_gift_coins: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_total_gifts_sent: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_total_likes_received: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_total_unique_gift_senders: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_total_viewers: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"TotalGiftCoins" => {
+                            slot_total_gift_coins = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"TotalGiftsSent" => {
+                            slot_total_gifts_sent = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"TotalLikesReceived" => {
+                            slot_total_likes_received = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"TotalUniqueGiftSenders" => {
+                            slot_total_unique_gift_senders = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"TotalViewers" => {
+                            slot_total_viewers = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_total_gift_coins == ::std::option::Option::Some(true)
+                            && slot_total_gifts_sent == ::std::option::Option::Some(true)
+                            && slot_total_likes_received
+                                == ::std::option::Option::Some(true)
+                            && slot_total_unique_gift_senders
+                                == ::std::option::Option::Some(true)
+                            && slot_total_viewers == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for FollowCallbackAfterFollowAdd {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_follow_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            FollowCallbackAfterFollowAddCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"FollowList" => {
+                            slot_follow_list = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<FollowListEntry>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"From_Account" => {
+                            slot_from_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_follow_list == ::std::option::Option::Some(true)
+                            && slot_from_account == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for FollowCallbackAfterFollowAddCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for FollowCallbackAfterFollowAddResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for FollowCallbackAfterFollowDelete {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_to_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            FollowCallbackAfterFollowDeleteCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"From_Account" => {
+                            slot_from_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"To_Account" => {
+                            slot_to_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<crate::wire::AccountId>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_from_account == ::std::option::Option::Some(true)
+                            && slot_to_account == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for FollowCallbackAfterFollowDeleteCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for FollowCallbackAfterFollowDeleteResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for FollowListEntry {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_to_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"To_Account" => {
+                            slot_to_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_to_account == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for GiftWater {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_coins: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_count: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_gift_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_to_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Coins" => {
+                            slot_coins = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"Count" => {
+                            slot_count = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"From_Account" => {
+                            slot_from_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"GiftId" => {
+                            slot_gift_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Time" => {
+                            slot_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"To_Account" => {
+                            slot_to_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<crate::wire::AccountId>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_coins == ::std::option::Option::Some(true)
+                            && slot_count == ::std::option::Option::Some(true)
+                            && slot_from_account == ::std::option::Option::Some(true)
+                            && slot_gift_id == ::std::option::Option::Some(true)
+                            && slot_time == ::std::option::Option::Some(true)
+                            && slot_to_account == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for GroupCallbackAfterSendMsg {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_cloud_custom_data: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_group_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_body: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_seq: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_online_only_flag: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_random: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_type_: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            GroupCallbackAfterSendMsgCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"CloudCustomData" => {
+                            slot_cloud_custom_data = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            crate::timestamp::UnixMillisecondsOrDigits,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"From_Account" => {
+                            slot_from_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"GroupId" => {
+                            slot_group_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"MsgBody" => {
+                            slot_msg_body = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<MessageElement>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"MsgId" => {
+                            slot_msg_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"MsgSeq" => {
+                            slot_msg_seq = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"MsgTime" => {
+                            slot_msg_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"OnlineOnlyFlag" => {
+                            slot_online_only_flag = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::OnlineOnlyFlag>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Random" => {
+                            slot_random = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u32>::new())?,
+                            );
+                        }
+                        b"Type" => {
+                            slot_type_ = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_cloud_custom_data
+                                != ::std::option::Option::Some(false)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_from_account == ::std::option::Option::Some(true)
+                            && slot_group_id == ::std::option::Option::Some(true)
+                            && slot_msg_body == ::std::option::Option::Some(true)
+                            && slot_msg_id == ::std::option::Option::Some(true)
+                            && slot_msg_seq == ::std::option::Option::Some(true)
+                            && slot_msg_time == ::std::option::Option::Some(true)
+                            && slot_online_only_flag
+                                != ::std::option::Option::Some(false)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_random == ::std::option::Option::Some(true)
+                            && slot_type_ == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for GroupCallbackAfterSendMsgCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for GroupCallbackAfterSendMsgResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_cloud_custom_data: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_group_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_body: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_random: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_type_: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            GroupCallbackBeforeSendMsgCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"CloudCustomData" => {
+                            slot_cloud_custom_data = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            crate::timestamp::UnixMillisecondsOrDigits,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"From_Account" => {
+                            slot_from_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"GroupId" => {
+                            slot_group_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"MsgBody" => {
+                            slot_msg_body = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<MessageElement>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"MsgId" => {
+                            slot_msg_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Random" => {
+                            slot_random = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u32>::new())?,
+                            );
+                        }
+                        b"Type" => {
+                            slot_type_ = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_cloud_custom_data
+                                != ::std::option::Option::Some(false)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_from_account == ::std::option::Option::Some(true)
+                            && slot_group_id == ::std::option::Option::Some(true)
+                            && slot_msg_body == ::std::option::Option::Some(true)
+                            && slot_msg_id == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_random == ::std::option::Option::Some(true)
+                            && slot_type_ == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for GroupCallbackBeforeSendMsgCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for GroupCallbackBeforeSendMsgResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_action_status: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_cloud_custom_data: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_error_code: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_error_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_body: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActionStatus" => {
+                            slot_action_status = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<ActionStatus>::new(),
+                                    )?,
+                            );
+                        }
+                        b"CloudCustomData" => {
+                            slot_cloud_custom_data = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"ErrorCode" => {
+                            slot_error_code = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            crate::decision::SendMsgErrorCode,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"ErrorInfo" => {
+                            slot_error_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"MsgBody" => {
+                            slot_msg_body = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<MessageElement>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_action_status == ::std::option::Option::Some(true)
+                            && slot_cloud_custom_data
+                                != ::std::option::Option::Some(false)
+                            && slot_error_code == ::std::option::Option::Some(true)
+                            && slot_error_info == ::std::option::Option::Some(true)
+                            && slot_msg_body != ::std::option::Option::Some(false),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterChangeOwner {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_current_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_original_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterChangeOwnerCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"CurrentOwner_Account" => {
+                            slot_current_owner_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"OriginalOwner_Account" => {
+                            slot_original_owner_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_current_owner_account
+                                == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_original_owner_account
+                                == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterChangeOwnerCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterChangeOwnerResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_battle_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_duration: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_extension_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_need_response: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_timeout: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_to_room_id_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"BattleId" => {
+                            slot_battle_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterCreateBattleCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"Duration" => {
+                            slot_duration = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"ExtensionInfo" => {
+                            slot_extension_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"FromRoomId" => {
+                            slot_from_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"NeedResponse" => {
+                            slot_need_response = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Timeout" => {
+                            slot_timeout = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"ToRoomIdList" => {
+                            slot_to_room_id_list = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<::std::string::String>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_battle_id == ::std::option::Option::Some(true)
+                            && slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_duration == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_extension_info == ::std::option::Option::Some(true)
+                            && slot_from_room_id == ::std::option::Option::Some(true)
+                            && slot_need_response == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_timeout == ::std::option::Option::Some(true)
+                            && slot_to_room_id_list == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateBattleCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateBattleResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateRoom {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterCreateRoomCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomInfo" => {
+                            slot_room_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(crate::conform::Fits::<RoomInfo>::new())?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time != ::std::option::Option::Some(false)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_room_info == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateRoomCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_cur_room_count: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_max_room_count: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"CurRoomCount" => {
+                            slot_cur_room_count = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"MaxRoomCount" => {
+                            slot_max_room_count = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_cur_room_count == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_max_room_count == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform
+for LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThresholdResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterCreateRoomResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterDelMetadata {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_keys: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterDelMetadataCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Keys" => {
+                            slot_keys = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<::std::string::String>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_keys == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterDelMetadataCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterDelMetadataResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_type: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_statistic: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterDestroyRoomCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventType" => {
+                            slot_event_type = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterDestroyRoomEventType,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomInfo" => {
+                            slot_room_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(crate::conform::Fits::<RoomInfo>::new())?,
+                            );
+                        }
+                        b"Statistic" => {
+                            slot_statistic = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<DestroyRoomStatistic>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_event_type == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true)
+                            && slot_room_info != ::std::option::Option::Some(false)
+                            && slot_statistic != ::std::option::Option::Some(false),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterDestroyRoomCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterDestroyRoomEventType {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterDestroyRoomResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterEndBattle {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_battle_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_create_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_duration: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_end_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_op_type: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_start_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_to_room_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"BattleId" => {
+                            slot_battle_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterEndBattleCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"CreateTime" => {
+                            slot_create_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Duration" => {
+                            slot_duration = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"EndTime" => {
+                            slot_end_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"FromRoomInfo" => {
+                            slot_from_room_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<BattleRoomResult>::new(),
+                                    )?,
+                            );
+                        }
+                        b"OpType" => {
+                            slot_op_type = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::BattleEndReason>::new(),
+                                    )?,
+                            );
+                        }
+                        b"StartTime" => {
+                            slot_start_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"ToRoomList" => {
+                            slot_to_room_list = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<BattleRoomResult>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_battle_id == ::std::option::Option::Some(true)
+                            && slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_create_time == ::std::option::Option::Some(true)
+                            && slot_duration == ::std::option::Option::Some(true)
+                            && slot_end_time == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_from_room_info == ::std::option::Option::Some(true)
+                            && slot_op_type == ::std::option::Option::Some(true)
+                            && slot_start_time == ::std::option::Option::Some(true)
+                            && slot_to_room_list == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterEndBattleCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterEndBattleResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterMemberStateChanged {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_cause: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_type: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_member_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterMemberStateChangedCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventCause" => {
+                            slot_event_cause = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<MemberStateChangedEventCause>::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventType" => {
+                            slot_event_type = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<MemberStateChangedEventType>::new(),
+                                    )?,
+                            );
+                        }
+                        b"MemberList" => {
+                            slot_member_list = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<MemberStateChangedMember>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_cause == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_event_type == ::std::option::Option::Some(true)
+                            && slot_member_list == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterMemberStateChangedCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterMemberStateChangedResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterModifyAdmin {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_admin_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_op_type: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Admin_Account" => {
+                            slot_admin_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<crate::wire::AccountId>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterModifyAdminCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"opType" => {
+                            slot_op_type = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<ModifyAdminOpType>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_admin_account == ::std::option::Option::Some(true)
+                            && slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_op_type == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterModifyAdminCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterModifyAdminResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterSetMetadata {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_metadata: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterSetMetadataCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Metadata" => {
+                            slot_metadata = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<SetMetadataEntry>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_metadata == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterSetMetadataCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterSetMetadataResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterStartBattle {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_battle_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_create_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_duration: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_from_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_start_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_to_room_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"BattleId" => {
+                            slot_battle_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterStartBattleCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"CreateTime" => {
+                            slot_create_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Duration" => {
+                            slot_duration = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"FromRoomInfo" => {
+                            slot_from_room_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(crate::conform::Fits::<BattleRoom>::new())?,
+                            );
+                        }
+                        b"StartTime" => {
+                            slot_start_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"ToRoomList" => {
+                            slot_to_room_list = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::vec::Vec<BattleRoom>>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_battle_id == ::std::option::Option::Some(true)
+                            && slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_create_time == ::std::option::Option::Some(true)
+                            && slot_duration == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_from_room_info == ::std::option::Option::Some(true)
+                            && slot_start_time == ::std::option::Option::Some(true)
+                            && slot_to_room_list == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterStartBattleCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterStartBattleResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfo {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackAfterUpdateRoomInfoCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomInfo" => {
+                            slot_room_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(crate::conform::Fits::<RoomInfo>::new())?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_room_info == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfoCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfoResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackBeforeSendGift {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_gift_water: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            LiveCallbackBeforeSendGiftCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"GiftWater" => {
+                            slot_gift_water = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(crate::conform::Fits::<GiftWater>::new())?,
+                            );
+                        }
+                        b"Operator_Account" => {
+                            slot_operator_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_gift_water == ::std::option::Option::Some(true)
+                            && slot_operator_account == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for LiveCallbackBeforeSendGiftCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for LiveCallbackBeforeSendGiftResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_action_status: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_error_code: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_error_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActionStatus" => {
+                            slot_action_status = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<ActionStatus>::new(),
+                                    )?,
+                            );
+                        }
+                        b"ErrorCode" => {
+                            slot_error_code = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            crate::decision::SendGiftErrorCode,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"ErrorInfo" => {
+                            slot_error_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_action_status == ::std::option::Option::Some(true)
+                            && slot_error_code == ::std::option::Option::Some(true)
+                            && slot_error_info == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for MemberStateChangedEventCause {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for MemberStateChangedEventType {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for MemberStateChangedMember {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_member_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Member_Account" => {
+                            slot_member_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_member_account == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for MessageElement {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_msg_content: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_type: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"MsgContent" => {
+                            slot_msg_content = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::serde_json::Map<
+                                                ::std::string::String,
+                                                ::serde_json::Value,
+                                            >,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"MsgType" => {
+                            slot_msg_type = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_msg_content == ::std::option::Option::Some(true)
+                            && slot_msg_type == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for MicCallbackAfterSeatInfoChanged {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_seat_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            MicCallbackAfterSeatInfoChangedCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"EventTime" => {
+                            slot_event_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixMilliseconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"SeatList" => {
+                            slot_seat_list = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            ::std::vec::Vec<SeatInfoChangedSeat>,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_room_id == ::std::option::Option::Some(true)
+                            && slot_seat_list == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for MicCallbackAfterSeatInfoChangedCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for MicCallbackAfterSeatInfoChangedResponse {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for ModifyAdminOpType {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for RoomInfo {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_activity_status: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_background_url: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_category: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_cover_url: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_create_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_custom_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_message_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_public_visible: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_seat_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_unlimited_room_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_max_member_count: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_max_seat_count: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_name: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_room_type: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_take_seat_mode: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_view_count: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"ActivityStatus" => {
+                            slot_activity_status = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<i64>::new())?,
+                            );
+                        }
+                        b"BackgroundURL" => {
+                            slot_background_url = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Category" => {
+                            slot_category = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::vec::Vec<i64>>::new(),
+                                    )?,
+                            );
+                        }
+                        b"CoverURL" => {
+                            slot_cover_url = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"CreateTime" => {
+                            slot_create_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<UnixSeconds>::new(),
+                                    )?,
+                            );
+                        }
+                        b"CustomInfo" => {
+                            slot_custom_info = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"IsMessageDisabled" => {
+                            slot_is_message_disabled = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"IsPublicVisible" => {
+                            slot_is_public_visible = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"IsSeatEnabled" => {
+                            slot_is_seat_enabled = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"IsUnlimitedRoomEnabled" => {
+                            slot_is_unlimited_room_enabled = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"MaxMemberCount" => {
+                            slot_max_member_count = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"MaxSeatCount" => {
+                            slot_max_seat_count = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"Owner_Account" => {
+                            slot_owner_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomId" => {
+                            slot_room_id = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomName" => {
+                            slot_room_name = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"RoomType" => {
+                            slot_room_type = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"TakeSeatMode" => {
+                            slot_take_seat_mode = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<RoomInfoTakeSeatMode>::new(),
+                                    )?,
+                            );
+                        }
+                        b"ViewCount" => {
+                            slot_view_count = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_activity_status != ::std::option::Option::Some(false)
+                            && slot_background_url != ::std::option::Option::Some(false)
+                            && slot_category != ::std::option::Option::Some(false)
+                            && slot_cover_url != ::std::option::Option::Some(false)
+                            && slot_create_time != ::std::option::Option::Some(false)
+                            && slot_custom_info != ::std::option::Option::Some(false)
+                            && slot_is_message_disabled
+                                != ::std::option::Option::Some(false)
+                            && slot_is_public_visible
+                                != ::std::option::Option::Some(false)
+                            && slot_is_seat_enabled != ::std::option::Option::Some(false)
+                            && slot_is_unlimited_room_enabled
+                                != ::std::option::Option::Some(false)
+                            && slot_max_member_count
+                                != ::std::option::Option::Some(false)
+                            && slot_max_seat_count != ::std::option::Option::Some(false)
+                            && slot_owner_account != ::std::option::Option::Some(false)
+                            && slot_room_id != ::std::option::Option::Some(false)
+                            && slot_room_name != ::std::option::Option::Some(false)
+                            && slot_room_type != ::std::option::Option::Some(false)
+                            && slot_take_seat_mode != ::std::option::Option::Some(false)
+                            && slot_view_count != ::std::option::Option::Some(false),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for RoomInfoTakeSeatMode {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for SeatInfoChangedSeat {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_index: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_audio_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_taken_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_is_video_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_member_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Index" => {
+                            slot_index = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                            );
+                        }
+                        b"IsAudioDisabled" => {
+                            slot_is_audio_disabled = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"IsTakenDisabled" => {
+                            slot_is_taken_disabled = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"IsVideoDisabled" => {
+                            slot_is_video_disabled = ::std::option::Option::Some(
+                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                            );
+                        }
+                        b"Member_Account" => {
+                            slot_member_account = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_index == ::std::option::Option::Some(true)
+                            && slot_is_audio_disabled
+                                == ::std::option::Option::Some(true)
+                            && slot_is_taken_disabled
+                                == ::std::option::Option::Some(true)
+                            && slot_is_video_disabled
+                                == ::std::option::Option::Some(true)
+                            && slot_member_account != ::std::option::Option::Some(false),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for SetMetadataEntry {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_key: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_value: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"Key" => {
+                            slot_key = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Value" => {
+                            slot_value = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_key == ::std::option::Option::Some(true)
+                            && slot_value == ::std::option::Option::Some(true),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for UnixMilliseconds {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <u64 as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for UnixSeconds {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        <u64 as crate::conform::Conform>::conform(deserializer)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParameters {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_client_ip: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_contenttype: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_opt_platform: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_request_time: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_sdk_appid: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_sign: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"CallbackCommand" => {
+                            slot_callback_command = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            WebhookUrlParametersCallbackCommand,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"ClientIP" => {
+                            slot_client_ip = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<::std::string::String>::new(),
+                                    )?,
+                            );
+                        }
+                        b"contenttype" => {
+                            slot_contenttype = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            WebhookUrlParametersContenttype,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"OptPlatform" => {
+                            slot_opt_platform = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            WebhookUrlParametersOptPlatform,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"RequestTime" => {
+                            slot_request_time = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<
+                                            WebhookUrlParametersRequestTime,
+                                        >::new(),
+                                    )?,
+                            );
+                        }
+                        b"SdkAppid" => {
+                            slot_sdk_appid = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<WebhookUrlParametersSdkAppid>::new(),
+                                    )?,
+                            );
+                        }
+                        b"Sign" => {
+                            slot_sign = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        crate::conform::Fits::<WebhookUrlParametersSign>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => map.next_value_seed(crate::conform::Skip)?,
+                    }
+                }
+                if slot_callback_command != ::std::option::Option::Some(true) {
+                    return ::std::result::Result::Ok(
+                        crate::conform::Fit::CommandDiffers,
+                    );
+                }
+                ::std::result::Result::Ok(
+                    crate::conform::Fit::from_bool(
+                        slot_callback_command == ::std::option::Option::Some(true)
+                            && slot_client_ip != ::std::option::Option::Some(false)
+                            && slot_contenttype != ::std::option::Option::Some(false)
+                            && slot_opt_platform != ::std::option::Option::Some(false)
+                            && slot_request_time != ::std::option::Option::Some(false)
+                            && slot_sdk_appid == ::std::option::Option::Some(true)
+                            && slot_sign != ::std::option::Option::Some(false),
+                    ),
+                )
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParametersCallbackCommand {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParametersContenttype {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParametersOptPlatform {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParametersRequestTime {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParametersSdkAppid {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParametersSign {
+    fn conform<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BattleRoom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

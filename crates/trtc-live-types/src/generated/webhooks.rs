@@ -2,7 +2,8 @@
 
 //! The command table and the typed dispatch over every webhook of `schemas/`.
 use super::types::*;
-use crate::decode::decode_as;
+use crate::conform::{fit_of_bytes, Fit};
+use crate::decode::{decode_as, from_json_bytes};
 use crate::DecodeError;
 /// Every command word this crate knows: one per webhook folder in `schemas/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -729,73 +730,124 @@ impl Webhook {
         Ok(
             match command {
                 Command::FollowCallbackAfterFollowAdd => {
-                    Webhook::FollowCallbackAfterFollowAdd(serde_json::from_slice(bytes)?)
+                    Webhook::FollowCallbackAfterFollowAdd(from_json_bytes(bytes)?)
                 }
                 Command::FollowCallbackAfterFollowDelete => {
-                    Webhook::FollowCallbackAfterFollowDelete(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    Webhook::FollowCallbackAfterFollowDelete(from_json_bytes(bytes)?)
                 }
                 Command::GroupCallbackAfterSendMsg => {
-                    Webhook::GroupCallbackAfterSendMsg(serde_json::from_slice(bytes)?)
+                    Webhook::GroupCallbackAfterSendMsg(from_json_bytes(bytes)?)
                 }
                 Command::GroupCallbackBeforeSendMsg => {
-                    Webhook::GroupCallbackBeforeSendMsg(serde_json::from_slice(bytes)?)
+                    Webhook::GroupCallbackBeforeSendMsg(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterChangeOwner => {
-                    Webhook::LiveCallbackAfterChangeOwner(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterChangeOwner(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterCreateBattle => {
-                    Webhook::LiveCallbackAfterCreateBattle(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    Webhook::LiveCallbackAfterCreateBattle(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterCreateRoom => {
-                    Webhook::LiveCallbackAfterCreateRoom(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterCreateRoom(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterCreateRoomReachingThreshold => {
                     Webhook::LiveCallbackAfterCreateRoomReachingThreshold(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterDelMetadata => {
-                    Webhook::LiveCallbackAfterDelMetadata(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterDelMetadata(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterDestroyRoom => {
-                    Webhook::LiveCallbackAfterDestroyRoom(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterDestroyRoom(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterEndBattle => {
-                    Webhook::LiveCallbackAfterEndBattle(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterEndBattle(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterMemberStateChanged => {
-                    Webhook::LiveCallbackAfterMemberStateChanged(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    Webhook::LiveCallbackAfterMemberStateChanged(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterModifyAdmin => {
-                    Webhook::LiveCallbackAfterModifyAdmin(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterModifyAdmin(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterSetMetadata => {
-                    Webhook::LiveCallbackAfterSetMetadata(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterSetMetadata(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterStartBattle => {
-                    Webhook::LiveCallbackAfterStartBattle(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackAfterStartBattle(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterUpdateRoomInfo => {
-                    Webhook::LiveCallbackAfterUpdateRoomInfo(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    Webhook::LiveCallbackAfterUpdateRoomInfo(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackBeforeSendGift => {
-                    Webhook::LiveCallbackBeforeSendGift(serde_json::from_slice(bytes)?)
+                    Webhook::LiveCallbackBeforeSendGift(from_json_bytes(bytes)?)
                 }
                 Command::MicCallbackAfterSeatInfoChanged => {
-                    Webhook::MicCallbackAfterSeatInfoChanged(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    Webhook::MicCallbackAfterSeatInfoChanged(from_json_bytes(bytes)?)
                 }
             },
         )
+    }
+    /// How JSON bytes fit the request packet type of `command`, judged in one pass without
+    /// building the value ([`crate::conform`]): exactly whether [`Self::from_value_as`] accepts
+    /// the parsed bytes. An error means the bytes are not JSON.
+    pub fn fit_as(command: Command, bytes: &[u8]) -> Result<Fit, serde_json::Error> {
+        match command {
+            Command::FollowCallbackAfterFollowAdd => {
+                fit_of_bytes::<FollowCallbackAfterFollowAdd>(bytes)
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                fit_of_bytes::<FollowCallbackAfterFollowDelete>(bytes)
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                fit_of_bytes::<GroupCallbackAfterSendMsg>(bytes)
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                fit_of_bytes::<GroupCallbackBeforeSendMsg>(bytes)
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                fit_of_bytes::<LiveCallbackAfterChangeOwner>(bytes)
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                fit_of_bytes::<LiveCallbackAfterCreateBattle>(bytes)
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                fit_of_bytes::<LiveCallbackAfterCreateRoom>(bytes)
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                fit_of_bytes::<LiveCallbackAfterCreateRoomReachingThreshold>(bytes)
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                fit_of_bytes::<LiveCallbackAfterDelMetadata>(bytes)
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                fit_of_bytes::<LiveCallbackAfterDestroyRoom>(bytes)
+            }
+            Command::LiveCallbackAfterEndBattle => {
+                fit_of_bytes::<LiveCallbackAfterEndBattle>(bytes)
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                fit_of_bytes::<LiveCallbackAfterMemberStateChanged>(bytes)
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                fit_of_bytes::<LiveCallbackAfterModifyAdmin>(bytes)
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                fit_of_bytes::<LiveCallbackAfterSetMetadata>(bytes)
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                fit_of_bytes::<LiveCallbackAfterStartBattle>(bytes)
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                fit_of_bytes::<LiveCallbackAfterUpdateRoomInfo>(bytes)
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                fit_of_bytes::<LiveCallbackBeforeSendGift>(bytes)
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                fit_of_bytes::<MicCallbackAfterSeatInfoChanged>(bytes)
+            }
+        }
     }
 }
 /// A response packet of any known webhook, typed. It serializes as the packet itself.
@@ -1012,95 +1064,148 @@ impl WebhookResponse {
             match command {
                 Command::FollowCallbackAfterFollowAdd => {
                     WebhookResponse::FollowCallbackAfterFollowAdd(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::FollowCallbackAfterFollowDelete => {
                     WebhookResponse::FollowCallbackAfterFollowDelete(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::GroupCallbackAfterSendMsg => {
-                    WebhookResponse::GroupCallbackAfterSendMsg(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    WebhookResponse::GroupCallbackAfterSendMsg(from_json_bytes(bytes)?)
                 }
                 Command::GroupCallbackBeforeSendMsg => {
-                    WebhookResponse::GroupCallbackBeforeSendMsg(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    WebhookResponse::GroupCallbackBeforeSendMsg(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterChangeOwner => {
                     WebhookResponse::LiveCallbackAfterChangeOwner(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterCreateBattle => {
                     WebhookResponse::LiveCallbackAfterCreateBattle(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterCreateRoom => {
-                    WebhookResponse::LiveCallbackAfterCreateRoom(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    WebhookResponse::LiveCallbackAfterCreateRoom(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterCreateRoomReachingThreshold => {
                     WebhookResponse::LiveCallbackAfterCreateRoomReachingThreshold(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterDelMetadata => {
                     WebhookResponse::LiveCallbackAfterDelMetadata(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterDestroyRoom => {
                     WebhookResponse::LiveCallbackAfterDestroyRoom(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterEndBattle => {
-                    WebhookResponse::LiveCallbackAfterEndBattle(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    WebhookResponse::LiveCallbackAfterEndBattle(from_json_bytes(bytes)?)
                 }
                 Command::LiveCallbackAfterMemberStateChanged => {
                     WebhookResponse::LiveCallbackAfterMemberStateChanged(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterModifyAdmin => {
                     WebhookResponse::LiveCallbackAfterModifyAdmin(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterSetMetadata => {
                     WebhookResponse::LiveCallbackAfterSetMetadata(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterStartBattle => {
                     WebhookResponse::LiveCallbackAfterStartBattle(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackAfterUpdateRoomInfo => {
                     WebhookResponse::LiveCallbackAfterUpdateRoomInfo(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
                 Command::LiveCallbackBeforeSendGift => {
-                    WebhookResponse::LiveCallbackBeforeSendGift(
-                        serde_json::from_slice(bytes)?,
-                    )
+                    WebhookResponse::LiveCallbackBeforeSendGift(from_json_bytes(bytes)?)
                 }
                 Command::MicCallbackAfterSeatInfoChanged => {
                     WebhookResponse::MicCallbackAfterSeatInfoChanged(
-                        serde_json::from_slice(bytes)?,
+                        from_json_bytes(bytes)?,
                     )
                 }
             },
         )
+    }
+    /// How JSON bytes fit the response packet type of `command`, judged in one pass without
+    /// building the value ([`crate::conform`]): exactly whether [`Self::from_value_as`] accepts
+    /// the parsed bytes. An error means the bytes are not JSON.
+    pub fn fit_as(command: Command, bytes: &[u8]) -> Result<Fit, serde_json::Error> {
+        match command {
+            Command::FollowCallbackAfterFollowAdd => {
+                fit_of_bytes::<FollowCallbackAfterFollowAddResponse>(bytes)
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                fit_of_bytes::<FollowCallbackAfterFollowDeleteResponse>(bytes)
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                fit_of_bytes::<GroupCallbackAfterSendMsgResponse>(bytes)
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                fit_of_bytes::<GroupCallbackBeforeSendMsgResponse>(bytes)
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                fit_of_bytes::<LiveCallbackAfterChangeOwnerResponse>(bytes)
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                fit_of_bytes::<LiveCallbackAfterCreateBattleResponse>(bytes)
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                fit_of_bytes::<LiveCallbackAfterCreateRoomResponse>(bytes)
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                fit_of_bytes::<
+                    LiveCallbackAfterCreateRoomReachingThresholdResponse,
+                >(bytes)
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                fit_of_bytes::<LiveCallbackAfterDelMetadataResponse>(bytes)
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                fit_of_bytes::<LiveCallbackAfterDestroyRoomResponse>(bytes)
+            }
+            Command::LiveCallbackAfterEndBattle => {
+                fit_of_bytes::<LiveCallbackAfterEndBattleResponse>(bytes)
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                fit_of_bytes::<LiveCallbackAfterMemberStateChangedResponse>(bytes)
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                fit_of_bytes::<LiveCallbackAfterModifyAdminResponse>(bytes)
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                fit_of_bytes::<LiveCallbackAfterSetMetadataResponse>(bytes)
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                fit_of_bytes::<LiveCallbackAfterStartBattleResponse>(bytes)
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                fit_of_bytes::<LiveCallbackAfterUpdateRoomInfoResponse>(bytes)
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                fit_of_bytes::<LiveCallbackBeforeSendGiftResponse>(bytes)
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                fit_of_bytes::<MicCallbackAfterSeatInfoChangedResponse>(bytes)
+            }
+        }
     }
 }

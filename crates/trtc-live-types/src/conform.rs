@@ -1,0 +1,371 @@
+//! Whether JSON fits a type, read in one pass without building the value.
+//!
+//! Decoding into a type stops at the first member that does not fit it, and cannot tell what a
+//! member given twice would have been worth (a `serde_json::Value` keeps the last one). This
+//! reading never stops early: every member is read to the end, each known member's slot keeps
+//! whether its *last* value fits, and the object fits when every required slot does. So the
+//! verdict on an object that has a member twice is the one the schema path gives, and an
+//! invalid packet costs what a valid one does. Nothing is allocated but the few strings whose
+//! type checks a pattern.
+//!
+//! Leaf types (numbers, strings with a format, enumerations) are judged by their own
+//! `Deserialize`, replayed on the scalar that was read: the verdict is the decode's, by
+//! construction. Structs get a generated [`Conform`] (`cargo xtask codegen`) that mirrors their
+//! generated `Deserialize`.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{
+    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer, StrDeserializer,
+    U64Deserializer, UnitDeserializer,
+};
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// The `visit_*` methods of a [`Visitor`] whose numbers and booleans do not fit.
+macro_rules! numbers_and_booleans_do_not_fit {
+    () => {
+        fn visit_bool<E>(self, _: bool) -> Result<Fit, E> {
+            Ok(Fit::DoesNotFit)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Fit, E> {
+            Ok(Fit::DoesNotFit)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Fit, E> {
+            Ok(Fit::DoesNotFit)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Fit, E> {
+            Ok(Fit::DoesNotFit)
+        }
+    };
+}
+
+/// How a JSON value fits a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// The type reads it.
+    Fits,
+    /// The type does not read it.
+    DoesNotFit,
+    /// A packet whose (last) top-level `CallbackCommand` is missing, or is not this type's
+    /// command word: it may be a packet of another command.
+    CommandDiffers,
+}
+
+impl Fit {
+    /// `Fits` when `fits`, else `DoesNotFit`.
+    pub fn from_bool(fits: bool) -> Self {
+        if fits {
+            Fit::Fits
+        } else {
+            Fit::DoesNotFit
+        }
+    }
+
+    /// Whether the type reads the value.
+    pub fn fits(self) -> bool {
+        self == Fit::Fits
+    }
+}
+
+/// A type whose fit can be judged without building a value of it.
+pub trait Conform {
+    /// Reads one JSON value from `deserializer`, to its end, and says how it fits `Self`. An
+    /// error means the text is not JSON.
+    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error>;
+}
+
+/// Whether JSON `bytes` fit `T`: one value, then only whitespace. An error means the bytes are
+/// not JSON. As in decoding, bytes that are UTF-8 as a whole are read as text.
+pub fn fit_of_bytes<T: Conform>(bytes: &[u8]) -> Result<Fit, serde_json::Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let fit = T::conform(&mut deserializer)?;
+            deserializer.end()?;
+            Ok(fit)
+        }
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let fit = T::conform(&mut deserializer)?;
+            deserializer.end()?;
+            Ok(fit)
+        }
+    }
+}
+
+/// Reads a value and says whether it fits `T`: the seed of a member or an element.
+pub struct Fits<T>(PhantomData<T>);
+
+impl<T> Fits<T> {
+    /// The seed.
+    pub fn new() -> Self {
+        Fits(PhantomData)
+    }
+}
+
+impl<T> Default for Fits<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Conform> DeserializeSeed<'de> for Fits<T> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        Ok(T::conform(deserializer)?.fits())
+    }
+}
+
+/// Reads any JSON value to its end, as strictly as a `serde_json::Value` is read (strings are
+/// checked, unlike with `IgnoredAny`), and keeps nothing.
+pub struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(Anything(Fit::Fits))?;
+        Ok(())
+    }
+}
+
+/// Reads any JSON value to its end and answers `.0` whatever it was. Strings go through
+/// `visit_str`, so serde_json checks them as it does for a `serde_json::Value`.
+struct Anything(Fit);
+
+impl<'de> Visitor<'de> for Anything {
+    type Value = Fit;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Fit, E> {
+        Ok(self.0)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Fit, E> {
+        Ok(self.0)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Fit, E> {
+        Ok(self.0)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Fit, E> {
+        Ok(self.0)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Fit, E> {
+        Ok(self.0)
+    }
+    fn visit_unit<E>(self) -> Result<Fit, E> {
+        Ok(self.0)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fit, A::Error> {
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(self.0)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Fit, A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(self.0)
+    }
+}
+
+/// The members of an object, read by a generated [`Conform`] of a struct.
+pub trait Members<'de> {
+    /// Reads every member of the object and says how it fits.
+    fn members<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error>;
+}
+
+/// Judges an object with `members`; any other value does not fit.
+pub fn object<'de, D: Deserializer<'de>, M: Members<'de>>(
+    deserializer: D,
+    members: M,
+) -> Result<Fit, D::Error> {
+    deserializer.deserialize_any(Object(members))
+}
+
+struct Object<M>(M);
+
+impl<'de, M: Members<'de>> Visitor<'de> for Object<M> {
+    type Value = Fit;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+        self.0.members(map)
+    }
+    numbers_and_booleans_do_not_fit!();
+    fn visit_str<E>(self, _: &str) -> Result<Fit, E> {
+        Ok(Fit::DoesNotFit)
+    }
+    fn visit_unit<E>(self) -> Result<Fit, E> {
+        Ok(Fit::DoesNotFit)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
+        Anything(Fit::DoesNotFit).visit_seq(seq)
+    }
+}
+
+/// Judges a scalar by replaying it into `T`'s own `Deserialize`; objects and arrays do not fit.
+pub fn by_replay<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Fit, D::Error> {
+    deserializer.deserialize_any(Replay::<T>(PhantomData))
+}
+
+struct Replay<T>(PhantomData<T>);
+
+impl<T: DeserializeOwned> Replay<T> {
+    fn judge<'a, D: Deserializer<'a, Error = Misfit>>(scalar: D) -> Fit {
+        Fit::from_bool(T::deserialize(scalar).is_ok())
+    }
+}
+
+/// The error of a replayed scalar that does not fit: only the fact is kept, so that no message
+/// is formatted for it.
+#[derive(Debug)]
+struct Misfit;
+
+impl fmt::Display for Misfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the value does not fit the type")
+    }
+}
+
+impl std::error::Error for Misfit {}
+
+impl serde::de::Error for Misfit {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Misfit
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Replay<T> {
+    type Value = Fit;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Fit, E> {
+        Ok(Self::judge(BoolDeserializer::new(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Fit, E> {
+        Ok(Self::judge(I64Deserializer::new(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Fit, E> {
+        Ok(Self::judge(U64Deserializer::new(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Fit, E> {
+        Ok(Self::judge(F64Deserializer::new(v)))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Fit, E> {
+        Ok(Self::judge(BorrowedStrDeserializer::new(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Fit, E> {
+        Ok(Self::judge(StrDeserializer::new(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Fit, E> {
+        Ok(Self::judge(UnitDeserializer::new()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+        Anything(Fit::DoesNotFit).visit_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
+        Anything(Fit::DoesNotFit).visit_seq(seq)
+    }
+}
+
+/// `Conform` for leaf types, by replay.
+macro_rules! conform_by_replay {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Conform for $ty {
+            fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+                by_replay::<$ty, D>(deserializer)
+            }
+        }
+    )*};
+}
+conform_by_replay!(
+    bool,
+    u8,
+    u32,
+    u64,
+    i64,
+    crate::wire::AccountId,
+    crate::wire::BattleEndReason,
+    crate::wire::OnlineOnlyFlag,
+    crate::timestamp::UnixMillisecondsOrDigits,
+    crate::decision::SendGiftErrorCode,
+    crate::decision::SendMsgErrorCode,
+);
+
+/// A string, of any content: read, not kept.
+impl Conform for String {
+    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+        struct AnyString;
+        impl<'de> Visitor<'de> for AnyString {
+            type Value = Fit;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Fit, E> {
+                Ok(Fit::Fits)
+            }
+            numbers_and_booleans_do_not_fit!();
+            fn visit_unit<E>(self) -> Result<Fit, E> {
+                Ok(Fit::DoesNotFit)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+                Anything(Fit::DoesNotFit).visit_map(map)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
+                Anything(Fit::DoesNotFit).visit_seq(seq)
+            }
+        }
+        deserializer.deserialize_any(AnyString)
+    }
+}
+
+/// An object of any members, as `serde_json::Map` reads it.
+impl Conform for serde_json::Map<String, serde_json::Value> {
+    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+        struct AnyMembers;
+        impl<'de> Members<'de> for AnyMembers {
+            fn members<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+                Anything(Fit::Fits).visit_map(map)
+            }
+        }
+        object(deserializer, AnyMembers)
+    }
+}
+
+/// An array whose every element fits `T`.
+impl<T: Conform> Conform for Vec<T> {
+    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+        struct Elements<T>(PhantomData<T>);
+        impl<'de, T: Conform> Visitor<'de> for Elements<T> {
+            type Value = Fit;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Fit, A::Error> {
+                let mut all = true;
+                while let Some(fits) = seq.next_element_seed(Fits::<T>::new())? {
+                    all &= fits;
+                }
+                Ok(Fit::from_bool(all))
+            }
+            numbers_and_booleans_do_not_fit!();
+            fn visit_str<E>(self, _: &str) -> Result<Fit, E> {
+                Ok(Fit::DoesNotFit)
+            }
+            fn visit_unit<E>(self) -> Result<Fit, E> {
+                Ok(Fit::DoesNotFit)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+                Anything(Fit::DoesNotFit).visit_map(map)
+            }
+        }
+        deserializer.deserialize_any(Elements::<T>(PhantomData))
+    }
+}
