@@ -15,7 +15,7 @@ use serde_json::Value;
 use trtc_live_examples::ExampleGenerator;
 use trtc_live_tests::{documentation_samples, test_cases, Role};
 use trtc_live_validate::{
-    parse_json, Accepted, Command, Rejection, Validator, Webhook, BUNDLED_SCHEMA,
+    parse_json, Accepted, Command, Options, Rejection, Validator, Webhook, BUNDLED_SCHEMA,
 };
 
 /// Raw JSON texts that replace each member in turn.
@@ -499,6 +499,7 @@ fn responses_get_the_schema_verdict_on_every_mutant() {
 #[test]
 fn the_verdict_alone_is_that_of_validate_on_every_test_case() {
     let validator = Validator::new().unwrap();
+    let strict = Validator::with_options(Options { strict: true }).unwrap();
     let groups = [
         "valid",
         "invalid",
@@ -524,16 +525,25 @@ fn the_verdict_alone_is_that_of_validate_on_every_test_case() {
             let expected = validated.map(|webhook| Accepted::Valid(webhook.command()));
             assert_eq!(judged, expected, "{}", case.name);
         }
-        let (verdict, validated) = match case.role {
-            Role::Request => (
-                validator.is_valid(&bytes),
-                validator.validate(&bytes).is_ok(),
-            ),
-            Role::Response => (
-                validator.is_valid_response(case.command, &bytes),
-                validator.validate_response(case.command, &bytes).is_ok(),
-            ),
-        };
-        assert_eq!(verdict, validated, "{}", case.name);
+        // The strict mode judges on the schema path, without a report.
+        for validator in [&validator, &strict] {
+            let (verdict, validated) = match case.role {
+                Role::Request => (
+                    validator.is_valid(&bytes),
+                    validator.validate(&bytes).is_ok(),
+                ),
+                Role::Response => (
+                    validator.is_valid_response(case.command, &bytes),
+                    validator.validate_response(case.command, &bytes).is_ok(),
+                ),
+            };
+            assert_eq!(
+                verdict,
+                validated,
+                "{} {:?}",
+                case.name,
+                validator.options()
+            );
+        }
     }
 }

@@ -4,19 +4,18 @@
 //! whatever the size of the input.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::discover::{describe, Input};
 use crate::pipeline;
 
-/// Size of the read buffer of each input.
-const READ_BUFFER_BYTES: usize = 1 << 20;
-/// Most items in one window.
-const WINDOW_ITEMS: usize = 1024;
-/// Most bytes of packet text in one window (a packet over it still makes a window of its own).
-const WINDOW_BYTES: usize = 4 << 20;
+/// Bytes of packet text after which a window ends, where a read ends (a packet larger than
+/// that still makes a window of its own).
+const WINDOW_BYTES: usize = 256 << 10;
+/// Most items in one window (of small packets).
+const WINDOW_ITEMS: usize = 4096;
 
 /// Consecutive items of the stream, the texts of their packets in one buffer.
 #[derive(Default)]
@@ -56,8 +55,14 @@ impl Window {
         }
     }
 
+    /// Whether the window has bytes or items enough (a packet larger than a window's bytes
+    /// still makes a window of its own).
     fn is_full(&self) -> bool {
-        self.items.len() >= WINDOW_ITEMS || self.text.len() >= WINDOW_BYTES
+        !self.items.is_empty() && (self.has_items_enough() || self.text.len() >= WINDOW_BYTES)
+    }
+
+    fn has_items_enough(&self) -> bool {
+        self.items.len() >= WINDOW_ITEMS
     }
 
     fn clear(&mut self) {
@@ -139,26 +144,21 @@ pub struct Packets {
 /// The input being read.
 struct Reading {
     source: Arc<str>,
-    reader: BufReader<Box<dyn Read + Send>>,
+    input: Box<dyn Read + Send>,
     ndjson: bool,
     comments: bool,
     is_stdin: bool,
+    /// Lines ended so far (NDJSON).
     line: usize,
     packets: usize,
+    /// The start of a line, read but not yet ended, kept from one window to the next.
+    carry: Vec<u8>,
+    /// The size so far of a line over the limit, being read through without being kept.
+    skipping: Option<u64>,
 }
 
-/// What reading an input gave next.
-enum Step {
-    /// A packet, its text appended to the window's.
-    Packet {
-        line: Option<usize>,
-        text: Result<Range<usize>, TooLarge>,
-    },
-    /// Another item.
-    Other(Item),
-    /// The end of the input.
-    End,
-}
+/// Bytes asked of an NDJSON input at a time, straight into the window's buffer.
+const READ_CHUNK: usize = 64 << 10;
 
 impl Packets {
     /// Reads `inputs` in order, refusing packets of more than `limit` bytes.
@@ -188,33 +188,23 @@ impl Packets {
                     }
                 },
             };
-            let read = if reading.ndjson {
-                reading.next_line(&mut window.text, self.limit)
+            let ended = if reading.ndjson {
+                reading.read_lines(&mut window, self.limit)
             } else {
-                reading.whole(&mut window.text, self.limit)
+                reading.read_whole(&mut window, self.limit);
+                true
             };
-            match read {
-                Step::Packet { line, text } => {
-                    let packet = Packet {
-                        source: window.source_index(&reading.source),
-                        line,
-                        comments: reading.comments,
-                        text,
-                    };
-                    window.items.push(Item::Packet(packet));
-                    if reading.is_stdin && reading.reader.buffer().is_empty() {
-                        break;
-                    }
-                }
-                Step::Other(item) => window.items.push(item),
-                Step::End => self.current = None,
+            if !ended {
+                // The window is full, or standard input has nothing more ready.
+                break;
             }
+            self.current = None;
         }
         (!window.items.is_empty()).then_some(window)
     }
 
     fn open(input: Input) -> Result<Reading, Item> {
-        let source: Arc<str> = input.name.into();
+        let source: Arc<str> = input.name.as_str().into();
         let read: Box<dyn Read + Send> = match &input.path {
             None => Box::new(std::io::stdin()),
             Some(path) => match File::open(path) {
@@ -227,84 +217,174 @@ impl Packets {
                 }
             },
         };
-        Ok(Reading {
-            source,
-            reader: BufReader::with_capacity(READ_BUFFER_BYTES, read),
-            ndjson: input.ndjson,
-            comments: input.comments,
-            is_stdin: input.path.is_none(),
-            line: 0,
-            packets: 0,
-        })
+        Ok(Reading::new(source, read, &input))
     }
 }
 
 impl Reading {
-    /// The whole input as one packet appended to `text`, the first time; then the end.
-    fn whole(&mut self, text: &mut Vec<u8>, limit: u64) -> Step {
-        if self.packets > 0 {
-            return Step::End;
+    fn new(source: Arc<str>, input: Box<dyn Read + Send>, options: &Input) -> Self {
+        Self {
+            source,
+            input,
+            ndjson: options.ndjson,
+            comments: options.comments,
+            is_stdin: options.path.is_none(),
+            line: 0,
+            packets: 0,
+            carry: Vec::new(),
+            skipping: None,
         }
-        self.packets += 1;
-        let start = text.len();
-        let read = (&mut self.reader)
+    }
+
+    /// The whole input as one packet in `window`.
+    fn read_whole(&mut self, window: &mut Window, limit: u64) {
+        let start = window.text.len();
+        let read = (&mut self.input)
             .take(limit.saturating_add(1))
-            .read_to_end(text);
+            .read_to_end(&mut window.text);
         if let Err(error) = read {
-            text.truncate(start);
-            return Step::Other(self.unreadable(&error));
+            window.text.truncate(start);
+            let item = self.unreadable(&error);
+            window.items.push(item);
+            return;
         }
-        let size = (text.len() - start) as u64;
-        let packet = if size > limit {
-            text.truncate(start);
-            let rest = std::io::copy(&mut self.reader, &mut std::io::sink()).unwrap_or(0);
+        let size = (window.text.len() - start) as u64;
+        let text = if size > limit {
+            window.text.truncate(start);
+            let rest = std::io::copy(&mut self.input, &mut std::io::sink()).unwrap_or(0);
             Err(TooLarge {
                 limit,
                 size: size + rest,
             })
         } else {
-            Ok(start..text.len())
+            Ok(start..window.text.len())
         };
-        Step::Packet {
-            line: None,
-            text: packet,
-        }
+        self.packets += 1;
+        self.push_packet(window, None, text);
     }
 
-    /// The next non-blank line as a packet appended to `text`; at the end, the end (after a
-    /// note if there was no packet).
-    fn next_line(&mut self, text: &mut Vec<u8>, limit: u64) -> Step {
+    /// Reads lines into `window`, one packet per non-blank line, until the window is full,
+    /// the input ends (then `true`), or standard input has nothing more ready. The bytes go
+    /// straight into the window's buffer, where the packets stay; the start of a line cut by
+    /// the end of the window (or what a window with items enough had no room for) is carried
+    /// over to the next.
+    fn read_lines(&mut self, window: &mut Window, limit: u64) -> bool {
+        let mut line_start = window.text.len();
+        window.text.extend_from_slice(&self.carry);
+        self.carry.clear();
+        let packets_before = self.packets;
+        let mut scan = line_start;
+        // Whether the last read filled its chunk: more is likely ready.
+        let mut chunk_filled = false;
         loop {
-            let start = text.len();
-            let line = match read_line(&mut self.reader, text, limit) {
-                Ok(Line::End) if self.packets == 0 => {
+            while let Some(offset) = memchr::memchr(b'\n', &window.text[scan..]) {
+                let end = scan + offset;
+                self.end_line(window, line_start..end, limit);
+                line_start = end + 1;
+                scan = line_start;
+                // Only the count of items cuts a read short: what was read is kept whole.
+                if window.has_items_enough() {
+                    break;
+                }
+            }
+            if window.is_full() {
+                break;
+            }
+            // What follows the last line break starts a line: past the limit, it is only
+            // measured from now on.
+            let started = (window.text.len() - line_start) as u64;
+            if self.skipping.is_some() || started > limit {
+                *self.skipping.get_or_insert(0) += started;
+                window.text.truncate(line_start);
+            }
+            if self.is_stdin && !chunk_filled && self.packets > packets_before {
+                break;
+            }
+            scan = window.text.len();
+            let read = match self.read_chunk(&mut window.text) {
+                Ok(read) => read,
+                Err(error) => {
+                    window.text.truncate(line_start);
+                    let item = self.unreadable(&error);
+                    window.items.push(item);
+                    return true;
+                }
+            };
+            if read == 0 {
+                if line_start < window.text.len() || self.skipping.is_some() {
+                    let end = window.text.len();
+                    self.end_line(window, line_start..end, limit);
+                }
+                if self.packets == 0 {
                     self.packets += 1;
-                    return Step::Other(Item::NoPacket {
+                    window.items.push(Item::NoPacket {
                         source: self.source.clone(),
                     });
                 }
-                Ok(Line::End) => return Step::End,
-                Ok(line) => line,
-                Err(error) => {
-                    text.truncate(start);
-                    return Step::Other(self.unreadable(&error));
-                }
-            };
-            self.line += 1;
-            let packet = match line {
-                Line::TooLarge(size) => Err(TooLarge { limit, size }),
-                _ if text[start..].iter().all(u8::is_ascii_whitespace) => {
-                    text.truncate(start);
-                    continue;
-                }
-                _ => Ok(start..text.len()),
-            };
-            self.packets += 1;
-            return Step::Packet {
-                line: Some(self.line),
-                text: packet,
-            };
+                return true;
+            }
+            chunk_filled = read == READ_CHUNK;
         }
+        self.carry.extend_from_slice(&window.text[line_start..]);
+        window.text.truncate(line_start);
+        false
+    }
+
+    /// Up to [`READ_CHUNK`] bytes appended to `text`: for standard input, what one read gives
+    /// (what is ready), for a file, the chunk in full unless the file ends.
+    fn read_chunk(&mut self, text: &mut Vec<u8>) -> std::io::Result<usize> {
+        if !self.is_stdin {
+            return (&mut self.input).take(READ_CHUNK as u64).read_to_end(text);
+        }
+        let start = text.len();
+        text.resize(start + READ_CHUNK, 0);
+        let read = loop {
+            match self.input.read(&mut text[start..]) {
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        text.truncate(start + *read.as_ref().unwrap_or(&0));
+        read
+    }
+
+    /// Ends the line at `range` of the window's text (its line break excluded): a packet,
+    /// unless it is blank.
+    fn end_line(&mut self, window: &mut Window, range: Range<usize>, limit: u64) {
+        self.line += 1;
+        let size = self.skipping.take().unwrap_or(0) + range.len() as u64;
+        let text = if size > limit {
+            Err(TooLarge { limit, size })
+        } else {
+            let mut range = range;
+            if window.text[range.clone()].last() == Some(&b'\r') {
+                range.end -= 1;
+            }
+            if window.text[range.clone()]
+                .iter()
+                .all(u8::is_ascii_whitespace)
+            {
+                return;
+            }
+            Ok(range)
+        };
+        self.packets += 1;
+        self.push_packet(window, Some(self.line), text);
+    }
+
+    fn push_packet(
+        &self,
+        window: &mut Window,
+        line: Option<usize>,
+        text: Result<Range<usize>, TooLarge>,
+    ) {
+        let packet = Packet {
+            source: window.source_index(&self.source),
+            line,
+            comments: self.comments,
+            text,
+        };
+        window.items.push(Item::Packet(packet));
     }
 
     fn unreadable(&mut self, error: &std::io::Error) -> Item {
@@ -323,101 +403,131 @@ impl Reading {
     }
 }
 
-/// What [`read_line`] found.
-#[derive(Debug, PartialEq, Eq)]
-enum Line {
-    /// A line (its text, without the line break, is in the buffer).
-    Text,
-    /// A line of this many bytes, over the limit: skipped, the buffer left empty.
-    TooLarge(u64),
-    /// The end of the input.
-    End,
-}
-
-/// Reads one line and appends it to `text` (without `\n` or `\r\n`), holding at most
-/// `limit` bytes of it: a longer line is read through and reported by its size only.
-fn read_line(reader: &mut impl BufRead, text: &mut Vec<u8>, limit: u64) -> std::io::Result<Line> {
-    let start = text.len();
-    let mut size: u64 = 0;
-    let mut seen_any = false;
-    loop {
-        let buffer = match reader.fill_buf() {
-            Ok(buffer) => buffer,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        if buffer.is_empty() {
-            break;
-        }
-        seen_any = true;
-        let (chunk, found_end) = match memchr::memchr(b'\n', buffer) {
-            Some(end) => (&buffer[..end], true),
-            None => (buffer, false),
-        };
-        size += chunk.len() as u64;
-        if size <= limit {
-            text.extend_from_slice(chunk);
-        } else {
-            text.truncate(start);
-        }
-        let used = chunk.len() + usize::from(found_end);
-        reader.consume(used);
-        if found_end {
-            break;
-        }
-    }
-    if !seen_any {
-        return Ok(Line::End);
-    }
-    if size > limit {
-        text.truncate(start);
-        return Ok(Line::TooLarge(size));
-    }
-    if text.len() > start && text.last() == Some(&b'\r') {
-        text.pop();
-    }
-    Ok(Line::Text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn lines(input: &[u8], limit: u64) -> Vec<(Line, Vec<u8>)> {
-        let mut reader = BufReader::with_capacity(4, input);
-        let mut out = Vec::new();
-        loop {
-            let mut text = Vec::new();
-            let line = read_line(&mut reader, &mut text, limit).unwrap();
-            if line == Line::End {
-                return out;
-            }
-            out.push((line, text));
+    /// A reader that gives at most `step` bytes a read.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buffer.len()).min(self.bytes.len());
+            buffer[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// Every item read from `input` (standard input when `stdin`, read `step` bytes at a time),
+    /// as (line, text or size over the limit), window by window.
+    fn read_all(input: &'static [u8], step: usize, stdin: bool, limit: u64) -> Vec<Vec<String>> {
+        let options = Input {
+            name: "input".into(),
+            path: (!stdin).then(|| "input".into()),
+            ndjson: true,
+            comments: false,
+            size: None,
+        };
+        let reader = Box::new(Trickle { bytes: input, step });
+        let mut packets = Packets::new(Vec::new(), limit);
+        packets.current = Some(Reading::new("input".into(), reader, &options));
+        let mut windows = Vec::new();
+        while let Some(window) = packets.next_window(None) {
+            let items = window
+                .items()
+                .iter()
+                .map(|item| match item {
+                    Item::Packet(packet) => match window.text(packet) {
+                        Ok(text) => {
+                            format!("{}:{}", packet.line.unwrap(), String::from_utf8_lossy(text))
+                        }
+                        Err(too_large) => {
+                            format!("{}:{} bytes", packet.line.unwrap(), too_large.size)
+                        }
+                    },
+                    Item::NoPacket { .. } => "no packet".to_owned(),
+                    Item::Unreadable { message, .. } => message.clone(),
+                })
+                .collect();
+            windows.push(items);
+        }
+        windows
+    }
+
+    #[test]
+    fn lines_are_packets_without_their_line_breaks_and_blank_lines_are_counted() {
+        for step in [1, 3, 1 << 20] {
+            let got = read_all(b"{\"a\":1}\r\n\n  \n{\"b\":22}", step, false, 100);
+            assert_eq!(
+                got,
+                vec![vec!["1:{\"a\":1}", "4:{\"b\":22}"]],
+                "step {step}"
+            );
         }
     }
 
     #[test]
-    fn lines_are_split_on_newlines_across_buffer_refills() {
-        let got = lines(b"{\"a\":1}\r\n\n{\"b\":22}", 100);
+    fn a_line_over_the_limit_is_measured_not_kept() {
+        for step in [1, 4, 1 << 20] {
+            let got = read_all(b"12345678\n123\n1234567890123", step, false, 5);
+            assert_eq!(
+                got,
+                vec![vec!["1:8 bytes", "2:123", "3:13 bytes"]],
+                "step {step}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_input_of_blank_lines_has_no_packet() {
+        assert_eq!(read_all(b"\n \n", 1, false, 5), vec![vec!["no packet"]]);
+        assert_eq!(read_all(b"", 1, false, 5), vec![vec!["no packet"]]);
+    }
+
+    #[test]
+    fn standard_input_is_reported_as_it_comes() {
+        // Each read gives one line: each line makes a window of its own.
+        let got = read_all(b"{}\n[]\n", 3, true, 5);
+        assert_eq!(got, vec![vec!["1:{}"], vec!["2:[]"]]);
+    }
+
+    #[test]
+    fn a_line_longer_than_a_window_makes_a_window_of_its_own() {
+        let line = "x".repeat(WINDOW_BYTES + 10);
+        let input: &'static [u8] =
+            Box::leak(format!("1\n{line}\n2\n").into_bytes().into_boxed_slice());
+        let windows = read_all(input, 1 << 20, false, 2 * WINDOW_BYTES as u64);
+        let lines: Vec<String> = windows.into_iter().flatten().collect();
         assert_eq!(
-            got,
-            vec![
-                (Line::Text, b"{\"a\":1}".to_vec()),
-                (Line::Text, Vec::new()),
-                (Line::Text, b"{\"b\":22}".to_vec()),
-            ]
+            lines,
+            vec!["1:1".to_owned(), format!("2:{line}"), "3:2".to_owned()]
         );
     }
 
     #[test]
-    fn a_line_over_the_limit_is_measured_not_kept() {
-        let got = lines(b"12345678\n123\n", 5);
-        assert_eq!(
-            got,
-            vec![
-                (Line::TooLarge(8), Vec::new()),
-                (Line::Text, b"123".to_vec())
-            ]
-        );
+    fn a_line_cut_by_the_end_of_a_window_is_carried_to_the_next() {
+        // Small packets fill windows by their count, larger ones by their bytes.
+        for (lines, padding) in [(WINDOW_ITEMS + 10, 0), (3 * WINDOW_BYTES / 200, 190)] {
+            let pad = "x".repeat(padding);
+            let line = |i: usize| format!("{{\"n\":{i},\"p\":\"{pad}\"}}");
+            let input: &'static [u8] = Box::leak(
+                (0..lines)
+                    .map(|i| line(i) + "\n")
+                    .collect::<String>()
+                    .into_bytes()
+                    .into_boxed_slice(),
+            );
+            let windows = read_all(input, 7, false, 1000);
+            assert!(windows.len() >= 2);
+            let got: Vec<String> = windows.into_iter().flatten().collect();
+            let expected: Vec<String> = (0..lines)
+                .map(|i| format!("{}:{}", i + 1, line(i)))
+                .collect();
+            assert_eq!(got, expected);
+        }
     }
 }

@@ -291,7 +291,6 @@ conform_by_replay!(
     u32,
     u64,
     i64,
-    crate::wire::AccountId,
     crate::wire::BattleEndReason,
     crate::wire::OnlineOnlyFlag,
     crate::timestamp::UnixMillisecondsOrDigits,
@@ -323,6 +322,45 @@ impl Conform for String {
             }
         }
         deserializer.deserialize_any(AnyString)
+    }
+}
+
+/// An account id, as [`crate::wire::AccountId`] reads it (any string, or an integer from 0 to
+/// `u64::MAX`), without keeping the string.
+impl Conform for crate::wire::AccountId {
+    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+        struct AnyAccountId;
+        impl<'de> Visitor<'de> for AnyAccountId {
+            type Value = Fit;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an account id")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Fit, E> {
+                Ok(Fit::Fits)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Fit, E> {
+                Ok(Fit::Fits)
+            }
+            fn visit_i64<E>(self, number: i64) -> Result<Fit, E> {
+                Ok(Fit::from_bool(number >= 0))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Fit, E> {
+                Ok(Fit::DoesNotFit)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Fit, E> {
+                Ok(Fit::DoesNotFit)
+            }
+            fn visit_unit<E>(self) -> Result<Fit, E> {
+                Ok(Fit::DoesNotFit)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+                Anything(Fit::DoesNotFit).visit_map(map)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
+                Anything(Fit::DoesNotFit).visit_seq(seq)
+            }
+        }
+        deserializer.deserialize_any(AnyAccountId)
     }
 }
 
@@ -367,5 +405,74 @@ impl<T: Conform> Conform for Vec<T> {
             }
         }
         deserializer.deserialize_any(Elements::<T>(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::AccountId;
+
+    /// Every kind of JSON value, at and around the bounds an account id has.
+    const VALUES: &[&str] = &[
+        "\"brennan\"",
+        "\"\"",
+        "\"\\u0041\"",
+        "0",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-0",
+        "-1",
+        "-9223372036854775808",
+        "1.0",
+        "1e2",
+        "null",
+        "true",
+        "[]",
+        "[1]",
+        "{}",
+        "{\"a\": 1}",
+    ];
+
+    #[test]
+    fn an_account_id_fits_where_it_decodes() {
+        for text in VALUES {
+            let decodes = serde_json::from_str::<AccountId>(text).is_ok();
+            let fit = fit_of_bytes::<AccountId>(text.as_bytes()).unwrap();
+            assert_eq!(fit.fits(), decodes, "{text}");
+        }
+    }
+
+    #[test]
+    fn replayed_leaves_fit_where_they_decode() {
+        fn agree<T: Conform + DeserializeOwned>(name: &str) {
+            for text in VALUES {
+                let decodes = serde_json::from_str::<T>(text).is_ok();
+                let fit = fit_of_bytes::<T>(text.as_bytes()).unwrap();
+                assert_eq!(fit.fits(), decodes, "{name} {text}");
+            }
+        }
+        agree::<u8>("u8");
+        agree::<u32>("u32");
+        agree::<u64>("u64");
+        agree::<i64>("i64");
+        agree::<bool>("bool");
+        agree::<String>("String");
+        agree::<crate::wire::BattleEndReason>("BattleEndReason");
+        agree::<crate::timestamp::UnixMillisecondsOrDigits>("UnixMillisecondsOrDigits");
+        agree::<crate::decision::SendGiftErrorCode>("SendGiftErrorCode");
+        agree::<Vec<AccountId>>("Vec<AccountId>");
+        agree::<serde_json::Map<String, serde_json::Value>>("Map");
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_an_error() {
+        for text in ["", "{", "[1,]", "\"\\ud800\"", "\"a\tb\"", "1 2", "nul"] {
+            assert!(
+                fit_of_bytes::<AccountId>(text.as_bytes()).is_err(),
+                "{text:?}"
+            );
+            assert!(fit_of_bytes::<String>(text.as_bytes()).is_err(), "{text:?}");
+        }
     }
 }

@@ -133,7 +133,13 @@ impl Validator {
     /// packet costs what a valid one does. The strict mode takes the schema path.
     pub fn is_valid(&self, bytes: &[u8]) -> bool {
         if self.options.strict {
-            return self.schema_path(bytes).is_ok();
+            // The schema's verdict, then the decode's, without a report.
+            return parse_json(bytes).is_ok_and(|packet| {
+                route(&packet).is_ok_and(|command| {
+                    self.requests[&command].is_valid(&packet)
+                        && Webhook::from_value_as(command, packet).is_ok()
+                })
+            });
         }
         fast_path::valid_command(bytes).is_some()
     }
@@ -207,10 +213,11 @@ impl Validator {
                 return verdict;
             }
         }
-        from_text(bytes, parse_json, |packet| {
-            self.validate_response_value(command, packet)
+        // The schema's verdict, then the decode's, without a report.
+        parse_json(bytes).is_ok_and(|packet| {
+            self.responses[&command].is_valid(&packet)
+                && WebhookResponse::from_value_as(command, packet).is_ok()
         })
-        .is_ok()
     }
 
     /// Validates a response packet to `command`, given as JSON with comments.
