@@ -10,8 +10,9 @@
 //!
 //! Leaf types (numbers, strings with a format, enumerations) are judged by their own
 //! `Deserialize`, replayed on the scalar that was read: the verdict is the decode's, by
-//! construction. Structs get a generated [`Conform`] (`cargo xtask codegen`) that mirrors their
-//! generated `Deserialize`.
+//! construction. Plain strings and account ids, on every packet, are judged without keeping
+//! the string (their rule is simple, and a test holds it to their `Deserialize`). Structs get a
+//! generated [`Conform`] (`cargo xtask codegen`) that mirrors their generated `Deserialize`.
 
 use std::fmt;
 use std::marker::PhantomData;
