@@ -40,12 +40,12 @@ pub(crate) fn decode_response_directly(command: Command, bytes: &[u8]) -> Option
 }
 
 /// The command of a valid request, `None` for an invalid one, from its bytes alone: exactly
-/// the schema path's verdict. The bytes are
-/// judged against the type of the command they seem to name, in one pass that reads every
-/// member to the end and keeps the last of a member given twice, as a `serde_json::Value` does
-/// ([`trtc_live_types::conform`]); `tests/fast_path.rs` checks the two against each other on
-/// every mutant. Without a guess, or when the guess was not the packet's (last) top-level
-/// `CallbackCommand`, the packet's own command decides; a packet without a known one is invalid.
+/// the schema path's verdict. The bytes are judged against the type of the command they seem
+/// to name, in one pass that reads every member to the end and keeps the last of a member
+/// given twice, as a `serde_json::Value` does ([`trtc_live_types::conform`]);
+/// `tests/fast_path.rs` checks the two against each other on every mutant. Without a guess, or
+/// when the guess was not the packet's (last) top-level `CallbackCommand`, the packet's own
+/// command decides; a packet without a known one is invalid.
 pub(crate) fn valid_command(bytes: &[u8]) -> Option<Command> {
     valid_command_guessed(named_command(bytes), bytes)
 }
@@ -63,8 +63,8 @@ pub(crate) fn valid_command_guessed(guess: Option<Command>, bytes: &[u8]) -> Opt
     matches!(Webhook::fit_as(command, bytes), Ok(Fit::Fits)).then_some(command)
 }
 
-/// The verdict on a response to `command`, from its bytes alone, as [`verdict`]; `None` for
-/// `Group.CallbackBeforeSendMsg` (see [`decode_response_directly`]).
+/// The verdict on a response to `command`, from its bytes alone, as [`valid_command`] judges a
+/// request; `None` for `Group.CallbackBeforeSendMsg` (see [`decode_response_directly`]).
 pub(crate) fn response_verdict(command: Command, bytes: &[u8]) -> Option<bool> {
     (command != Command::GroupCallbackBeforeSendMsg)
         .then(|| matches!(WebhookResponse::fit_as(command, bytes), Ok(Fit::Fits)))
