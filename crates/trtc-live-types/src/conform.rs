@@ -41,6 +41,22 @@ macro_rules! numbers_and_booleans_do_not_fit {
     };
 }
 
+/// The `visit_*` methods of a [`Visitor`] to which `null`, objects and arrays do not fit (the
+/// latter read to their end).
+macro_rules! null_objects_and_arrays_do_not_fit {
+    () => {
+        fn visit_unit<E>(self) -> Result<Fit, E> {
+            Ok(Fit::DoesNotFit)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+            Anything(Fit::DoesNotFit).visit_map(map)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
+            Anything(Fit::DoesNotFit).visit_seq(seq)
+        }
+    };
+}
+
 /// How a JSON value fits a type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fit {
@@ -312,15 +328,7 @@ impl Conform for String {
                 Ok(Fit::Fits)
             }
             numbers_and_booleans_do_not_fit!();
-            fn visit_unit<E>(self) -> Result<Fit, E> {
-                Ok(Fit::DoesNotFit)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
-                Anything(Fit::DoesNotFit).visit_map(map)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
-                Anything(Fit::DoesNotFit).visit_seq(seq)
-            }
+            null_objects_and_arrays_do_not_fit!();
         }
         deserializer.deserialize_any(AnyString)
     }
@@ -351,15 +359,7 @@ impl Conform for crate::wire::AccountId {
             fn visit_bool<E>(self, _: bool) -> Result<Fit, E> {
                 Ok(Fit::DoesNotFit)
             }
-            fn visit_unit<E>(self) -> Result<Fit, E> {
-                Ok(Fit::DoesNotFit)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
-                Anything(Fit::DoesNotFit).visit_map(map)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
-                Anything(Fit::DoesNotFit).visit_seq(seq)
-            }
+            null_objects_and_arrays_do_not_fit!();
         }
         deserializer.deserialize_any(AnyAccountId)
     }
