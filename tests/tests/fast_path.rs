@@ -15,7 +15,8 @@ use serde_json::Value;
 use trtc_live_examples::ExampleGenerator;
 use trtc_live_tests::{documentation_samples, test_cases, Role};
 use trtc_live_validate::{
-    parse_json, Accepted, Command, Options, Rejection, Validator, Webhook, BUNDLED_SCHEMA,
+    parse_json, semantic_warnings, Checked, Command, Options, Rejection, Validator, Webhook,
+    BUNDLED_SCHEMA,
 };
 
 /// Raw JSON texts that replace each member in turn.
@@ -286,6 +287,15 @@ fn replacement(mutation: &str) -> Option<&str> {
     mutation.split_once(" = ").map(|(_, raw)| raw)
 }
 
+/// What `Validator::check` must give for a packet that `validate` typed: its command, and the
+/// semantic warnings of the typed value.
+fn checked_by_typing(webhook: &Webhook) -> Checked {
+    Checked {
+        command: webhook.command(),
+        warnings: semantic_warnings(webhook),
+    }
+}
+
 /// What the mutants came to: the failures, and the refusals of the typed model alone.
 #[derive(Default)]
 struct Tally {
@@ -377,13 +387,11 @@ fn the_fast_path_gives_the_schema_verdict_on_every_mutant() {
                     .failures
                     .push(format!("{name}: is_valid differs from validate"));
             }
-            let accepted = validator.accept(text.as_bytes(), |_| false);
-            if accepted.as_ref().map(Accepted::command).ok()
-                != library.as_ref().map(Webhook::command).ok()
-            {
+            let checked = validator.check(text.as_bytes());
+            if checked.ok() != library.as_ref().ok().map(checked_by_typing) {
                 tally
                     .failures
-                    .push(format!("{name}: accept differs from validate"));
+                    .push(format!("{name}: check differs from validate"));
             }
             tally.judge(
                 &name,
@@ -512,18 +520,11 @@ fn the_verdict_alone_is_that_of_validate_on_every_test_case() {
     for case in &cases {
         let bytes = case.bytes();
         if case.role == Role::Request {
-            // `accept` types what is wanted and judges the rest, with validate's report.
-            let validated = validator.validate(&bytes);
-            let typed = validator.accept(&bytes, |_| true);
-            assert_eq!(
-                typed,
-                validated.clone().map(Accepted::Typed),
-                "{}",
-                case.name
-            );
-            let judged = validator.accept(&bytes, |_| false);
-            let expected = validated.map(|webhook| Accepted::Valid(webhook.command()));
-            assert_eq!(judged, expected, "{}", case.name);
+            // `check` types nothing, and gives validate's report and semantic warnings.
+            for validator in [&validator, &strict] {
+                let expected = validator.validate(&bytes).map(|w| checked_by_typing(&w));
+                assert_eq!(validator.check(&bytes), expected, "{}", case.name);
+            }
         }
         // The strict mode judges on the schema path, without a report.
         for validator in [&validator, &strict] {

@@ -10,8 +10,13 @@
 //! - A transparent newtype fits as its inner type does.
 //! - Enumerations and newtypes with a `Deserialize` of their own are judged by it, replayed on
 //!   the scalar read.
+//!
+//! What the reading keeps (`Conform::Kept`): a struct keeps, member by member, what its member's
+//! type keeps of the member's last value, in a struct of the same name in module `kept`; a
+//! transparent newtype keeps what its inner type keeps; a replayed leaf keeps its value.
 
 use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
 
 use crate::struct_deserialize::{has_serde_flag, member};
 
@@ -19,10 +24,14 @@ use crate::struct_deserialize::{has_serde_flag, member};
 /// `Deserialize` of structs is replaced: a newtype's derive tells a transparent wrapper.
 pub fn implement_conform(file: &mut syn::File) {
     let mut impls = Vec::new();
+    let mut kept = Vec::new();
     for item in &file.items {
         let implementation = match item {
             syn::Item::Struct(item) => match &item.fields {
-                syn::Fields::Named(fields) => Some(for_struct(&item.ident, fields)),
+                syn::Fields::Named(fields) => {
+                    kept.push(kept_struct(&item.ident, fields));
+                    Some(for_struct(&item.ident, fields))
+                }
                 syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
                     Some(for_newtype(item, &fields.unnamed[0].ty))
                 }
@@ -34,6 +43,66 @@ pub fn implement_conform(file: &mut syn::File) {
         impls.extend(implementation);
     }
     file.items.extend(impls);
+    file.items.push(syn::parse_quote! {
+        /// What reading a packet without building it keeps of each struct
+        /// (`crate::conform::Conform::Kept`): the value of every leaf member that fits, by
+        /// member, under the name of the struct.
+        pub mod kept {
+            #(#kept)*
+        }
+    });
+}
+
+/// The struct of module `kept` for struct `name`: what is kept of each member.
+fn kept_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
+    let members = fields
+        .named
+        .iter()
+        .filter(|field| !has_serde_flag(field, "flatten"))
+        .map(member)
+        .map(|m| {
+            let (ident, mut ty) = (&m.ident, m.read_as.clone());
+            SeenFromKept.visit_type_mut(&mut ty);
+            let doc = format!("What is kept of `{}`.", m.key);
+            quote! {
+                #[doc = #doc]
+                pub #ident: <#ty as crate::conform::Conform>::Kept,
+            }
+        });
+    let doc = format!("What is kept of a [`super::{name}`] read without building it.");
+    syn::parse_quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name {
+            #(#members)*
+        }
+    }
+}
+
+/// First path segments that do not name a generated type: path roots and primitive types.
+const NOT_LOCAL: &[&str] = &[
+    "crate", "super", "self", "bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32",
+    "f64", "usize", "isize", "char", "str",
+];
+
+/// Rewrites the generated types' own names (`RoomInfo`) as seen from module `kept`
+/// (`super::RoomInfo`), where the kept structs take those names.
+struct SeenFromKept;
+
+impl VisitMut for SeenFromKept {
+    fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
+        let local = path.qself.is_none()
+            && path.path.leading_colon.is_none()
+            && path
+                .path
+                .segments
+                .first()
+                .is_some_and(|first| !NOT_LOCAL.contains(&first.ident.to_string().as_str()));
+        if local {
+            path.path.segments.insert(0, syn::parse_quote!(super));
+        }
+        syn::visit_mut::visit_type_path_mut(self, path);
+    }
 }
 
 fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
@@ -48,13 +117,13 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
         quote! { let mut #slot: ::std::option::Option<bool> = ::std::option::Option::None; }
     });
     let arms = members.iter().map(|m| {
-        let (slot, ty) = (format_ident!("slot_{}", m.ident), &m.read_as);
+        let (slot, ty, ident) = (format_ident!("slot_{}", m.ident), &m.read_as, &m.ident);
         let key = syn::LitByteStr::new(m.key.as_bytes(), proc_macro2::Span::call_site());
         quote! {
             #key => {
-                #slot = ::std::option::Option::Some(
-                    map.next_value_seed(crate::conform::Fits::<#ty>::new())?,
-                );
+                let (fits, value) = map.next_value_seed(crate::conform::Keeps::<#ty>::new())?;
+                #slot = ::std::option::Option::Some(fits);
+                kept.#ident = value;
             }
         }
     });
@@ -65,7 +134,7 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
             let slot = format_ident!("slot_{}", m.ident);
             quote! {
                 if #slot != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(crate::conform::Fit::CommandDiffers);
+                    return ::std::result::Result::Ok((crate::conform::Fit::CommandDiffers, kept));
                 }
             }
         });
@@ -87,16 +156,19 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
     };
     syn::parse_quote! {
         impl crate::conform::Conform for #name {
-            fn conform<'de, D: ::serde::Deserializer<'de>>(
+            type Kept = kept::#name;
+            fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
                 deserializer: D,
-            ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+            ) -> ::std::result::Result<(crate::conform::Fit, kept::#name), D::Error> {
                 struct Members;
                 impl<'de> crate::conform::Members<'de> for Members {
+                    type Kept = kept::#name;
                     fn members<A: ::serde::de::MapAccess<'de>>(
                         self,
                         mut map: A,
-                    ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+                    ) -> ::std::result::Result<(crate::conform::Fit, kept::#name), A::Error> {
                         #(#slots)*
+                        let mut kept = kept::#name::default();
                         while let ::std::option::Option::Some(key) =
                             map.next_key::<crate::wire::MemberName<'de>>()?
                         {
@@ -106,7 +178,7 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
                             }
                         }
                         #command_check
-                        ::std::result::Result::Ok(crate::conform::Fit::from_bool(#fits))
+                        ::std::result::Result::Ok((crate::conform::Fit::from_bool(#fits), kept))
                     }
                 }
                 crate::conform::object(deserializer, Members)
@@ -124,10 +196,11 @@ fn for_newtype(item: &syn::ItemStruct, inner: &syn::Type) -> syn::Item {
     let name = &item.ident;
     syn::parse_quote! {
         impl crate::conform::Conform for #name {
-            fn conform<'de, D: ::serde::Deserializer<'de>>(
+            type Kept = <#inner as crate::conform::Conform>::Kept;
+            fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
                 deserializer: D,
-            ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-                <#inner as crate::conform::Conform>::conform(deserializer)
+            ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+                <#inner as crate::conform::Conform>::conform_keeping(deserializer)
             }
         }
     }
@@ -136,9 +209,10 @@ fn for_newtype(item: &syn::ItemStruct, inner: &syn::Type) -> syn::Item {
 fn by_replay(name: &syn::Ident) -> syn::Item {
     syn::parse_quote! {
         impl crate::conform::Conform for #name {
-            fn conform<'de, D: ::serde::Deserializer<'de>>(
+            type Kept = ::std::option::Option<Self>;
+            fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
                 deserializer: D,
-            ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+            ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
                 crate::conform::by_replay::<Self, D>(deserializer)
             }
         }

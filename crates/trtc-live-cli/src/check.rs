@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 use trtc_live_validate::{
-    locate, parse_jsonc, semantic_checks_apply_to, semantic_warnings, Accepted, Command, Issue,
-    IssueKind, Rejection, UnknownCommand, Validator,
+    locate, parse_jsonc, semantic_warnings, Command, Issue, IssueKind, Rejection, UnknownCommand,
+    Validator,
 };
 
 use crate::packets::{Packet, TooLarge, Window};
@@ -144,13 +144,10 @@ impl Checker<'_> {
     ) -> Result<(Command, Vec<trtc_live_validate::SemanticWarning>), Rejection> {
         let validator = self.validator;
         match (self.response, comments) {
-            // Only the packets that semantic checks read are typed.
+            // Nothing is typed: the verdict and the warnings come from the bytes.
             (None, false) => validator
-                .accept(text, semantic_checks_apply_to)
-                .map(|accepted| match accepted {
-                    Accepted::Typed(webhook) => (webhook.command(), semantic_warnings(&webhook)),
-                    Accepted::Valid(command) => (command, Vec::new()),
-                }),
+                .check(text)
+                .map(|checked| (checked.command, checked.warnings)),
             (None, true) => validator
                 .validate_jsonc(text)
                 .map(|webhook| (webhook.command(), semantic_warnings(&webhook))),

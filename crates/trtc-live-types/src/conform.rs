@@ -13,6 +13,10 @@
 //! construction. Plain strings and account ids, on every packet, are judged without keeping
 //! the string (their rule is simple, and a test holds it to their `Deserialize`). Structs get a
 //! generated [`Conform`] (`cargo xtask codegen`) that mirrors their generated `Deserialize`.
+//!
+//! The reading keeps what costs nothing to keep ([`Conform::Kept`]): the value of each leaf that
+//! fits, which the replay has built anyway, member by member (the last of a member given twice).
+//! Checks that look at a few numbers of a packet read them there, without typing the packet.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -87,26 +91,46 @@ impl Fit {
 
 /// A type whose fit can be judged without building a value of it.
 pub trait Conform {
+    /// What the reading keeps of a value: for a leaf judged by replay, the value when it fits
+    /// (`Option<Self>`); for a struct, what is kept of each of its members (a generated struct
+    /// of the `kept` module, named after the type); nothing (`()`) for strings, account ids,
+    /// arrays and free-form objects, which are read without being kept.
+    type Kept: Clone + fmt::Debug + Default + PartialEq;
+
+    /// Reads one JSON value from `deserializer`, to its end, and says how it fits `Self`, with
+    /// what it keeps of it (to be trusted only when it fits). An error means the text is not
+    /// JSON.
+    fn conform_keeping<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<(Fit, Self::Kept), D::Error>;
+
     /// Reads one JSON value from `deserializer`, to its end, and says how it fits `Self`. An
     /// error means the text is not JSON.
-    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error>;
+    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+        Ok(Self::conform_keeping(deserializer)?.0)
+    }
 }
 
 /// Whether JSON `bytes` fit `T`: one value, then only whitespace. An error means the bytes are
 /// not JSON. As in decoding, bytes that are UTF-8 as a whole are read as text.
 pub fn fit_of_bytes<T: Conform>(bytes: &[u8]) -> Result<Fit, serde_json::Error> {
+    Ok(fit_of_bytes_keeping::<T>(bytes)?.0)
+}
+
+/// [`fit_of_bytes`], with what the reading keeps ([`Conform::Kept`]).
+pub fn fit_of_bytes_keeping<T: Conform>(bytes: &[u8]) -> Result<(Fit, T::Kept), serde_json::Error> {
     match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => {
             let mut deserializer = serde_json::Deserializer::from_str(text);
-            let fit = T::conform(&mut deserializer)?;
+            let read = T::conform_keeping(&mut deserializer)?;
             deserializer.end()?;
-            Ok(fit)
+            Ok(read)
         }
         Err(_) => {
             let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            let fit = T::conform(&mut deserializer)?;
+            let read = T::conform_keeping(&mut deserializer)?;
             deserializer.end()?;
-            Ok(fit)
+            Ok(read)
         }
     }
 }
@@ -131,6 +155,33 @@ impl<'de, T: Conform> DeserializeSeed<'de> for Fits<T> {
     type Value = bool;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
         Ok(T::conform(deserializer)?.fits())
+    }
+}
+
+/// Reads a value and says whether it fits `T`, with what is kept of it: the seed of a member.
+pub struct Keeps<T>(PhantomData<T>);
+
+impl<T> Keeps<T> {
+    /// The seed.
+    pub fn new() -> Self {
+        Keeps(PhantomData)
+    }
+}
+
+impl<T> Default for Keeps<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Conform> DeserializeSeed<'de> for Keeps<T> {
+    type Value = (bool, T::Kept);
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<(bool, T::Kept), D::Error> {
+        let (fit, kept) = T::conform_keeping(deserializer)?;
+        Ok((fit.fits(), kept))
     }
 }
 
@@ -188,53 +239,78 @@ impl<'de> Visitor<'de> for Anything {
 
 /// The members of an object, read by a generated [`Conform`] of a struct.
 pub trait Members<'de> {
-    /// Reads every member of the object and says how it fits.
-    fn members<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error>;
+    /// What is kept of the object's members.
+    type Kept: Default;
+
+    /// Reads every member of the object and says how it fits, with what is kept of it.
+    fn members<A: MapAccess<'de>>(self, map: A) -> Result<(Fit, Self::Kept), A::Error>;
 }
 
-/// Judges an object with `members`; any other value does not fit.
+/// Judges an object with `members`; any other value does not fit (and nothing is kept of it).
 pub fn object<'de, D: Deserializer<'de>, M: Members<'de>>(
     deserializer: D,
     members: M,
-) -> Result<Fit, D::Error> {
+) -> Result<(Fit, M::Kept), D::Error> {
     deserializer.deserialize_any(Object(members))
 }
 
 struct Object<M>(M);
 
+impl<M> Object<M> {
+    fn does_not_fit<K: Default, E>() -> Result<(Fit, K), E> {
+        Ok((Fit::DoesNotFit, K::default()))
+    }
+}
+
 impl<'de, M: Members<'de>> Visitor<'de> for Object<M> {
-    type Value = Fit;
+    type Value = (Fit, M::Kept);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         self.0.members(map)
     }
-    numbers_and_booleans_do_not_fit!();
-    fn visit_str<E>(self, _: &str) -> Result<Fit, E> {
-        Ok(Fit::DoesNotFit)
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Self::does_not_fit()
     }
-    fn visit_unit<E>(self) -> Result<Fit, E> {
-        Ok(Fit::DoesNotFit)
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Self::does_not_fit()
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
-        Anything(Fit::DoesNotFit).visit_seq(seq)
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Self::does_not_fit()
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Self::does_not_fit()
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Self::does_not_fit()
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Self::does_not_fit()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Anything(Fit::DoesNotFit).visit_seq(seq)?;
+        Self::does_not_fit()
     }
 }
 
-/// Judges a scalar by replaying it into `T`'s own `Deserialize`; objects and arrays do not fit.
+/// Judges a scalar by replaying it into `T`'s own `Deserialize`, and keeps the value when it
+/// fits; objects and arrays do not fit.
 pub fn by_replay<'de, T: DeserializeOwned, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<Fit, D::Error> {
+) -> Result<(Fit, Option<T>), D::Error> {
     deserializer.deserialize_any(Replay::<T>(PhantomData))
 }
 
 struct Replay<T>(PhantomData<T>);
 
 impl<T: DeserializeOwned> Replay<T> {
-    fn judge<'a, D: Deserializer<'a, Error = Misfit>>(scalar: D) -> Fit {
-        Fit::from_bool(T::deserialize(scalar).is_ok())
+    fn judge<'a, D: Deserializer<'a, Error = Misfit>>(scalar: D) -> (Fit, Option<T>) {
+        match T::deserialize(scalar) {
+            Ok(value) => (Fit::Fits, Some(value)),
+            Err(Misfit) => (Fit::DoesNotFit, None),
+        }
     }
 }
 
@@ -258,37 +334,39 @@ impl serde::de::Error for Misfit {
 }
 
 impl<'de, T: DeserializeOwned> Visitor<'de> for Replay<T> {
-    type Value = Fit;
+    type Value = (Fit, Option<T>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Fit, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
         Ok(Self::judge(BoolDeserializer::new(v)))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Fit, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
         Ok(Self::judge(I64Deserializer::new(v)))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Fit, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
         Ok(Self::judge(U64Deserializer::new(v)))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Fit, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Self::judge(F64Deserializer::new(v)))
     }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Fit, E> {
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
         Ok(Self::judge(BorrowedStrDeserializer::new(v)))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Fit, E> {
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
         Ok(Self::judge(StrDeserializer::new(v)))
     }
-    fn visit_unit<E>(self) -> Result<Fit, E> {
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Self::judge(UnitDeserializer::new()))
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
-        Anything(Fit::DoesNotFit).visit_map(map)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Anything(Fit::DoesNotFit).visit_map(map)?;
+        Ok((Fit::DoesNotFit, None))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Fit, A::Error> {
-        Anything(Fit::DoesNotFit).visit_seq(seq)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Anything(Fit::DoesNotFit).visit_seq(seq)?;
+        Ok((Fit::DoesNotFit, None))
     }
 }
 
@@ -296,7 +374,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Replay<T> {
 macro_rules! conform_by_replay {
     ($($ty:ty),* $(,)?) => {$(
         impl Conform for $ty {
-            fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+            type Kept = Option<$ty>;
+            fn conform_keeping<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<(Fit, Self::Kept), D::Error> {
                 by_replay::<$ty, D>(deserializer)
             }
         }
@@ -317,7 +398,8 @@ conform_by_replay!(
 
 /// A string, of any content: read, not kept.
 impl Conform for String {
-    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+    type Kept = ();
+    fn conform_keeping<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(Fit, ()), D::Error> {
         struct AnyString;
         impl<'de> Visitor<'de> for AnyString {
             type Value = Fit;
@@ -330,14 +412,15 @@ impl Conform for String {
             numbers_and_booleans_do_not_fit!();
             null_objects_and_arrays_do_not_fit!();
         }
-        deserializer.deserialize_any(AnyString)
+        Ok((deserializer.deserialize_any(AnyString)?, ()))
     }
 }
 
 /// An account id, as [`crate::wire::AccountId`] reads it (any string, or an integer from 0 to
 /// `u64::MAX`), without keeping the string.
 impl Conform for crate::wire::AccountId {
-    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+    type Kept = ();
+    fn conform_keeping<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(Fit, ()), D::Error> {
         struct AnyAccountId;
         impl<'de> Visitor<'de> for AnyAccountId {
             type Value = Fit;
@@ -361,17 +444,19 @@ impl Conform for crate::wire::AccountId {
             }
             null_objects_and_arrays_do_not_fit!();
         }
-        deserializer.deserialize_any(AnyAccountId)
+        Ok((deserializer.deserialize_any(AnyAccountId)?, ()))
     }
 }
 
 /// An object of any members, as `serde_json::Map` reads it.
 impl Conform for serde_json::Map<String, serde_json::Value> {
-    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+    type Kept = ();
+    fn conform_keeping<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(Fit, ()), D::Error> {
         struct AnyMembers;
         impl<'de> Members<'de> for AnyMembers {
-            fn members<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
-                Anything(Fit::Fits).visit_map(map)
+            type Kept = ();
+            fn members<A: MapAccess<'de>>(self, map: A) -> Result<(Fit, ()), A::Error> {
+                Ok((Anything(Fit::Fits).visit_map(map)?, ()))
             }
         }
         object(deserializer, AnyMembers)
@@ -380,7 +465,8 @@ impl Conform for serde_json::Map<String, serde_json::Value> {
 
 /// An array whose every element fits `T`.
 impl<T: Conform> Conform for Vec<T> {
-    fn conform<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit, D::Error> {
+    type Kept = ();
+    fn conform_keeping<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(Fit, ()), D::Error> {
         struct Elements<T>(PhantomData<T>);
         impl<'de, T: Conform> Visitor<'de> for Elements<T> {
             type Value = Fit;
@@ -405,7 +491,10 @@ impl<T: Conform> Conform for Vec<T> {
                 Anything(Fit::DoesNotFit).visit_map(map)
             }
         }
-        deserializer.deserialize_any(Elements::<T>(PhantomData))
+        Ok((
+            deserializer.deserialize_any(Elements::<T>(PhantomData))?,
+            (),
+        ))
     }
 }
 
@@ -464,6 +553,39 @@ mod tests {
         agree::<crate::decision::SendGiftErrorCode>("SendGiftErrorCode");
         agree::<Vec<AccountId>>("Vec<AccountId>");
         agree::<serde_json::Map<String, serde_json::Value>>("Map");
+    }
+
+    #[test]
+    fn replayed_leaves_keep_the_value_they_decode_to() {
+        fn keeps<T>(name: &str)
+        where
+            T: Conform<Kept = Option<T>> + DeserializeOwned + PartialEq + fmt::Debug,
+        {
+            for text in VALUES {
+                let decoded = serde_json::from_str::<T>(text).ok();
+                let (_, kept) = fit_of_bytes_keeping::<T>(text.as_bytes()).unwrap();
+                assert_eq!(kept, decoded, "{name} {text}");
+            }
+        }
+        keeps::<u64>("u64");
+        keeps::<i64>("i64");
+        keeps::<bool>("bool");
+        keeps::<crate::wire::BattleEndReason>("BattleEndReason");
+        keeps::<crate::timestamp::UnixMillisecondsOrDigits>("UnixMillisecondsOrDigits");
+    }
+
+    #[test]
+    fn a_struct_keeps_the_last_value_of_each_member() {
+        let text = br#"{"CreateTime": 1, "OpType": 9, "CreateTime": 2, "Duration": "x",
+            "RoomInfo": {"CreateTime": 3}, "\u004FpType": 1}"#;
+        let (fit, kept) = fit_of_bytes_keeping::<crate::LiveCallbackAfterEndBattle>(text).unwrap();
+        assert_eq!(fit, Fit::CommandDiffers);
+        assert_eq!(kept.create_time, Some(2));
+        assert_eq!(
+            kept.op_type,
+            Some(crate::wire::BattleEndReason::AllOwnersLeft)
+        );
+        assert_eq!((kept.duration, kept.end_time), (None, None));
     }
 
     #[test]

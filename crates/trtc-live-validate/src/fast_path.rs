@@ -19,14 +19,12 @@ use trtc_live_types::conform::{Fit, Skip};
 use trtc_live_types::wire::MemberName;
 use trtc_live_types::{Command, Webhook, WebhookResponse};
 
+use crate::semantic::fit_with_warnings;
+use crate::SemanticWarning;
+
 /// The packet typed, when its bytes decode into the type of the command they name.
 pub(crate) fn decode_directly(bytes: &[u8]) -> Option<Webhook> {
-    decode_guessed(named_command(bytes), bytes)
-}
-
-/// [`decode_directly`], given what [`named_command`] says of `bytes`.
-pub(crate) fn decode_guessed(guess: Option<Command>, bytes: &[u8]) -> Option<Webhook> {
-    Webhook::from_slice_as(guess?, bytes).ok()
+    Webhook::from_slice_as(named_command(bytes)?, bytes).ok()
 }
 
 /// The response to `command` typed, when its bytes decode into the response type. Not for
@@ -47,20 +45,34 @@ pub(crate) fn decode_response_directly(command: Command, bytes: &[u8]) -> Option
 /// when the guess was not the packet's (last) top-level `CallbackCommand`, the packet's own
 /// command decides; a packet without a known one is invalid.
 pub(crate) fn valid_command(bytes: &[u8]) -> Option<Command> {
-    valid_command_guessed(named_command(bytes), bytes)
+    let judge = |command, bytes: &[u8]| Ok((Webhook::fit_as(command, bytes)?, ()));
+    valid_command_judged(bytes, judge).map(|(command, ())| command)
 }
 
-/// [`valid_command`], given what [`named_command`] says of `bytes`.
-pub(crate) fn valid_command_guessed(guess: Option<Command>, bytes: &[u8]) -> Option<Command> {
-    if let Some(command) = guess {
-        match Webhook::fit_as(command, bytes) {
-            Ok(Fit::Fits) => return Some(command),
-            Ok(Fit::DoesNotFit) | Err(_) => return None,
-            Ok(Fit::CommandDiffers) => {}
+/// The command of a valid request and its semantic warnings, `None` for an invalid one, from its
+/// bytes alone: [`valid_command`], with the warnings found in the same pass.
+pub(crate) fn valid_command_with_warnings(bytes: &[u8]) -> Option<(Command, Vec<SemanticWarning>)> {
+    valid_command_judged(bytes, fit_with_warnings)
+}
+
+/// [`valid_command`], with `judge` saying how bytes fit the type of a command, with what else
+/// it finds in the packet.
+fn valid_command_judged<T>(
+    bytes: &[u8],
+    judge: impl Fn(Command, &[u8]) -> Result<(Fit, T), serde_json::Error>,
+) -> Option<(Command, T)> {
+    if let Some(command) = named_command(bytes) {
+        match judge(command, bytes) {
+            Ok((Fit::Fits, found)) => return Some((command, found)),
+            Ok((Fit::DoesNotFit, _)) | Err(_) => return None,
+            Ok((Fit::CommandDiffers, _)) => {}
         }
     }
     let command = top_level_command(bytes)?;
-    matches!(Webhook::fit_as(command, bytes), Ok(Fit::Fits)).then_some(command)
+    match judge(command, bytes) {
+        Ok((Fit::Fits, found)) => Some((command, found)),
+        _ => None,
+    }
 }
 
 /// The verdict on a response to `command`, from its bytes alone, as [`valid_command`] judges a

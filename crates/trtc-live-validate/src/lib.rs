@@ -48,4 +48,4 @@ pub use semantic::{
 pub use trtc_live_types::{
     Command, Webhook, WebhookResponse, WebhookUrlParameters, BUNDLED_SCHEMA,
 };
-pub use validator::{Accepted, BuildError, Options, Validator};
+pub use validator::{BuildError, Checked, Options, Validator};

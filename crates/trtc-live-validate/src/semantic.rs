@@ -2,7 +2,9 @@
 //!
 //! A packet can pass its schema and still be odd: a battle that ends before it starts, an
 //! event stamped before the thing it reports. These checks run on a validated, typed
-//! [`Webhook`] and return warnings, never a rejection: the verdict stays the schema's.
+//! [`Webhook`] and return warnings, never a rejection: the verdict stays the schema's. They read
+//! only a few numbers ([`Facts`]), which [`crate::Validator::check`] takes from what the one
+//! pass that judges the bytes keeps, without typing the packet.
 //!
 //! Only facts the documentation states (or a decision of `schemas/README.md` drawn from it)
 //! ground a check, and each check says which in its summary. Units: battle `CreateTime`,
@@ -22,11 +24,14 @@
 
 use serde::Serialize;
 
-use crate::{Issue, IssueKind};
+use trtc_live_types::conform::{fit_of_bytes_keeping, Conform, Fit};
 use trtc_live_types::{
-    BattleEndReason, Command, LiveCallbackAfterEndBattle, LiveCallbackAfterStartBattle, RoomInfo,
-    Webhook,
+    BattleEndReason, Command, GroupCallbackAfterSendMsg, LiveCallbackAfterCreateRoom,
+    LiveCallbackAfterDestroyRoom, LiveCallbackAfterEndBattle, LiveCallbackAfterStartBattle,
+    LiveCallbackAfterUpdateRoomInfo, RoomInfo, Webhook,
 };
+
+use crate::{Issue, IssueKind};
 
 /// One semantic check: its name, what it checks, and the webhooks it applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,52 +148,204 @@ pub const DURATION_TOLERANCE_MS: u64 = 1000;
 /// The semantic warnings of a packet that passed its schema, check by check in the order of
 /// [`SEMANTIC_CHECKS`]. Empty when nothing is wrong or no check applies to its command.
 pub fn semantic_warnings(webhook: &Webhook) -> Vec<SemanticWarning> {
-    let mut warnings = Vec::new();
-    for (check, run) in RUNS {
-        if check.commands.contains(&webhook.command()) {
-            warnings.extend(run(webhook));
-        }
-    }
-    warnings
+    Facts::of_webhook(webhook).map_or_else(Vec::new, |facts| facts.warnings(webhook.command()))
 }
 
-/// Whether any semantic check applies to packets of `command`: whether
-/// [`semantic_warnings`] needs their typed value.
+/// How the JSON bytes of a request fit the type of `command` ([`Webhook::fit_as`]), with the
+/// semantic warnings of a packet that fits: what [`semantic_warnings`] gives on its typed value.
+/// The numbers the checks read are kept by the one reading that judges the packet
+/// ([`trtc_live_types::conform`]), so nothing is typed. An error means the bytes are not JSON.
+pub(crate) fn fit_with_warnings(
+    command: Command,
+    bytes: &[u8],
+) -> Result<(Fit, Vec<SemanticWarning>), serde_json::Error> {
+    match command {
+        Command::LiveCallbackAfterStartBattle => {
+            judge::<LiveCallbackAfterStartBattle>(command, bytes, |kept| {
+                Some(Facts::Battle(Battle::started(
+                    kept.create_time?,
+                    kept.start_time?,
+                    kept.duration?,
+                    kept.event_time?,
+                )))
+            })
+        }
+        Command::LiveCallbackAfterEndBattle => {
+            judge::<LiveCallbackAfterEndBattle>(command, bytes, |kept| {
+                Some(Facts::Battle(Battle::ended(
+                    [kept.create_time?, kept.start_time?, kept.end_time?],
+                    kept.op_type?,
+                    kept.duration?,
+                    kept.event_time?,
+                )))
+            })
+        }
+        Command::LiveCallbackAfterCreateRoom => {
+            judge::<LiveCallbackAfterCreateRoom>(command, bytes, |kept| {
+                Facts::room(kept.event_time, kept.room_info.create_time)
+            })
+        }
+        Command::LiveCallbackAfterDestroyRoom => {
+            judge::<LiveCallbackAfterDestroyRoom>(command, bytes, |kept| {
+                Facts::room(kept.event_time, kept.room_info.create_time)
+            })
+        }
+        Command::LiveCallbackAfterUpdateRoomInfo => {
+            judge::<LiveCallbackAfterUpdateRoomInfo>(command, bytes, |kept| {
+                Facts::room(kept.event_time, kept.room_info.create_time)
+            })
+        }
+        Command::GroupCallbackAfterSendMsg => {
+            judge::<GroupCallbackAfterSendMsg>(command, bytes, |kept| {
+                Some(Facts::Message {
+                    event_time_ms: kept.event_time.as_ref()?.millis(),
+                    msg_time: kept.msg_time?,
+                })
+            })
+        }
+        _ => Ok((Webhook::fit_as(command, bytes)?, Vec::new())),
+    }
+}
+
+/// How `bytes` fit `T`, the request type of `command`, with the warnings of the facts that
+/// `facts` finds in what the reading kept, if they fit.
+fn judge<T: Conform>(
+    command: Command,
+    bytes: &[u8],
+    facts: impl FnOnce(&T::Kept) -> Option<Facts>,
+) -> Result<(Fit, Vec<SemanticWarning>), serde_json::Error> {
+    let (fit, kept) = fit_of_bytes_keeping::<T>(bytes)?;
+    let warnings = match fit {
+        Fit::Fits => facts(&kept).map_or_else(Vec::new, |facts| facts.warnings(command)),
+        Fit::DoesNotFit | Fit::CommandDiffers => Vec::new(),
+    };
+    Ok((fit, warnings))
+}
+
+/// Whether any semantic check applies to packets of `command`.
 pub fn semantic_checks_apply_to(command: Command) -> bool {
     SEMANTIC_CHECKS
         .iter()
         .any(|check| check.commands.contains(&command))
 }
 
-/// What runs a check on a packet of one of its commands.
-type Run = fn(&Webhook) -> Vec<SemanticWarning>;
+/// What runs a check on the facts of a packet of one of its commands.
+type Run = fn(&Facts) -> Vec<SemanticWarning>;
 
 /// Each check of [`SEMANTIC_CHECKS`], in the same order, with what runs it.
 const RUNS: [(&SemanticCheck, Run); 5] = [
-    (&BATTLE_TIME_ORDER, |webhook| {
-        Battle::of(webhook)
-            .map(|b| b.time_order())
-            .unwrap_or_default()
+    (&BATTLE_TIME_ORDER, |facts| match facts {
+        Facts::Battle(battle) => battle.time_order(),
+        _ => Vec::new(),
     }),
-    (&BATTLE_DURATION_WINDOW, |webhook| {
-        Battle::of(webhook)
-            .and_then(|b| b.duration_window())
-            .into_iter()
-            .collect()
+    (&BATTLE_DURATION_WINDOW, |facts| match facts {
+        Facts::Battle(battle) => battle.duration_window().into_iter().collect(),
+        _ => Vec::new(),
     }),
-    (&EVENT_TIME_AFTER_BATTLE_TIMES, |webhook| {
-        Battle::of(webhook)
-            .and_then(|b| b.event_time())
-            .into_iter()
-            .collect()
+    (&EVENT_TIME_AFTER_BATTLE_TIMES, |facts| match facts {
+        Facts::Battle(battle) => battle.event_time().into_iter().collect(),
+        _ => Vec::new(),
     }),
-    (&EVENT_TIME_AFTER_ROOM_CREATION, |webhook| {
-        room_event_time(webhook).into_iter().collect()
+    (&EVENT_TIME_AFTER_ROOM_CREATION, |facts| match *facts {
+        Facts::Room {
+            event_time_ms,
+            created,
+        } => event_time_not_before(
+            &EVENT_TIME_AFTER_ROOM_CREATION,
+            event_time_ms,
+            seconds("RoomInfo/CreateTime", created),
+            "the room was created",
+        )
+        .into_iter()
+        .collect(),
+        _ => Vec::new(),
     }),
-    (&EVENT_TIME_AFTER_MESSAGE_TIME, |webhook| {
-        message_event_time(webhook).into_iter().collect()
+    (&EVENT_TIME_AFTER_MESSAGE_TIME, |facts| match *facts {
+        Facts::Message {
+            event_time_ms,
+            msg_time,
+        } => event_time_not_before(
+            &EVENT_TIME_AFTER_MESSAGE_TIME,
+            event_time_ms,
+            seconds("MsgTime", msg_time),
+            "the message was sent",
+        )
+        .into_iter()
+        .collect(),
+        _ => Vec::new(),
     }),
 ];
+
+/// What the checks read of a packet: a few numbers, taken from its typed value or from its
+/// bytes alike.
+enum Facts {
+    /// A Start Battle or End Battle packet.
+    Battle(Battle),
+    /// `EventTime` (ms) and `RoomInfo.CreateTime` (s) of a room webhook that has both.
+    Room { event_time_ms: u64, created: u64 },
+    /// `EventTime` (ms) and `MsgTime` (s) of a message.
+    Message { event_time_ms: u64, msg_time: u64 },
+}
+
+impl Facts {
+    /// The facts of a typed packet; `None` when no check has anything to read in it.
+    fn of_webhook(webhook: &Webhook) -> Option<Self> {
+        Some(match webhook {
+            Webhook::LiveCallbackAfterStartBattle(packet) => Facts::Battle(Battle::started(
+                *packet.create_time,
+                *packet.start_time,
+                packet.duration,
+                *packet.event_time,
+            )),
+            Webhook::LiveCallbackAfterEndBattle(packet) => Facts::Battle(Battle::ended(
+                [*packet.create_time, *packet.start_time, *packet.end_time],
+                packet.op_type,
+                packet.duration,
+                *packet.event_time,
+            )),
+            Webhook::LiveCallbackAfterCreateRoom(packet) => Facts::room(
+                packet.event_time.as_ref().map(|time| time.0),
+                created(Some(&packet.room_info)),
+            )?,
+            Webhook::LiveCallbackAfterDestroyRoom(packet) => {
+                Facts::room(Some(*packet.event_time), created(packet.room_info.as_ref()))?
+            }
+            Webhook::LiveCallbackAfterUpdateRoomInfo(packet) => {
+                Facts::room(Some(*packet.event_time), created(Some(&packet.room_info)))?
+            }
+            Webhook::GroupCallbackAfterSendMsg(packet) => Facts::Message {
+                event_time_ms: packet.event_time.millis(),
+                msg_time: *packet.msg_time,
+            },
+            _ => return None,
+        })
+    }
+
+    /// The facts of a room webhook: its `EventTime` (ms) and its room's `CreateTime` (s), when it
+    /// has both.
+    fn room(event_time_ms: Option<u64>, created: Option<u64>) -> Option<Self> {
+        Some(Facts::Room {
+            event_time_ms: event_time_ms?,
+            created: created?,
+        })
+    }
+
+    /// The warnings of the checks that apply to `command`, in the order of [`SEMANTIC_CHECKS`].
+    fn warnings(&self, command: Command) -> Vec<SemanticWarning> {
+        let mut warnings = Vec::new();
+        for (check, run) in RUNS {
+            if check.commands.contains(&command) {
+                warnings.extend(run(self));
+            }
+        }
+        warnings
+    }
+}
+
+/// The `CreateTime` of a room, if it has one.
+fn created(room_info: Option<&RoomInfo>) -> Option<u64> {
+    room_info?.create_time.as_ref().map(|time| time.0)
+}
 
 /// A point in time of a packet in Unix seconds, with its member name.
 #[derive(Clone, Copy)]
@@ -213,40 +370,36 @@ struct Battle {
 }
 
 impl Battle {
-    fn of(webhook: &Webhook) -> Option<Self> {
-        match webhook {
-            Webhook::LiveCallbackAfterStartBattle(packet) => Some(Self::started(packet)),
-            Webhook::LiveCallbackAfterEndBattle(packet) => Some(Self::ended(packet)),
-            _ => None,
-        }
-    }
-
-    fn started(packet: &LiveCallbackAfterStartBattle) -> Self {
+    /// A started battle: its `CreateTime` and `StartTime` (s), `Duration` and `EventTime` (ms).
+    fn started(create: u64, start: u64, duration_ms: u64, event_time_ms: u64) -> Self {
         Self {
-            times: vec![
-                seconds("CreateTime", *packet.create_time),
-                seconds("StartTime", *packet.start_time),
-            ],
+            times: vec![seconds("CreateTime", create), seconds("StartTime", start)],
             time_up_window: None,
-            duration_ms: packet.duration,
-            event_time_ms: *packet.event_time,
+            duration_ms,
+            event_time_ms,
             sent_after: "the battle started",
         }
     }
 
-    fn ended(packet: &LiveCallbackAfterEndBattle) -> Self {
-        let (start, end) = (*packet.start_time, *packet.end_time);
-        let mut times = vec![seconds("CreateTime", *packet.create_time)];
+    /// An ended battle: its `CreateTime`, `StartTime` and `EndTime` (s), how it ended,
+    /// `Duration` and `EventTime` (ms).
+    fn ended(
+        [create, start, end]: [u64; 3],
+        op_type: BattleEndReason,
+        duration_ms: u64,
+        event_time_ms: u64,
+    ) -> Self {
+        let mut times = vec![seconds("CreateTime", create)];
         // A battle that never started has no documented StartTime: it is left out.
-        if packet.op_type != BattleEndReason::NeverStarted {
+        if op_type != BattleEndReason::NeverStarted {
             times.push(seconds("StartTime", start));
         }
         times.push(seconds("EndTime", end));
         Self {
             times,
-            time_up_window: (packet.op_type == BattleEndReason::TimeUp).then_some((start, end)),
-            duration_ms: packet.duration,
-            event_time_ms: *packet.event_time,
+            time_up_window: (op_type == BattleEndReason::TimeUp).then_some((start, end)),
+            duration_ms,
+            event_time_ms,
             sent_after: "the battle ended",
         }
     }
@@ -311,40 +464,6 @@ impl Battle {
             self.sent_after,
         )
     }
-}
-
-/// The room checks: `EventTime` and `RoomInfo.CreateTime` of the three room webhooks.
-fn room_event_time(webhook: &Webhook) -> Option<SemanticWarning> {
-    let (event_time_ms, room_info): (u64, &RoomInfo) = match webhook {
-        Webhook::LiveCallbackAfterCreateRoom(packet) => {
-            (packet.event_time.as_ref()?.0, &packet.room_info)
-        }
-        Webhook::LiveCallbackAfterDestroyRoom(packet) => {
-            (*packet.event_time, packet.room_info.as_ref()?)
-        }
-        Webhook::LiveCallbackAfterUpdateRoomInfo(packet) => (*packet.event_time, &packet.room_info),
-        _ => return None,
-    };
-    let created = seconds("RoomInfo/CreateTime", room_info.create_time.as_ref()?.0);
-    event_time_not_before(
-        &EVENT_TIME_AFTER_ROOM_CREATION,
-        event_time_ms,
-        created,
-        "the room was created",
-    )
-}
-
-/// The message check: `EventTime` and `MsgTime` of `Group.CallbackAfterSendMsg`.
-fn message_event_time(webhook: &Webhook) -> Option<SemanticWarning> {
-    let Webhook::GroupCallbackAfterSendMsg(packet) = webhook else {
-        return None;
-    };
-    event_time_not_before(
-        &EVENT_TIME_AFTER_MESSAGE_TIME,
-        packet.event_time.millis(),
-        seconds("MsgTime", *packet.msg_time),
-        "the message was sent",
-    )
 }
 
 /// A warning of `check` at `/EventTime` when `event_time_ms` is before the second `time`.
@@ -421,9 +540,20 @@ mod tests {
     /// No warning.
     const NONE: [&str; 0] = [];
 
+    /// The warnings of a typed packet, checked to be those its bytes give.
+    fn warnings(webhook: &Webhook) -> Vec<SemanticWarning> {
+        let typed = semantic_warnings(webhook);
+        let bytes = serde_json::to_vec(webhook).unwrap();
+        assert_eq!(
+            fit_with_warnings(webhook.command(), &bytes).unwrap(),
+            (Fit::Fits, typed.clone())
+        );
+        typed
+    }
+
     /// The checks that fired, in order, each as `<check> at <pointer>`.
     fn fired(webhook: &Webhook) -> Vec<String> {
-        semantic_warnings(webhook)
+        warnings(webhook)
             .into_iter()
             .map(|w| format!("{} at {}", w.check, w.instance_path))
             .collect()
@@ -431,7 +561,7 @@ mod tests {
 
     /// The pointers that one check named.
     fn fired_by(check: &SemanticCheck, webhook: &Webhook) -> Vec<String> {
-        semantic_warnings(webhook)
+        warnings(webhook)
             .into_iter()
             .filter(|w| w.check == check.name)
             .map(|w| w.instance_path)
@@ -500,7 +630,7 @@ mod tests {
             })),
         ];
         for (check, packet) in SEMANTIC_CHECKS.iter().zip(&tripping) {
-            let checks: Vec<_> = semantic_warnings(packet).iter().map(|w| w.check).collect();
+            let checks: Vec<_> = warnings(packet).iter().map(|w| w.check).collect();
             assert_eq!(checks, [check.name]);
         }
         assert_eq!(tripping.len(), SEMANTIC_CHECKS.len());
@@ -715,6 +845,44 @@ mod tests {
             "Random": 1, "MsgId": "m", "MsgBody": [], "EventTime": "0",
         }));
         assert_eq!(fired(&before), NONE);
+    }
+
+    /// Texts that a typed value does not show: a member given twice (the last counts), an
+    /// escaped member name, a nested member of the same name, a room without its `RoomInfo`,
+    /// odd whitespace. (An integer written `40.0` or `4e1` fits the schema but not the typed model:
+    /// such a packet is refused by `validate` and `check` alike.)
+    #[test]
+    fn the_reading_keeps_the_facts_that_the_typed_value_holds() {
+        let validator = crate::Validator::new().unwrap();
+        let texts = [
+            r#" { "CallbackCommand" : "Live.CallbackAfterEndBattle", "BattleId": "b",
+                "CreateTime": 50, "\u0043reateTime": 10, "StartTime": 10, "EndTime":
+                40,
+                "Duration": 30000, "OpType": 0, "EventTime": 39999,
+                "FromRoomInfo": {"RoomId": "r", "Score": 0, "Owner_Account": "a", "EndTime": 99},
+                "ToRoomList": [{"RoomId": "s", "Score": 1, "Owner_Account": "b"}] }"#,
+            r#"{"CallbackCommand":"Live.CallbackAfterStartBattle","BattleId":"b","Duration":1,
+                "CreateTime":10,"StartTime":9,"EventTime":5,"EventTime":9000,
+                "FromRoomInfo":{"RoomId":"r","Owner_Account":"a"},"ToRoomList":[]}"#,
+            r#"{"CallbackCommand":"Live.CallbackAfterDestroyRoom","Operator_Account":"o",
+                "RoomId":"r","EventType":"DestroyBySystem","EventTime":9999,
+                "RoomInfo":{"RoomId":"r","CreateTime":20,"CreateTime":10}}"#,
+            r#"{"CallbackCommand":"Live.CallbackAfterDestroyRoom","Operator_Account":"o",
+                "RoomId":"r","EventType":"DestroyBySystem","EventTime":1}"#,
+            r#"{"CallbackCommand":"Group.CallbackAfterSendMsg","GroupId":"g","Type":"Live",
+                "From_Account":"a","Operator_Account":"a","Random":1,"MsgId":"m","MsgSeq":1,
+                "MsgTime":10,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"x",
+                "MsgTime":99}}],"EventTime":"9999"}"#,
+        ];
+        // The warnings each packet has when the right member is read: the last one given.
+        let expected = [1, 2, 1, 0, 1];
+        for (text, expected) in texts.into_iter().zip(expected) {
+            let typed = validator.validate(text.as_bytes()).expect(text);
+            let (fit, warnings) = fit_with_warnings(typed.command(), text.as_bytes()).unwrap();
+            assert_eq!(fit, Fit::Fits, "{text}");
+            assert_eq!(warnings, semantic_warnings(&typed), "{text}");
+            assert_eq!(warnings.len(), expected, "{text}");
+        }
     }
 
     #[test]

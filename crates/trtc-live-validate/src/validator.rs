@@ -7,7 +7,10 @@ use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrl
 
 use crate::fast_path::{self, decode_directly};
 use crate::registry::SchemaDocuments;
-use crate::{parse_json, parse_jsonc, Rejection, SyntaxError, UnknownCommand, Violation};
+use crate::{
+    parse_json, parse_jsonc, semantic_warnings, Rejection, SemanticWarning, SyntaxError,
+    UnknownCommand, Violation,
+};
 
 /// How strict the validator is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,24 +31,22 @@ pub struct BuildError {
     pub message: String,
 }
 
-/// A request packet that [`Validator::accept`] accepted.
-#[derive(Clone, Debug, PartialEq)]
-// Unboxed, as `validate` returns it: the value is moved out at once, and a box would cost an
-// allocation per packet.
-#[allow(clippy::large_enum_variant)]
-pub enum Accepted {
-    /// The packet, typed.
-    Typed(Webhook),
-    /// A valid packet of this command, not typed.
-    Valid(Command),
+/// What [`Validator::check`] finds in a valid request packet: its command and its semantic
+/// warnings, found without typing it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    /// The packet's command.
+    pub command: Command,
+    /// Its semantic warnings, as [`crate::semantic_warnings`] gives them.
+    pub warnings: Vec<SemanticWarning>,
 }
 
-impl Accepted {
-    /// The packet's command.
-    pub fn command(&self) -> Command {
-        match self {
-            Accepted::Typed(webhook) => webhook.command(),
-            Accepted::Valid(command) => *command,
+impl Checked {
+    /// What a typed packet gives.
+    fn of(webhook: Webhook) -> Self {
+        Self {
+            command: webhook.command(),
+            warnings: semantic_warnings(&webhook),
         }
     }
 }
@@ -144,30 +145,18 @@ impl Validator {
         fast_path::valid_command(bytes).is_some()
     }
 
-    /// Validates a request packet given as JSON bytes, as [`Self::validate`] does, but types it
-    /// only when `wants_value` says its command needs the value: a valid packet of any other
-    /// command is judged as [`Self::is_valid`] judges it, which builds nothing. An invalid one
-    /// gets the full report. For tools that count most packets and look into a few.
-    pub fn accept(
-        &self,
-        bytes: &[u8],
-        wants_value: impl Fn(Command) -> bool,
-    ) -> Result<Accepted, Rejection> {
-        if self.options.strict {
-            return self.validate(bytes).map(Accepted::Typed);
+    /// Validates a request packet given as JSON bytes, as [`Self::validate`] does, and gives its
+    /// command and semantic warnings without typing it: the packet is judged as
+    /// [`Self::is_valid`] judges it, in one pass that builds nothing, and that pass keeps the
+    /// few numbers the semantic checks read. An invalid packet gets the full report. For tools
+    /// that count packets and report what is wrong with them.
+    pub fn check(&self, bytes: &[u8]) -> Result<Checked, Rejection> {
+        if !self.options.strict {
+            if let Some((command, warnings)) = fast_path::valid_command_with_warnings(bytes) {
+                return Ok(Checked { command, warnings });
+            }
         }
-        let guess = fast_path::named_command(bytes);
-        if guess.is_some_and(&wants_value) {
-            return match fast_path::decode_guessed(guess, bytes) {
-                Some(webhook) => Ok(Accepted::Typed(webhook)),
-                None => self.schema_path(bytes).map(Accepted::Typed),
-            };
-        }
-        match fast_path::valid_command_guessed(guess, bytes) {
-            Some(command) if !wants_value(command) => Ok(Accepted::Valid(command)),
-            Some(_) => self.validate(bytes).map(Accepted::Typed),
-            None => self.schema_path(bytes).map(Accepted::Typed),
-        }
+        self.schema_path(bytes).map(Checked::of)
     }
 
     /// Validates a request packet given as JSON with `//` or `/* */` comments (documentation

@@ -2910,212 +2910,254 @@ pub mod error {
     }
 }
 impl crate::conform::Conform for ActionStatus {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for BattleRoom {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::BattleRoom;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::BattleRoom), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::BattleRoom;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::BattleRoom),
+                A::Error,
+            > {
                 let mut slot_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::BattleRoom::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"Owner_Account" => {
-                            slot_owner_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_owner_account = ::std::option::Option::Some(fits);
+                            kept.owner_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_owner_account == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for BattleRoomResult {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::BattleRoomResult;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::BattleRoomResult), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::BattleRoomResult;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::BattleRoomResult),
+                A::Error,
+            > {
                 let mut slot_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_score: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::BattleRoomResult::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"Owner_Account" => {
-                            slot_owner_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_owner_account = ::std::option::Option::Some(fits);
+                            kept.owner_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         b"Score" => {
-                            slot_score = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<i64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<i64>::new())?;
+                            slot_score = ::std::option::Option::Some(fits);
+                            kept.score = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_owner_account == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true)
                             && slot_score == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for CallbackResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::CallbackResponse;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::CallbackResponse), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::CallbackResponse;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::CallbackResponse),
+                A::Error,
+            > {
                 let mut slot_action_status: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_error_code: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_error_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::CallbackResponse::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"ActionStatus" => {
-                            slot_action_status = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<ActionStatus>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<ActionStatus>::new(),
+                                )?;
+                            slot_action_status = ::std::option::Option::Some(fits);
+                            kept.action_status = value;
                         }
                         b"ErrorCode" => {
-                            slot_error_code = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<i64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<i64>::new())?;
+                            slot_error_code = ::std::option::Option::Some(fits);
+                            kept.error_code = value;
                         }
                         b"ErrorInfo" => {
-                            slot_error_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_error_info = ::std::option::Option::Some(fits);
+                            kept.error_info = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_action_status == ::std::option::Option::Some(true)
                             && slot_error_code == ::std::option::Option::Some(true)
                             && slot_error_info == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for DestroyRoomStatistic {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::DestroyRoomStatistic;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::DestroyRoomStatistic),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::DestroyRoomStatistic;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::DestroyRoomStatistic),
+                A::Error,
+            > {
                 let mut slot_total_gift_coins: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_total_gifts_sent: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_total_likes_received: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_total_unique_gift_senders: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_total_viewers: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::DestroyRoomStatistic::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"TotalGiftCoins" => {
-                            slot_total_gift_coins = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_total_gift_coins = ::std::option::Option::Some(fits);
+                            kept.total_gift_coins = value;
                         }
                         b"TotalGiftsSent" => {
-                            slot_total_gifts_sent = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_total_gifts_sent = ::std::option::Option::Some(fits);
+                            kept.total_gifts_sent = value;
                         }
                         b"TotalLikesReceived" => {
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
                             slot_total_likes_received = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                                fits,
                             );
+                            kept.total_likes_received = value;
                         }
                         b"TotalUniqueGiftSenders" => {
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
                             slot_total_unique_gift_senders = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
+                                fits,
                             );
+                            kept.total_unique_gift_senders = value;
                         }
                         b"TotalViewers" => {
-                            slot_total_viewers = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_total_viewers = ::std::option::Option::Some(fits);
+                            kept.total_viewers = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_total_gift_coins == ::std::option::Option::Some(true)
                             && slot_total_gifts_sent == ::std::option::Option::Some(true)
@@ -3125,294 +3167,336 @@ impl crate::conform::Conform for DestroyRoomStatistic {
                                 == ::std::option::Option::Some(true)
                             && slot_total_viewers == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for FollowCallbackAfterFollowAdd {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::FollowCallbackAfterFollowAdd;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::FollowCallbackAfterFollowAdd),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::FollowCallbackAfterFollowAdd;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::FollowCallbackAfterFollowAdd),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_follow_list: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::FollowCallbackAfterFollowAdd::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            FollowCallbackAfterFollowAddCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        FollowCallbackAfterFollowAddCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"FollowList" => {
-                            slot_follow_list = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<FollowListEntry>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<FollowListEntry>,
+                                    >::new(),
+                                )?;
+                            slot_follow_list = ::std::option::Option::Some(fits);
+                            kept.follow_list = value;
                         }
                         b"From_Account" => {
-                            slot_from_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_from_account = ::std::option::Option::Some(fits);
+                            kept.from_account = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time == ::std::option::Option::Some(true)
                             && slot_follow_list == ::std::option::Option::Some(true)
                             && slot_from_account == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for FollowCallbackAfterFollowAddCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for FollowCallbackAfterFollowAddResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for FollowCallbackAfterFollowDelete {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::FollowCallbackAfterFollowDelete;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::FollowCallbackAfterFollowDelete),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::FollowCallbackAfterFollowDelete;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::FollowCallbackAfterFollowDelete),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_to_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::FollowCallbackAfterFollowDelete::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            FollowCallbackAfterFollowDeleteCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        FollowCallbackAfterFollowDeleteCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"From_Account" => {
-                            slot_from_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_from_account = ::std::option::Option::Some(fits);
+                            kept.from_account = value;
                         }
                         b"To_Account" => {
-                            slot_to_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<crate::wire::AccountId>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<crate::wire::AccountId>,
+                                    >::new(),
+                                )?;
+                            slot_to_account = ::std::option::Option::Some(fits);
+                            kept.to_account = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time == ::std::option::Option::Some(true)
                             && slot_from_account == ::std::option::Option::Some(true)
                             && slot_to_account == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for FollowCallbackAfterFollowDeleteCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for FollowCallbackAfterFollowDeleteResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for FollowListEntry {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::FollowListEntry;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::FollowListEntry), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::FollowListEntry;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::FollowListEntry),
+                A::Error,
+            > {
                 let mut slot_to_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::FollowListEntry::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"To_Account" => {
-                            slot_to_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_to_account = ::std::option::Option::Some(fits);
+                            kept.to_account = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_to_account == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for GiftWater {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::GiftWater;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::GiftWater), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::GiftWater;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::GiftWater),
+                A::Error,
+            > {
                 let mut slot_coins: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_count: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_gift_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_to_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::GiftWater::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"Coins" => {
-                            slot_coins = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_coins = ::std::option::Option::Some(fits);
+                            kept.coins = value;
                         }
                         b"Count" => {
-                            slot_count = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_count = ::std::option::Option::Some(fits);
+                            kept.count = value;
                         }
                         b"From_Account" => {
-                            slot_from_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_from_account = ::std::option::Option::Some(fits);
+                            kept.from_account = value;
                         }
                         b"GiftId" => {
-                            slot_gift_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_gift_id = ::std::option::Option::Some(fits);
+                            kept.gift_id = value;
                         }
                         b"Time" => {
-                            slot_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_time = ::std::option::Option::Some(fits);
+                            kept.time = value;
                         }
                         b"To_Account" => {
-                            slot_to_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<crate::wire::AccountId>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<crate::wire::AccountId>,
+                                    >::new(),
+                                )?;
+                            slot_to_account = ::std::option::Option::Some(fits);
+                            kept.to_account = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_coins == ::std::option::Option::Some(true)
                             && slot_count == ::std::option::Option::Some(true)
@@ -3421,22 +3505,31 @@ impl crate::conform::Conform for GiftWater {
                             && slot_time == ::std::option::Option::Some(true)
                             && slot_to_account == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for GroupCallbackAfterSendMsg {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::GroupCallbackAfterSendMsg;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::GroupCallbackAfterSendMsg),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::GroupCallbackAfterSendMsg;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::GroupCallbackAfterSendMsg),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_cloud_custom_data: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -3450,123 +3543,127 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_random: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_type_: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::GroupCallbackAfterSendMsg::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            GroupCallbackAfterSendMsgCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        GroupCallbackAfterSendMsgCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"CloudCustomData" => {
-                            slot_cloud_custom_data = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_cloud_custom_data = ::std::option::Option::Some(fits);
+                            kept.cloud_custom_data = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            crate::timestamp::UnixMillisecondsOrDigits,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::timestamp::UnixMillisecondsOrDigits,
+                                    >::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"From_Account" => {
-                            slot_from_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_from_account = ::std::option::Option::Some(fits);
+                            kept.from_account = value;
                         }
                         b"GroupId" => {
-                            slot_group_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_group_id = ::std::option::Option::Some(fits);
+                            kept.group_id = value;
                         }
                         b"MsgBody" => {
-                            slot_msg_body = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<MessageElement>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<MessageElement>,
+                                    >::new(),
+                                )?;
+                            slot_msg_body = ::std::option::Option::Some(fits);
+                            kept.msg_body = value;
                         }
                         b"MsgId" => {
-                            slot_msg_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_msg_id = ::std::option::Option::Some(fits);
+                            kept.msg_id = value;
                         }
                         b"MsgSeq" => {
-                            slot_msg_seq = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_msg_seq = ::std::option::Option::Some(fits);
+                            kept.msg_seq = value;
                         }
                         b"MsgTime" => {
-                            slot_msg_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_msg_time = ::std::option::Option::Some(fits);
+                            kept.msg_time = value;
                         }
                         b"OnlineOnlyFlag" => {
-                            slot_online_only_flag = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::OnlineOnlyFlag>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::OnlineOnlyFlag>::new(),
+                                )?;
+                            slot_online_only_flag = ::std::option::Option::Some(fits);
+                            kept.online_only_flag = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"Random" => {
-                            slot_random = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u32>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u32>::new())?;
+                            slot_random = ::std::option::Option::Some(fits);
+                            kept.random = value;
                         }
                         b"Type" => {
-                            slot_type_ = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_type_ = ::std::option::Option::Some(fits);
+                            kept.type_ = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_cloud_custom_data
@@ -3584,36 +3681,47 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                             && slot_random == ::std::option::Option::Some(true)
                             && slot_type_ == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for GroupCallbackAfterSendMsgCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for GroupCallbackAfterSendMsgResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::GroupCallbackBeforeSendMsg;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::GroupCallbackBeforeSendMsg),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::GroupCallbackBeforeSendMsg;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::GroupCallbackBeforeSendMsg),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_cloud_custom_data: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -3624,102 +3732,105 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_random: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_type_: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::GroupCallbackBeforeSendMsg::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            GroupCallbackBeforeSendMsgCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        GroupCallbackBeforeSendMsgCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"CloudCustomData" => {
-                            slot_cloud_custom_data = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_cloud_custom_data = ::std::option::Option::Some(fits);
+                            kept.cloud_custom_data = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            crate::timestamp::UnixMillisecondsOrDigits,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::timestamp::UnixMillisecondsOrDigits,
+                                    >::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"From_Account" => {
-                            slot_from_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_from_account = ::std::option::Option::Some(fits);
+                            kept.from_account = value;
                         }
                         b"GroupId" => {
-                            slot_group_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_group_id = ::std::option::Option::Some(fits);
+                            kept.group_id = value;
                         }
                         b"MsgBody" => {
-                            slot_msg_body = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<MessageElement>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<MessageElement>,
+                                    >::new(),
+                                )?;
+                            slot_msg_body = ::std::option::Option::Some(fits);
+                            kept.msg_body = value;
                         }
                         b"MsgId" => {
-                            slot_msg_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_msg_id = ::std::option::Option::Some(fits);
+                            kept.msg_id = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"Random" => {
-                            slot_random = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u32>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u32>::new())?;
+                            slot_random = ::std::option::Option::Some(fits);
+                            kept.random = value;
                         }
                         b"Type" => {
-                            slot_type_ = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_type_ = ::std::option::Option::Some(fits);
+                            kept.type_ = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_cloud_custom_data
@@ -3733,86 +3844,97 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                             && slot_random == ::std::option::Option::Some(true)
                             && slot_type_ == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for GroupCallbackBeforeSendMsgCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for GroupCallbackBeforeSendMsgResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::GroupCallbackBeforeSendMsgResponse;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::GroupCallbackBeforeSendMsgResponse),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::GroupCallbackBeforeSendMsgResponse;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::GroupCallbackBeforeSendMsgResponse),
+                A::Error,
+            > {
                 let mut slot_action_status: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_cloud_custom_data: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_error_code: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_error_info: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_body: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::GroupCallbackBeforeSendMsgResponse::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"ActionStatus" => {
-                            slot_action_status = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<ActionStatus>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<ActionStatus>::new(),
+                                )?;
+                            slot_action_status = ::std::option::Option::Some(fits);
+                            kept.action_status = value;
                         }
                         b"CloudCustomData" => {
-                            slot_cloud_custom_data = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_cloud_custom_data = ::std::option::Option::Some(fits);
+                            kept.cloud_custom_data = value;
                         }
                         b"ErrorCode" => {
-                            slot_error_code = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            crate::decision::SendMsgErrorCode,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::decision::SendMsgErrorCode,
+                                    >::new(),
+                                )?;
+                            slot_error_code = ::std::option::Option::Some(fits);
+                            kept.error_code = value;
                         }
                         b"ErrorInfo" => {
-                            slot_error_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_error_info = ::std::option::Option::Some(fits);
+                            kept.error_info = value;
                         }
                         b"MsgBody" => {
-                            slot_msg_body = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<MessageElement>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<MessageElement>,
+                                    >::new(),
+                                )?;
+                            slot_msg_body = ::std::option::Option::Some(fits);
+                            kept.msg_body = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_action_status == ::std::option::Option::Some(true)
                             && slot_cloud_custom_data
@@ -3821,91 +3943,106 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsgResponse {
                             && slot_error_info == ::std::option::Option::Some(true)
                             && slot_msg_body != ::std::option::Option::Some(false),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterChangeOwner {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterChangeOwner;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterChangeOwner),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterChangeOwner;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterChangeOwner),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_current_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_original_owner_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterChangeOwner::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterChangeOwnerCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterChangeOwnerCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"CurrentOwner_Account" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
                             slot_current_owner_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
+                                fits,
                             );
+                            kept.current_owner_account = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"OriginalOwner_Account" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
                             slot_original_owner_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
+                                fits,
                             );
+                            kept.original_owner_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_current_owner_account
@@ -3916,36 +4053,47 @@ impl crate::conform::Conform for LiveCallbackAfterChangeOwner {
                                 == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterChangeOwnerCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterChangeOwnerResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterCreateBattle;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterCreateBattle),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterCreateBattle;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterCreateBattle),
+                A::Error,
+            > {
                 let mut slot_battle_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_duration: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -3956,94 +4104,99 @@ impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_timeout: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_to_room_id_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterCreateBattle::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"BattleId" => {
-                            slot_battle_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_battle_id = ::std::option::Option::Some(fits);
+                            kept.battle_id = value;
                         }
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterCreateBattleCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterCreateBattleCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"Duration" => {
-                            slot_duration = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_duration = ::std::option::Option::Some(fits);
+                            kept.duration = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"ExtensionInfo" => {
-                            slot_extension_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_extension_info = ::std::option::Option::Some(fits);
+                            kept.extension_info = value;
                         }
                         b"FromRoomId" => {
-                            slot_from_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_from_room_id = ::std::option::Option::Some(fits);
+                            kept.from_room_id = value;
                         }
                         b"NeedResponse" => {
-                            slot_need_response = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
+                            slot_need_response = ::std::option::Option::Some(fits);
+                            kept.need_response = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"Timeout" => {
-                            slot_timeout = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_timeout = ::std::option::Option::Some(fits);
+                            kept.timeout = value;
                         }
                         b"ToRoomIdList" => {
-                            slot_to_room_id_list = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<::std::string::String>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >::new(),
+                                )?;
+                            slot_to_room_id_list = ::std::option::Option::Some(fits);
+                            kept.to_room_id_list = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_battle_id == ::std::option::Option::Some(true)
                             && slot_callback_command == ::std::option::Option::Some(true)
@@ -4056,168 +4209,198 @@ impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
                             && slot_timeout == ::std::option::Option::Some(true)
                             && slot_to_room_id_list == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateBattleCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateBattleResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateRoom {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterCreateRoom;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterCreateRoom),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterCreateRoom;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterCreateRoom),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterCreateRoom::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterCreateRoomCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterCreateRoomCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"RoomInfo" => {
-                            slot_room_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(crate::conform::Fits::<RoomInfo>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<RoomInfo>::new())?;
+                            slot_room_info = ::std::option::Option::Some(fits);
+                            kept.room_info = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time != ::std::option::Option::Some(false)
                             && slot_operator_account == ::std::option::Option::Some(true)
                             && slot_room_info == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateRoomCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterCreateRoomReachingThreshold;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterCreateRoomReachingThreshold),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterCreateRoomReachingThreshold;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (
+                    crate::conform::Fit,
+                    kept::LiveCallbackAfterCreateRoomReachingThreshold,
+                ),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_cur_room_count: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_max_room_count: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterCreateRoomReachingThreshold::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"CurRoomCount" => {
-                            slot_cur_room_count = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_cur_room_count = ::std::option::Option::Some(fits);
+                            kept.cur_room_count = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"MaxRoomCount" => {
-                            slot_max_room_count = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_max_room_count = ::std::option::Option::Some(fits);
+                            kept.max_room_count = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_cur_room_count == ::std::option::Option::Some(true)
@@ -4225,7 +4408,8 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
                             && slot_max_room_count == ::std::option::Option::Some(true)
                             && slot_operator_account == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
@@ -4233,98 +4417,111 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
 }
 impl crate::conform::Conform
 for LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThresholdResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterCreateRoomResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDelMetadata {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterDelMetadata;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterDelMetadata),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterDelMetadata;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterDelMetadata),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_keys: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterDelMetadata::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterDelMetadataCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterDelMetadataCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"Keys" => {
-                            slot_keys = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<::std::string::String>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >::new(),
+                                )?;
+                            slot_keys = ::std::option::Option::Some(fits);
+                            kept.keys = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time == ::std::option::Option::Some(true)
@@ -4332,36 +4529,47 @@ impl crate::conform::Conform for LiveCallbackAfterDelMetadata {
                             && slot_operator_account == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDelMetadataCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDelMetadataResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterDestroyRoom;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterDestroyRoom),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterDestroyRoom;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterDestroyRoom),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_type: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -4369,77 +4577,79 @@ impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_statistic: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterDestroyRoom::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterDestroyRoomCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterDestroyRoomCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"EventType" => {
-                            slot_event_type = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterDestroyRoomEventType,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterDestroyRoomEventType,
+                                    >::new(),
+                                )?;
+                            slot_event_type = ::std::option::Option::Some(fits);
+                            kept.event_type = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         b"RoomInfo" => {
-                            slot_room_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(crate::conform::Fits::<RoomInfo>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<RoomInfo>::new())?;
+                            slot_room_info = ::std::option::Option::Some(fits);
+                            kept.room_info = value;
                         }
                         b"Statistic" => {
-                            slot_statistic = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<DestroyRoomStatistic>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<DestroyRoomStatistic>::new(),
+                                )?;
+                            slot_statistic = ::std::option::Option::Some(fits);
+                            kept.statistic = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time == ::std::option::Option::Some(true)
@@ -4449,43 +4659,55 @@ impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
                             && slot_room_info != ::std::option::Option::Some(false)
                             && slot_statistic != ::std::option::Option::Some(false),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDestroyRoomCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDestroyRoomEventType {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDestroyRoomResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterEndBattle {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterEndBattle;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterEndBattle),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterEndBattle;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterEndBattle),
+                A::Error,
+            > {
                 let mut slot_battle_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_create_time: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -4496,100 +4718,103 @@ impl crate::conform::Conform for LiveCallbackAfterEndBattle {
                 let mut slot_op_type: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_start_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_to_room_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterEndBattle::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"BattleId" => {
-                            slot_battle_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_battle_id = ::std::option::Option::Some(fits);
+                            kept.battle_id = value;
                         }
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterEndBattleCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterEndBattleCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"CreateTime" => {
-                            slot_create_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_create_time = ::std::option::Option::Some(fits);
+                            kept.create_time = value;
                         }
                         b"Duration" => {
-                            slot_duration = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_duration = ::std::option::Option::Some(fits);
+                            kept.duration = value;
                         }
                         b"EndTime" => {
-                            slot_end_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_end_time = ::std::option::Option::Some(fits);
+                            kept.end_time = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"FromRoomInfo" => {
-                            slot_from_room_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<BattleRoomResult>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<BattleRoomResult>::new(),
+                                )?;
+                            slot_from_room_info = ::std::option::Option::Some(fits);
+                            kept.from_room_info = value;
                         }
                         b"OpType" => {
-                            slot_op_type = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::BattleEndReason>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::BattleEndReason>::new(),
+                                )?;
+                            slot_op_type = ::std::option::Option::Some(fits);
+                            kept.op_type = value;
                         }
                         b"StartTime" => {
-                            slot_start_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_start_time = ::std::option::Option::Some(fits);
+                            kept.start_time = value;
                         }
                         b"ToRoomList" => {
-                            slot_to_room_list = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<BattleRoomResult>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<BattleRoomResult>,
+                                    >::new(),
+                                )?;
+                            slot_to_room_list = ::std::option::Option::Some(fits);
+                            kept.to_room_list = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_battle_id == ::std::option::Option::Some(true)
                             && slot_callback_command == ::std::option::Option::Some(true)
@@ -4602,107 +4827,120 @@ impl crate::conform::Conform for LiveCallbackAfterEndBattle {
                             && slot_start_time == ::std::option::Option::Some(true)
                             && slot_to_room_list == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterEndBattleCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterEndBattleResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterMemberStateChanged {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterMemberStateChanged;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterMemberStateChanged),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterMemberStateChanged;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterMemberStateChanged),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_cause: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_type: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_member_list: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterMemberStateChanged::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterMemberStateChangedCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterMemberStateChangedCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventCause" => {
-                            slot_event_cause = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<MemberStateChangedEventCause>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<MemberStateChangedEventCause>::new(),
+                                )?;
+                            slot_event_cause = ::std::option::Option::Some(fits);
+                            kept.event_cause = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"EventType" => {
-                            slot_event_type = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<MemberStateChangedEventType>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<MemberStateChangedEventType>::new(),
+                                )?;
+                            slot_event_type = ::std::option::Option::Some(fits);
+                            kept.event_type = value;
                         }
                         b"MemberList" => {
-                            slot_member_list = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<MemberStateChangedMember>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<MemberStateChangedMember>,
+                                    >::new(),
+                                )?;
+                            slot_member_list = ::std::option::Option::Some(fits);
+                            kept.member_list = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_cause == ::std::option::Option::Some(true)
@@ -4711,107 +4949,120 @@ impl crate::conform::Conform for LiveCallbackAfterMemberStateChanged {
                             && slot_member_list == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterMemberStateChangedCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterMemberStateChangedResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterModifyAdmin {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterModifyAdmin;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterModifyAdmin),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterModifyAdmin;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterModifyAdmin),
+                A::Error,
+            > {
                 let mut slot_admin_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_op_type: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterModifyAdmin::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"Admin_Account" => {
-                            slot_admin_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<crate::wire::AccountId>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<crate::wire::AccountId>,
+                                    >::new(),
+                                )?;
+                            slot_admin_account = ::std::option::Option::Some(fits);
+                            kept.admin_account = value;
                         }
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterModifyAdminCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterModifyAdminCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"opType" => {
-                            slot_op_type = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<ModifyAdminOpType>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<ModifyAdminOpType>::new(),
+                                )?;
+                            slot_op_type = ::std::option::Option::Some(fits);
+                            kept.op_type = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_admin_account == ::std::option::Option::Some(true)
                             && slot_callback_command == ::std::option::Option::Some(true)
@@ -4820,98 +5071,111 @@ impl crate::conform::Conform for LiveCallbackAfterModifyAdmin {
                             && slot_operator_account == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterModifyAdminCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterModifyAdminResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterSetMetadata {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterSetMetadata;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterSetMetadata),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterSetMetadata;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterSetMetadata),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_metadata: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterSetMetadata::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterSetMetadataCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterSetMetadataCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"Metadata" => {
-                            slot_metadata = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<SetMetadataEntry>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<SetMetadataEntry>,
+                                    >::new(),
+                                )?;
+                            slot_metadata = ::std::option::Option::Some(fits);
+                            kept.metadata = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time == ::std::option::Option::Some(true)
@@ -4919,36 +5183,47 @@ impl crate::conform::Conform for LiveCallbackAfterSetMetadata {
                             && slot_operator_account == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterSetMetadataCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterSetMetadataResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterStartBattle {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterStartBattle;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterStartBattle),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterStartBattle;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterStartBattle),
+                A::Error,
+            > {
                 let mut slot_battle_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_create_time: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -4957,80 +5232,85 @@ impl crate::conform::Conform for LiveCallbackAfterStartBattle {
                 let mut slot_from_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_start_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_to_room_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterStartBattle::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"BattleId" => {
-                            slot_battle_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_battle_id = ::std::option::Option::Some(fits);
+                            kept.battle_id = value;
                         }
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterStartBattleCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterStartBattleCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"CreateTime" => {
-                            slot_create_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_create_time = ::std::option::Option::Some(fits);
+                            kept.create_time = value;
                         }
                         b"Duration" => {
-                            slot_duration = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_duration = ::std::option::Option::Some(fits);
+                            kept.duration = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"FromRoomInfo" => {
-                            slot_from_room_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(crate::conform::Fits::<BattleRoom>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<BattleRoom>::new(),
+                                )?;
+                            slot_from_room_info = ::std::option::Option::Some(fits);
+                            kept.from_room_info = value;
                         }
                         b"StartTime" => {
-                            slot_start_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_start_time = ::std::option::Option::Some(fits);
+                            kept.start_time = value;
                         }
                         b"ToRoomList" => {
-                            slot_to_room_list = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::vec::Vec<BattleRoom>>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::vec::Vec<BattleRoom>>::new(),
+                                )?;
+                            slot_to_room_list = ::std::option::Option::Some(fits);
+                            kept.to_room_list = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_battle_id == ::std::option::Option::Some(true)
                             && slot_callback_command == ::std::option::Option::Some(true)
@@ -5041,454 +5321,529 @@ impl crate::conform::Conform for LiveCallbackAfterStartBattle {
                             && slot_start_time == ::std::option::Option::Some(true)
                             && slot_to_room_list == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterStartBattleCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterStartBattleResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfo {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackAfterUpdateRoomInfo;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackAfterUpdateRoomInfo),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackAfterUpdateRoomInfo;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackAfterUpdateRoomInfo),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackAfterUpdateRoomInfo::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackAfterUpdateRoomInfoCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackAfterUpdateRoomInfoCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"RoomInfo" => {
-                            slot_room_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(crate::conform::Fits::<RoomInfo>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<RoomInfo>::new())?;
+                            slot_room_info = ::std::option::Option::Some(fits);
+                            kept.room_info = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time == ::std::option::Option::Some(true)
                             && slot_operator_account == ::std::option::Option::Some(true)
                             && slot_room_info == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfoCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfoResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackBeforeSendGift {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackBeforeSendGift;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackBeforeSendGift),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackBeforeSendGift;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackBeforeSendGift),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_gift_water: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackBeforeSendGift::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            LiveCallbackBeforeSendGiftCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        LiveCallbackBeforeSendGiftCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"GiftWater" => {
-                            slot_gift_water = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(crate::conform::Fits::<GiftWater>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<GiftWater>::new(),
+                                )?;
+                            slot_gift_water = ::std::option::Option::Some(fits);
+                            kept.gift_water = value;
                         }
                         b"Operator_Account" => {
-                            slot_operator_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_operator_account = ::std::option::Option::Some(fits);
+                            kept.operator_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_gift_water == ::std::option::Option::Some(true)
                             && slot_operator_account == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for LiveCallbackBeforeSendGiftCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for LiveCallbackBeforeSendGiftResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::LiveCallbackBeforeSendGiftResponse;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::LiveCallbackBeforeSendGiftResponse),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::LiveCallbackBeforeSendGiftResponse;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::LiveCallbackBeforeSendGiftResponse),
+                A::Error,
+            > {
                 let mut slot_action_status: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_error_code: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_error_info: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::LiveCallbackBeforeSendGiftResponse::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"ActionStatus" => {
-                            slot_action_status = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<ActionStatus>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<ActionStatus>::new(),
+                                )?;
+                            slot_action_status = ::std::option::Option::Some(fits);
+                            kept.action_status = value;
                         }
                         b"ErrorCode" => {
-                            slot_error_code = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            crate::decision::SendGiftErrorCode,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::decision::SendGiftErrorCode,
+                                    >::new(),
+                                )?;
+                            slot_error_code = ::std::option::Option::Some(fits);
+                            kept.error_code = value;
                         }
                         b"ErrorInfo" => {
-                            slot_error_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_error_info = ::std::option::Option::Some(fits);
+                            kept.error_info = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_action_status == ::std::option::Option::Some(true)
                             && slot_error_code == ::std::option::Option::Some(true)
                             && slot_error_info == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for MemberStateChangedEventCause {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for MemberStateChangedEventType {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for MemberStateChangedMember {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::MemberStateChangedMember;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::MemberStateChangedMember),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::MemberStateChangedMember;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::MemberStateChangedMember),
+                A::Error,
+            > {
                 let mut slot_member_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::MemberStateChangedMember::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"Member_Account" => {
-                            slot_member_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_member_account = ::std::option::Option::Some(fits);
+                            kept.member_account = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_member_account == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for MessageElement {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::MessageElement;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::MessageElement), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::MessageElement;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::MessageElement),
+                A::Error,
+            > {
                 let mut slot_msg_content: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_type: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::MessageElement::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"MsgContent" => {
-                            slot_msg_content = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::serde_json::Map<
-                                                ::std::string::String,
-                                                ::serde_json::Value,
-                                            >,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::serde_json::Map<
+                                            ::std::string::String,
+                                            ::serde_json::Value,
+                                        >,
+                                    >::new(),
+                                )?;
+                            slot_msg_content = ::std::option::Option::Some(fits);
+                            kept.msg_content = value;
                         }
                         b"MsgType" => {
-                            slot_msg_type = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_msg_type = ::std::option::Option::Some(fits);
+                            kept.msg_type = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_msg_content == ::std::option::Option::Some(true)
                             && slot_msg_type == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for MicCallbackAfterSeatInfoChanged {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::MicCallbackAfterSeatInfoChanged;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::MicCallbackAfterSeatInfoChanged),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::MicCallbackAfterSeatInfoChanged;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::MicCallbackAfterSeatInfoChanged),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_room_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_seat_list: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::MicCallbackAfterSeatInfoChanged::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            MicCallbackAfterSeatInfoChangedCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        MicCallbackAfterSeatInfoChangedCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"EventTime" => {
-                            slot_event_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixMilliseconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixMilliseconds>::new(),
+                                )?;
+                            slot_event_time = ::std::option::Option::Some(fits);
+                            kept.event_time = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         b"SeatList" => {
-                            slot_seat_list = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            ::std::vec::Vec<SeatInfoChangedSeat>,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<SeatInfoChangedSeat>,
+                                    >::new(),
+                                )?;
+                            slot_seat_list = ::std::option::Option::Some(fits);
+                            kept.seat_list = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_event_time == ::std::option::Option::Some(true)
                             && slot_room_id == ::std::option::Option::Some(true)
                             && slot_seat_list == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for MicCallbackAfterSeatInfoChangedCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for MicCallbackAfterSeatInfoChangedResponse {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <CallbackResponse as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <CallbackResponse as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <CallbackResponse as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for ModifyAdminOpType {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for RoomInfo {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::RoomInfo;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::RoomInfo), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::RoomInfo;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<(crate::conform::Fit, kept::RoomInfo), A::Error> {
                 let mut slot_activity_status: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_background_url: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_category: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -5507,134 +5862,145 @@ impl crate::conform::Conform for RoomInfo {
                 let mut slot_room_type: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_take_seat_mode: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_view_count: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::RoomInfo::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"ActivityStatus" => {
-                            slot_activity_status = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<i64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<i64>::new())?;
+                            slot_activity_status = ::std::option::Option::Some(fits);
+                            kept.activity_status = value;
                         }
                         b"BackgroundURL" => {
-                            slot_background_url = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_background_url = ::std::option::Option::Some(fits);
+                            kept.background_url = value;
                         }
                         b"Category" => {
-                            slot_category = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::vec::Vec<i64>>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::vec::Vec<i64>>::new(),
+                                )?;
+                            slot_category = ::std::option::Option::Some(fits);
+                            kept.category = value;
                         }
                         b"CoverURL" => {
-                            slot_cover_url = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_cover_url = ::std::option::Option::Some(fits);
+                            kept.cover_url = value;
                         }
                         b"CreateTime" => {
-                            slot_create_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<UnixSeconds>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<UnixSeconds>::new(),
+                                )?;
+                            slot_create_time = ::std::option::Option::Some(fits);
+                            kept.create_time = value;
                         }
                         b"CustomInfo" => {
-                            slot_custom_info = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_custom_info = ::std::option::Option::Some(fits);
+                            kept.custom_info = value;
                         }
                         b"IsMessageDisabled" => {
-                            slot_is_message_disabled = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
+                            slot_is_message_disabled = ::std::option::Option::Some(fits);
+                            kept.is_message_disabled = value;
                         }
                         b"IsPublicVisible" => {
-                            slot_is_public_visible = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
+                            slot_is_public_visible = ::std::option::Option::Some(fits);
+                            kept.is_public_visible = value;
                         }
                         b"IsSeatEnabled" => {
-                            slot_is_seat_enabled = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
+                            slot_is_seat_enabled = ::std::option::Option::Some(fits);
+                            kept.is_seat_enabled = value;
                         }
                         b"IsUnlimitedRoomEnabled" => {
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
                             slot_is_unlimited_room_enabled = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
+                                fits,
                             );
+                            kept.is_unlimited_room_enabled = value;
                         }
                         b"MaxMemberCount" => {
-                            slot_max_member_count = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_max_member_count = ::std::option::Option::Some(fits);
+                            kept.max_member_count = value;
                         }
                         b"MaxSeatCount" => {
-                            slot_max_seat_count = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_max_seat_count = ::std::option::Option::Some(fits);
+                            kept.max_seat_count = value;
                         }
                         b"Owner_Account" => {
-                            slot_owner_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_owner_account = ::std::option::Option::Some(fits);
+                            kept.owner_account = value;
                         }
                         b"RoomId" => {
-                            slot_room_id = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_id = ::std::option::Option::Some(fits);
+                            kept.room_id = value;
                         }
                         b"RoomName" => {
-                            slot_room_name = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_name = ::std::option::Option::Some(fits);
+                            kept.room_name = value;
                         }
                         b"RoomType" => {
-                            slot_room_type = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_room_type = ::std::option::Option::Some(fits);
+                            kept.room_type = value;
                         }
                         b"TakeSeatMode" => {
-                            slot_take_seat_mode = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<RoomInfoTakeSeatMode>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<RoomInfoTakeSeatMode>::new(),
+                                )?;
+                            slot_take_seat_mode = ::std::option::Option::Some(fits);
+                            kept.take_seat_mode = value;
                         }
                         b"ViewCount" => {
-                            slot_view_count = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_view_count = ::std::option::Option::Some(fits);
+                            kept.view_count = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_activity_status != ::std::option::Option::Some(false)
                             && slot_background_url != ::std::option::Option::Some(false)
@@ -5659,70 +6025,85 @@ impl crate::conform::Conform for RoomInfo {
                             && slot_take_seat_mode != ::std::option::Option::Some(false)
                             && slot_view_count != ::std::option::Option::Some(false),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for RoomInfoTakeSeatMode {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for SeatInfoChangedSeat {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::SeatInfoChangedSeat;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::SeatInfoChangedSeat),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::SeatInfoChangedSeat;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::SeatInfoChangedSeat),
+                A::Error,
+            > {
                 let mut slot_index: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_is_audio_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_is_taken_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_is_video_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_member_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::SeatInfoChangedSeat::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"Index" => {
-                            slot_index = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<u64>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                            slot_index = ::std::option::Option::Some(fits);
+                            kept.index = value;
                         }
                         b"IsAudioDisabled" => {
-                            slot_is_audio_disabled = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
+                            slot_is_audio_disabled = ::std::option::Option::Some(fits);
+                            kept.is_audio_disabled = value;
                         }
                         b"IsTakenDisabled" => {
-                            slot_is_taken_disabled = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
+                            slot_is_taken_disabled = ::std::option::Option::Some(fits);
+                            kept.is_taken_disabled = value;
                         }
                         b"IsVideoDisabled" => {
-                            slot_is_video_disabled = ::std::option::Option::Some(
-                                map.next_value_seed(crate::conform::Fits::<bool>::new())?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(crate::conform::Keeps::<bool>::new())?;
+                            slot_is_video_disabled = ::std::option::Option::Some(fits);
+                            kept.is_video_disabled = value;
                         }
                         b"Member_Account" => {
-                            slot_member_account = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<crate::wire::AccountId>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_member_account = ::std::option::Option::Some(fits);
+                            kept.member_account = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_index == ::std::option::Option::Some(true)
                             && slot_is_audio_disabled
@@ -5733,82 +6114,100 @@ impl crate::conform::Conform for SeatInfoChangedSeat {
                                 == ::std::option::Option::Some(true)
                             && slot_member_account != ::std::option::Option::Some(false),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for SetMetadataEntry {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::SetMetadataEntry;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::SetMetadataEntry), D::Error> {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::SetMetadataEntry;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::SetMetadataEntry),
+                A::Error,
+            > {
                 let mut slot_key: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_value: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::SetMetadataEntry::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"Key" => {
-                            slot_key = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_key = ::std::option::Option::Some(fits);
+                            kept.key = value;
                         }
                         b"Value" => {
-                            slot_value = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_value = ::std::option::Option::Some(fits);
+                            kept.value = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_key == ::std::option::Option::Some(true)
                             && slot_value == ::std::option::Option::Some(true),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for UnixMilliseconds {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <u64 as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <u64 as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <u64 as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for UnixSeconds {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = <u64 as crate::conform::Conform>::Kept;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
-        <u64 as crate::conform::Conform>::conform(deserializer)
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        <u64 as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for WebhookUrlParameters {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = kept::WebhookUrlParameters;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<
+        (crate::conform::Fit, kept::WebhookUrlParameters),
+        D::Error,
+    > {
         struct Members;
         impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::WebhookUrlParameters;
             fn members<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::conform::Fit, A::Error> {
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::WebhookUrlParameters),
+                A::Error,
+            > {
                 let mut slot_callback_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_client_ip: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_contenttype: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -5816,83 +6215,85 @@ impl crate::conform::Conform for WebhookUrlParameters {
                 let mut slot_request_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_sdk_appid: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_sign: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::WebhookUrlParameters::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
                 {
                     match key.as_bytes() {
                         b"CallbackCommand" => {
-                            slot_callback_command = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            WebhookUrlParametersCallbackCommand,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        WebhookUrlParametersCallbackCommand,
+                                    >::new(),
+                                )?;
+                            slot_callback_command = ::std::option::Option::Some(fits);
+                            kept.callback_command = value;
                         }
                         b"ClientIP" => {
-                            slot_client_ip = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<::std::string::String>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_client_ip = ::std::option::Option::Some(fits);
+                            kept.client_ip = value;
                         }
                         b"contenttype" => {
-                            slot_contenttype = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            WebhookUrlParametersContenttype,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        WebhookUrlParametersContenttype,
+                                    >::new(),
+                                )?;
+                            slot_contenttype = ::std::option::Option::Some(fits);
+                            kept.contenttype = value;
                         }
                         b"OptPlatform" => {
-                            slot_opt_platform = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            WebhookUrlParametersOptPlatform,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        WebhookUrlParametersOptPlatform,
+                                    >::new(),
+                                )?;
+                            slot_opt_platform = ::std::option::Option::Some(fits);
+                            kept.opt_platform = value;
                         }
                         b"RequestTime" => {
-                            slot_request_time = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<
-                                            WebhookUrlParametersRequestTime,
-                                        >::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        WebhookUrlParametersRequestTime,
+                                    >::new(),
+                                )?;
+                            slot_request_time = ::std::option::Option::Some(fits);
+                            kept.request_time = value;
                         }
                         b"SdkAppid" => {
-                            slot_sdk_appid = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<WebhookUrlParametersSdkAppid>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<WebhookUrlParametersSdkAppid>::new(),
+                                )?;
+                            slot_sdk_appid = ::std::option::Option::Some(fits);
+                            kept.sdk_appid = value;
                         }
                         b"Sign" => {
-                            slot_sign = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::conform::Fits::<WebhookUrlParametersSign>::new(),
-                                    )?,
-                            );
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<WebhookUrlParametersSign>::new(),
+                                )?;
+                            slot_sign = ::std::option::Option::Some(fits);
+                            kept.sign = value;
                         }
                         _ => map.next_value_seed(crate::conform::Skip)?,
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
-                    return ::std::result::Result::Ok(
+                    return ::std::result::Result::Ok((
                         crate::conform::Fit::CommandDiffers,
-                    );
+                        kept,
+                    ));
                 }
-                ::std::result::Result::Ok(
+                ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_client_ip != ::std::option::Option::Some(false)
@@ -5902,52 +6303,579 @@ impl crate::conform::Conform for WebhookUrlParameters {
                             && slot_sdk_appid == ::std::option::Option::Some(true)
                             && slot_sign != ::std::option::Option::Some(false),
                     ),
-                )
+                    kept,
+                ))
             }
         }
         crate::conform::object(deserializer, Members)
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersCallbackCommand {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersContenttype {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersOptPlatform {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersRequestTime {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersSdkAppid {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersSign {
-    fn conform<'de, D: ::serde::Deserializer<'de>>(
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<crate::conform::Fit, D::Error> {
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
         crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+/// What reading a packet without building it keeps of each struct
+/// (`crate::conform::Conform::Kept`): the value of every leaf member that fits, by
+/// member, under the name of the struct.
+pub mod kept {
+    ///What is kept of a [`super::BattleRoom`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BattleRoom {
+        ///What is kept of `Owner_Account`.
+        pub owner_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::BattleRoomResult`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BattleRoomResult {
+        ///What is kept of `Owner_Account`.
+        pub owner_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `Score`.
+        pub score: <i64 as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::CallbackResponse`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CallbackResponse {
+        ///What is kept of `ActionStatus`.
+        pub action_status: <super::ActionStatus as crate::conform::Conform>::Kept,
+        ///What is kept of `ErrorCode`.
+        pub error_code: <i64 as crate::conform::Conform>::Kept,
+        ///What is kept of `ErrorInfo`.
+        pub error_info: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::DestroyRoomStatistic`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct DestroyRoomStatistic {
+        ///What is kept of `TotalGiftCoins`.
+        pub total_gift_coins: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `TotalGiftsSent`.
+        pub total_gifts_sent: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `TotalLikesReceived`.
+        pub total_likes_received: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `TotalUniqueGiftSenders`.
+        pub total_unique_gift_senders: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `TotalViewers`.
+        pub total_viewers: <u64 as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::FollowCallbackAfterFollowAdd`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FollowCallbackAfterFollowAdd {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::FollowCallbackAfterFollowAddCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `FollowList`.
+        pub follow_list: <::std::vec::Vec<
+            super::FollowListEntry,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `From_Account`.
+        pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::FollowCallbackAfterFollowDelete`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FollowCallbackAfterFollowDelete {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::FollowCallbackAfterFollowDeleteCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `From_Account`.
+        pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `To_Account`.
+        pub to_account: <::std::vec::Vec<
+            crate::wire::AccountId,
+        > as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::FollowListEntry`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FollowListEntry {
+        ///What is kept of `To_Account`.
+        pub to_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::GiftWater`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GiftWater {
+        ///What is kept of `Coins`.
+        pub coins: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `Count`.
+        pub count: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `From_Account`.
+        pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `GiftId`.
+        pub gift_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `Time`.
+        pub time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `To_Account`.
+        pub to_account: <::std::vec::Vec<
+            crate::wire::AccountId,
+        > as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::GroupCallbackAfterSendMsg`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GroupCallbackAfterSendMsg {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::GroupCallbackAfterSendMsgCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `CloudCustomData`.
+        pub cloud_custom_data: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <crate::timestamp::UnixMillisecondsOrDigits as crate::conform::Conform>::Kept,
+        ///What is kept of `From_Account`.
+        pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `GroupId`.
+        pub group_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgBody`.
+        pub msg_body: <::std::vec::Vec<
+            super::MessageElement,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgId`.
+        pub msg_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgSeq`.
+        pub msg_seq: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgTime`.
+        pub msg_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `OnlineOnlyFlag`.
+        pub online_only_flag: <crate::wire::OnlineOnlyFlag as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `Random`.
+        pub random: <u32 as crate::conform::Conform>::Kept,
+        ///What is kept of `Type`.
+        pub type_: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::GroupCallbackBeforeSendMsg`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GroupCallbackBeforeSendMsg {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::GroupCallbackBeforeSendMsgCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `CloudCustomData`.
+        pub cloud_custom_data: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <crate::timestamp::UnixMillisecondsOrDigits as crate::conform::Conform>::Kept,
+        ///What is kept of `From_Account`.
+        pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `GroupId`.
+        pub group_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgBody`.
+        pub msg_body: <::std::vec::Vec<
+            super::MessageElement,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgId`.
+        pub msg_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `Random`.
+        pub random: <u32 as crate::conform::Conform>::Kept,
+        ///What is kept of `Type`.
+        pub type_: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::GroupCallbackBeforeSendMsgResponse`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GroupCallbackBeforeSendMsgResponse {
+        ///What is kept of `ActionStatus`.
+        pub action_status: <super::ActionStatus as crate::conform::Conform>::Kept,
+        ///What is kept of `CloudCustomData`.
+        pub cloud_custom_data: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `ErrorCode`.
+        pub error_code: <crate::decision::SendMsgErrorCode as crate::conform::Conform>::Kept,
+        ///What is kept of `ErrorInfo`.
+        pub error_info: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgBody`.
+        pub msg_body: <::std::vec::Vec<
+            super::MessageElement,
+        > as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterChangeOwner`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterChangeOwner {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterChangeOwnerCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `CurrentOwner_Account`.
+        pub current_owner_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `OriginalOwner_Account`.
+        pub original_owner_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterCreateBattle`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterCreateBattle {
+        ///What is kept of `BattleId`.
+        pub battle_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterCreateBattleCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `Duration`.
+        pub duration: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `ExtensionInfo`.
+        pub extension_info: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `FromRoomId`.
+        pub from_room_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `NeedResponse`.
+        pub need_response: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `Timeout`.
+        pub timeout: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `ToRoomIdList`.
+        pub to_room_id_list: <::std::vec::Vec<
+            ::std::string::String,
+        > as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterCreateRoom`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterCreateRoom {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterCreateRoomCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomInfo`.
+        pub room_info: <super::RoomInfo as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterCreateRoomReachingThreshold`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterCreateRoomReachingThreshold {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `CurRoomCount`.
+        pub cur_room_count: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `MaxRoomCount`.
+        pub max_room_count: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterDelMetadata`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterDelMetadata {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterDelMetadataCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `Keys`.
+        pub keys: <::std::vec::Vec<
+            ::std::string::String,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterDestroyRoom`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterDestroyRoom {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterDestroyRoomCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `EventType`.
+        pub event_type: <super::LiveCallbackAfterDestroyRoomEventType as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomInfo`.
+        pub room_info: <super::RoomInfo as crate::conform::Conform>::Kept,
+        ///What is kept of `Statistic`.
+        pub statistic: <super::DestroyRoomStatistic as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterEndBattle`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterEndBattle {
+        ///What is kept of `BattleId`.
+        pub battle_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterEndBattleCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `CreateTime`.
+        pub create_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `Duration`.
+        pub duration: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `EndTime`.
+        pub end_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `FromRoomInfo`.
+        pub from_room_info: <super::BattleRoomResult as crate::conform::Conform>::Kept,
+        ///What is kept of `OpType`.
+        pub op_type: <crate::wire::BattleEndReason as crate::conform::Conform>::Kept,
+        ///What is kept of `StartTime`.
+        pub start_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `ToRoomList`.
+        pub to_room_list: <::std::vec::Vec<
+            super::BattleRoomResult,
+        > as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterMemberStateChanged`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterMemberStateChanged {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterMemberStateChangedCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventCause`.
+        pub event_cause: <super::MemberStateChangedEventCause as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `EventType`.
+        pub event_type: <super::MemberStateChangedEventType as crate::conform::Conform>::Kept,
+        ///What is kept of `MemberList`.
+        pub member_list: <::std::vec::Vec<
+            super::MemberStateChangedMember,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterModifyAdmin`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterModifyAdmin {
+        ///What is kept of `Admin_Account`.
+        pub admin_account: <::std::vec::Vec<
+            crate::wire::AccountId,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterModifyAdminCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `opType`.
+        pub op_type: <super::ModifyAdminOpType as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterSetMetadata`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterSetMetadata {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterSetMetadataCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `Metadata`.
+        pub metadata: <::std::vec::Vec<
+            super::SetMetadataEntry,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterStartBattle`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterStartBattle {
+        ///What is kept of `BattleId`.
+        pub battle_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterStartBattleCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `CreateTime`.
+        pub create_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `Duration`.
+        pub duration: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `FromRoomInfo`.
+        pub from_room_info: <super::BattleRoom as crate::conform::Conform>::Kept,
+        ///What is kept of `StartTime`.
+        pub start_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `ToRoomList`.
+        pub to_room_list: <::std::vec::Vec<
+            super::BattleRoom,
+        > as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackAfterUpdateRoomInfo`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackAfterUpdateRoomInfo {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackAfterUpdateRoomInfoCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomInfo`.
+        pub room_info: <super::RoomInfo as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackBeforeSendGift`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackBeforeSendGift {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::LiveCallbackBeforeSendGiftCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `GiftWater`.
+        pub gift_water: <super::GiftWater as crate::conform::Conform>::Kept,
+        ///What is kept of `Operator_Account`.
+        pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::LiveCallbackBeforeSendGiftResponse`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LiveCallbackBeforeSendGiftResponse {
+        ///What is kept of `ActionStatus`.
+        pub action_status: <super::ActionStatus as crate::conform::Conform>::Kept,
+        ///What is kept of `ErrorCode`.
+        pub error_code: <crate::decision::SendGiftErrorCode as crate::conform::Conform>::Kept,
+        ///What is kept of `ErrorInfo`.
+        pub error_info: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::MemberStateChangedMember`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct MemberStateChangedMember {
+        ///What is kept of `Member_Account`.
+        pub member_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::MessageElement`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct MessageElement {
+        ///What is kept of `MsgContent`.
+        pub msg_content: <::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        > as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgType`.
+        pub msg_type: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::MicCallbackAfterSeatInfoChanged`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct MicCallbackAfterSeatInfoChanged {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::MicCallbackAfterSeatInfoChangedCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `EventTime`.
+        pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `SeatList`.
+        pub seat_list: <::std::vec::Vec<
+            super::SeatInfoChangedSeat,
+        > as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::RoomInfo`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct RoomInfo {
+        ///What is kept of `ActivityStatus`.
+        pub activity_status: <i64 as crate::conform::Conform>::Kept,
+        ///What is kept of `BackgroundURL`.
+        pub background_url: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `Category`.
+        pub category: <::std::vec::Vec<i64> as crate::conform::Conform>::Kept,
+        ///What is kept of `CoverURL`.
+        pub cover_url: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `CreateTime`.
+        pub create_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
+        ///What is kept of `CustomInfo`.
+        pub custom_info: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `IsMessageDisabled`.
+        pub is_message_disabled: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `IsPublicVisible`.
+        pub is_public_visible: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `IsSeatEnabled`.
+        pub is_seat_enabled: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `IsUnlimitedRoomEnabled`.
+        pub is_unlimited_room_enabled: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `MaxMemberCount`.
+        pub max_member_count: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `MaxSeatCount`.
+        pub max_seat_count: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `Owner_Account`.
+        pub owner_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomId`.
+        pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomName`.
+        pub room_name: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `RoomType`.
+        pub room_type: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `TakeSeatMode`.
+        pub take_seat_mode: <super::RoomInfoTakeSeatMode as crate::conform::Conform>::Kept,
+        ///What is kept of `ViewCount`.
+        pub view_count: <u64 as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::SeatInfoChangedSeat`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct SeatInfoChangedSeat {
+        ///What is kept of `Index`.
+        pub index: <u64 as crate::conform::Conform>::Kept,
+        ///What is kept of `IsAudioDisabled`.
+        pub is_audio_disabled: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `IsTakenDisabled`.
+        pub is_taken_disabled: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `IsVideoDisabled`.
+        pub is_video_disabled: <bool as crate::conform::Conform>::Kept,
+        ///What is kept of `Member_Account`.
+        pub member_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::SetMetadataEntry`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct SetMetadataEntry {
+        ///What is kept of `Key`.
+        pub key: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `Value`.
+        pub value: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    ///What is kept of a [`super::WebhookUrlParameters`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct WebhookUrlParameters {
+        ///What is kept of `CallbackCommand`.
+        pub callback_command: <super::WebhookUrlParametersCallbackCommand as crate::conform::Conform>::Kept,
+        ///What is kept of `ClientIP`.
+        pub client_ip: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `contenttype`.
+        pub contenttype: <super::WebhookUrlParametersContenttype as crate::conform::Conform>::Kept,
+        ///What is kept of `OptPlatform`.
+        pub opt_platform: <super::WebhookUrlParametersOptPlatform as crate::conform::Conform>::Kept,
+        ///What is kept of `RequestTime`.
+        pub request_time: <super::WebhookUrlParametersRequestTime as crate::conform::Conform>::Kept,
+        ///What is kept of `SdkAppid`.
+        pub sdk_appid: <super::WebhookUrlParametersSdkAppid as crate::conform::Conform>::Kept,
+        ///What is kept of `Sign`.
+        pub sign: <super::WebhookUrlParametersSign as crate::conform::Conform>::Kept,
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BattleRoom {
