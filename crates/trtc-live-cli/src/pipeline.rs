@@ -1,19 +1,22 @@
 //! Processing a stream on every core while keeping its order: the stream comes in windows of
 //! bounded size, the items of each window are processed by every thread, and the results are
 //! handed back in input order. A reader thread fills the next window while the current one is
-//! processed, so reading does not hold the workers up. Memory is bounded by four windows (the
-//! one read, the one waiting, two processed), whatever the length of the stream: the windows
-//! processed go back to the reader to be filled again.
+//! processed, so reading does not hold the workers up, and a window is handed to the threads as
+//! soon as it is read, so that none waits for the previous one to be reported. Memory is
+//! bounded by four windows (the one read, the one waiting, two under way), whatever the length
+//! of the stream: the windows processed go back to the reader to be filled again.
 
+use std::collections::VecDeque;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 
-/// Windows read ahead of the one being processed.
+/// Windows read ahead of the ones launched.
 const READ_AHEAD_WINDOWS: usize = 1;
-/// Windows that exist at once: the two processed (one being finished while the next is under
-/// way), the one waiting, the one being read.
-const WINDOWS_IN_FLIGHT: usize = READ_AHEAD_WINDOWS + 3;
+/// Windows launched at once: the one being finished, and the next, under way.
+const LAUNCHED_WINDOWS: usize = 2;
+/// Windows that exist at once: the ones launched, the one waiting, the one being read.
+const WINDOWS_IN_FLIGHT: usize = LAUNCHED_WINDOWS + READ_AHEAD_WINDOWS + 1;
 /// Items handed to a thread at a time.
 const BATCH_ITEMS: usize = 32;
 /// Below this many items a window is processed on the calling thread.
@@ -69,47 +72,36 @@ pub fn for_each_in_order<W, R>(
             }
         });
         let mut helpers = Helpers::start(scope, threads.get() - 1, &process);
-        // The previous window is finished only once this one is under way: the threads that
-        // are done with their part of it go on with the next instead of waiting for the
-        // slowest (a thread held up by the reader, say).
+        // Windows are launched as soon as they are read, up to LAUNCHED_WINDOWS ahead: a helper
+        // done with its part of one goes on with the next at once, without waiting for this
+        // thread to finish the previous one and report it.
         // But nothing waits for the reader with a window processed and not reported: a stream
         // that pauses (standard input) has everything read so far reported.
-        let mut previous: Option<Running<W, R>> = None;
-        let mut finish = |running: Running<W, R>, helpers: &mut Helpers<W, R>| {
-            let (window, results) = helpers.finish(running);
+        let mut launched: VecDeque<Running<W, R>> = VecDeque::with_capacity(LAUNCHED_WINDOWS);
+        let mut reader_done = false;
+        loop {
+            while !reader_done && launched.len() < LAUNCHED_WINDOWS {
+                match read.try_recv() {
+                    Ok(window) => launched.push_back(helpers.launch(window)),
+                    Err(mpsc::TryRecvError::Empty) => break,
+                    Err(mpsc::TryRecvError::Disconnected) => reader_done = true,
+                }
+            }
+            let Some(mut oldest) = launched.pop_front() else {
+                if reader_done {
+                    break;
+                }
+                match read.recv() {
+                    Ok(window) => launched.push_back(helpers.launch(window)),
+                    Err(_) => reader_done = true,
+                }
+                continue;
+            };
+            oldest.work(&process);
+            let (window, results) = helpers.finish(oldest);
             sink(results);
             // A finished reader: the window is simply dropped.
             let _ = give_back.send(window);
-        };
-        loop {
-            let window = match read.try_recv() {
-                Ok(window) => window,
-                Err(mpsc::TryRecvError::Empty) => {
-                    if let Some(mut running) = previous.take() {
-                        running.work(&process);
-                        finish(running, &mut helpers);
-                    }
-                    match read.recv() {
-                        Ok(window) => window,
-                        Err(_) => break,
-                    }
-                }
-                Err(mpsc::TryRecvError::Disconnected) => break,
-            };
-            let mut current = helpers.launch(window);
-            if let Some(mut running) = previous.take() {
-                // What is left of the previous window first, then this one's.
-                running.work(&process);
-                current.work(&process);
-                finish(running, &mut helpers);
-            } else {
-                current.work(&process);
-            }
-            previous = Some(current);
-        }
-        if let Some(mut running) = previous {
-            running.work(&process);
-            finish(running, &mut helpers);
         }
     });
 }
@@ -264,15 +256,16 @@ impl<W: Window, R: Send> Helpers<W, R> {
             }
         }
         results.sort_unstable_by_key(|(batch, _)| *batch);
-        let results = results
-            .into_iter()
-            .flat_map(|(_, results)| results)
-            .collect();
+        // Sized at once: grown item by item, the vector was copied a dozen times per window.
+        let mut in_order = Vec::with_capacity(results.iter().map(|(_, batch)| batch.len()).sum());
+        for (_, batch) in results {
+            in_order.extend(batch);
+        }
         let window = match Arc::try_unwrap(job) {
             Ok(job) => job.window,
             Err(_) => unreachable!("every helper has let the job go"),
         };
-        (window, results)
+        (window, in_order)
     }
 }
 
