@@ -13,12 +13,11 @@ use crate::pipeline;
 
 /// Bytes of packet text after which a window ends, where a read ends (a packet larger than
 /// that still makes a window of its own).
-const WINDOW_BYTES: usize = 256 << 10;
+const WINDOW_BYTES: usize = 512 << 10;
 /// Most items in one window (of small packets).
-const WINDOW_ITEMS: usize = 4096;
+const WINDOW_ITEMS: usize = 8192;
 
 /// Consecutive items of the stream, the texts of their packets in one buffer.
-#[derive(Default)]
 pub struct Window {
     /// The texts of the packets, one after the other.
     text: Vec<u8>,
@@ -29,6 +28,17 @@ pub struct Window {
 }
 
 impl Window {
+    /// An empty window, with room for the text of a full one (the start of a line carried
+    /// over, the window's bytes, the read that passes them): its buffer is not regrown (and
+    /// doubled) as it fills, unless a line is longer than a read.
+    fn new() -> Self {
+        Self {
+            text: Vec::with_capacity(WINDOW_BYTES + 2 * READ_CHUNK),
+            sources: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
     /// The items, in input order.
     pub fn items(&self) -> &[Item] {
         &self.items
@@ -158,7 +168,7 @@ struct Reading {
 }
 
 /// Bytes asked of an NDJSON input at a time, straight into the window's buffer.
-const READ_CHUNK: usize = 64 << 10;
+const READ_CHUNK: usize = 128 << 10;
 
 impl Packets {
     /// Reads `inputs` in order, refusing packets of more than `limit` bytes.
@@ -174,7 +184,7 @@ impl Packets {
     /// at the end. A window ends early where standard input has nothing more ready, so that
     /// what was read is reported before waiting for more.
     pub fn next_window(&mut self, reuse: Option<Window>) -> Option<Window> {
-        let mut window = reuse.unwrap_or_default();
+        let mut window = reuse.unwrap_or_else(Window::new);
         window.clear();
         while !window.is_full() {
             let reading = match &mut self.current {
@@ -331,20 +341,27 @@ impl Reading {
     }
 
     /// Up to [`READ_CHUNK`] bytes appended to `text`: for standard input, what one read gives
-    /// (what is ready), for a file, the chunk in full unless the file ends.
+    /// (what is ready), for a file, the chunk in full unless the file ends. The bytes are read
+    /// straight into `text`, a chunk a system call (`read_to_end` would ask for a few kilobytes
+    /// at a time).
     fn read_chunk(&mut self, text: &mut Vec<u8>) -> std::io::Result<usize> {
-        if !self.is_stdin {
-            return (&mut self.input).take(READ_CHUNK as u64).read_to_end(text);
-        }
         let start = text.len();
         text.resize(start + READ_CHUNK, 0);
+        let mut filled = 0;
         let read = loop {
-            match self.input.read(&mut text[start..]) {
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-                other => break other,
+            match self.input.read(&mut text[start + filled..]) {
+                Ok(0) => break Ok(filled),
+                Ok(read) => {
+                    filled += read;
+                    if self.is_stdin || filled == READ_CHUNK {
+                        break Ok(filled);
+                    }
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => break Err(error),
             }
         };
-        text.truncate(start + *read.as_ref().unwrap_or(&0));
+        text.truncate(start + filled);
         read
     }
 
