@@ -21,6 +21,16 @@ pub struct Input {
     pub size: Option<u64>,
 }
 
+impl Input {
+    /// Whether it is a regular file (not standard input, a pipe or a device), whose reads never
+    /// wait for long.
+    pub fn is_regular_file(&self) -> bool {
+        self.path
+            .as_deref()
+            .is_some_and(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+    }
+}
+
 /// A PATH that gives nothing to read.
 #[derive(Clone, Debug)]
 pub struct PathProblem {

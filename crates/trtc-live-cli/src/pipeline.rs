@@ -28,6 +28,18 @@ pub trait Window: Send + Sync {
     fn len(&self) -> usize;
 }
 
+/// Where the windows are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// On a thread of its own, ahead of the processing: for inputs whose reads may wait (standard
+    /// input, a pipe), which then wait without holding anything up.
+    OnItsOwnThread,
+    /// On the calling thread, between windows: for regular files, whose reads never wait for
+    /// long. One thread fewer to wake at every window (a cross-core wake-up costs tens of
+    /// microseconds on a virtual machine), and no third thread on two cores.
+    Inline,
+}
+
 /// Runs `process` on every item of the windows that `next_window` reads, using `threads`
 /// threads, and hands the results to `sink` window by window, in input order.
 ///
@@ -37,6 +49,7 @@ pub trait Window: Send + Sync {
 /// cold memory (a fresh stack, an empty allocator heap) every time.
 pub fn for_each_in_order<W, R>(
     mut next_window: impl FnMut(Option<W>) -> Option<W> + Send,
+    reading: Reading,
     threads: NonZeroUsize,
     process: impl Fn(&W, usize) -> R + Sync,
     mut sink: impl FnMut(Vec<R>),
@@ -45,6 +58,82 @@ pub fn for_each_in_order<W, R>(
     R: Send,
 {
     std::thread::scope(|scope| {
+        let mut source = match reading {
+            Reading::Inline => Source::Inline {
+                next_window: &mut next_window,
+                processed: Vec::with_capacity(WINDOWS_IN_FLIGHT),
+            },
+            Reading::OnItsOwnThread => Source::start_reader(scope, &mut next_window),
+        };
+        let mut helpers = Helpers::start(scope, threads.get() - 1, &process);
+        // Windows are launched as soon as they are read, up to LAUNCHED_WINDOWS ahead: a helper
+        // done with its part of one goes on with the next at once, without waiting for this
+        // thread to finish the previous one and report it.
+        // But nothing waits for the reader with a window processed and not reported: a stream
+        // that pauses (standard input) has everything read so far reported.
+        let mut launched: VecDeque<Running<W, R>> = VecDeque::with_capacity(LAUNCHED_WINDOWS);
+        let mut read_to_end = false;
+        loop {
+            while !read_to_end && launched.len() < LAUNCHED_WINDOWS {
+                match source.next(false) {
+                    Next::Window(window) => launched.push_back(helpers.launch(window)),
+                    Next::NotYet => break,
+                    Next::End => read_to_end = true,
+                }
+            }
+            let Some(mut oldest) = launched.pop_front() else {
+                if read_to_end {
+                    break;
+                }
+                match source.next(true) {
+                    Next::Window(window) => launched.push_back(helpers.launch(window)),
+                    Next::NotYet => {}
+                    Next::End => read_to_end = true,
+                }
+                continue;
+            };
+            oldest.work(&process);
+            let (window, results) = helpers.finish(oldest);
+            sink(results);
+            source.give_back(window);
+        }
+    });
+}
+
+/// What the source of windows has next.
+enum Next<W> {
+    /// A window read.
+    Window(W),
+    /// Nothing yet (the reader thread is still reading).
+    NotYet,
+    /// The end of the stream.
+    End,
+}
+
+/// Where the calling thread gets its windows.
+enum Source<'a, W, F> {
+    /// Read on the calling thread; `processed` holds the windows to fill again.
+    Inline {
+        next_window: &'a mut F,
+        processed: Vec<W>,
+    },
+    /// Read by a reader thread, which gets the processed windows back to fill again.
+    FromReader {
+        read: mpsc::Receiver<W>,
+        give_back: mpsc::Sender<W>,
+    },
+}
+
+impl<'a, W: Window, F: FnMut(Option<W>) -> Option<W> + Send> Source<'a, W, F> {
+    /// Starts the reader thread.
+    fn start_reader<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        next_window: &'a mut F,
+    ) -> Self
+    where
+        'a: 'scope,
+        W: 'scope,
+    {
         let (windows, read) = mpsc::sync_channel::<W>(READ_AHEAD_WINDOWS);
         let (give_back, given_back) = mpsc::channel::<W>();
         scope.spawn(move || {
@@ -71,39 +160,41 @@ pub fn for_each_in_order<W, R>(
                 }
             }
         });
-        let mut helpers = Helpers::start(scope, threads.get() - 1, &process);
-        // Windows are launched as soon as they are read, up to LAUNCHED_WINDOWS ahead: a helper
-        // done with its part of one goes on with the next at once, without waiting for this
-        // thread to finish the previous one and report it.
-        // But nothing waits for the reader with a window processed and not reported: a stream
-        // that pauses (standard input) has everything read so far reported.
-        let mut launched: VecDeque<Running<W, R>> = VecDeque::with_capacity(LAUNCHED_WINDOWS);
-        let mut reader_done = false;
-        loop {
-            while !reader_done && launched.len() < LAUNCHED_WINDOWS {
-                match read.try_recv() {
-                    Ok(window) => launched.push_back(helpers.launch(window)),
-                    Err(mpsc::TryRecvError::Empty) => break,
-                    Err(mpsc::TryRecvError::Disconnected) => reader_done = true,
-                }
-            }
-            let Some(mut oldest) = launched.pop_front() else {
-                if reader_done {
-                    break;
-                }
-                match read.recv() {
-                    Ok(window) => launched.push_back(helpers.launch(window)),
-                    Err(_) => reader_done = true,
-                }
-                continue;
-            };
-            oldest.work(&process);
-            let (window, results) = helpers.finish(oldest);
-            sink(results);
-            // A finished reader: the window is simply dropped.
-            let _ = give_back.send(window);
+        Source::FromReader { read, give_back }
+    }
+
+    /// The next window: what is ready, or, if `wait`, what comes.
+    fn next(&mut self, wait: bool) -> Next<W> {
+        match self {
+            Source::Inline {
+                next_window,
+                processed,
+            } => match next_window(processed.pop()) {
+                Some(window) => Next::Window(window),
+                None => Next::End,
+            },
+            Source::FromReader { read, .. } if wait => match read.recv() {
+                Ok(window) => Next::Window(window),
+                Err(_) => Next::End,
+            },
+            Source::FromReader { read, .. } => match read.try_recv() {
+                Ok(window) => Next::Window(window),
+                Err(mpsc::TryRecvError::Empty) => Next::NotYet,
+                Err(mpsc::TryRecvError::Disconnected) => Next::End,
+            },
         }
-    });
+    }
+
+    /// A processed window, to be filled again.
+    fn give_back(&mut self, window: W) {
+        match self {
+            Source::Inline { processed, .. } => processed.push(window),
+            // A finished reader: the window is simply dropped.
+            Source::FromReader { give_back, .. } => {
+                let _ = give_back.send(window);
+            }
+        }
+    }
 }
 
 /// A window being processed, and the next batch of its items to take.
@@ -289,42 +380,55 @@ mod tests {
 
     #[test]
     fn results_come_back_in_input_order_over_many_windows() {
-        let (windows, per_window) = (5u32, 1000u32);
-        let mut read = 0;
-        let next_window = |reuse: Option<Vec<u32>>| {
-            if read == windows {
-                return None;
-            }
-            let mut window = reuse.unwrap_or_default();
-            window.clear();
-            window.extend(read * per_window..(read + 1) * per_window);
-            read += 1;
-            Some(window)
-        };
-        let mut seen = Vec::new();
-        let threads = NonZeroUsize::new(2).unwrap();
-        // The first item a worker takes waits until the other worker has taken one too: both
-        // must work, whichever starts first.
-        let (both_started, met) = (std::sync::Barrier::new(2), AtomicBool::new(false));
-        for_each_in_order(
-            next_window,
-            threads,
-            |window: &Vec<u32>, item| {
-                if !met.load(Ordering::SeqCst) {
-                    both_started.wait();
-                    met.store(true, Ordering::SeqCst);
+        for reading in [Reading::Inline, Reading::OnItsOwnThread] {
+            let (windows, per_window) = (50u32, 1000u32);
+            let (mut read, mut made) = (0, 0);
+            let next_window = |reuse: Option<Vec<u32>>| {
+                if read == windows {
+                    return None;
                 }
-                (window[item], std::thread::current().id())
-            },
-            |results| seen.extend(results),
-        );
-        let order: Vec<u32> = seen.iter().map(|r| r.0).collect();
-        assert_eq!(order, (0..windows * per_window).collect::<Vec<_>>());
-        let main = std::thread::current().id();
-        assert!(
-            seen.iter().any(|r| r.1 != main),
-            "large windows are spread over threads"
-        );
+                made += usize::from(reuse.is_none());
+                let mut window = reuse.unwrap_or_default();
+                window.clear();
+                window.extend(read * per_window..(read + 1) * per_window);
+                read += 1;
+                Some(window)
+            };
+            let mut seen = Vec::new();
+            let threads = NonZeroUsize::new(2).unwrap();
+            // The first item a worker takes waits until the other worker has taken one too:
+            // both must work, whichever starts first.
+            let (both_started, met) = (std::sync::Barrier::new(2), AtomicBool::new(false));
+            for_each_in_order(
+                next_window,
+                reading,
+                threads,
+                |window: &Vec<u32>, item| {
+                    if !met.load(Ordering::SeqCst) {
+                        both_started.wait();
+                        met.store(true, Ordering::SeqCst);
+                    }
+                    (window[item], std::thread::current().id())
+                },
+                |results| seen.extend(results),
+            );
+            let order: Vec<u32> = seen.iter().map(|r| r.0).collect();
+            assert_eq!(
+                order,
+                (0..windows * per_window).collect::<Vec<_>>(),
+                "{reading:?}"
+            );
+            let main = std::thread::current().id();
+            assert!(
+                seen.iter().any(|r| r.1 != main),
+                "large windows are spread over threads ({reading:?})"
+            );
+            // Memory is bounded: the windows processed are filled again.
+            assert!(
+                made <= WINDOWS_IN_FLIGHT,
+                "{made} windows made ({reading:?})"
+            );
+        }
     }
 
     #[test]
@@ -353,6 +457,7 @@ mod tests {
         let mut seen = Vec::new();
         for_each_in_order(
             next_window,
+            Reading::OnItsOwnThread,
             NonZeroUsize::new(2).unwrap(),
             |window: &Vec<u32>, item| window[item],
             |results| {

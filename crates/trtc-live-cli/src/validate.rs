@@ -15,7 +15,7 @@ use crate::environment::colors_wanted;
 use crate::human::HumanRenderer;
 use crate::json_report;
 use crate::packets::{Item, Packets, Window};
-use crate::pipeline::for_each_in_order;
+use crate::pipeline::{for_each_in_order, Reading};
 use crate::progress::Progress;
 use crate::tally::Tally;
 
@@ -57,6 +57,13 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     // Set by the sink when standard output is closed; the reader thread then stops.
     let closed = AtomicBool::new(false);
 
+    // Regular files are read between windows; anything else (standard input, a pipe) may
+    // pause, and is read on a thread of its own so that what was read is reported meanwhile.
+    let reading = if inputs.iter().all(Input::is_regular_file) {
+        Reading::Inline
+    } else {
+        Reading::OnItsOwnThread
+    };
     let mut packets = Packets::new(inputs, args.max_packet_bytes);
     let next_window = |reuse: Option<Window>| {
         if closed.load(Ordering::Relaxed) {
@@ -124,7 +131,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             }
         });
     };
-    for_each_in_order(next_window, threads(), process, sink);
+    for_each_in_order(next_window, reading, threads(), process, sink);
     progress.finish();
 
     let summary = tally.summary();
