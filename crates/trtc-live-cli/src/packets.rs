@@ -20,7 +20,7 @@ const WINDOW_ITEMS: usize = 8192;
 /// Consecutive items of the stream, the texts of their packets in one buffer.
 pub struct Window {
     /// The texts of the packets, one after the other.
-    text: Vec<u8>,
+    text: Text,
     /// The inputs the packets come from.
     sources: Vec<Arc<str>>,
     /// The items, in input order.
@@ -33,7 +33,7 @@ impl Window {
     /// doubled) as it fills, unless a line is longer than a read.
     fn new() -> Self {
         Self {
-            text: Vec::with_capacity(WINDOW_BYTES + 2 * READ_CHUNK),
+            text: Text::with_capacity(WINDOW_BYTES + 2 * READ_CHUNK),
             sources: Vec::new(),
             items: Vec::new(),
         }
@@ -85,6 +85,72 @@ impl Window {
 impl pipeline::Window for Window {
     fn len(&self) -> usize {
         self.items.len()
+    }
+}
+
+/// The bytes of a window: a buffer that stays as long as it grew, from one use of the window to
+/// the next, so that bytes are read straight into it without zeroing its room first.
+struct Text {
+    /// The buffer; only its first `len` bytes are the window's.
+    buffer: Vec<u8>,
+    len: usize,
+}
+
+impl Text {
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            buffer: Vec::with_capacity(capacity),
+            len: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        let start = self.len;
+        self.room(bytes.len()).copy_from_slice(bytes);
+        self.len = start + bytes.len();
+    }
+
+    /// The `size` bytes after the text, to read into; [`Self::filled`] then says how many were.
+    fn room(&mut self, size: usize) -> &mut [u8] {
+        let end = self.len + size;
+        if self.buffer.len() < end {
+            self.buffer.resize(end, 0);
+        }
+        &mut self.buffer[self.len..end]
+    }
+
+    /// Adds to the text the first `size` bytes of its [`Self::room`].
+    fn filled(&mut self, size: usize) {
+        self.len += size;
+        debug_assert!(self.len <= self.buffer.len());
+    }
+
+    /// Reads `input` to its end onto the text, a chunk at a time.
+    fn read_to_end(&mut self, input: &mut impl Read) -> std::io::Result<()> {
+        loop {
+            match input.read(self.room(READ_CHUNK)) {
+                Ok(0) => return Ok(()),
+                Ok(read) => self.filled(read),
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.buffer[..self.len]
     }
 }
 
@@ -249,9 +315,9 @@ impl Reading {
     /// The whole input as one packet in `window`.
     fn read_whole(&mut self, window: &mut Window, limit: u64) {
         let start = window.text.len();
-        let read = (&mut self.input)
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut window.text);
+        let read = window
+            .text
+            .read_to_end(&mut (&mut self.input).take(limit.saturating_add(1)));
         if let Err(error) = read {
             window.text.truncate(start);
             let item = self.unreadable(&error);
@@ -344,12 +410,10 @@ impl Reading {
     /// (what is ready), for a file, the chunk in full unless the file ends. The bytes are read
     /// straight into `text`, a chunk a system call (`read_to_end` would ask for a few kilobytes
     /// at a time).
-    fn read_chunk(&mut self, text: &mut Vec<u8>) -> std::io::Result<usize> {
-        let start = text.len();
-        text.resize(start + READ_CHUNK, 0);
+    fn read_chunk(&mut self, text: &mut Text) -> std::io::Result<usize> {
         let mut filled = 0;
         let read = loop {
-            match self.input.read(&mut text[start + filled..]) {
+            match self.input.read(&mut text.room(READ_CHUNK)[filled..]) {
                 Ok(0) => break Ok(filled),
                 Ok(read) => {
                     filled += read;
@@ -361,7 +425,7 @@ impl Reading {
                 Err(error) => break Err(error),
             }
         };
-        text.truncate(start + filled);
+        text.filled(filled);
         read
     }
 
