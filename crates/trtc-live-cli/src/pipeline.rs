@@ -71,10 +71,13 @@ pub fn for_each_in_order<W, R>(
         // thread to finish the previous one and report it.
         // But nothing waits for the reader with a window processed and not reported: a stream
         // that pauses (standard input) has everything read so far reported.
+        // With no helper, a window is processed as soon as it is read, while its bytes are still
+        // in the cache: there is nobody to keep busy meanwhile.
+        let launch_ahead = if threads.get() == 1 { 1 } else { LAUNCHED_WINDOWS };
         let mut launched: VecDeque<Running<W, R>> = VecDeque::with_capacity(LAUNCHED_WINDOWS);
         let mut read_to_end = false;
         loop {
-            while !read_to_end && launched.len() < LAUNCHED_WINDOWS {
+            while !read_to_end && launched.len() < launch_ahead {
                 match source.next(false) {
                     Next::Window(window) => launched.push_back(helpers.launch(window)),
                     Next::NotYet => break,
