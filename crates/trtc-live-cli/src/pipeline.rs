@@ -1,10 +1,11 @@
 //! Processing a stream on every core while keeping its order: the stream comes in windows of
 //! bounded size, the items of each window are processed by every thread, and the results are
-//! handed back in input order. A reader thread fills the next window while the current one is
-//! processed, so reading does not hold the workers up, and a window is handed to the threads as
-//! soon as it is read, so that none waits for the previous one to be reported. Memory is
-//! bounded by four windows (the one read, the one waiting, two under way), whatever the length
-//! of the stream: the windows processed go back to the reader to be filled again.
+//! handed back in input order. A window is handed to the threads as soon as it is read, so that
+//! none waits for the previous one to be reported. Regular files are read on the calling thread
+//! between windows; an input that may pause (standard input, a pipe) is read on a thread of its
+//! own, so that what was read is reported while it waits ([`Reading`]). Memory is bounded by
+//! four windows (the one being read, the one waiting, two under way), whatever the length of
+//! the stream: the windows processed are filled again.
 
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
@@ -73,12 +74,16 @@ pub fn for_each_in_order<W, R>(
         // that pauses (standard input) has everything read so far reported.
         // With no helper, a window is processed as soon as it is read, while its bytes are still
         // in the cache: there is nobody to keep busy meanwhile.
-        let launch_ahead = if threads.get() == 1 { 1 } else { LAUNCHED_WINDOWS };
+        let launch_ahead = if threads.get() == 1 {
+            1
+        } else {
+            LAUNCHED_WINDOWS
+        };
         let mut launched: VecDeque<Running<W, R>> = VecDeque::with_capacity(LAUNCHED_WINDOWS);
         let mut read_to_end = false;
         loop {
             while !read_to_end && launched.len() < launch_ahead {
-                match source.next(false) {
+                match source.next() {
                     Next::Window(window) => launched.push_back(helpers.launch(window)),
                     Next::NotYet => break,
                     Next::End => read_to_end = true,
@@ -88,7 +93,7 @@ pub fn for_each_in_order<W, R>(
                 if read_to_end {
                     break;
                 }
-                match source.next(true) {
+                match source.wait() {
                     Next::Window(window) => launched.push_back(helpers.launch(window)),
                     Next::NotYet => {}
                     Next::End => read_to_end = true,
@@ -166,8 +171,8 @@ impl<'a, W: Window, F: FnMut(Option<W>) -> Option<W> + Send> Source<'a, W, F> {
         Source::FromReader { read, give_back }
     }
 
-    /// The next window: what is ready, or, if `wait`, what comes.
-    fn next(&mut self, wait: bool) -> Next<W> {
+    /// The next window, if it is ready (a window read on the calling thread always is).
+    fn next(&mut self) -> Next<W> {
         match self {
             Source::Inline {
                 next_window,
@@ -176,14 +181,21 @@ impl<'a, W: Window, F: FnMut(Option<W>) -> Option<W> + Send> Source<'a, W, F> {
                 Some(window) => Next::Window(window),
                 None => Next::End,
             },
-            Source::FromReader { read, .. } if wait => match read.recv() {
-                Ok(window) => Next::Window(window),
-                Err(_) => Next::End,
-            },
             Source::FromReader { read, .. } => match read.try_recv() {
                 Ok(window) => Next::Window(window),
                 Err(mpsc::TryRecvError::Empty) => Next::NotYet,
                 Err(mpsc::TryRecvError::Disconnected) => Next::End,
+            },
+        }
+    }
+
+    /// The next window, waiting for the reader thread if need be.
+    fn wait(&mut self) -> Next<W> {
+        match self {
+            Source::Inline { .. } => self.next(),
+            Source::FromReader { read, .. } => match read.recv() {
+                Ok(window) => Next::Window(window),
+                Err(_) => Next::End,
             },
         }
     }
