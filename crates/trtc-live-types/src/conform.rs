@@ -135,30 +135,8 @@ pub fn fit_of_bytes_keeping<T: Conform>(bytes: &[u8]) -> Result<(Fit, T::Kept), 
     }
 }
 
-/// Reads a value and says whether it fits `T`: the seed of a member or an element.
-pub struct Fits<T>(PhantomData<T>);
-
-impl<T> Fits<T> {
-    /// The seed.
-    pub fn new() -> Self {
-        Fits(PhantomData)
-    }
-}
-
-impl<T> Default for Fits<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<'de, T: Conform> DeserializeSeed<'de> for Fits<T> {
-    type Value = bool;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        Ok(T::conform(deserializer)?.fits())
-    }
-}
-
-/// Reads a value and says whether it fits `T`, with what is kept of it: the seed of a member.
+/// Reads a value and says whether it fits `T`, with what is kept of it: the seed of a member or
+/// an element.
 pub struct Keeps<T>(PhantomData<T>);
 
 impl<T> Keeps<T> {
@@ -475,7 +453,8 @@ impl<T: Conform> Conform for Vec<T> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Fit, A::Error> {
                 let mut all = true;
-                while let Some(fits) = seq.next_element_seed(Fits::<T>::new())? {
+                // What an element keeps is let go: arrays keep nothing.
+                while let Some((fits, _)) = seq.next_element_seed(Keeps::<T>::new())? {
                     all &= fits;
                 }
                 Ok(Fit::from_bool(all))
