@@ -3,7 +3,7 @@
 //! (this test binary run again), so that no other test and no memory freed by an earlier
 //! measurement blurs the figure.
 //!
-//! `cargo test -p trtc-live-tests --test adversarial_memory` checks the bounds on 1 MiB packets;
+//! `cargo test -p trtc-live-tests --test adversarial_memory` checks the bounds on a 1 MiB packet;
 //! `ADVERSARIAL_MB=100 cargo test -p trtc-live-tests --test adversarial_memory -- --ignored
 //! --nocapture` prints the table for 100 MB packets (debug build; slow on the schema path).
 
@@ -183,31 +183,28 @@ fn probe() {
     );
 }
 
-/// The largest multiple of the input any entry point took on 1 MiB packets of small numbers
-/// and of small members (the costly shapes), valid and invalid: the bound of
-/// `docs/robustness.md`, measured, with some room.
+/// The largest multiple of the input any entry point took on a 1 MiB packet of small numbers
+/// (the costliest shape, with many small members), valid and invalid: the bound of
+/// `docs/robustness.md`, measured, with some room. The strict mode's schema path is the
+/// default mode's on an invalid packet, and is left to the table.
 #[test]
 fn memory_stays_a_small_multiple_of_the_input() {
     let size = 1 << 20;
-    for shape in ["numbers", "members"] {
-        for valid in [true, false] {
-            for &entry_point in ENTRY_POINTS {
-                let measured = measure(shape, valid, size, entry_point);
-                // The strict mode refuses the unknown member.
-                let accepted = valid && entry_point != "strict";
-                assert_eq!(measured.accepted, accepted, "{shape} {entry_point}");
-                // Nothing built: the verdict alone, and a valid packet checked without typing.
-                let bound = match (entry_point, valid) {
-                    ("is_valid", _) | ("check", true) => 0.1,
-                    // A `serde_json::Value` of small numbers or members: the worst case.
-                    _ => 24.0,
-                };
-                assert!(
-                    measured.multiple_beyond(2) <= bound,
-                    "{shape} valid={valid} {entry_point}: {:.1} times the input (bound {bound})",
-                    measured.multiple()
-                );
-            }
+    for valid in [true, false] {
+        for &entry_point in ENTRY_POINTS.iter().filter(|&&e| e != "strict") {
+            let measured = measure("numbers", valid, size, entry_point);
+            assert_eq!(measured.accepted, valid, "{entry_point}");
+            // Nothing built: the verdict alone, and a valid packet checked without typing.
+            let bound = match (entry_point, valid) {
+                ("is_valid", _) | ("check", true) => 0.1,
+                // A `serde_json::Value` of small numbers: the worst case.
+                _ => 24.0,
+            };
+            assert!(
+                measured.multiple_beyond(2) <= bound,
+                "valid={valid} {entry_point}: {:.1} times the input (bound {bound})",
+                measured.multiple()
+            );
         }
     }
 }

@@ -404,6 +404,18 @@ fn a_member_given_twice_is_read_as_its_last_value_by_every_path() {
         panic!("a gift")
     };
     assert_eq!(gift.operator_account, AccountId::Text("mallory".into()));
+    // The fast path's typed decode refuses a field given twice (serde's derive), so such a
+    // packet is typed by the schema path, from a `Value` that kept the last.
+    let decoded = Webhook::from_slice_as(
+        Command::LiveCallbackBeforeSendGift,
+        first_valid_then_other.as_bytes(),
+    );
+    assert!(
+        decoded
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("duplicate field `Operator_Account`")),
+        "{decoded:?}"
+    );
     // Valid then invalid: invalid, located at the last one.
     let packet = gift_with(r#""Operator_Account": [1]"#);
     let column = packet.rfind("[1]").unwrap() + 1;
