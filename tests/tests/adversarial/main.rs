@@ -343,7 +343,28 @@ fn integers_at_and_beyond_u64_max() {
     // So is a quoted id that looks like a number: it is a string, so it is an account id.
     let packet = GIFT.replace("\"brennanli\"", "\"18446744073709551616\"");
     Everywhere::of(packet.as_bytes()).all_accepted();
-    // In integer fields: over the maximum of each.
+    // Where the schema says string (`RoomId`): a number of any size is the wrong type.
+    for number in [
+        "18446744073709551616",
+        "18446744073709551615",
+        "9223372036854775808",
+    ] {
+        let packet = GIFT.replace("\"room_id\"", number);
+        let column = GIFT.find("\"room_id\"").unwrap() + 1;
+        let shown = number
+            .parse::<u64>()
+            .map_or("1.8446744073709552e+19".to_owned(), |n| n.to_string());
+        Everywhere::of(packet.as_bytes()).all_rejected_as(&format!(
+            "schema /RoomId at 1:{column}: /properties/RoomId/type: {shown} is not of type \"string\""
+        ));
+    }
+    // In integer fields: u64::MAX fits `Count`, exact.
+    let packet = GIFT.replace("\"Count\": 1", "\"Count\": 18446744073709551615");
+    let Webhook::LiveCallbackBeforeSendGift(gift) = webhook_of(packet.as_bytes()) else {
+        panic!("a gift")
+    };
+    assert_eq!(gift.gift_water.count, u64::MAX);
+    // Over the maximum, or under the minimum.
     let packet = GIFT.replace("\"Count\": 1", "\"Count\": 18446744073709551616");
     Everywhere::of(packet.as_bytes()).all_rejected_as(
         "schema /GiftWater/Count at 1:215: /properties/GiftWater/$ref/properties/Count/maximum: \
