@@ -214,7 +214,7 @@ fn memory_stays_a_small_multiple_of_the_input() {
 #[ignore = "100 MB in a debug build: minutes"]
 fn memory_table() {
     let megabytes: usize = std::env::var("ADVERSARIAL_MB").map_or(100, |mb| mb.parse().unwrap());
-    println!("| shape | packet | entry point | input (bytes) | peak over input | multiple | time (s) | accepted |");
+    println!("| shape | packet | entry point | input (bytes) | peak above RSS before | multiple | time (s) | accepted |");
     println!("|---|---|---|---|---|---|---|---|");
     for &shape in SHAPES {
         for valid in [true, false] {
