@@ -300,8 +300,9 @@ impl Journal {
     }
 
     #[cfg(test)]
-    /// Every complete record of the journal at `path` (a torn last line, left by a crash
-    /// during an append that was therefore never acknowledged, is skipped).
+    /// Every complete record of the journal at `path`: a line that does not parse (a torn last
+    /// line, left by a crash during an append that was therefore never acknowledged, before
+    /// the journal is opened again) is skipped.
     pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
         let bytes = std::fs::read(path)?;
         Ok(bytes
