@@ -19,11 +19,20 @@
 //! may still be found in the file afterwards: it was refused, so its sender delivers it again,
 //! and a reader may see it twice (at least once, never lost).
 //!
-//! # Torn lines
+//! # Torn records
 //!
-//! A crash during a write can leave a last line without its line break; it was never
-//! acknowledged. Readers skip it, and opening the journal again ends it with a line break first,
-//! so that the next record starts a line of its own.
+//! A crash during a write can leave the file ending in part of a record: bytes after the last
+//! line break. That record was never acknowledged (a batch is acknowledged only after all of it,
+//! line breaks included, is written and fsynced), so nothing acknowledged is ever after the last
+//! line break. Readers skip such a line. Opening the journal again finds it
+//! ([`Journal::open`]): its bytes are appended, as one line, to a side file named after the
+//! journal with `.torn` added (`accepted.ndjson.torn`) and made durable there, then the journal
+//! is cut back to its last line break, durably. The journal is thus made of complete records
+//! only again (every line parses, `jq` reads it), the next record starts a line of its own, and
+//! the torn bytes stay available to whoever wants to look at them. [`Journal::torn_tail`] tells
+//! where the cut was, for the server to log. A crash during this recovery is harmless: the side
+//! file is written first, so the next opening finds the same torn bytes and does it again (the
+//! side file may then hold them twice).
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -79,6 +88,18 @@ impl Record {
             body_hex,
         }
     }
+}
+
+/// A torn last record found, and cut off, when a journal was opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TornTail {
+    /// Where it began, in bytes from the start of the journal: just after the last line break,
+    /// and the journal's length once it was cut off.
+    pub offset: u64,
+    /// How many bytes it had.
+    pub length: u64,
+    /// The side file its bytes were appended to, as one line.
+    pub kept_in: PathBuf,
 }
 
 /// Most bytes the writer puts in one batch; a longer queue waits for the next one.
@@ -169,6 +190,8 @@ pub struct Journal {
     sender: Option<mpsc::Sender<Pending>>,
     writer: Option<JoinHandle<()>>,
     counters: Arc<Counters>,
+    /// The torn last record that opening it found and cut off, if there was one.
+    torn_tail: Option<TornTail>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -179,7 +202,8 @@ impl std::fmt::Debug for Journal {
 
 impl Journal {
     /// Opens (or creates) the journal at `path` for appending and starts its writer; a new
-    /// file's directory entry is made durable too, and a torn last line is ended.
+    /// file's directory entry is made durable too. A torn last record (see the module
+    /// documentation) is moved to the side file and cut off first: [`Journal::torn_tail`].
     pub fn open(path: &Path) -> std::io::Result<Self> {
         let existed = path.exists();
         let mut file = OpenOptions::new()
@@ -187,8 +211,9 @@ impl Journal {
             .append(true)
             .read(true)
             .open(path)?;
+        let mut torn_tail = None;
         if existed {
-            end_torn_line(&mut file)?;
+            torn_tail = cut_torn_tail(path, &mut file)?;
         } else {
             file.sync_all()?;
             if let Some(directory) = path.parent() {
@@ -196,7 +221,14 @@ impl Journal {
             }
         }
         let length = file.metadata()?.len();
-        Self::with_storage(path, Box::new(file), length)
+        let mut journal = Self::with_storage(path, Box::new(file), length)?;
+        journal.torn_tail = torn_tail;
+        Ok(journal)
+    }
+
+    /// The torn last record that opening the journal found and cut off, if there was one.
+    pub fn torn_tail(&self) -> Option<&TornTail> {
+        self.torn_tail.as_ref()
     }
 
     /// A journal writing to `storage`, which holds `length` bytes already.
@@ -217,6 +249,7 @@ impl Journal {
             sender: Some(sender),
             writer: Some(writer),
             counters,
+            torn_tail: None,
         })
     }
 
@@ -267,13 +300,14 @@ impl Journal {
     }
 
     #[cfg(test)]
-    /// Every complete record of the journal at `path` (a torn last line, left by a crash
-    /// during an append that was therefore never acknowledged, is skipped).
+    /// Every complete record of the journal at `path`: a line that does not parse (a torn last
+    /// line, left by a crash during an append that was therefore never acknowledged, before
+    /// the journal is opened again) is skipped.
     pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
-        let text = std::fs::read_to_string(path)?;
-        Ok(text
-            .lines()
-            .filter_map(|line| serde_json::from_str(line).ok())
+        let bytes = std::fs::read(path)?;
+        Ok(bytes
+            .split(|&byte| byte == b'\n')
+            .filter_map(|line| serde_json::from_slice(line).ok())
             .collect())
     }
 }
@@ -367,20 +401,68 @@ impl Writer {
     }
 }
 
-/// Ends the file with a line break if its last line is torn, durably.
-fn end_torn_line(file: &mut File) -> std::io::Result<()> {
-    if file.metadata()?.len() == 0 {
-        return Ok(());
+/// Bytes read at a time while looking backwards for the last line break.
+const TAIL_CHUNK: u64 = 64 << 10;
+
+/// Where the torn last record of `file` begins (just after its last line break, or 0 when it
+/// has none), or `None` when the file is empty or ends with a line break.
+fn torn_tail_offset(file: &mut File) -> std::io::Result<Option<u64>> {
+    let length = file.metadata()?.len();
+    let mut end = length;
+    let mut chunk = Vec::new();
+    while end > 0 {
+        let start = end.saturating_sub(TAIL_CHUNK);
+        chunk.resize(
+            usize::try_from(end - start).map_err(std::io::Error::other)?,
+            0,
+        );
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut chunk)?;
+        if let Some(at) = chunk.iter().rposition(|&byte| byte == b'\n') {
+            let offset = start + at as u64 + 1;
+            return Ok((offset < length).then_some(offset));
+        }
+        end = start;
     }
-    let mut last = [0u8];
-    file.seek(SeekFrom::End(-1))?;
-    file.read_exact(&mut last)?;
-    if last[0] != b'\n' {
-        // Opened for appending: the line break goes at the end whatever the position.
-        Write::write_all(file, b"\n")?;
-        file.sync_data()?;
+    Ok((length > 0).then_some(0))
+}
+
+/// Moves the torn last record of the journal `file` at `path`, if it has one, to the side
+/// file (appended as one line, fsynced), then cuts the journal back to its last line break
+/// (fsynced); says what it did.
+fn cut_torn_tail(path: &Path, file: &mut File) -> std::io::Result<Option<TornTail>> {
+    let Some(offset) = torn_tail_offset(file)? else {
+        return Ok(None);
+    };
+    let mut tail = Vec::new();
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_to_end(&mut tail)?;
+    let length = tail.len() as u64;
+    tail.push(b'\n');
+    let mut side_name = path.file_name().unwrap_or_default().to_os_string();
+    side_name.push(".torn");
+    let kept_in = path.with_file_name(side_name);
+    let side_existed = kept_in.exists();
+    let mut side = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&kept_in)?;
+    Write::write_all(&mut side, &tail)?;
+    side.sync_all()?;
+    if !side_existed {
+        if let Some(directory) = kept_in.parent() {
+            sync_directory(directory)?;
+        }
     }
-    Ok(())
+    // Only once the torn bytes are safe in the side file: a crash before this point leaves
+    // the journal as it was, to be recovered again.
+    file.set_len(offset)?;
+    file.sync_all()?;
+    Ok(Some(TornTail {
+        offset,
+        length,
+        kept_in,
+    }))
 }
 
 /// Makes the entries of `directory` durable (a newly created file's name).
@@ -433,26 +515,150 @@ mod tests {
         assert_eq!(read[1].body_hex.as_deref(), Some("ff00"));
     }
 
-    #[test]
-    fn a_torn_last_line_is_skipped_and_ended_before_the_next_record() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("j.ndjson");
-        let journal = Journal::open(&path).unwrap();
-        journal.append_blocking(&record(1)).unwrap();
+    /// The journal at `path` after `records` were appended to it and `torn` was written after
+    /// them, as by a crash in the middle of an append.
+    fn crashed_journal(path: &Path, records: std::ops::Range<u64>, torn: &[u8]) {
+        let journal = Journal::open(path).unwrap();
+        for i in records {
+            journal.append_blocking(&record(i)).unwrap();
+        }
         drop(journal);
         OpenOptions::new()
             .append(true)
-            .open(&path)
+            .open(path)
             .unwrap()
-            .write_all(b"{\"received_at_ms\": 2, \"rem")
+            .write_all(torn)
             .unwrap();
-        assert_eq!(Journal::read(&path).unwrap(), vec![record(1)]);
-        // Reopened after the crash: the next record is not glued to the torn line.
-        Journal::open(&path)
-            .unwrap()
-            .append_blocking(&record(3))
-            .unwrap();
-        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(3)]);
+    }
+
+    fn side_file(path: &Path) -> PathBuf {
+        path.with_file_name("j.ndjson.torn")
+    }
+
+    #[test]
+    fn a_torn_last_record_is_skipped_then_moved_aside_and_cut_off_on_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        let torn = b"{\"received_at_ms\":2,\"rem";
+        crashed_journal(&path, 1..3, torn);
+        let complete = std::fs::metadata(&path).unwrap().len() - torn.len() as u64;
+        // Before the server is restarted, readers skip the torn line.
+        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(2)]);
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(
+            journal.torn_tail(),
+            Some(&TornTail {
+                offset: complete,
+                length: torn.len() as u64,
+                kept_in: side_file(&path),
+            })
+        );
+        // Cut back to the last line break; the torn bytes are kept, as one line, aside.
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), complete);
+        assert_eq!(
+            std::fs::read(side_file(&path)).unwrap(),
+            [&torn[..], b"\n"].concat()
+        );
+        // The next record starts a line of its own, and every line is a complete record.
+        journal.append_blocking(&record(3)).unwrap();
+        drop(journal);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let parsed: Vec<Record> = text
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(parsed, vec![record(1), record(2), record(3)]);
+        // Opened again: nothing torn any more, nothing moved.
+        assert_eq!(Journal::open(&path).unwrap().torn_tail(), None);
+        assert_eq!(
+            std::fs::read(side_file(&path)).unwrap().len(),
+            torn.len() + 1
+        );
+    }
+
+    #[test]
+    fn a_journal_of_only_a_torn_record_is_cut_to_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        // Not even UTF-8: a crash can cut a character in two.
+        let torn = b"{\"received_at_ms\":1,\"body\":\"\xe4\xbd";
+        crashed_journal(&path, 0..0, torn);
+        assert_eq!(Journal::read(&path).unwrap(), vec![]);
+        let journal = Journal::open(&path).unwrap();
+        let tail = journal.torn_tail().unwrap();
+        assert_eq!((tail.offset, tail.length), (0, torn.len() as u64));
+        journal.append_blocking(&record(1)).unwrap();
+        drop(journal);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{}\n", serde_json::to_string(&record(1)).unwrap())
+        );
+        assert_eq!(
+            std::fs::read(side_file(&path)).unwrap(),
+            [&torn[..], b"\n"].concat()
+        );
+    }
+
+    #[test]
+    fn a_journal_ending_with_a_complete_record_or_empty_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        // Empty: created, then opened again.
+        drop(Journal::open(&path).unwrap());
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(journal.torn_tail(), None);
+        journal.append_blocking(&record(1)).unwrap();
+        drop(journal);
+        let before = std::fs::read(&path).unwrap();
+        // Ending with a complete record.
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(journal.torn_tail(), None);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        journal.append_blocking(&record(2)).unwrap();
+        drop(journal);
+        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(2)]);
+        assert!(!side_file(&path).exists());
+    }
+
+    #[test]
+    fn a_torn_record_longer_than_one_read_is_found_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        let long = "x".repeat(usize::try_from(3 * TAIL_CHUNK).unwrap() + 17);
+        let torn = format!("{{\"received_at_ms\":9,\"body\":\"{long}");
+        crashed_journal(&path, 1..4, torn.as_bytes());
+        let complete = std::fs::metadata(&path).unwrap().len() - torn.len() as u64;
+        let journal = Journal::open(&path).unwrap();
+        let tail = journal.torn_tail().unwrap();
+        assert_eq!((tail.offset, tail.length), (complete, torn.len() as u64));
+        drop(journal);
+        assert_eq!(
+            Journal::read(&path).unwrap(),
+            vec![record(1), record(2), record(3)]
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap().lines().count(),
+            3,
+            "every line is a complete record"
+        );
+    }
+
+    #[test]
+    fn torn_records_of_successive_crashes_each_get_a_line_of_the_side_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        crashed_journal(&path, 1..2, b"{\"first");
+        crashed_journal(&path, 2..3, b"{\"second");
+        assert_eq!(
+            std::fs::read_to_string(side_file(&path)).unwrap(),
+            "{\"first\n"
+        );
+        assert!(Journal::open(&path).unwrap().torn_tail().is_some());
+        assert_eq!(
+            std::fs::read_to_string(side_file(&path)).unwrap(),
+            "{\"first\n{\"second\n"
+        );
+        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(2)]);
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         }
     };
     init_logging();
+    for journal in [&state.accepted, &state.quarantine].into_iter().flatten() {
+        report_torn_tail(journal);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -98,6 +101,29 @@ fn report_stats(journal: &Journal) {
         mean_fsync_ms = mean_sync_ms,
         refused = stats.failed,
         "journal statistics"
+    );
+}
+
+/// The torn last record that opening a journal cut off, if there was one, in plain words on
+/// standard error (scripts read this line) and as a warning.
+fn report_torn_tail(journal: &Journal) {
+    let Some(torn) = journal.torn_tail() else {
+        return;
+    };
+    eprintln!(
+        "trtc-live serve: journal {}: torn last record cut off at byte {} ({} bytes, never \
+         acknowledged), kept in {}",
+        journal.path().display(),
+        torn.offset,
+        torn.length,
+        torn.kept_in.display(),
+    );
+    tracing::warn!(
+        journal = %journal.path().display(),
+        offset = torn.offset,
+        length = torn.length,
+        kept_in = %torn.kept_in.display(),
+        "torn last record cut off (a crash during an append; it was never acknowledged)"
     );
 }
 
