@@ -183,7 +183,7 @@ def run(address, pid, args, limit):
     closed = watch_closes(idle, opened, opened + args.header_timeout + 5)
     cut = [c for c in closed if c is not None]
     print(f"idle: {len(cut)}/{len(idle)} closed by the server {min(cut):.3f} to "
-          f"{max(cut):.3f} s after they were opened (header timeout {args.header_timeout} s)")
+          f"{max(cut):.3f} s after the last was opened (header timeout {args.header_timeout} s)")
     close_all(idle)
 
     first_opened = time.monotonic()
@@ -225,7 +225,7 @@ def run(address, pid, args, limit):
     dripper.join()
     cut = [c for c in closed if c is not None]
     print(f"slowloris: {args.slow} connections sending a header byte every 200 ms: "
-          f"{len(cut)}/{args.slow} cut {min(cut):.3f} to {max(cut):.3f} s after they were opened; "
+          f"{len(cut)}/{args.slow} cut {min(cut):.3f} to {max(cut):.3f} s after the last was opened; "
           f"20 deliveries "
           f"meanwhile {statuses}, median {p50:.2f} ms, max {worst:.2f} ms")
     close_all(slow)
