@@ -60,7 +60,9 @@ pub enum Subcommand {
     /// With --no-journal nothing is kept. After-event webhooks get the OK packet; the
     /// two before-webhooks are let through (gift allowed, message sent unchanged). Logs go to
     /// standard error (RUST_LOG filters them); SIGINT or SIGTERM stops the server once the
-    /// requests in flight are answered.
+    /// requests in flight are answered. Every wait a client controls is bounded: its headers
+    /// (and an idle connection), its body, its reading of the answer, and the number of
+    /// connections open at once (the options below).
     Serve(ServeArgs),
 
     /// Play Tencent's part against any receiver: sign, POST a packet, check the answer.
@@ -201,6 +203,28 @@ pub struct ServeArgs {
     /// Largest body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = trtc_live_receiver::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+
+    /// Seconds a client has to send a request's headers, counted from the connection's
+    /// opening or, on a kept-alive connection, from the end of the previous answer (so this is
+    /// also the idle keep-alive timeout). Past it the connection is closed without an answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's whole body, from the end of its headers. Past
+    /// it the request is answered 408 and the connection closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout_secs: u64,
+
+    /// Seconds an answer may stay unsent because the client reads nothing (a client that
+    /// sends requests and never reads the answers). Past it the connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub write_timeout_secs: u64,
+
+    /// Most connections open at once. At the limit no connection is accepted until one closes:
+    /// the next clients wait in the system's listen queue. Keep it under the process's file
+    /// descriptor limit (`ulimit -n`).
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
 }
 
 /// Arguments of `trtc-live send`.

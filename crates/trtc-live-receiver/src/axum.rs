@@ -25,6 +25,26 @@
 //! `Content-Length` is refused without reading the body). The clock is `SystemTime::now()` when
 //! the request arrives, or the function given to [`WebhookEndpoint::clock`].
 //!
+//! # Serving it on the network
+//!
+//! The endpoint bounds the body's size, not the time anything takes: that is the server's job,
+//! and `axum::serve` (as in the example above) bounds nothing. With it, a client that sends its
+//! headers a byte at a time, or a body that never ends, or opens connections and sends
+//! nothing, holds a task and a file descriptor each for as long as it likes. An application
+//! facing the network should:
+//!
+//! - serve connections with hyper's `http1::Builder`, setting `header_read_timeout` (which
+//!   needs a `timer`, `hyper_util::rt::TokioTimer`; it also closes idle kept-alive
+//!   connections), instead of `axum::serve`;
+//! - limit the connections open at once (a `tokio::sync::Semaphore` taken before `accept`);
+//! - bound the body's time: wrap the handler in a deadline (`tokio::time::timeout` around the
+//!   whole request, or tower-http's `RequestBodyTimeoutLayer`) and answer 408;
+//! - bound the time an answer may wait for a client that does not read it (a write timeout on
+//!   the connection).
+//!
+//! `trtc-live serve` does all four (`crates/trtc-live-cli/src/serve/connections.rs` and
+//! `stall.rs`, with [`read_body`] under a deadline), and its tests play each of these clients.
+//!
 //! An answer that does not fit the webhook (a gift decision returned for a message, see
 //! [`Answer::fits`]) is a bug of the handler: the request is answered HTTP 500 with a FAIL
 //! body, a failed delivery, so that Tencent applies the application's failure behaviour rather

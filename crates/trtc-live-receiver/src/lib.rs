@@ -61,6 +61,31 @@
 //!
 //! The token never appears in `Debug` output ([`Token`] prints `Token(***)`), in error messages
 //! or in answers; nothing here logs.
+//!
+//! # Replays and duplicates
+//!
+//! The receiver keeps no memory of what it received: it accepts the same request as many times
+//! as it is sent within the tolerance (60 s by default, either way), and refuses it after.
+//! Tencent's `Sign` is `sha256(Token RequestTime)`: it covers neither the body nor the other URL
+//! parameters, and every delivery signed in the same second carries the same `Sign`. So:
+//!
+//! - a request captured on the way (plain HTTP) can be replayed verbatim inside the window, and
+//!   its `Sign` and `RequestTime` can carry **any other body or command** inside the window. No
+//!   receiver can tell; only the transport can prevent it: serve the webhook URL over HTTPS
+//!   only;
+//! - the same delivery may also arrive twice legitimately, if Tencent sends it again after a
+//!   failed or late answer (its pages document no retry rule, nor whether a new attempt is
+//!   signed anew).
+//!
+//! No duplicate guard is offered, because none would be right here: a `Sign` does not identify
+//! a delivery (one per second, shared), a key with the body's hash lets any forged body through
+//! as "new", a duplicate must still be answered as the first was (200, and for a gift or a
+//! message the same decision, not a bare OK), and an in-memory set is lost at restart and not
+//! shared between instances. Make the application's handling idempotent instead, keyed on the
+//! event's own fields: for instance the command with `RoomId` and `EventTime`, a battle's
+//! `BattleId`, a message's `MsgId` or `MsgSeq`, a gift's `GiftWater` (`From_Account`, `Time`,
+//! `GiftId`). `trtc-live serve` journals every accepted delivery, duplicates included, with its
+//! receive time, so duplicates are visible there.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -104,7 +104,8 @@ impl Receiver {
     ///
     /// Tencent's signature covers the token and `RequestTime` only: anyone who sees a signed
     /// URL can send another body with it within the tolerance. Serve the webhook URL over
-    /// HTTPS.
+    /// HTTPS. Nothing is remembered between calls: the same request is accepted each time it
+    /// is received within the tolerance (see [Replays and duplicates](crate#replays-and-duplicates)).
     pub fn receive(
         &self,
         method: &http::Method,

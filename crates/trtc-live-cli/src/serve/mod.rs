@@ -2,8 +2,14 @@
 //! before answering (concurrent deliveries share their fsyncs: group commit, see [`journal`]),
 //! quarantine authenticated packets that fail their schema, answer as Tencent expects. With
 //! `--no-journal`, nothing is kept: the checks and the answers only.
+//!
+//! Every wait a client controls is bounded (see [`connections`]): its headers, its body
+//! (answered 408 past `--body-timeout-secs`), an idle kept-alive connection, answers it does not
+//! read, and the number of connections open at once.
 
+mod connections;
 mod journal;
+mod stall;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -12,15 +18,15 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
+use axum::http::header::{HeaderValue, CONNECTION};
 use axum::http::{Request, StatusCode};
 use axum::response::Response;
-use axum::Router;
 use trtc_live_receiver::axum::read_body;
 use trtc_live_receiver::{failure_response, Answer, Command, Receiver, ReceiverConfig};
 
 use crate::args::ServeArgs;
 use crate::environment::{colors_wanted, read_token_file};
+use connections::{serve_connections, ConnectionLimits};
 pub use journal::{Journal, Record};
 
 /// File of accepted deliveries, in the journal directory.
@@ -36,6 +42,8 @@ struct ServeState {
     accepted: Option<Journal>,
     /// Authenticated deliveries that are not valid packets; `None` with `--no-journal`.
     quarantine: Option<Journal>,
+    /// How long a request's body may take to arrive, from the end of its headers.
+    body_timeout: Duration,
 }
 
 /// Runs the server until SIGINT or SIGTERM; returns the exit status.
@@ -61,7 +69,12 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let served = runtime.block_on(serve(args.listen, Arc::clone(&state)));
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(args.header_timeout_secs),
+        write_timeout: Duration::from_secs(args.write_timeout_secs),
+        max_connections: args.max_connections,
+    };
+    let served = runtime.block_on(serve(args.listen, limits, Arc::clone(&state)));
     if served.is_ok() {
         // Every request is answered now: the counts are final.
         for journal in [&state.accepted, &state.quarantine].into_iter().flatten() {
@@ -135,11 +148,13 @@ fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
     config.tolerance = Duration::from_secs(args.tolerance_secs);
     config.max_body_bytes = args.max_body_bytes;
     let receiver = Receiver::new(config).map_err(|error| error.to_string())?;
+    let body_timeout = Duration::from_secs(args.body_timeout_secs);
     if args.no_journal {
         return Ok(ServeState {
             receiver,
             accepted: None,
             quarantine: None,
+            body_timeout,
         });
     }
     std::fs::create_dir_all(&args.journal)
@@ -152,6 +167,7 @@ fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
         receiver,
         accepted: Some(open(ACCEPTED_FILE)?),
         quarantine: Some(open(QUARANTINE_FILE)?),
+        body_timeout,
     })
 }
 
@@ -167,7 +183,11 @@ fn init_logging() {
         .try_init();
 }
 
-async fn serve(listen: SocketAddr, state: Arc<ServeState>) -> Result<(), String> {
+async fn serve(
+    listen: SocketAddr,
+    limits: ConnectionLimits,
+    state: Arc<ServeState>,
+) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|error| format!("cannot listen on {listen}: {error}"))?;
@@ -188,14 +208,15 @@ async fn serve(listen: SocketAddr, state: Arc<ServeState>) -> Result<(), String>
             "listening with the journal off: accepted deliveries are answered but not kept"
         ),
     }
-    let app = Router::new().fallback(handle).with_state(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|error| format!("server error: {error}"))?;
+    tracing::info!(
+        header_timeout_secs = limits.header_timeout.as_secs(),
+        body_timeout_secs = state.body_timeout.as_secs(),
+        write_timeout_secs = limits.write_timeout.as_secs(),
+        max_connections = limits.max_connections,
+        "limits"
+    );
+    let handler = move |remote, request| handle(Arc::clone(&state), remote, request);
+    serve_connections(listener, limits, handler, shutdown_signal()).await;
     tracing::info!("stopped: every request in flight was answered");
     Ok(())
 }
@@ -224,19 +245,20 @@ async fn shutdown_signal() {
 }
 
 /// Every request, whatever its path.
-async fn handle(
-    State(state): State<Arc<ServeState>>,
-    ConnectInfo(remote): ConnectInfo<SocketAddr>,
-    request: Request<Body>,
-) -> Response {
+async fn handle(state: Arc<ServeState>, remote: SocketAddr, request: Request<Body>) -> Response {
     let now = SystemTime::now();
     let (parts, body) = request.into_parts();
     let receiver = &state.receiver;
-    let body = match read_body(receiver, &parts.method, &parts.headers, body).await {
-        Ok(body) => body,
-        Err(rejection) => {
+    let reading = read_body(receiver, &parts.method, &parts.headers, body);
+    let body = match tokio::time::timeout(state.body_timeout, reading).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(rejection)) => {
             tracing::warn!(%remote, reason = %rejection, "rejected");
             return receiver.response_for(&rejection).map(Body::from);
+        }
+        Err(_elapsed) => {
+            tracing::warn!(%remote, timeout_secs = state.body_timeout.as_secs(), "body not received in time");
+            return body_timeout_answer();
         }
     };
     // Built only for the deliveries that are journaled: a refused request costs no copy.
@@ -285,6 +307,20 @@ async fn handle(
             receiver.response_for(&rejection).map(Body::from)
         }
     }
+}
+
+/// The answer when the body did not arrive within the deadline: 408, and the connection is
+/// closed (what is left of the body is never read).
+fn body_timeout_answer() -> Response {
+    let mut response = failure_response(
+        StatusCode::REQUEST_TIMEOUT,
+        "the body was not received in time",
+    )
+    .map(Body::from);
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// The answer when a delivery could not be journaled: a failure, so that nothing unrecorded is
