@@ -5,6 +5,7 @@
 //! (`setup.rs`), pinned, into git-ignored folders of `interop/`.
 
 mod corpus;
+mod differential;
 mod readme;
 mod setup;
 
