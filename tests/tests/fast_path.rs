@@ -3,15 +3,18 @@
 //! member every schema defines, each member removed, given twice, or replaced by values of every
 //! JSON type, at and beyond every integer bound, `30000.0`, `1e2` and `1e400` included, by near
 //! misses of its own value, with unknown members added, and pairs of such mutations
-//! (`TRTC_DIFFERENTIAL=full` runs every pair, the default a fixed selection).
+//! (`TRTC_DIFFERENTIAL=full` runs every seed and every pair, the default the seeds that bring
+//! new members and a fixed selection of pairs). `tests/tests/interop` runs the same corpus
+//! through ajv and Python's jsonschema.
 //!
 //! For every mutant, `Validator::validate` (fast path first) must give exactly what the schema
 //! path gives (`parse_json` + `validate_value`: jsonschema, then the typed decode), typed value
-//! included, `Validator::is_valid` (one pass, no value) and `Validator::accept` the same verdict
+//! included, `Validator::is_valid` (one pass, no value) and `Validator::check` the same verdict
 //! (and responses likewise); and that verdict must be the jsonschema
 //! crate's on the bundled schema, but where the schema accepts a number that Rust's typed model
-//! refuses (`30000.0`, which draft-07 calls an integer, or an integer just beyond 64 bits that
-//! the jsonschema crate rounds onto a bound).
+//! refuses (`30000.0` or `-0`, which draft-07 calls integers, or an integer just beyond 64 bits
+//! that the jsonschema crate rounds onto a bound). A mutant that is not JSON text for serde_json
+//! (`1e400`, beyond a double) must be a syntax error.
 
 use serde_json::Value;
 use trtc_live_tests::mutation::{self, census, mutants, Mutant, Scope, Seed};
