@@ -1,14 +1,15 @@
 """Reading TRTC Live webhooks in Python with the bundled JSON Schema.
 
 Python's ``json`` keeps every integer exact (144115245442327522 stays 144115245442327522), so
-only two things need care: ``NaN``, ``Infinity`` and lone surrogates are not JSON text that the
-Rust validator or ajv accept; and JSON Schema's ``pattern`` is an ECMA-262 regular expression,
+only two things need care: ``NaN``, ``Infinity``, numbers beyond the range of a double (``1e400``)
+and lone surrogates are not JSON text that the Rust validator or ajv accept; and JSON Schema's ``pattern`` is an ECMA-262 regular expression,
 which Python's ``re`` is not (its ``$`` also matches before a final newline), so patterns are
 matched with ``regress``, the ECMA-262 engine the Rust validator uses.
 """
 
 import functools
 import json
+import math
 
 import regress
 from jsonschema import Draft7Validator, ValidationError, validators
@@ -36,11 +37,19 @@ def _not_json(constant):
     raise Malformed(f"{constant} is not JSON")
 
 
+def _finite(digits):
+    number = float(digits)
+    if math.isinf(number):
+        raise Malformed(f"{digits} is beyond the range of a double")
+    return number
+
+
 def parse(text):
     """Parses JSON text: integers stay exact, a key given twice takes its last value, and NaN,
-    Infinity and lone surrogates ("\\ud800", not Unicode text) are refused."""
+    Infinity, numbers beyond a double (1e400) and lone surrogates ("\\ud800", not Unicode text)
+    are refused."""
     try:
-        packet = json.loads(text, parse_constant=_not_json)
+        packet = json.loads(text, parse_constant=_not_json, parse_float=_finite)
         json.dumps(packet, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as error:
         raise Malformed(str(error)) from error
@@ -71,10 +80,14 @@ class WebhookReader:
 
     def read_response(self, command, text):
         """The response packet to ``command`` ("Live.CallbackAfterEndBattle") in ``text``."""
+        return _checked(self.response_validator(command), parse(text))
+
+    def response_validator(self, command):
+        """The validator of the response packets to ``command``."""
         name = command.replace(".", "") + "Response"
         if name not in self.responses:
             self.responses[name] = WebhookValidator(definition_schema(self.bundle, name))
-        return _checked(self.responses[name], parse(text))
+        return self.responses[name]
 
 
 def definition_schema(bundle, name):

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use trtc_live_types::Command;
 
+pub mod mutation;
+
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -88,8 +88,10 @@ export class WebhookReader {
 }
 
 // ajv compares numbers as doubles, and a double cannot tell u64::MAX (the schema's maximum)
-// from 2^64. So each bigint is shown to ajv as a double on the same side of every bound of the
-// schema as the exact value: the verdict is exact, and the packet itself keeps the bigint.
+// from 2^64. So each integer beyond 2^53 is shown to ajv as a double on the same side of every
+// bound of the schema as the exact value: the verdict is exact, and the packet itself keeps the
+// bigint. That holds for an integer-valued double too (`18446744073709551615.0` reads as 2^64,
+// which must not pass as u64::MAX): the verdict is about the value the packet holds.
 
 /** Every integer bound of the schema beyond 2^53 (minimum, maximum and exclusive ones). */
 function unsafeBounds(node: unknown, found: bigint[] = []): bigint[] {
@@ -107,9 +109,10 @@ function unsafeBounds(node: unknown, found: bigint[] = []): bigint[] {
 
 /** The packet with each bigint replaced by a double that compares with every bound as it does. */
 function asAjvSees(value: unknown, bounds: bigint[]): unknown {
-  if (typeof value === "bigint") {
-    const bound = bounds.find((b) => b !== value && Number(b) === Number(value));
-    return bound === undefined ? Number(value) : nextDouble(Number(bound), value > bound);
+  if (typeof value === "bigint" || (Number.isInteger(value) && !Number.isSafeInteger(value))) {
+    const exact = BigInt(value as bigint | number);
+    const bound = bounds.find((b) => b !== exact && Number(b) === Number(exact));
+    return bound === undefined ? Number(exact) : nextDouble(Number(bound), exact > bound);
   }
   if (Array.isArray(value)) return value.map((item) => asAjvSees(item, bounds));
   if (value !== null && typeof value === "object") {

@@ -1,10 +1,13 @@
 //! The schemas in other languages: the bundle `dist/trtc-live-webhooks.schema.json` is read by
 //! ajv (Node) and by Python's jsonschema with the same verdicts as the Rust validator; types
 //! generated from it (json-schema-to-typescript, datamodel-code-generator) accept every valid
-//! sample; account ids stay exact. The tools are installed by the first test that needs them
-//! (`setup.rs`), pinned, into git-ignored folders of `interop/`.
+//! sample; account ids stay exact; and on the mutation corpus (`differential.rs`) the Rust
+//! validator, the jsonschema crate, ajv and Python give every mutant the same verdict. The tools
+//! are installed by the first test that needs them (`setup.rs`), pinned, into git-ignored
+//! folders of `interop/`.
 
 mod corpus;
+mod differential;
 mod readme;
 mod setup;
 

@@ -1,0 +1,247 @@
+//! Four validators on the mutation corpus of `trtc_live_tests::mutation` (requests and
+//! responses, singles and pairs; `TRTC_DIFFERENTIAL=full` for every pair): the Rust validator
+//! (`Validator::validate`, whose agreement with `is_valid`, `check` and the schema path
+//! `tests/tests/fast_path.rs` checks on the same corpus), the jsonschema crate on the bundle,
+//! ajv and Python's jsonschema. Every mutant must get one verdict from all four; the only
+//! exceptions are numbers that one of them cannot hold, each named in [`Exception`].
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use trtc_live_tests::mutation::{self, census, Mutant, Scope};
+use trtc_live_tests::Role;
+use trtc_live_validate::{parse_json, Command, Rejection, Validator, BUNDLED_SCHEMA};
+
+use crate::corpus::Verdict;
+use crate::{scratch, tools, verdicts_of};
+
+/// A difference between validators that is known and explained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Exception {
+    /// Rust's typed model refuses an integer the schema accepts written as `30000.0`, `1e2` or
+    /// `-0` (serde_json reads these as doubles): every schema validator says valid.
+    TypedModelRefusesFloatForm,
+    /// An integer beyond 64 bits: ajv (through the exact reader) and Python refuse it against a
+    /// 64-bit bound, the jsonschema crate reads it as a double, rounded onto the bound, and
+    /// accepts it; Rust's typed model refuses it (decode).
+    JsonschemaCrateRoundsBeyond64Bits,
+}
+
+/// What the Rust validator's `validate` said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RustVerdict {
+    Valid,
+    /// The schema path's verdict: the schema (or the command) refused it.
+    Invalid,
+    /// The typed model refused a number that the jsonschema crate accepted.
+    Decode,
+    Malformed,
+}
+
+fn rust_verdict(validator: &Validator, mutant: &Mutant) -> RustVerdict {
+    let text = mutant.text.as_bytes();
+    let result = match mutant.role {
+        Role::Request => validator.validate(text).map(drop),
+        Role::Response => validator.validate_response(mutant.command, text).map(drop),
+    };
+    match result {
+        Ok(()) => RustVerdict::Valid,
+        Err(Rejection::Decode { .. }) => RustVerdict::Decode,
+        Err(Rejection::Syntax(_)) => RustVerdict::Malformed,
+        Err(_) => RustVerdict::Invalid,
+    }
+}
+
+/// The jsonschema crate's verdict with the bundle (requests) or a response definition.
+struct CrateJudge {
+    requests: jsonschema::Validator,
+    responses: BTreeMap<&'static str, jsonschema::Validator>,
+}
+
+impl CrateJudge {
+    fn new() -> Self {
+        let bundle: Value = serde_json::from_str(BUNDLED_SCHEMA).unwrap();
+        let responses = Command::ALL
+            .iter()
+            .map(|command| {
+                let schema = serde_json::json!({
+                    "$ref": format!("#/definitions/{}", command.response_type_name()),
+                    "definitions": bundle["definitions"],
+                });
+                (command.as_str(), jsonschema::draft7::new(&schema).unwrap())
+            })
+            .collect();
+        Self {
+            requests: jsonschema::draft7::new(&bundle).unwrap(),
+            responses,
+        }
+    }
+
+    fn verdict(&self, mutant: &Mutant) -> Verdict {
+        let Ok(value) = parse_json(mutant.text.as_bytes()) else {
+            return Verdict::Malformed;
+        };
+        let schema = match mutant.role {
+            Role::Request => &self.requests,
+            Role::Response => &self.responses[mutant.command.as_str()],
+        };
+        if schema.is_valid(&value) {
+            Verdict::Valid
+        } else {
+            Verdict::Invalid
+        }
+    }
+}
+
+/// Whether the mutant holds a number of the form `exception` is about.
+fn holds_number_for(exception: Exception, mutant: &Mutant) -> bool {
+    mutant.replacements().any(|raw| {
+        let numeric = raw.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+        match exception {
+            Exception::TypedModelRefusesFloatForm => {
+                numeric && (raw == "-0" || raw.contains(['.', 'e']))
+            }
+            Exception::JsonschemaCrateRoundsBeyond64Bits => {
+                numeric
+                    && raw.parse::<i128>().is_ok_and(|value| {
+                        value < i128::from(i64::MIN) || value > i128::from(u64::MAX)
+                    })
+            }
+        }
+    })
+}
+
+/// The exception that explains the four verdicts, if they differ: `None` when they agree,
+/// `Some(Err(()))` when nothing explains them.
+fn explain(
+    mutant: &Mutant,
+    rust: RustVerdict,
+    jsonschema: Verdict,
+    ajv: Verdict,
+    python: Verdict,
+) -> Option<Result<Exception, ()>> {
+    let as_verdict = match rust {
+        RustVerdict::Valid => Some(Verdict::Valid),
+        RustVerdict::Invalid => Some(Verdict::Invalid),
+        RustVerdict::Malformed => Some(Verdict::Malformed),
+        RustVerdict::Decode => None,
+    };
+    if as_verdict == Some(ajv) && jsonschema == ajv && python == ajv {
+        return None;
+    }
+    let exception = match (rust, jsonschema, ajv, python) {
+        (RustVerdict::Decode, Verdict::Valid, Verdict::Valid, Verdict::Valid) => {
+            Exception::TypedModelRefusesFloatForm
+        }
+        (RustVerdict::Decode, Verdict::Valid, Verdict::Invalid, Verdict::Invalid) => {
+            Exception::JsonschemaCrateRoundsBeyond64Bits
+        }
+        _ => return Some(Err(())),
+    };
+    Some(if holds_number_for(exception, mutant) {
+        Ok(exception)
+    } else {
+        Err(())
+    })
+}
+
+/// One line of the NDJSON the TypeScript and Python programs read.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    name: String,
+    role: &'static str,
+    command: &'static str,
+    text: &'a str,
+}
+
+#[test]
+fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
+    let tools = tools();
+    let scope = Scope::from_env();
+    let mut mutants = Vec::new();
+    for role in [Role::Request, Role::Response] {
+        mutants.extend(mutation::mutants(&mutation::seeds(role, scope), scope));
+    }
+    let mut ndjson = String::new();
+    for (index, mutant) in mutants.iter().enumerate() {
+        let line = Line {
+            name: index.to_string(),
+            role: match mutant.role {
+                Role::Request => "request",
+                Role::Response => "response",
+            },
+            command: mutant.command.as_str(),
+            text: &mutant.text,
+        };
+        ndjson += &serde_json::to_string(&line).unwrap();
+        ndjson.push('\n');
+    }
+    let path = scratch("interop-mutants.ndjson", &ndjson);
+    drop(ndjson);
+    let bundle = tools.bundle();
+    // Node, Python and Rust at the same time.
+    let (ajv, python, rust) = std::thread::scope(|threads| {
+        let ajv =
+            threads.spawn(|| verdicts_of("ajv", tools.node("verdicts", &[&bundle, &path], b"")));
+        let python = threads
+            .spawn(|| verdicts_of("python", tools.python("verdicts", &[&bundle, &path], b"")));
+        let validator = Validator::new().unwrap();
+        let judge = CrateJudge::new();
+        let rust: Vec<(RustVerdict, Verdict)> = mutants
+            .iter()
+            .map(|mutant| (rust_verdict(&validator, mutant), judge.verdict(mutant)))
+            .collect();
+        (ajv.join().unwrap(), python.join().unwrap(), rust)
+    });
+
+    let mut exceptions: BTreeMap<Exception, usize> = BTreeMap::new();
+    let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    for (index, (mutant, (rust, jsonschema))) in mutants.iter().zip(rust).enumerate() {
+        let name = index.to_string();
+        let (Some(&ajv), Some(&python)) = (ajv.get(&name), python.get(&name)) else {
+            disagreements.push(format!("{}: no verdict from ajv or Python", mutant.name()));
+            continue;
+        };
+        *verdicts
+            .entry(match ajv {
+                Verdict::Valid => "valid",
+                Verdict::Invalid => "invalid",
+                Verdict::Malformed => "malformed",
+            })
+            .or_default() += 1;
+        match explain(mutant, rust, jsonschema, ajv, python) {
+            None => {}
+            Some(Ok(exception)) => *exceptions.entry(exception).or_default() += 1,
+            Some(Err(())) => disagreements.push(format!(
+                "{} ({:?} {}): Rust validate {rust:?}, jsonschema crate {jsonschema:?}, ajv {ajv:?}, Python {python:?}\n  {}",
+                mutant.name(),
+                mutant.role,
+                mutant.command.as_str(),
+                mutant.text
+            )),
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} mutants without one verdict:\n{}",
+        disagreements.len(),
+        mutants.len(),
+        disagreements.join("\n")
+    );
+    assert!(mutants.len() >= 20_000, "only {} mutants", mutants.len());
+    for exception in [
+        Exception::TypedModelRefusesFloatForm,
+        Exception::JsonschemaCrateRoundsBeyond64Bits,
+    ] {
+        assert!(
+            exceptions.contains_key(&exception),
+            "the corpus lost the numbers of {exception:?}"
+        );
+    }
+    eprintln!(
+        "{} mutants ({scope:?}), one verdict from the four validators ({verdicts:?}) but for {exceptions:?}; {:?}",
+        mutants.len(),
+        census(&mutants)
+    );
+}
