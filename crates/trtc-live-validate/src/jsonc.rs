@@ -19,13 +19,8 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, SyntaxError> {
 /// Why `bytes` cannot be JSON text at all, if that is the reason: not UTF-8, empty, or led by a
 /// byte order mark. Only called once parsing has failed, so valid packets never pay for it.
 fn not_json_text(bytes: &[u8]) -> Option<SyntaxError> {
-    if let Err(error) = std::str::from_utf8(bytes) {
-        let offset = error.valid_up_to();
-        let message = format!(
-            "byte 0x{:02X} is not UTF-8 (JSON text must be UTF-8)",
-            bytes[offset]
-        );
-        return Some(SyntaxError::at_offset(bytes, offset, &message));
+    if let Some(error) = not_utf8(bytes) {
+        return Some(error);
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Some(SyntaxError::at_offset(
@@ -44,16 +39,35 @@ fn not_json_text(bytes: &[u8]) -> Option<SyntaxError> {
     None
 }
 
+/// The error of text that is not UTF-8, located at its first offending byte.
+fn not_utf8(bytes: &[u8]) -> Option<SyntaxError> {
+    let offset = std::str::from_utf8(bytes).err()?.valid_up_to();
+    let message = format!(
+        "byte 0x{:02X} is not UTF-8 (JSON text must be UTF-8)",
+        bytes[offset]
+    );
+    Some(SyntaxError::at_offset(bytes, offset, &message))
+}
+
 /// Parses JSON with `//` and `/* */` comments, such as Tencent's documentation samples.
 ///
 /// Comments are replaced by spaces outside strings only (a base64 id may contain `//`), so
 /// every byte keeps its offset and a syntax error points at the line and column of the
-/// original text. Nothing else is relaxed: a trailing or missing comma is still an error.
+/// original text. Nothing else is relaxed: a trailing or missing comma is still an error, and
+/// the whole text, comments included, must be UTF-8 (the locator reads it as text).
 pub fn parse_jsonc(bytes: &[u8]) -> Result<Value, SyntaxError> {
+    // Found by fuzzing (fuzz/regressions/jsonc/): a byte that is not UTF-8 inside a comment
+    // was stripped with the comment, so the packet was accepted, but none of its values could
+    // then be located in the text.
+    if let Some(error) = not_utf8(bytes) {
+        return Err(error);
+    }
     parse_json(&strip_comments(bytes)?)
 }
 
-fn strip_comments(bytes: &[u8]) -> Result<Vec<u8>, SyntaxError> {
+/// `bytes` with every comment replaced by spaces (each byte keeps its offset), or the error of a
+/// `/` that starts no comment.
+pub(crate) fn strip_comments(bytes: &[u8]) -> Result<Vec<u8>, SyntaxError> {
     let mut stripped = Vec::with_capacity(bytes.len());
     // One byte per read, so that the bytes produced before an error locate it. The input is a
     // slice in memory, so unbuffered reads cost nothing worth a buffer.
@@ -74,6 +88,13 @@ fn strip_comments(bytes: &[u8]) -> Result<Vec<u8>, SyntaxError> {
                     "a `/` outside a string must start a `//` or `/* */` comment",
                 ));
             }
+        }
+    }
+    // json_comments blanks the line breaks of a block comment too; they are put back, so that
+    // the parser counts the original text's lines (found by fuzzing: fuzz/regressions/jsonc/).
+    for (stripped, original) in stripped.iter_mut().zip(bytes) {
+        if *original == b'\n' {
+            *stripped = b'\n';
         }
     }
     Ok(stripped)
@@ -115,9 +136,22 @@ mod tests {
     }
 
     #[test]
+    fn errors_after_a_block_comment_on_several_lines_keep_their_line() {
+        let error = parse_jsonc(b"{/* a\n*/ \"a\": 1,}").unwrap_err();
+        assert_eq!((error.line, error.column), (2, 11), "{error}");
+    }
+
+    #[test]
     fn a_stray_slash_is_located() {
         let error = parse_jsonc(b"{\n  \"a\": 1 / 2\n}").unwrap_err();
         assert_eq!((error.line, error.column), (2, 10), "{error}");
+    }
+
+    #[test]
+    fn text_with_comments_must_be_utf8_comments_included() {
+        let error = parse_jsonc(b"{\"a\": 1 // caf\xe9\n}").unwrap_err();
+        assert_eq!((error.line, error.column), (1, 15), "{error}");
+        assert!(error.message.contains("0xE9 is not UTF-8"), "{error}");
     }
 
     #[test]
