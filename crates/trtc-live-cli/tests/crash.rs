@@ -3,65 +3,28 @@
 //! and cut off by the restart. (bench/crash.sh does the same at length, for the figures.)
 #![cfg(unix)]
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command as Process, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
 use trtc_live_receiver::{sign, Token};
 
-const SDK_APP_ID: &str = "1400000000";
 const TOKEN: &str = "crash-test-token";
 const COMMAND: &str = "Live.CallbackAfterEndBattle";
 const SENDERS: usize = 4;
 const KILLS: usize = 3;
 
-/// One `trtc-live serve` process on the test's journal directory.
-struct Server {
-    child: Child,
-    /// Its standard error up to and including the line that says where it listens.
-    startup_log: String,
-    url: String,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Self {
-        let mut child = Process::new(env!("CARGO_BIN_EXE_trtc-live"))
-            .args(["serve", "--sdkappid", SDK_APP_ID, "--listen", "127.0.0.1:0"])
-            .arg("--token-file")
-            .arg(dir.join("token"))
-            .arg("--journal")
-            .arg(dir.join("journal"))
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut startup_log = String::new();
-        let mut line = String::new();
-        let url = loop {
-            line.clear();
-            if stderr.read_line(&mut line).unwrap() == 0 {
-                panic!("the server stopped before listening:\n{startup_log}");
-            }
-            startup_log.push_str(&line);
-            if let Some(at) = line.find("listening on ") {
-                break format!("{}/webhook", line[at + "listening on ".len()..].trim());
-            }
-        };
-        // Keep draining its logs so that it never blocks on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Self {
-            child,
-            startup_log,
-            url,
-        }
-    }
+/// A `trtc-live serve` process on the test's journal directory.
+fn start_server(dir: &Path) -> ServeProcess {
+    let mut command = serve_command(&dir.join("token"), "warn");
+    command.arg("--journal").arg(dir.join("journal"));
+    ServeProcess::spawn(command)
 }
 
 /// What one sender saw of one delivery.
@@ -152,8 +115,8 @@ fn every_delivery_answered_200_survives_sigkill_and_a_torn_record_is_cut_off_on_
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
     let accepted: PathBuf = dir.path().join("journal").join("accepted.ndjson");
-    let mut server = Server::start(dir.path());
-    let url = Arc::new(Mutex::new(server.url.clone()));
+    let mut server = start_server(dir.path());
+    let url = Arc::new(Mutex::new(server.webhook_url()));
     let stop = Arc::new(AtomicBool::new(false));
     let senders: Vec<_> = (0..SENDERS)
         .map(|number| {
@@ -184,7 +147,7 @@ fn every_delivery_answered_200_survives_sigkill_and_a_torn_record_is_cut_off_on_
             file.write_all(torn).unwrap();
             torn_offset = Some((offset, text.len() - offset + torn.len()));
         }
-        server = Server::start(dir.path());
+        server = start_server(dir.path());
         if kill == 2 {
             let (offset, length) = torn_offset.unwrap();
             let report = format!(
@@ -196,7 +159,7 @@ fn every_delivery_answered_200_survives_sigkill_and_a_torn_record_is_cut_off_on_
                 server.startup_log
             );
         }
-        *url.lock().unwrap() = server.url.clone();
+        *url.lock().unwrap() = server.webhook_url();
     }
     // Some more deliveries after the last restart, then the end.
     std::thread::sleep(Duration::from_millis(300));
@@ -205,11 +168,7 @@ fn every_delivery_answered_200_survives_sigkill_and_a_torn_record_is_cut_off_on_
         .into_iter()
         .flat_map(|handle| handle.join().unwrap())
         .collect();
-    let terminated = Process::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(terminated.success());
+    server.terminate();
     assert!(server.child.wait().unwrap().success());
 
     let mut found: HashMap<String, Vec<serde_json::Value>> = HashMap::new();

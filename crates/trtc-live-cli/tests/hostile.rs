@@ -3,15 +3,15 @@
 //! timeouts are set to 1 second so that every case ends in a few seconds; the figures are
 //! printed (`cargo test -p trtc-live-cli --test hostile -- --nocapture`).
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command as Process, Stdio};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
 use trtc_live_receiver::{sign, Token};
 
-const SDK_APP_ID: &str = "1400000000";
 const TOKEN: &str = "hostile-test-token";
 /// A valid `Live.CallbackAfterEndBattle` packet (Tencent's sample).
 const PACKET: &str = r#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "BattleId": "b-1", "Duration": 30000, "CreateTime": 1739956115, "StartTime": 1739956115, "EndTime": 1739956145, "OpType": 0, "FromRoomInfo": {"RoomId": "pk-3", "Score": 0, "Owner_Account": 144115245353757792}, "ToRoomList": [{"RoomId": "pk-5", "Score": 0, "Owner_Account": 144115245442327522}], "EventTime": 1739956146119}"#;
@@ -20,10 +20,8 @@ const PATIENCE: Duration = Duration::from_secs(10);
 
 /// A running `trtc-live serve` with a token and short timeouts, killed when dropped.
 struct Server {
-    child: Child,
-    address: SocketAddr,
+    process: ServeProcess,
     dir: tempfile::TempDir,
-    logs: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -33,59 +31,22 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let token_file = dir.path().join("token");
         std::fs::write(&token_file, TOKEN).unwrap();
-        let mut args = vec!["serve", "--sdkappid", SDK_APP_ID, "--listen", "127.0.0.1:0"];
+        let mut command = serve_command(&token_file, "info");
         for (option, value) in [("--header-timeout-secs", "1"), ("--body-timeout-secs", "1")] {
             if !extra.contains(&option) {
-                args.extend([option, value]);
+                command.args([option, value]);
             }
         }
-        let mut child = Process::new(env!("CARGO_BIN_EXE_trtc-live"))
-            .args(args)
-            .arg("--token-file")
-            .arg(&token_file)
-            .arg("--journal")
-            .arg(dir.path().join("journal"))
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut logs = String::new();
-        let mut line = String::new();
-        let address = loop {
-            line.clear();
-            assert!(
-                stderr.read_line(&mut line).unwrap() > 0,
-                "no address:\n{logs}"
-            );
-            logs.push_str(&line);
-            if let Some(at) = line.find("listening on http://") {
-                break line[at + "listening on http://".len()..]
-                    .trim()
-                    .parse()
-                    .unwrap();
-            }
-        };
-        let logs = Arc::new(Mutex::new(logs));
-        let sink = Arc::clone(&logs);
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
+        command.arg("--journal").arg(dir.path().join("journal"));
+        command.args(extra);
         Self {
-            child,
-            address,
+            process: ServeProcess::spawn(command),
             dir,
-            logs,
         }
     }
 
     fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(self.address).unwrap();
+        let stream = TcpStream::connect(self.process.address).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         stream
     }
@@ -105,13 +66,14 @@ impl Server {
 
     /// The server's open file descriptors (Linux), or `None` where /proc is not there.
     fn open_files(&self) -> Option<usize> {
-        let dir = format!("/proc/{}/fd", self.child.id());
+        let dir = format!("/proc/{}/fd", self.process.child.id());
         std::fs::read_dir(dir).ok().map(Iterator::count)
     }
 
     /// The server's resident memory in KiB (Linux), or `None` where /proc is not there.
     fn resident_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.process.child.id())).ok()?;
         let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
         line.split_whitespace().nth(1)?.parse().ok()
     }
@@ -119,13 +81,9 @@ impl Server {
     /// Sends SIGTERM; the exit status and the time it took to exit.
     fn terminate(&mut self) -> (Option<i32>, Duration) {
         let started = Instant::now();
-        let status = Process::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        self.process.terminate();
         while started.elapsed() < PATIENCE {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.process.child.try_wait().unwrap() {
                 return (status.code(), started.elapsed());
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -134,14 +92,14 @@ impl Server {
     }
 
     fn logs(&self) -> String {
-        self.logs.lock().unwrap().clone()
+        self.process.logs()
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.process.child.kill();
+        let _ = self.process.child.wait();
     }
 }
 
@@ -327,9 +285,9 @@ fn at_the_connection_limit_a_delivery_waits_for_a_slot_and_is_answered() {
     drop((idle, queued));
 }
 
-#[test]
-fn a_body_that_never_ends_is_answered_408_at_the_body_deadline() {
-    let server = Server::start(&[]);
+/// A connection on which a signed delivery's head is sent, announcing a chunked body, and
+/// nothing more.
+fn start_chunked_delivery(server: &Server) -> TcpStream {
     let mut stream = server.connect();
     stream
         .write_all(
@@ -340,6 +298,13 @@ fn a_body_that_never_ends_is_answered_408_at_the_body_deadline() {
             .as_bytes(),
         )
         .unwrap();
+    stream
+}
+
+#[test]
+fn a_body_that_never_ends_is_answered_408_at_the_body_deadline() {
+    let server = Server::start(&[]);
+    let mut stream = start_chunked_delivery(&server);
     let mut writer = stream.try_clone().unwrap();
     let started = Instant::now();
     // A chunk every 100 ms, forever: the client is never slow enough to trip a read timeout.
@@ -376,16 +341,7 @@ fn a_body_that_never_ends_is_answered_408_at_the_body_deadline() {
 #[test]
 fn a_streamed_body_over_the_limit_is_refused_413_as_soon_as_the_limit_is_passed() {
     let server = Server::start(&["--max-body-bytes", "4096", "--body-timeout-secs", "5"]);
-    let mut stream = server.connect();
-    stream
-        .write_all(
-            format!(
-                "POST /webhook?{} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n",
-                signed_query()
-            )
-            .as_bytes(),
-        )
-        .unwrap();
+    let mut stream = start_chunked_delivery(&server);
     // 1 KiB chunks every 50 ms, looking for the answer in between.
     stream
         .set_read_timeout(Some(Duration::from_millis(50)))

@@ -5,27 +5,24 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command as Process, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
 use common::{json_lines, run};
 use trtc_live_examples::ExampleGenerator;
 use trtc_live_receiver::axum::webhook_router;
 use trtc_live_receiver::{Answer, Delivery, Receiver, ReceiverConfig, Token, Webhook};
 use trtc_live_validate::Command;
 
-const SDK_APP_ID: &str = "1400000000";
 const TOKEN: &str = "xxxxyyyy-test-token";
 
-/// A running `trtc-live serve`, stopped (SIGTERM) when dropped.
+/// A running `trtc-live serve`, killed when dropped.
 struct Server {
-    child: Child,
+    process: ServeProcess,
     url: String,
     dir: tempfile::TempDir,
-    logs: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -35,48 +32,16 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let token_file = dir.path().join("token");
         std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
-        let journal = dir.path().join("journal");
-        let mut process = Process::new(env!("CARGO_BIN_EXE_trtc-live"));
-        process
-            .args(["serve", "--sdkappid", SDK_APP_ID, "--listen", "127.0.0.1:0"])
-            .arg("--token-file")
-            .arg(&token_file);
+        let mut command = serve_command(&token_file, "info");
         if !extra.contains(&"--no-journal") {
-            process.arg("--journal").arg(&journal);
+            command.arg("--journal").arg(dir.path().join("journal"));
         }
-        let mut child = process
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut url = None;
-        let mut logs = String::new();
-        let mut line = String::new();
-        while url.is_none() && stderr.read_line(&mut line).unwrap() > 0 {
-            logs.push_str(&line);
-            if let Some(at) = line.find("listening on ") {
-                url = Some(line[at + "listening on ".len()..].trim().to_owned());
-            }
-            line.clear();
-        }
-        let url = url.unwrap_or_else(|| panic!("the server says where it listens:\n{logs}"));
-        // Keep draining its logs so that it never blocks on a full pipe.
-        let logs = Arc::new(Mutex::new(logs));
-        let sink = Arc::clone(&logs);
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
+        command.args(extra);
+        let process = ServeProcess::spawn(command);
         Self {
-            child,
-            url: format!("{url}/webhook"),
+            url: process.webhook_url(),
+            process,
             dir,
-            logs,
         }
     }
 
@@ -94,28 +59,19 @@ impl Server {
 
     /// Stops the server with SIGTERM and returns its exit status and logs.
     fn stop(mut self) -> (i32, String) {
-        terminate(&self.child);
-        let status = self.child.wait().unwrap();
+        self.process.terminate();
+        let status = self.process.child.wait().unwrap();
         // The drain thread ends with the pipe; give it a moment to copy the last lines.
         std::thread::sleep(std::time::Duration::from_millis(100));
-        let logs = self.logs.lock().unwrap().clone();
-        (status.code().unwrap_or(-1), logs)
+        (status.code().unwrap_or(-1), self.process.logs())
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.process.child.kill();
+        let _ = self.process.child.wait();
     }
-}
-
-fn terminate(child: &Child) {
-    let status = Process::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 /// `trtc-live send --url URL --format json ARGS`: exit status, the reports, the transcript.
@@ -667,14 +623,8 @@ fn a_request_in_flight_at_sigterm_is_still_journaled_and_answered() {
         "SdkAppid={SDK_APP_ID}&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&Sign={}&RequestTime={request_time}",
         trtc_live_receiver::sign(&Token::new(TOKEN), &request_time)
     );
-    let address = server
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    let address = server.process.address;
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
     let (first, second) = body.split_at(body.len() / 2);
     write!(
         stream,
@@ -685,13 +635,13 @@ fn a_request_in_flight_at_sigterm_is_still_journaled_and_answered() {
     stream.flush().unwrap();
     // The request is in flight (half its body sent) when the server is told to stop.
     std::thread::sleep(std::time::Duration::from_millis(300));
-    terminate(&server.child);
+    server.process.terminate();
     std::thread::sleep(std::time::Duration::from_millis(300));
     stream.write_all(second.as_bytes()).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    let status = server.child.wait().unwrap();
+    let status = server.process.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     let records = server.records("accepted.ndjson");
     assert_eq!(records.len(), 1);
