@@ -101,6 +101,8 @@ mod token;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "journal")]
+pub mod journal;
 
 pub use answer::{Answer, AnswerMismatch};
 pub use config::{

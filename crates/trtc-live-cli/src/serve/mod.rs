@@ -8,7 +8,6 @@
 //! read, and the number of connections open at once.
 
 mod connections;
-mod journal;
 mod stall;
 
 use std::io::IsTerminal;
@@ -22,32 +21,26 @@ use axum::http::header::{HeaderValue, CONNECTION};
 use axum::http::{Request, StatusCode};
 use axum::response::Response;
 use trtc_live_receiver::axum::read_body;
+use trtc_live_receiver::journal::{Journal, Journals, Record};
 use trtc_live_receiver::{failure_response, Answer, Command, Receiver, ReceiverConfig};
 
 use crate::args::ServeArgs;
 use crate::environment::{colors_wanted, read_token_file};
 use connections::{serve_connections, ConnectionLimits};
-pub use journal::{Journal, Record};
-
-/// File of accepted deliveries, in the journal directory.
-pub const ACCEPTED_FILE: &str = "accepted.ndjson";
-/// File of quarantined deliveries (authenticated, but not valid packets), in the journal
-/// directory.
-pub const QUARANTINE_FILE: &str = "quarantine.ndjson";
 
 /// What every request handler shares.
 struct ServeState {
     receiver: Receiver,
-    /// Accepted deliveries; `None` with `--no-journal`.
-    accepted: Option<Journal>,
-    /// Authenticated deliveries that are not valid packets; `None` with `--no-journal`.
-    quarantine: Option<Journal>,
+    /// Accepted and quarantined deliveries; `None` with `--no-journal`.
+    journals: Option<Journals>,
     /// How long a request's body may take to arrive, from the end of its headers.
     body_timeout: Duration,
 }
 
 /// Runs the server until SIGINT or SIGTERM; returns the exit status.
 pub fn run(args: &ServeArgs) -> ExitCode {
+    // First: opening the journals may log (a torn record cut off).
+    init_logging();
     let state = match build_state(args) {
         Ok(state) => Arc::new(state),
         Err(message) => {
@@ -55,8 +48,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging();
-    for journal in [&state.accepted, &state.quarantine].into_iter().flatten() {
+    for journal in state.journals.iter().flat_map(Journals::both) {
         report_torn_tail(journal);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -77,7 +69,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let served = runtime.block_on(serve(args.listen, limits, Arc::clone(&state)));
     if served.is_ok() {
         // Every request is answered now: the counts are final.
-        for journal in [&state.accepted, &state.quarantine].into_iter().flatten() {
+        for journal in state.journals.iter().flat_map(Journals::both) {
             report_stats(journal);
         }
     }
@@ -118,7 +110,7 @@ fn report_stats(journal: &Journal) {
 }
 
 /// The torn last record that opening a journal cut off, if there was one, in plain words on
-/// standard error (scripts read this line) and as a warning.
+/// standard error (scripts read this line; the journal logged it as a warning).
 fn report_torn_tail(journal: &Journal) {
     let Some(torn) = journal.torn_tail() else {
         return;
@@ -131,13 +123,6 @@ fn report_torn_tail(journal: &Journal) {
         torn.length,
         torn.kept_in.display(),
     );
-    tracing::warn!(
-        journal = %journal.path().display(),
-        offset = torn.offset,
-        length = torn.length,
-        kept_in = %torn.kept_in.display(),
-        "torn last record cut off (a crash during an append; it was never acknowledged)"
-    );
 }
 
 fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
@@ -149,24 +134,19 @@ fn build_state(args: &ServeArgs) -> Result<ServeState, String> {
     config.max_body_bytes = args.max_body_bytes;
     let receiver = Receiver::new(config).map_err(|error| error.to_string())?;
     let body_timeout = Duration::from_secs(args.body_timeout_secs);
-    if args.no_journal {
-        return Ok(ServeState {
-            receiver,
-            accepted: None,
-            quarantine: None,
-            body_timeout,
-        });
-    }
-    std::fs::create_dir_all(&args.journal)
-        .map_err(|error| format!("cannot create {}: {error}", args.journal.display()))?;
-    let open = |name: &str| {
-        let path = args.journal.join(name);
-        Journal::open(&path).map_err(|error| format!("cannot open {}: {error}", path.display()))
+    let journals = if args.no_journal {
+        None
+    } else {
+        Some(Journals::open(&args.journal).map_err(|error| {
+            format!(
+                "cannot open the journal {}: {error}",
+                args.journal.display()
+            )
+        })?)
     };
     Ok(ServeState {
         receiver,
-        accepted: Some(open(ACCEPTED_FILE)?),
-        quarantine: Some(open(QUARANTINE_FILE)?),
+        journals,
         body_timeout,
     })
 }
@@ -196,14 +176,14 @@ async fn serve(
         .map_err(|error| format!("cannot read the bound address: {error}"))?;
     // First, in plain words: scripts and tests read the address from this line.
     eprintln!("trtc-live serve: listening on http://{address}");
-    match (&state.accepted, &state.quarantine) {
-        (Some(accepted), Some(quarantine)) => tracing::info!(
+    match &state.journals {
+        Some(journals) => tracing::info!(
             %address,
-            accepted = %accepted.path().display(),
-            quarantine = %quarantine.path().display(),
+            accepted = %journals.accepted().path().display(),
+            quarantine = %journals.quarantine().path().display(),
             "listening"
         ),
-        _ => tracing::warn!(
+        None => tracing::warn!(
             %address,
             "listening with the journal off: accepted deliveries are answered but not kept"
         ),
@@ -262,20 +242,23 @@ async fn handle(state: Arc<ServeState>, remote: SocketAddr, request: Request<Bod
         }
     };
     // Built only for the deliveries that are journaled: a refused request costs no copy.
-    let record = |command: Option<Command>| Record {
-        command: command.map(|c| c.as_str().to_owned()),
-        ..Record::new(
+    let record = |command: Option<Command>| {
+        let record = Record::new(
             millis(now),
             remote.to_string(),
-            parts.uri.query().unwrap_or_default().to_owned(),
+            parts.uri.query().unwrap_or_default(),
             &body,
-        )
+        );
+        match command {
+            Some(command) => record.with_command(command.as_str()),
+            None => record,
+        }
     };
     match receiver.receive(&parts.method, &parts.uri, &body, now) {
         Ok(delivery) => {
             let command = delivery.command();
-            if let Some(journal) = &state.accepted {
-                if let Err(error) = journal.append(&record(Some(command))).await {
+            if let Some(journals) = &state.journals {
+                if let Err(error) = journals.accepted().append(&record(Some(command))).await {
                     // Not on disk: do not acknowledge. Tencent sees a failed delivery.
                     tracing::error!(%remote, %command, %error, "journal append failed");
                     return journal_failure();
@@ -287,12 +270,9 @@ async fn handle(state: Arc<ServeState>, remote: SocketAddr, request: Request<Bod
                 .map(Body::from)
         }
         Err(rejection) if rejection.is_authenticated() => {
-            if let Some(journal) = &state.quarantine {
-                let record = Record {
-                    reason: Some(rejection.to_string()),
-                    ..record(rejection.command())
-                };
-                if let Err(error) = journal.append(&record).await {
+            if let Some(journals) = &state.journals {
+                let record = record(rejection.command()).with_reason(rejection.to_string());
+                if let Err(error) = journals.quarantine().append(&record).await {
                     tracing::error!(%remote, %error, "quarantine append failed");
                     return journal_failure();
                 }
