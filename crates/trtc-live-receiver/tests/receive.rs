@@ -107,7 +107,7 @@ fn sign_is_compared_without_case_and_anything_else_is_refused() {
         flipped,
         "z".repeat(64),
         "%00".repeat(64),
-        sign(&Token::new("xxxxyyyy "), &REQUEST_TIME.to_string()),
+        sign(&Token::exact("xxxxyyyy "), &REQUEST_TIME.to_string()),
         sign(&token(), &(REQUEST_TIME + 1).to_string()),
     ] {
         assert_eq!(
