@@ -182,9 +182,22 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
 
-    /// Address to listen on (loopback by default; port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
+    /// Address to listen on, HOST:PORT: an IP address, or a host name such as localhost
+    /// (resolved by the system; of several addresses, the first IPv4 one). Loopback by default;
+    /// port 0 picks a free port.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// Listen on an address other machines can reach without a token (--token-file): every
+    /// request is then accepted without authentication. Without this flag, serve refuses.
+    #[arg(long)]
+    pub insecure_no_auth: bool,
+
+    /// How to write the logs on standard error: `human` (one line per event, and lines in plain
+    /// words for the address, the journals' statistics and a torn record) or `json` (one JSON
+    /// object per line and nothing else: every event, each rejection with its reason).
+    #[arg(long, value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
 
     /// Directory of the journals (accepted.ndjson, quarantine.ndjson).
     #[arg(long, value_name = "DIR", default_value = "trtc-live-journal")]
@@ -288,6 +301,15 @@ pub struct SendArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Text for people.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Log formats of `serve`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line per event, for people (and lines in plain words that scripts read).
     Human,
     /// One JSON object per line.
     Json,

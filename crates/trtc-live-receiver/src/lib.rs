@@ -103,6 +103,8 @@ mod token;
 pub mod axum;
 #[cfg(feature = "journal")]
 pub mod journal;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use answer::{Answer, AnswerMismatch};
 pub use config::{
@@ -111,8 +113,8 @@ pub use config::{
 };
 pub use error::ReceiveError;
 pub use http_answer::failure_response;
-pub use receiver::{Delivery, Receiver};
+pub use receiver::{Delivery, Genuine, InvalidDelivery, Receiver};
 pub use token::{sign, Token};
 pub use trtc_live_types::{Command, Webhook, WebhookUrlParameters};
 /// The validator's report types, carried by [`ReceiveError`].
-pub use trtc_live_validate::{Rejection, SyntaxError, UnknownCommand, Violation};
+pub use trtc_live_validate::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};

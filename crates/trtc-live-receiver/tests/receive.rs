@@ -360,7 +360,12 @@ fn only_errors_after_authentication_are_authenticated_and_carry_a_command() {
             .unwrap_err();
         let after_auth = matches!(
             expected,
-            "UrlParameters" | "NotJson" | "UnknownCommand" | "CommandMismatch" | "Schema"
+            "UrlCommandConflict"
+                | "UrlParameters"
+                | "NotJson"
+                | "UnknownCommand"
+                | "CommandMismatch"
+                | "Schema"
         );
         assert_eq!(error.is_authenticated(), after_auth, "{what}");
         if !after_auth {

@@ -403,6 +403,20 @@ impl Journals {
         })
     }
 
+    /// Two journals opened by the caller (files named otherwise, or elsewhere): `accepted` and
+    /// `quarantine`. [`Journals::directory`] is then the accepted journal's directory.
+    pub fn from_parts(accepted: Journal, quarantine: Journal) -> Self {
+        Self {
+            directory: accepted
+                .path()
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            accepted,
+            quarantine,
+        }
+    }
+
     /// The directory.
     pub fn directory(&self) -> &Path {
         &self.directory
