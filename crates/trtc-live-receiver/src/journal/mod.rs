@@ -5,7 +5,19 @@
 //!
 //! `trtc-live serve` keeps two journals in a directory ([`Journals`]): `accepted.ndjson`, every
 //! accepted delivery, and `quarantine.ndjson`, every authenticated request whose packet was not
-//! valid, with the reason.
+//! valid, with the reason. An axum app gets the same with `WebhookEndpoint::journals` (with the
+//! `axum` feature too).
+//!
+//! # Reading, and resuming
+//!
+//! [`JournalReader`] gives every line with its number, and [`JournalReader::position`] the byte
+//! offset where the next line starts. A consumer that must not miss or repeat records across
+//! restarts (a forwarder) handles records in order, saves the position after each one it has
+//! finished with (durably, in a file of its own), and after a restart reopens the journal there
+//! ([`JournalReader::open_at`]). A journal only grows (torn-record repair only cuts bytes after
+//! the last line break, which no position ever passes), so a saved position stays the start of
+//! a line; reaching the end is not final, as a reader opened again later reads what was
+//! appended since.
 //!
 //! ```
 //! use trtc_live_receiver::journal::{Journal, JournalReader, Record};
@@ -127,6 +139,8 @@ struct Counters {
     batches: AtomicU64,
     largest_batch: AtomicU64,
     sync_nanos: AtomicU64,
+    /// Bytes of the file known to be on disk: up to the end of the last batch fsynced.
+    durable_length: AtomicU64,
 }
 
 /// What the writer writes to: a file, or in tests a file whose failures are chosen.
@@ -192,6 +206,9 @@ impl Journal {
         let mut torn_tail = None;
         if existed {
             torn_tail = cut_torn_tail(path, &mut file)?;
+            // What an earlier process wrote may not have reached the disk yet: from now on, it
+            // has (so that `durable_length` covers the whole file).
+            file.sync_all()?;
         } else {
             file.sync_all()?;
             if let Some(directory) = path.parent() {
@@ -222,6 +239,7 @@ impl Journal {
     fn with_storage(path: &Path, storage: Box<dyn Storage>, length: u64) -> std::io::Result<Self> {
         let (sender, receiver) = mpsc::channel();
         let counters = Arc::new(Counters::default());
+        counters.durable_length.store(length, Ordering::SeqCst);
         let writer = Writer {
             storage,
             length,
@@ -270,6 +288,15 @@ impl Journal {
             .map_err(|_| writer_stopped())?;
         self.counters.submitted.fetch_add(1, Ordering::SeqCst);
         Ok(outcome)
+    }
+
+    /// How many bytes of the file are on disk for sure: up to the end of the last batch whose
+    /// fsync succeeded (or, before the first batch, the whole file as it was opened). Always the
+    /// end of a line. A reader that must see only acknowledged records reads up to it
+    /// ([`JournalReader::until`]): the bytes after it are of a batch in flight, which may still
+    /// fail and be cut back (a failed write) or be refused (a failed fsync).
+    pub fn durable_length(&self) -> u64 {
+        self.counters.durable_length.load(Ordering::SeqCst)
     }
 
     /// What the journal did so far.
@@ -365,6 +392,11 @@ impl Writer {
         let synced = self.storage.sync();
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.counters.sync_nanos.fetch_add(nanos, Ordering::SeqCst);
+        if synced.is_ok() {
+            self.counters
+                .durable_length
+                .store(self.length, Ordering::SeqCst);
+        }
         if let Err(error) = &synced {
             self.broken = Some(format!(
                 "an fsync failed ({error}), so what is on disk is unknown: restart after \
@@ -788,8 +820,11 @@ mod tests {
         let waiting = 40;
         let rest = append_from_threads(&journal, 1..1 + waiting);
         wait_until_submitted(&journal, 1 + waiting);
-        // Nothing is acknowledged while the first fsync is held.
+        // Nothing is acknowledged while the first fsync is held, nor counted as durable,
+        // although its record is written.
         assert_eq!(journal.stats().durable, 0);
+        assert_eq!(journal.durable_length(), 0);
+        assert!(std::fs::metadata(&path).unwrap().len() > 0);
         assert!(first.iter().chain(&rest).all(|h| !h.is_finished()));
         gate.release();
         for handle in first.into_iter().chain(rest) {
@@ -803,6 +838,10 @@ mod tests {
         );
         assert_eq!(stats.largest_batch, waiting);
         assert_eq!(read(&path).len() as u64, 1 + waiting);
+        assert_eq!(
+            journal.durable_length(),
+            std::fs::metadata(&path).unwrap().len()
+        );
     }
 
     #[test]

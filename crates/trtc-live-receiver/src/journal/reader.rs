@@ -61,6 +61,8 @@ impl Position {
 pub struct JournalReader<R> {
     input: R,
     position: Position,
+    /// The offset not to read past, if any.
+    end: Option<u64>,
     max_line_bytes: u64,
     line: Vec<u8>,
     done: bool,
@@ -93,6 +95,7 @@ impl<R: BufRead> JournalReader<R> {
         Self {
             input,
             position,
+            end: None,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             line: Vec::new(),
             done: false,
@@ -103,6 +106,15 @@ impl<R: BufRead> JournalReader<R> {
     /// [`DEFAULT_MAX_LINE_BYTES`]).
     pub fn max_line_bytes(mut self, limit: u64) -> Self {
         self.max_line_bytes = limit;
+        self
+    }
+
+    /// The same reader, stopping at byte `end_offset` of the journal, as if the journal ended
+    /// there: with [`super::Journal::durable_length`], a reader sees only records already on
+    /// disk (acknowledged), never those of a batch still in flight. `end_offset` is the end of
+    /// a line; a reader already past it reads nothing.
+    pub fn until(mut self, end_offset: u64) -> Self {
+        self.end = Some(end_offset);
         self
     }
 
@@ -122,6 +134,15 @@ impl<R: BufRead> JournalReader<R> {
                 Ok(available) => available,
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(error) => return Err(error),
+            };
+            let available = match self.end {
+                Some(end) => {
+                    let left = end.saturating_sub(self.position.offset + length);
+                    &available[..available
+                        .len()
+                        .min(usize::try_from(left).unwrap_or(usize::MAX))]
+                }
+                None => available,
             };
             if available.is_empty() {
                 return Ok((length > 0).then_some((length, false)));
@@ -261,6 +282,16 @@ mod tests {
         let lines: Vec<_> = JournalReader::new(bytes.as_slice()).collect();
         assert_eq!(lines.len(), 1);
         assert!(matches!(&lines[0], (3, Ok(r)) if *r == record(1)));
+    }
+
+    #[test]
+    fn a_reader_until_an_offset_stops_there() {
+        let bytes = journal(1..4);
+        let two = (record(1).to_line().len() + record(2).to_line().len()) as u64;
+        let mut reader = JournalReader::new(bytes.as_slice()).until(two);
+        let read: Vec<_> = reader.by_ref().map(|(n, r)| (n, r.unwrap())).collect();
+        assert_eq!(read, vec![(1, record(1)), (2, record(2))]);
+        assert_eq!(reader.position().offset, two);
     }
 
     #[test]
