@@ -2493,7 +2493,7 @@ impl ::std::convert::TryFrom<String> for UnixSeconds {
         value.parse()
     }
 }
-///The query parameters Tencent appends to the app's webhook URL, as an object of strings (the form every language gets after decoding a query string). Example: ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI, followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver must check that SdkAppid is its own. The command word is required under one of its two names, CallbackCommand or WebhookCommand (the `not` below refuses a URL with neither).
+///The query parameters Tencent appends to the app's webhook URL, as an object of strings (the form every language gets after decoding a query string). Example: ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI, followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver must check that SdkAppid is its own. The command word is required under one of its two names, CallbackCommand or WebhookCommand: the `not` below refuses an object in which both are absent (an `anyOf` of two `required` lists would say the same, but code generators make it two types).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebhookUrlParameters {
     ///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.
