@@ -59,10 +59,13 @@ pub enum Subcommand {
     /// an authenticated request whose packet is not valid is kept in DIR/quarantine.ndjson.
     /// With --no-journal nothing is kept. After-event webhooks get the OK packet; the
     /// two before-webhooks are let through (gift allowed, message sent unchanged). Logs go to
-    /// standard error (RUST_LOG filters them); SIGINT or SIGTERM stops the server once the
-    /// requests in flight are answered. Every wait a client controls is bounded: its headers
-    /// (and an idle connection), its body, its reading of the answer, and the number of
-    /// connections open at once (the options below).
+    /// standard error, one line per event (RUST_LOG filters them; --log-format json for JSON);
+    /// SIGINT or SIGTERM stops the server once the requests in flight are answered. Every wait
+    /// a client controls is bounded: its headers (and an idle connection), its body, its reading
+    /// of the answer, and the number of connections open at once (the options below).
+    ///
+    /// Without --token-file requests are not authenticated: serve warns, and refuses to listen
+    /// on an address other than loopback unless given --insecure-no-auth.
     Serve(ServeArgs),
 
     /// Play Tencent's part against any receiver: sign, POST packets, check and show the answers.

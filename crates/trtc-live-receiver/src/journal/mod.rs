@@ -207,8 +207,11 @@ impl Journal {
         if existed {
             torn_tail = cut_torn_tail(path, &mut file)?;
             // What an earlier process wrote may not have reached the disk yet: from now on, it
-            // has (so that `durable_length` covers the whole file).
-            file.sync_all()?;
+            // has (so that `durable_length` covers the whole file). A device (`/dev/full` in a
+            // test) has nothing to sync.
+            if file.metadata()?.is_file() {
+                file.sync_all()?;
+            }
         } else {
             file.sync_all()?;
             if let Some(directory) = path.parent() {
