@@ -42,12 +42,7 @@ async fn a_delivery_is_on_disk_before_the_handler_sees_it_and_rejections_are_rep
         .on_outcome(hook(&seen));
     let server = Running::start(endpoint, ServerLimits::default()).await;
 
-    let answer = post_to(
-        server.address,
-        &signed_now("Live.CallbackAfterEndBattle"),
-        END_BATTLE,
-    )
-    .await;
+    let answer = post_signed(server.address, "Live.CallbackAfterEndBattle", END_BATTLE).await;
     assert_eq!(status(&answer), 200, "{answer}");
     let wrong_sign = signed_now("Live.CallbackAfterEndBattle").replace("Sign=", "Sign=0");
     assert_eq!(
@@ -55,12 +50,7 @@ async fn a_delivery_is_on_disk_before_the_handler_sees_it_and_rejections_are_rep
         401
     );
     let invalid = END_BATTLE.replace("\"OpType\": 0", "\"OpType\": 7");
-    let answer = post_to(
-        server.address,
-        &signed_now("Live.CallbackAfterEndBattle"),
-        &invalid,
-    )
-    .await;
+    let answer = post_signed(server.address, "Live.CallbackAfterEndBattle", &invalid).await;
     assert_eq!(status(&answer), 422, "{answer}");
     server.stop().await;
 
@@ -164,12 +154,7 @@ async fn a_delivery_that_cannot_be_recorded_is_answered_503_and_never_handled() 
     .journals(Arc::new(journals))
     .on_outcome(hook(&seen));
     let server = Running::start(endpoint, ServerLimits::default()).await;
-    let answer = post_to(
-        server.address,
-        &signed_now("Live.CallbackAfterEndBattle"),
-        END_BATTLE,
-    )
-    .await;
+    let answer = post_signed(server.address, "Live.CallbackAfterEndBattle", END_BATTLE).await;
     assert_eq!(status(&answer), 503, "{answer}");
     assert!(
         answer.contains("the delivery could not be recorded"),
@@ -236,12 +221,7 @@ async fn the_servers_limits_bound_headers_bodies_and_connections() {
     let _second = TcpStream::connect(server.address).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
-    let answer = post_to(
-        server.address,
-        &signed_now("Live.CallbackAfterEndBattle"),
-        END_BATTLE,
-    )
-    .await;
+    let answer = post_signed(server.address, "Live.CallbackAfterEndBattle", END_BATTLE).await;
     let waited = started.elapsed();
     assert_eq!(status(&answer), 200, "{answer}");
     assert!(

@@ -84,6 +84,11 @@ pub async fn post_to(address: SocketAddr, query: &str, body: &str) -> String {
     read_to_close(&mut stream).await
 }
 
+/// POSTs `body` for `command`, signed now, on a new connection; the whole answer as text.
+pub async fn post_signed(address: SocketAddr, command: &str, body: &str) -> String {
+    post_to(address, &signed_now(command), body).await
+}
+
 /// Everything until the server closes (a reset ends it too), within 10 s.
 pub async fn read_to_close(stream: &mut TcpStream) -> String {
     let mut answer = Vec::new();
