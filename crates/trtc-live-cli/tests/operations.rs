@@ -72,6 +72,10 @@ fn json_logs_are_one_object_per_line_and_every_rejection_has_its_reason() {
     assert_eq!(send(&url, &["--token", "wrong", battle]).0, 1);
     assert_eq!(send(&url, &["--token", TOKEN, invalid]).0, 1);
     assert_eq!(send_as("1", &url, &["--token", TOKEN, battle]).0, 1);
+    // Valid, with a semantic warning: the battle ends before it starts.
+    let sample = "schemas/Live.CallbackAfterEndBattle/samples/request.jsonc";
+    let early_end = ["--token", TOKEN, "--set", "/EndTime=1739956105", sample];
+    assert_eq!(send(&url, &early_end).0, 0);
     let logs = stop(server);
 
     let events: Vec<serde_json::Value> = logs
@@ -87,8 +91,14 @@ fn json_logs_are_one_object_per_line_and_every_rejection_has_its_reason() {
             .filter(|event| event["message"] == message)
             .collect()
     };
-    assert_eq!(with("accepted").len(), 1, "{logs}");
-    assert_eq!(with("accepted")[0]["command"], battle);
+    let accepted = with("accepted");
+    assert_eq!(accepted.len(), 2, "{logs}");
+    assert_eq!(accepted[0]["command"], battle);
+    assert!(accepted[0].get("warnings").is_none(), "{logs}");
+    assert_eq!(
+        accepted[1]["warnings"], "semantic/battle-time-order \"/EndTime\"",
+        "the validator's warnings are logged with the delivery"
+    );
     let rejected: Vec<(&str, u64)> = with("rejected")
         .iter()
         .map(|e| (e["reason"].as_str().unwrap(), e["status"].as_u64().unwrap()))
