@@ -88,7 +88,7 @@ pub fn generate(bundle: &Value, tree: &SchemaTree, words: &[CommandWord]) -> Res
     let mut names = Vec::new();
     for name in dependency_order(definitions)? {
         let schema = &definitions[&name];
-        let text = definition(&name, schema)
+        let text = definition(&name, schema, definitions)
             .map_err(|e| Error::new(format!("models.py: definitions/{name}: {e}")))?;
         out += "\n\n";
         out += &text;
@@ -254,7 +254,11 @@ fn dependency_order(definitions: &Map<String, Value>) -> Result<Vec<String>, Err
 
 /// One definition: a class for an object with properties (or a single `allOf` of a class), an
 /// annotated type otherwise.
-fn definition(name: &str, schema: &Value) -> Result<String, String> {
+fn definition(
+    name: &str,
+    schema: &Value,
+    definitions: &Map<String, Value>,
+) -> Result<String, String> {
     let object = schema.as_object().ok_or("not an object")?;
     let description = object
         .get("description")
@@ -267,7 +271,7 @@ fn definition(name: &str, schema: &Value) -> Result<String, String> {
         ));
     }
     if object.contains_key("properties") {
-        return class(name, object, description);
+        return class(name, object, description, definitions);
     }
     Ok(format!(
         "{name} = {}\n{}\n",
@@ -302,7 +306,12 @@ fn reference(schema: &Value) -> Option<String> {
         .then(|| name.to_owned())
 }
 
-fn class(name: &str, object: &Map<String, Value>, description: &str) -> Result<String, String> {
+fn class(
+    name: &str,
+    object: &Map<String, Value>,
+    description: &str,
+    definitions: &Map<String, Value>,
+) -> Result<String, String> {
     check_keywords(
         object,
         &[
@@ -344,13 +353,26 @@ fn class(name: &str, object: &Map<String, Value>, description: &str) -> Result<S
                 annotated(&python, &[], description)
             );
         } else {
-            // `T | None` for the type checkers, absent by default, but `null` refused.
+            // `T | None` for the type checkers, absent by default, but `null` refused. A member
+            // named like a type (`RoomInfo: RoomInfo`) takes its default inside `Field`: an
+            // assignment would bind the name to None in the class body, where the annotation
+            // is then evaluated.
             let optional = PyType::plain(format!("Union[{}, None]", python.with(&[], &[])));
-            let _ = writeln!(
-                out,
-                "    {property}: {} = None",
-                annotated(&optional, &["NOT_NULL"], description)
-            );
+            if definitions.contains_key(property) {
+                let mut field = vec!["default=None".to_owned()];
+                field.extend(description.map(|d| format!("description={}", py_str(d))));
+                let _ = writeln!(
+                    out,
+                    "    {property}: {}",
+                    optional.with(&["NOT_NULL"], &field)
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "    {property}: {} = None",
+                    annotated(&optional, &["NOT_NULL"], description)
+                );
+            }
         }
     }
     for missing in required.iter().filter(|r| !properties.contains_key(**r)) {
