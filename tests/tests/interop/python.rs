@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, UNIX_EPOCH};
 
 use trtc_live_receiver::{
@@ -14,6 +14,7 @@ use trtc_live_receiver::{
 };
 use trtc_live_tests::python_package::{build_and_install, PythonPackage};
 use trtc_live_tests::repo_root;
+use trtc_live_validate::Validator;
 
 use crate::corpus::Verdict;
 
@@ -250,7 +251,7 @@ fn requests() -> Vec<Request> {
 }
 
 /// The Rust receiver's answer: status, `Allow` header, body.
-fn rust_answer(request: &Request) -> (u16, Option<String>, String) {
+fn rust_answer(validator: &Arc<Validator>, request: &Request) -> (u16, Option<String>, String) {
     let mut config = ReceiverConfig::new("1400000000");
     config.token = request.token.map(Token::new);
     config.max_body_bytes = request.max_body_bytes;
@@ -259,7 +260,7 @@ fn rust_answer(request: &Request) -> (u16, Option<String>, String) {
         "refuse" => InvalidBeforeWebhookPolicy::Refuse,
         _ => InvalidBeforeWebhookPolicy::FailDelivery,
     };
-    let receiver = Receiver::new(config).unwrap();
+    let receiver = Receiver::with_validator(config, Arc::clone(validator)).unwrap();
     let method = axum::http::Method::from_bytes(request.method.as_bytes()).unwrap();
     let uri: axum::http::Uri = format!("/webhook?{}", request.query).parse().unwrap();
     let now = UNIX_EPOCH + Duration::from_secs_f64(request.now);
@@ -313,8 +314,9 @@ fn the_python_receiver_answers_every_request_as_the_rust_receiver_does() {
         .collect();
     let mut differences = Vec::new();
     let mut rejections = BTreeMap::<String, usize>::new();
+    let validator = Arc::new(Validator::new().unwrap());
     for request in &requests {
-        let rust = rust_answer(request);
+        let rust = rust_answer(&validator, request);
         let Some(python) = answers.get(&request.name) else {
             differences.push(format!("{}: no answer from Python", request.name));
             continue;
