@@ -375,7 +375,7 @@ fn class(
             }
         }
     }
-    for missing in required.iter().filter(|r| !properties.contains_key(**r)) {
+    if let Some(missing) = required.iter().find(|r| !properties.contains_key(**r)) {
         return Err(format!(
             "required member {missing:?} is not among the properties"
         ));
