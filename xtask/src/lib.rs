@@ -20,6 +20,9 @@ pub mod command_words;
 pub mod conformance;
 pub mod dispatch;
 mod error;
+pub mod extensions;
+pub mod findings;
+pub mod open_enums;
 mod output;
 pub mod reference;
 pub mod registry;
@@ -59,11 +62,29 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     let words = command_words::load(&root.join("schemas"))?;
     command_words::check_against(&words, &tree)?;
     let bundle = bundle::bundle(&tree)?;
-    typify_workarounds::check_supported(&bundle)?;
+    let extensions = extensions::read(&bundle)?;
+    typify_workarounds::check_supported(&bundle, &open_enums::string_enum_names(&extensions))?;
+    let requests: Vec<String> = tree
+        .webhooks
+        .iter()
+        .map(|w| w.request_type.clone())
+        .collect();
+    let responses: Vec<String> = tree
+        .webhooks
+        .iter()
+        .map(|w| w.response_type.clone())
+        .collect();
+    let packets = rust_types::Packets {
+        requests: &requests,
+        responses: &responses,
+    };
 
     let mut outputs = vec![
         (BUNDLE_PATH.to_owned(), bundle::to_pretty_json(&bundle)?),
-        (TYPES_PATH.to_owned(), rust_types::generate(&bundle)?),
+        (
+            TYPES_PATH.to_owned(),
+            rust_types::generate(&bundle, &extensions, &packets)?,
+        ),
         (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
         (
             REGISTRY_PATH.to_owned(),
