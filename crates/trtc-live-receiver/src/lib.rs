@@ -113,4 +113,6 @@ pub use receiver::{Delivery, Receiver};
 pub use token::{sign, Token};
 pub use trtc_live_types::{Command, Webhook, WebhookUrlParameters};
 /// The validator's report types, carried by [`ReceiveError`].
-pub use trtc_live_validate::{Rejection, SyntaxError, UnknownCommand, Violation};
+pub use trtc_live_validate::{
+    IssueKind, Rejection, SyntaxError, UnknownCommand, Violation, Warning,
+};

@@ -5,20 +5,26 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use trtc_live_types::{Command, Webhook, WebhookUrlParameters};
-use trtc_live_validate::{Rejection, Validator};
+use trtc_live_validate::{Rejection, Validated, Validator, Warning};
 
 use crate::auth::authenticate;
 use crate::query::Query;
 use crate::{ConfigError, ReceiveError, ReceiverConfig};
 
-/// An accepted webhook: its URL parameters and its packet, both typed and valid.
+/// An accepted webhook: its URL parameters and its packet, both typed and valid, and what they
+/// are still worth a warning for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delivery {
-    /// The URL's query parameters (`OptPlatform` as an enum, `Sign` and `RequestTime` when
+    /// The URL's query parameters (`OptPlatform` as an open enum, `Sign` and `RequestTime` when
     /// sent, unknown parameters in `extra`).
     pub parameters: WebhookUrlParameters,
     /// The packet.
     pub webhook: Webhook,
+    /// The warnings of the URL parameters and of the packet, for the app to log: values of
+    /// open enumerations outside their known values (`unknown_enum_value`, such as an
+    /// `OptPlatform` of a new client platform), members the packet lacks as an older revision
+    /// (`older_revision`), semantic warnings. A delivery with warnings is accepted all the same.
+    pub warnings: Vec<Warning>,
 }
 
 impl Delivery {
@@ -130,9 +136,9 @@ impl Receiver {
 
         let url_word = query.get("CallbackCommand").unwrap_or_default();
         let url_command = Command::from_command_word(url_word);
-        let parameters = self
+        let (parameters, mut warnings) = self
             .validator
-            .validate_url_parameters(&query.to_value())
+            .check_url_parameters(&query.to_value())
             .map_err(|violations| ReceiveError::UrlParameters {
                 url_command,
                 violations,
@@ -143,12 +149,19 @@ impl Receiver {
         };
         // The validator parses, routes and checks in one pass; the command comparison is
         // placed between routing and the schema by looking at what the rejection got to.
-        match self.validator.validate(body) {
-            Ok(webhook) if url_command == Some(webhook.command()) => Ok(Delivery {
-                parameters,
+        match self.validator.validate_with_warnings(body) {
+            Ok(Validated {
                 webhook,
-            }),
-            Ok(webhook) => Err(mismatch(webhook.command())),
+                warnings: packet_warnings,
+            }) if url_command == Some(webhook.command()) => {
+                warnings.extend(packet_warnings);
+                Ok(Delivery {
+                    parameters,
+                    webhook,
+                    warnings,
+                })
+            }
+            Ok(Validated { webhook, .. }) => Err(mismatch(webhook.command())),
             Err(Rejection::Syntax(error)) => Err(ReceiveError::NotJson { url_command, error }),
             Err(Rejection::UnknownCommand(unknown)) => Err(ReceiveError::UnknownCommand {
                 url_command,

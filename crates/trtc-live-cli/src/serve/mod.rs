@@ -282,6 +282,10 @@ async fn handle(state: Arc<ServeState>, remote: SocketAddr, request: Request<Bod
                 }
             }
             tracing::info!(%remote, %command, "accepted");
+            for warning in &delivery.warnings {
+                let (kind, at) = (warning.kind.as_str(), warning.instance_path.as_str());
+                tracing::warn!(%remote, %command, kind, at, message = %warning.message, "accepted with a warning");
+            }
             Answer::for_delivery(&delivery)
                 .http_response()
                 .map(Body::from)
