@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use trtc_live_types::Command;
 
+pub mod boundaries;
 pub mod mutation;
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.

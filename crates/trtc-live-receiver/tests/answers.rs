@@ -302,7 +302,7 @@ fn invalid_before_webhooks(command: &str, valid: &str) -> Vec<(&'static str, Str
     vec![
         (
             "invalid URL parameters",
-            query.replace("contenttype=json", "contenttype=xml"),
+            format!("{query}&WebhookCommand={}", command.replace('.', "-")),
             valid.to_owned(),
         ),
         ("not JSON", query.clone(), valid[..20].to_owned()),

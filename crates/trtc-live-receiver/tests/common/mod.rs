@@ -153,7 +153,7 @@ pub fn rejections() -> Vec<(
         ("61 s old", post.clone(), good(), body(), at(t + 61, 0), "RequestTimeTooOld"),
         ("61 s ahead", post.clone(), good(), body(), at(t - 61, 0), "RequestTimeInFuture"),
         ("no CallbackCommand in the URL", post.clone(), format!("SdkAppid={SDK_APP_ID}&Sign={sign}&RequestTime={t}"), body(), now(), "UrlParameters"),
-        ("unknown OptPlatform", post.clone(), good().replace("RESTAPI", "HarmonyOS"), body(), now(), "UrlParameters"),
+        ("WebhookCommand not a command word", post.clone(), format!("{}&WebhookCommand=Live-CallbackAfterEndBattle", good()), body(), now(), "UrlParameters"),
         ("not JSON", post.clone(), good(), "{\"CallbackCommand\": ".to_owned(), now(), "NotJson"),
         ("empty body", post.clone(), good(), String::new(), now(), "NotJson"),
         ("unknown command in the body", post.clone(), good(), r#"{"CallbackCommand": "Live.CallbackAfterNothing"}"#.to_owned(), now(), "UnknownCommand"),
@@ -161,7 +161,7 @@ pub fn rejections() -> Vec<(
         ("a JSON array", post.clone(), good(), "[]".to_owned(), now(), "UnknownCommand"),
         ("URL says StartBattle, body EndBattle", post.clone(), signed_query("Live.CallbackAfterStartBattle", t), body(), now(), "CommandMismatch"),
         ("unknown URL command, known body", post.clone(), signed_query("Live.CallbackAfterNothing", t), body(), now(), "CommandMismatch"),
-        ("schema violation", post.clone(), good(), r#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": 7}"#.to_owned(), now(), "Schema"),
+        ("schema violation", post.clone(), good(), r#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": -1}"#.to_owned(), now(), "Schema"),
         ("integer with a fraction", post.clone(), good(), END_BATTLE.replace("30000", "30000.0"), now(), "Schema"),
     ]
 }
