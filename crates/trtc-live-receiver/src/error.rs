@@ -148,8 +148,9 @@ pub enum ReceiveError {
         /// `WebhookCommand`, as received.
         webhook_command: String,
     },
-    /// The URL parameters break their schema (`CallbackCommand` missing, an unknown
-    /// `OptPlatform`, `contenttype` not `json`, ...).
+    /// The URL parameters break their schema (no `CallbackCommand` nor `WebhookCommand`, a
+    /// command word that is not `Prefix.Name`, ...). A value of an open enumeration outside its
+    /// known ones (a new `OptPlatform`) is not a violation but a warning of the delivery.
     UrlParameters {
         /// The URL's `CallbackCommand`, when it names a known command.
         url_command: Option<Command>,

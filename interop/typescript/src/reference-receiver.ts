@@ -52,6 +52,8 @@ const bundle = JSON.parse(bundleText) as {
 };
 const reader = new WebhookReader(bundleText);
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// The bundle's vendor keywords annotate only; strict mode wants them declared.
+ajv.addVocabulary(["x-trtc-open-enum", "x-trtc-since", "x-trtc-clock"]);
 ajv.addSchema(bundle);
 const urlParametersValid = ajv.getSchema(`${bundle.$id}#/definitions/WebhookUrlParameters`);
 const packetValid = ajv.getSchema(bundle.$id);
