@@ -1,25 +1,32 @@
-//! The schemas in other languages: the bundle `dist/trtc-live-webhooks.schema.json` is read by
-//! ajv (Node) and by Python's jsonschema with the same verdicts as the Rust validator; types
-//! generated from it (json-schema-to-typescript, datamodel-code-generator) accept every valid
-//! sample; account ids stay exact; and on the mutation corpus (`differential.rs`) the Rust
-//! validator, the jsonschema crate, ajv and Python give every mutant the same verdict. The tools
-//! are installed by the first test that needs them (`setup.rs`), pinned, into git-ignored
-//! folders of `interop/`.
+//! The schemas in other languages: the npm package `trtc-live-webhooks` (`packages/npm`,
+//! installed from its packed tarball, `npm.rs`) and Python's jsonschema read every packet with the
+//! Rust validator's verdict; their types (the package's, generated from the bundle, and
+//! datamodel-code-generator's pydantic models) accept every valid sample; account ids stay
+//! exact; on the mutation corpus (`differential.rs`) the Rust validator, the jsonschema crate,
+//! the package and Python give every mutant the same verdict; the package's `receive` answers
+//! every request as the Rust receiver does (`receive.rs`); and its public API works from ESM and
+//! CommonJS, with deliveries signed by `trtc-live send` over loopback (`npm_package.rs`). The
+//! tools are installed by the first test that needs them (`setup.rs`, `npm.rs`), pinned.
 
 mod corpus;
 mod differential;
+mod npm;
+mod npm_package;
 mod readme;
+mod receive;
 mod setup;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 
 use corpus::{corpus, ndjson, Entry, Verdict};
-use setup::Tools;
-use trtc_live_validate::{Command, Rejection, Validator};
+use serde_json::Value;
+use trtc_live_validate::{Command as Webhook, Rejection, Validator};
 
-fn tools() -> &'static Tools {
-    setup::tools(samples_module)
+/// The npm package, installed into its consumer project and compiled.
+fn consumer() -> &'static npm::Consumer {
+    npm::consumer(samples_module)
 }
 
 /// A file of this test run's scratch folder.
@@ -27,6 +34,45 @@ fn scratch(name: &str, contents: &str) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     path
+}
+
+/// Runs `command` with `stdin` as its standard input, and waits for it.
+pub fn run_with_input(command: &mut Command, stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    let mut input = child.stdin.take().expect("piped");
+    let stdin = stdin.to_vec();
+    // Written from a thread: a program may write more than a pipe holds before reading it all.
+    let writer = std::thread::spawn(move || input.write_all(&stdin));
+    let output = child.wait_with_output().expect("the program ends");
+    writer
+        .join()
+        .expect("the writer ends")
+        .expect("the program reads its input");
+    output
+}
+
+/// Runs `command` to its end; its output, or what failed.
+pub fn checked(command: &mut Command) -> Result<Output, String> {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{command:?}: {e}"))?;
+    if output.status.success() {
+        Ok(output)
+    } else {
+        Err(format!(
+            "{command:?} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
 }
 
 /// The valid packets whose numbers Rust's typed model holds as written: the ones every
@@ -38,29 +84,67 @@ fn exactly_readable() -> Vec<Entry> {
         .collect()
 }
 
-/// `generated/samples.ts`: each exactly readable packet declared `satisfies` its generated
-/// type, so that `tsc` checks the types against every one.
+/// `src/samples.ts` of the consumer: each exactly readable packet declared `satisfies` its type
+/// of the package, integers beyond 2^53 as bigints, so that `tsc` checks the types against every
+/// one (a bigint where a type says `number` does not compile).
 fn samples_module() -> String {
     let samples = exactly_readable();
     let mut module = String::from(
         "// Written by tests/tests/interop: every valid sample, checked by tsc against its type.\n\
-         import type * as Schema from \"./webhooks.js\";\n\n",
+         import type * as Schema from \"trtc-live-webhooks\";\n\n",
     );
     module += &format!("export const sampleCount = {};\n\n", samples.len());
     module += "export const samples = [\n";
     for sample in &samples {
+        let value: Value =
+            serde_json::from_str(sample.canonical.as_deref().expect("valid entries have one"))
+                .expect("the canonical text is JSON");
         module += &format!(
             "  // {}\n  {} satisfies Schema.{},\n",
             sample.name,
-            sample.canonical.as_deref().expect("valid entries have one"),
+            typescript_literal(&value),
             sample.type_name
         );
     }
     module + "];\n"
 }
 
+/// `value` as a TypeScript expression: JSON, but an integer beyond 2^53 is a bigint literal.
+fn typescript_literal(value: &Value) -> String {
+    const MAX_SAFE: u64 = (1 << 53) - 1;
+    match value {
+        Value::Number(number) => {
+            let beyond = number.as_u64().is_some_and(|n| n > MAX_SAFE)
+                || number.as_i64().is_some_and(|n| n.unsigned_abs() > MAX_SAFE);
+            if beyond {
+                format!("{number}n")
+            } else {
+                number.to_string()
+            }
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(typescript_literal).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(members) => {
+            let members: Vec<String> = members
+                .iter()
+                .map(|(key, value)| {
+                    format!(
+                        "{}: {}",
+                        Value::from(key.as_str()),
+                        typescript_literal(value)
+                    )
+                })
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
 fn rust_verdict(validator: &Validator, entry: &Entry) -> (Verdict, bool) {
-    let command = Command::from_command_word(entry.command).expect("a known command");
+    let command = Webhook::from_command_word(entry.command).expect("a known command");
     let result = match entry.role {
         "response" => validator
             .validate_response(command, entry.text.as_bytes())
@@ -98,9 +182,18 @@ fn verdicts_of(language: &str, output: std::process::Output) -> BTreeMap<String,
         .collect()
 }
 
+/// What the npm package must say of `entry`: the Rust validator's verdict, a number its typed
+/// model refuses included.
+fn package_verdict(entry: &Entry) -> Verdict {
+    if entry.decode_refused {
+        Verdict::Invalid
+    } else {
+        entry.expected
+    }
+}
+
 #[test]
-fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
-    let tools = tools();
+fn rust_the_npm_package_and_python_give_every_packet_the_same_verdict() {
     let entries = corpus();
     let count = |f: fn(&Entry) -> bool| entries.iter().filter(|e| f(e)).count();
     assert!(
@@ -116,27 +209,38 @@ fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
         "malformed cases"
     );
     assert!(count(|e| e.name.starts_with("example ")) >= 200, "examples");
+    assert!(
+        count(|e| e.decode_refused) >= 1,
+        "numbers the typed model refuses"
+    );
 
     let path = scratch("interop-corpus.ndjson", &ndjson(&entries));
-    let bundle = tools.bundle();
-    let ajv = verdicts_of("ajv", tools.node("verdicts", &[&bundle, &path], b""));
-    let python = verdicts_of("python", tools.python("verdicts", &[&bundle, &path], b""));
+    let tools = setup::tools();
+    let package = verdicts_of(
+        "the npm package",
+        consumer().node("verdicts", &[&path], b""),
+    );
+    let python = verdicts_of(
+        "python",
+        tools.python("verdicts", &[&tools.bundle(), &path], b""),
+    );
     let validator = Validator::new().unwrap();
     let mut disagreements = Vec::new();
     for entry in &entries {
         let (rust, decode_refused) = rust_verdict(&validator, entry);
-        let (ajv, python) = (ajv.get(&entry.name), python.get(&entry.name));
+        let (package, python) = (package.get(&entry.name), python.get(&entry.name));
         let said =
             |verdict: Option<&Verdict>| verdict.map_or("nothing".into(), |v| format!("{v:?}"));
-        if [Some(&rust), ajv, python] != [Some(&entry.expected); 3]
+        if [Some(&rust), python] != [Some(&entry.expected); 2]
+            || package != Some(&package_verdict(entry))
             || decode_refused != entry.decode_refused
         {
             disagreements.push(format!(
-                "{}: expected {:?}{}; Rust {rust:?}{}, ajv {}, Python {}",
+                "{}: expected {:?}{}; Rust {rust:?}{}, the npm package {}, Python {}",
                 entry.name,
                 entry.expected,
                 if entry.decode_refused {
-                    " (Rust's typed model refusing it)"
+                    " (Rust's typed model refusing it, and the npm package)"
                 } else {
                     ""
                 },
@@ -145,7 +249,7 @@ fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
                 } else {
                     ""
                 },
-                said(ajv),
+                said(package),
                 said(python),
             ));
         }
@@ -160,13 +264,12 @@ fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
 }
 
 #[test]
-fn typescript_types_accept_every_valid_sample_which_reads_back_exactly() {
-    let tools = tools();
+fn the_package_types_accept_every_valid_sample_which_reads_back_exactly() {
     let path = scratch(
         "interop-valid-typescript.ndjson",
         &ndjson(&exactly_readable()),
     );
-    let output = tools.node("check-samples", &[&tools.bundle(), &path], b"");
+    let output = consumer().node("check-samples", &[&path], b"");
     assert!(
         output.status.success(),
         "{}",
@@ -176,7 +279,7 @@ fn typescript_types_accept_every_valid_sample_which_reads_back_exactly() {
 
 #[test]
 fn pydantic_models_parse_every_valid_sample_exactly() {
-    let tools = tools();
+    let tools = setup::tools();
     let path = scratch("interop-valid-python.ndjson", &ndjson(&exactly_readable()));
     let output = tools.python("check_samples", &[&path], b"");
     assert!(
@@ -196,10 +299,9 @@ fn end_battle_sample() -> Vec<u8> {
 }
 
 #[test]
-fn node_json_parse_rounds_the_account_id_but_the_reader_does_not() {
-    let tools = tools();
+fn node_json_parse_rounds_the_account_id_but_the_package_does_not() {
     // The problem: JSON.parse reads the number into a double.
-    let output = std::process::Command::new("node")
+    let output = Command::new("node")
         .args([
             "-e",
             "console.log(String(JSON.parse('{\"a\": 144115245442327522}').a))",
@@ -211,7 +313,7 @@ fn node_json_parse_rounds_the_account_id_but_the_reader_does_not() {
         "144115245442327520\n"
     );
     // The README's program: exact.
-    let output = tools.node("example", &[&tools.bundle()], &end_battle_sample());
+    let output = consumer().node("example", &[], &end_battle_sample());
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -222,11 +324,23 @@ fn node_json_parse_rounds_the_account_id_but_the_reader_does_not() {
         printed,
         "Live.CallbackAfterEndBattle owners: 144115245353757792, 144115245442327522\n"
     );
+    // And what it says of a packet it refuses.
+    let output = consumer().node(
+        "example",
+        &[],
+        br#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": 7}"#,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let printed = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        printed.contains("invalid: /OpType: must be equal to one of the allowed values [enum]"),
+        "{printed}"
+    );
 }
 
 #[test]
 fn python_keeps_the_account_id_exact() {
-    let tools = tools();
+    let tools = setup::tools();
     let output = tools.python("example", &[&tools.bundle()], &end_battle_sample());
     assert!(
         output.status.success(),
