@@ -17,10 +17,6 @@ export function readBundle(text) {
     const request = branch.then.$ref.replace("#/definitions/", "");
     return { word, request, response: `${request}Response` };
   });
-  const words = plain.properties.CallbackCommand.enum;
-  if (commands.map((c) => c.word).join() !== words.join()) {
-    throw new Error("the bundle's routing (allOf) does not list its CallbackCommand values in order");
-  }
   for (const command of commands) {
     for (const name of [command.request, command.response]) {
       if (plain.definitions[name] === undefined) throw new Error(`the bundle has no definition ${name}`);
@@ -232,13 +228,15 @@ function doc(text, indent) {
 // Schema files
 
 /** Where the schema files of the package get their `$id`s. */
-const ID_BASE = "https://trtc-live-webhooks.invalid/dist/schemas/";
+const ID_BASE = "https://trtc-live-webhooks.invalid/schemas/";
 
 /**
  * One self-contained schema per packet, derived from the bundle's definitions: the packet's
  * definition at the root, and the definitions it reaches under `definitions`. Returns
  * [relative path, text] pairs: `<CommandWord>/request.schema.json`,
- * `<CommandWord>/response.schema.json` and `url-parameters.schema.json`.
+ * `<CommandWord>/response.schema.json` and `common/url-parameters.schema.json`, each with the
+ * `$id` of its source in the repository's `schemas/`, as `cargo xtask codegen` writes them into
+ * `dist/schemas/`.
  */
 export function perPacketSchemas(bundle) {
   const files = [];
@@ -265,7 +263,7 @@ export function perPacketSchemas(bundle) {
     add(`${command.word}/request.schema.json`, command.request);
     add(`${command.word}/response.schema.json`, command.response);
   }
-  add("url-parameters.schema.json", "WebhookUrlParameters");
+  add("common/url-parameters.schema.json", "WebhookUrlParameters");
   return files;
 }
 

@@ -60,6 +60,31 @@ const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 const SURROGATE_ESCAPE = /\\u[dD][89abAB]|\\u[dD][c-fC-F]/;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
+/** How many numbers the reading in progress held (JavaScript runs one reading at a time). */
+let held = 0;
+
+/** Each number read: a number, or a `Held` one when a double would misrepresent it. */
+function parseNumber(digits: string): number | Held {
+  if (INTEGER.test(digits) && digits !== "-0") {
+    const number = Number(digits);
+    if (Number.isSafeInteger(number)) return number;
+    if (!Number.isFinite(number)) throw new SyntaxError(`${digits} is beyond the range of a double`);
+    held++;
+    return new Held(digits, BigInt(digits), false);
+  }
+  const number = Number(digits);
+  if (!Number.isFinite(number)) throw new SyntaxError(`${digits} is beyond the range of a double`);
+  if (!Number.isInteger(number)) return number;
+  held++;
+  return new Held(digits, number, true);
+}
+
+/** The reading's options, one object for every reading (a call site that stays monomorphic). */
+const OPTIONS = {
+  parseNumber,
+  onDuplicateKey: ({ newValue }: { newValue: unknown }) => newValue,
+};
+
 /**
  * Reads `text` as JSON. `bounds` are the integer bounds of the schemas beyond 2^53 (see
  * `viewOf`). Throws a `JsonSyntaxError` for text that is not JSON, or that holds a lone
@@ -70,26 +95,10 @@ export function readExact(text: string, bounds: readonly bigint[]): ExactReading
   if (tooDeep !== undefined) {
     throw new JsonSyntaxError(`recursion limit exceeded: more than ${MAX_DEPTH} nested arrays and objects`, text, tooDeep);
   }
-  let held = 0;
+  held = 0;
   let value: unknown;
   try {
-    value = parse(text, null, {
-      parseNumber: (digits) => {
-        if (INTEGER.test(digits) && digits !== "-0") {
-          const number = Number(digits);
-          if (Number.isSafeInteger(number)) return number;
-          if (!Number.isFinite(number)) throw new SyntaxError(`${digits} is beyond the range of a double`);
-          held++;
-          return new Held(digits, BigInt(digits), false);
-        }
-        const number = Number(digits);
-        if (!Number.isFinite(number)) throw new SyntaxError(`${digits} is beyond the range of a double`);
-        if (!Number.isInteger(number)) return number;
-        held++;
-        return new Held(digits, number, true);
-      },
-      onDuplicateKey: ({ newValue }) => newValue,
-    });
+    value = parse(text, null, OPTIONS);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const at = /(?: at position | at )(\d+)$/.exec(message);
@@ -97,10 +106,17 @@ export function readExact(text: string, bounds: readonly bigint[]): ExactReading
     throw new JsonSyntaxError(at === null ? message : message.slice(0, at.index), text, position);
   }
   const surrogates = SURROGATE_ESCAPE.test(text) || LONE_SURROGATE.test(text);
-  if (held === 0 && !surrogates) return { value, view: value, floatForms: new Map() };
   const floatForms = new Map<string, string>();
-  const [exact, view] = build(value, [], { bounds, floatForms, text });
-  return { value: exact, view, floatForms };
+  if (held === 0 && !surrogates) return { value, view: value, floatForms };
+  // The value is the parse's own tree: its held numbers are replaced in place, and the view
+  // copies only the objects and arrays on the way to one.
+  const building: Building = { bounds, floatForms, text, surrogates, path: [] };
+  if (value instanceof Held) {
+    building.floatForms.set("", value.text);
+    return { value: value.value, view: viewOf(value, bounds), floatForms };
+  }
+  const view = build(value, building);
+  return { value, view: view ?? value, floatForms };
 }
 
 /** Where the nesting of arrays and objects first goes deeper than `MAX_DEPTH`, if it does. */
@@ -128,41 +144,57 @@ interface Building {
   bounds: readonly bigint[];
   floatForms: Map<string, string>;
   text: string;
+  /** Whether strings must be checked for lone surrogates. */
+  surrogates: boolean;
+  /** Where the walk is: the keys and indexes from the root. */
+  path: string[];
 }
 
-/** The value and its view, with every `Held` number replaced, and strings checked. */
-function build(node: unknown, path: string[], building: Building): [unknown, unknown] {
-  if (node instanceof Held) {
-    if (node.floatForm) building.floatForms.set(pointer(path), node.text);
-    return [node.value, viewOf(node, building.bounds)];
-  }
+/**
+ * Replaces each held number below `node` (an object or an array of the parse) by its value, in
+ * place, and checks strings for lone surrogates. Returns the view of `node` when it differs
+ * (a copy holding the views of the held numbers), `undefined` when it is `node` itself.
+ */
+function build(node: unknown, building: Building): unknown {
   if (typeof node === "string") {
-    refuseLoneSurrogate(node, building.text);
-    return [node, node];
+    if (building.surrogates) refuseLoneSurrogate(node, building.text);
+    return undefined;
   }
-  if (Array.isArray(node)) {
-    const value: unknown[] = [];
-    const view: unknown[] = [];
-    node.forEach((item, index) => {
-      const [v, w] = build(item, [...path, String(index)], building);
-      value.push(v);
-      view.push(w);
-    });
-    return [value, view];
-  }
-  if (node !== null && typeof node === "object") {
-    const value: [string, unknown][] = [];
-    const view: [string, unknown][] = [];
-    for (const [key, item] of Object.entries(node)) {
-      refuseLoneSurrogate(key, building.text);
-      const [v, w] = build(item, [...path, key], building);
-      value.push([key, v]);
-      view.push([key, w]);
+  if (node === null || typeof node !== "object") return undefined;
+  const members = node as Record<string, unknown>;
+  let view: Record<string, unknown> | unknown[] | undefined;
+  const keys = Array.isArray(node) ? undefined : Object.keys(node);
+  const count = keys === undefined ? (node as unknown[]).length : keys.length;
+  for (let i = 0; i < count; i++) {
+    const key = keys === undefined ? String(i) : keys[i]!;
+    if (keys !== undefined && building.surrogates) refuseLoneSurrogate(key, building.text);
+    const child = members[key];
+    let childView: unknown;
+    if (child instanceof Held) {
+      building.path.push(key);
+      if (child.floatForm) building.floatForms.set(pointer(building.path), child.text);
+      building.path.pop();
+      setMember(members, key, child.value);
+      childView = viewOf(child, building.bounds);
+    } else {
+      building.path.push(key);
+      childView = build(child, building);
+      building.path.pop();
+      if (childView === undefined) continue;
     }
-    // Object.fromEntries defines own properties: a "__proto__" key stays a member.
-    return [Object.fromEntries(value), Object.fromEntries(view)];
+    view ??= Array.isArray(node) ? [...node] : { ...members };
+    setMember(view as Record<string, unknown>, key, childView);
   }
-  return [node, node];
+  return view;
+}
+
+/** `object[key] = value`, a `__proto__` key included (an own member, not the prototype). */
+function setMember(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
 }
 
 function refuseLoneSurrogate(text: string, whole: string): void {

@@ -4,8 +4,8 @@ import { Answer, failureAnswer, type HttpAnswer } from "./answer.js";
 import { commandWords } from "./generated/schema.js";
 import { DEFAULT_TOLERANCE_SECONDS, signatureMatches, timeWindow, unixSeconds } from "./signature.js";
 import type { CommandWord, Webhook, WebhookUrlParameters } from "./types.js";
-import { readRequest, urlParameterIssues, type WebhookIssue } from "./validation.js";
-import { commandOf, readBody } from "./webhook.js";
+import { commandOf, readRequest, urlParameterIssues, type WebhookIssue } from "./validation.js";
+import { readBody } from "./webhook.js";
 
 /** The largest body accepted by default: 1 MiB (every documented packet is under 2 KiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1 << 20;

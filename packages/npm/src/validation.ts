@@ -37,7 +37,6 @@ export type Reading =
 interface Compiled {
   /** Every integer bound of the schemas beyond 2^53, exact. */
   readonly bounds: readonly bigint[];
-  readonly requests: ValidateFunction;
   readonly urlParameters: ValidateFunction;
   /** The validator of a definition of the bundle, compiled on first use. */
   readonly definition: (name: string) => ValidateFunction;
@@ -61,7 +60,6 @@ function schemas(): Compiled {
   const definitions = new Map<string, ValidateFunction>();
   compiled = {
     bounds: unsafeBounds(parseLossless(bundleText)),
-    requests: get(bundle.$id),
     urlParameters: get(`${bundle.$id}#/definitions/WebhookUrlParameters`),
     definition: (name) => {
       let validate = definitions.get(name);
@@ -75,9 +73,19 @@ function schemas(): Compiled {
   return compiled;
 }
 
-/** Reads a request packet: its `CallbackCommand` routes it to its command's schema. */
+/**
+ * Reads a request packet: its `CallbackCommand` routes it to its command's schema, as the
+ * bundle's root does (the packet then passes the root exactly when it passes its command's
+ * schema, which requires that word); a packet naming no known command is invalid.
+ */
 export function readRequest(text: string): Reading {
-  return read(schemas().requests, text);
+  return read(
+    (packet) => {
+      const command = commandOf(packet);
+      return command === undefined ? undefined : schemas().definition(definitionNames[command].request);
+    },
+    text,
+  );
 }
 
 /** Reads the response packet to `command`. */
@@ -85,7 +93,8 @@ export function readResponse(command: CommandWord, text: string): Reading {
   if (!(commandWords as readonly string[]).includes(command)) {
     throw new TypeError(`unknown command word ${JSON.stringify(command)}`);
   }
-  return read(schemas().definition(definitionNames[command].response), text);
+  const validate = schemas().definition(definitionNames[command].response);
+  return read(() => validate, text);
 }
 
 /** The issues of the URL parameters (an object of strings) against their schema; none when valid. */
@@ -94,7 +103,39 @@ export function urlParameterIssues(parameters: Record<string, string>): readonly
   return validate(parameters) ? [] : issuesOf(validate.errors ?? [], new Map());
 }
 
-function read(validate: ValidateFunction, text: string): Reading {
+/** The known command `packet` names, if any. */
+export function commandOf(packet: unknown): CommandWord | undefined {
+  if (packet === null || typeof packet !== "object" || Array.isArray(packet)) return undefined;
+  const word = (packet as { CallbackCommand?: unknown }).CallbackCommand;
+  return typeof word === "string" && (commandWords as readonly string[]).includes(word)
+    ? (word as CommandWord)
+    : undefined;
+}
+
+/** Why a request packet names no known command: the one issue it gets. */
+function unknownCommand(packet: unknown): WebhookIssue {
+  const known = `one of the ${commandWords.length} command words (${commandWords.join(", ")})`;
+  if (packet === null || typeof packet !== "object" || Array.isArray(packet)) {
+    return { instancePath: "", keyword: "type", message: "must be object", schemaPath: "#/type" };
+  }
+  if (!Object.hasOwn(packet, "CallbackCommand")) {
+    return {
+      instancePath: "",
+      keyword: "required",
+      message: "must have required property 'CallbackCommand'",
+      schemaPath: "#/required",
+    };
+  }
+  return {
+    instancePath: "/CallbackCommand",
+    keyword: "enum",
+    message: `must be ${known}`,
+    schemaPath: "#/properties/CallbackCommand/enum",
+  };
+}
+
+/** Reads `text`, then validates it with the validator `route` gives (none: no known command). */
+function read(route: (packet: unknown) => ValidateFunction | undefined, text: string): Reading {
   const compiled = schemas();
   let reading;
   try {
@@ -111,17 +152,19 @@ function read(validate: ValidateFunction, text: string): Reading {
     };
     return { verdict: "malformed", issues: [issue] };
   }
+  const validate = route(reading.view);
+  if (validate === undefined) {
+    return { verdict: "invalid", packet: reading.value, issues: [unknownCommand(reading.view)] };
+  }
   if (validate(reading.view)) return { verdict: "valid", packet: reading.value };
   return { verdict: "invalid", packet: reading.value, issues: issuesOf(validate.errors ?? [], reading.floatForms) };
 }
 
-/** ajv's errors as issues: without the noise of `if`, with exact bounds and float forms named. */
+/** ajv's errors as issues, with exact bounds and the integers written as floats named. */
 function issuesOf(errors: readonly ErrorObject[], floatForms: ReadonlyMap<string, string>): WebhookIssue[] {
   const issues: WebhookIssue[] = [];
   const floatFormsReported = new Set<string>();
   for (const error of errors) {
-    // `must match "then" schema`: the errors of the `then` branch say what is wrong.
-    if (error.keyword === "if") continue;
     const written = floatForms.get(error.instancePath);
     let message = `${error.message ?? "is not valid"}`;
     if (written !== undefined) {

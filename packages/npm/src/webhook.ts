@@ -1,7 +1,6 @@
 // Reading packets: `parseWebhook` for the requests Tencent sends, `parseResponse` for the answers.
-import { commandWords } from "./generated/schema.js";
 import type { CommandWord, ResponseOf, Webhook } from "./types.js";
-import { readRequest, readResponse, type Reading, type WebhookIssue } from "./validation.js";
+import { commandOf, readRequest, readResponse, type Reading, type WebhookIssue } from "./validation.js";
 
 export type { WebhookIssue } from "./validation.js";
 
@@ -53,15 +52,6 @@ const NOT_UTF8: WebhookIssue = {
 export function readBody(body: string | Uint8Array, read: (text: string) => Reading): Reading {
   const text = bodyText(body);
   return text === undefined ? { verdict: "malformed", issues: [NOT_UTF8] } : read(text);
-}
-
-/** The known command `packet` names, if any. */
-export function commandOf(packet: unknown): CommandWord | undefined {
-  if (packet === null || typeof packet !== "object" || Array.isArray(packet)) return undefined;
-  const word = (packet as { CallbackCommand?: unknown }).CallbackCommand;
-  return typeof word === "string" && (commandWords as readonly string[]).includes(word)
-    ? (word as CommandWord)
-    : undefined;
 }
 
 /**

@@ -255,9 +255,14 @@ for (const word of commandWords) {
     }
   }
 }
-const bundle = JSON.parse(
-  readFileSync(new URL(import.meta.resolve("trtc-live-webhooks/schemas/trtc-live-webhooks.schema.json")), "utf8"),
-) as { properties: { CallbackCommand: { enum: string[] } } };
-assert.deepEqual(bundle.properties.CallbackCommand.enum, [...commandWords]);
+const schemaFile = (path: string) =>
+  JSON.parse(readFileSync(new URL(import.meta.resolve(`trtc-live-webhooks/schemas/${path}`)), "utf8")) as {
+    title: string;
+    definitions: Record<string, unknown>;
+  };
+const bundle = schemaFile("trtc-live-webhooks.schema.json");
+assert.equal(bundle.title, "TrtcLiveWebhook");
+for (const word of commandWords) assert.ok(Object.hasOwn(bundle.definitions, word.replace(".", "")), word);
+assert.equal(schemaFile("common/url-parameters.schema.json").title, "WebhookUrlParameters");
 
 console.log("the public API (ESM) works as documented");
