@@ -1,7 +1,8 @@
 //! The npm package as a user gets it (installed from its tarball into a project outside the
 //! repository, `npm.rs`): its public API from ESM and from CommonJS, compiled strictly and run;
-//! and deliveries signed by `trtc-live send` over loopback, received by the consumer's servers
-//! built on `receive` (Node's http module), on the Express adapter and on the Fastify adapter.
+//! deliveries signed by `trtc-live send` over loopback, received by the consumer's servers built
+//! on `receive` (Node's http module), on the Express adapter and on the Fastify adapter; and the
+//! adapters' answers at their edges (methods, body limits, failing handlers).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -35,6 +36,16 @@ fn the_public_api_works_from_commonjs() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "the public API (CommonJS) works as documented\n"
+    );
+}
+
+#[test]
+fn the_adapters_answer_methods_limits_and_failing_handlers_as_the_table_says() {
+    let output = consumer().node("adapters", &[], b"");
+    assert_success(&output);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "the adapters answer every case as the receiver's table says\n"
     );
 }
 
