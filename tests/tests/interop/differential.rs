@@ -2,9 +2,11 @@
 //! responses, singles and pairs; `TRTC_DIFFERENTIAL=full` for every pair): the Rust validator
 //! (`Validator::validate`, whose agreement with `is_valid`, `check` and the schema path
 //! `tests/tests/fast_path.rs` checks on the same corpus), the jsonschema crate on the bundle,
-//! the npm package's `parseWebhook` and `parseResponse` (ajv on its exact reading) and Python's
-//! jsonschema. The npm package must give every mutant the Rust validator's verdict; the others
-//! must agree too, but for numbers that one of them cannot hold, each named in [`Exception`].
+//! the npm package's `parseWebhook` and `parseResponse` (ajv on its exact reading) and the
+//! Python package (`parse_webhook`: Python's jsonschema, then its typed models). Every mutant
+//! must get one verdict from all four; the only exceptions are numbers that one of them cannot
+//! hold, each named in [`Exception`]. Both packages must moreover give the Rust validator's
+//! verdict itself, exceptions included: they refuse what Rust's typed model refuses.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +16,8 @@ use trtc_live_tests::Role;
 use trtc_live_validate::{parse_json, Command, Rejection, Validator, BUNDLED_SCHEMA};
 
 use crate::corpus::Verdict;
-use crate::{consumer, scratch, setup, verdicts_of};
+use crate::python::PythonVerdict;
+use crate::{consumer, python, scratch, verdicts_of};
 
 /// A difference between validators that is known and explained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -149,7 +152,28 @@ fn explain(
     })
 }
 
-/// One line of the NDJSON the npm package's and Python's programs read.
+/// Whether the Python package's verdict is the Rust validator's, a decode refusal included.
+/// An integer beyond 64 bits is the one difference of kind: Rust's schema check reads it
+/// rounded onto the bound and its typed model refuses it (decode), while Python reads it
+/// exactly and its schema check refuses it (invalid either way).
+fn python_gives_the_rust_verdict(
+    rust: RustVerdict,
+    python: PythonVerdict,
+    mutant: &Mutant,
+) -> bool {
+    match rust {
+        RustVerdict::Valid => python.verdict == Verdict::Valid,
+        RustVerdict::Invalid => python.verdict == Verdict::Invalid && !python.decode,
+        RustVerdict::Decode => {
+            python.verdict == Verdict::Invalid
+                && (python.decode
+                    || holds_number_for(Exception::JsonschemaCrateRoundsBeyond64Bits, mutant))
+        }
+        RustVerdict::Malformed => python.verdict == Verdict::Malformed,
+    }
+}
+
+/// One line of the NDJSON the npm package's and the Python package's programs read.
 #[derive(serde::Serialize)]
 struct Line<'a> {
     name: String,
@@ -160,7 +184,6 @@ struct Line<'a> {
 
 #[test]
 fn rust_jsonschema_the_npm_package_and_python_agree_on_every_mutant() {
-    let tools = setup::tools();
     let consumer = consumer();
     let scope = Scope::from_env();
     let mut mutants = Vec::new();
@@ -183,13 +206,11 @@ fn rust_jsonschema_the_npm_package_and_python_agree_on_every_mutant() {
     }
     let path = scratch("interop-mutants.ndjson", &ndjson);
     drop(ndjson);
-    let bundle = tools.bundle();
     // Node, Python and Rust at the same time.
     let (package, python, rust) = std::thread::scope(|threads| {
         let package = threads
             .spawn(|| verdicts_of("the npm package", consumer.node("verdicts", &[&path], b"")));
-        let python = threads
-            .spawn(|| verdicts_of("python", tools.python("verdicts", &[&bundle, &path], b"")));
+        let python = threads.spawn(|| python::verdicts(&path));
         let validator = Validator::new().unwrap();
         let judge = CrateJudge::new();
         let rust: Vec<(RustVerdict, Verdict)> = mutants
@@ -204,13 +225,24 @@ fn rust_jsonschema_the_npm_package_and_python_agree_on_every_mutant() {
     let mut disagreements = Vec::new();
     for (index, (mutant, (rust, jsonschema))) in mutants.iter().zip(rust).enumerate() {
         let name = index.to_string();
-        let (Some(&package), Some(&python)) = (package.get(&name), python.get(&name)) else {
+        let (Some(&package), Some(&python_verdict)) = (package.get(&name), python.get(&name))
+        else {
             disagreements.push(format!(
                 "{}: no verdict from the npm package or Python",
                 mutant.name()
             ));
             continue;
         };
+        if !python_gives_the_rust_verdict(rust, python_verdict, mutant) {
+            disagreements.push(format!(
+                "{} ({:?} {}): Rust validate {rust:?}, Python package {python_verdict:?}\n  {}",
+                mutant.name(),
+                mutant.role,
+                mutant.command.as_str(),
+                mutant.text
+            ));
+        }
+        let python = python_verdict.schema_verdict();
         *verdicts
             .entry(match package {
                 Verdict::Valid => "valid",

@@ -1,28 +1,31 @@
 //! The schemas in other languages: the npm package `trtc-live-webhooks` (`packages/npm`,
-//! installed from its packed tarball, `npm.rs`) and Python's jsonschema read every packet with the
-//! Rust validator's verdict; their types (the package's, generated from the bundle, and
-//! datamodel-code-generator's pydantic models) accept every valid sample; account ids stay
-//! exact; on the mutation corpus (`differential.rs`) the Rust validator, the jsonschema crate,
-//! the package and Python give every mutant the same verdict; the package's `receive` answers
-//! every request as the Rust receiver does (`receive.rs`); and its public API works from ESM and
-//! CommonJS, with deliveries signed by `trtc-live send` over loopback (`npm_package.rs`). The
-//! tools are installed by the first test that needs them (`setup.rs`, `npm.rs`), pinned.
+//! installed from its packed tarball, `npm.rs`) and the Python package (`packages/python`,
+//! installed from its wheel, `python.rs`) read every packet with the Rust validator's verdict;
+//! their types (the npm package's, generated from the bundle, and the Python package's pydantic
+//! models) accept every valid sample; account ids stay exact; on the mutation corpus
+//! (`differential.rs`) the Rust validator, the jsonschema crate and both packages give every
+//! mutant the same verdict; both packages' receivers answer every request as the Rust receiver
+//! does (`receive.rs`, `python.rs`); and the npm package's public API works from ESM and
+//! CommonJS, with deliveries signed by `trtc-live send` over loopback (`npm_package.rs`). Each
+//! package is built and installed by the first test that needs it, with pinned dependencies.
 
 mod corpus;
 mod differential;
 mod npm;
 mod npm_package;
+mod python;
 mod readme;
 mod receive;
-mod setup;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use corpus::{corpus, ndjson, Entry, Verdict};
 use serde_json::Value;
 use trtc_live_validate::{Command as Webhook, Rejection, Validator};
+
+pub use trtc_live_tests::process::{checked, run_with_input};
 
 /// The npm package, installed into its consumer project and compiled.
 fn consumer() -> &'static npm::Consumer {
@@ -34,45 +37,6 @@ fn scratch(name: &str, contents: &str) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     path
-}
-
-/// Runs `command` with `stdin` as its standard input, and waits for it.
-pub fn run_with_input(command: &mut Command, stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let mut input = child.stdin.take().expect("piped");
-    let stdin = stdin.to_vec();
-    // Written from a thread: a program may write more than a pipe holds before reading it all.
-    let writer = std::thread::spawn(move || input.write_all(&stdin));
-    let output = child.wait_with_output().expect("the program ends");
-    writer
-        .join()
-        .expect("the writer ends")
-        .expect("the program reads its input");
-    output
-}
-
-/// Runs `command` to its end; its output, or what failed.
-pub fn checked(command: &mut Command) -> Result<Output, String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{command:?}: {e}"))?;
-    if output.status.success() {
-        Ok(output)
-    } else {
-        Err(format!(
-            "{command:?} failed ({}):\n{}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
 }
 
 /// The valid packets whose numbers Rust's typed model holds as written: the ones every
@@ -184,7 +148,7 @@ fn verdicts_of(language: &str, output: std::process::Output) -> BTreeMap<String,
 
 /// What the npm package must say of `entry`: the Rust validator's verdict, a number its typed
 /// model refuses included.
-fn package_verdict(entry: &Entry) -> Verdict {
+fn npm_verdict(entry: &Entry) -> Verdict {
     if entry.decode_refused {
         Verdict::Invalid
     } else {
@@ -193,7 +157,7 @@ fn package_verdict(entry: &Entry) -> Verdict {
 }
 
 #[test]
-fn rust_the_npm_package_and_python_give_every_packet_the_same_verdict() {
+fn rust_and_both_packages_give_every_packet_the_same_verdict() {
     let entries = corpus();
     let count = |f: fn(&Entry) -> bool| entries.iter().filter(|e| f(e)).count();
     assert!(
@@ -215,32 +179,33 @@ fn rust_the_npm_package_and_python_give_every_packet_the_same_verdict() {
     );
 
     let path = scratch("interop-corpus.ndjson", &ndjson(&entries));
-    let tools = setup::tools();
-    let package = verdicts_of(
+    let npm = verdicts_of(
         "the npm package",
         consumer().node("verdicts", &[&path], b""),
     );
-    let python = verdicts_of(
-        "python",
-        tools.python("verdicts", &[&tools.bundle(), &path], b""),
-    );
+    let python_verdicts = python::verdicts(&path);
     let validator = Validator::new().unwrap();
     let mut disagreements = Vec::new();
     for entry in &entries {
         let (rust, decode_refused) = rust_verdict(&validator, entry);
-        let (package, python) = (package.get(&entry.name), python.get(&entry.name));
+        let python = python_verdicts.get(&entry.name);
+        let python_decode = python.map(|p| p.decode);
+        let python = python.map(|p| p.schema_verdict());
+        let npm = npm.get(&entry.name);
         let said =
             |verdict: Option<&Verdict>| verdict.map_or("nothing".into(), |v| format!("{v:?}"));
-        if [Some(&rust), python] != [Some(&entry.expected); 2]
-            || package != Some(&package_verdict(entry))
+        if [Some(&rust), python.as_ref()] != [Some(&entry.expected); 2]
+            || npm != Some(&npm_verdict(entry))
             || decode_refused != entry.decode_refused
+            || python_decode != Some(decode_refused)
         {
             disagreements.push(format!(
-                "{}: expected {:?}{}; Rust {rust:?}{}, the npm package {}, Python {}",
+                "{}: expected {:?}{}; Rust {rust:?}{}, the npm package {}, Python {} (typed model \
+                 refusing it: {python_decode:?})",
                 entry.name,
                 entry.expected,
                 if entry.decode_refused {
-                    " (Rust's typed model refusing it, and the npm package)"
+                    " (Rust's typed model refusing it, and the packages')"
                 } else {
                     ""
                 },
@@ -249,8 +214,8 @@ fn rust_the_npm_package_and_python_give_every_packet_the_same_verdict() {
                 } else {
                     ""
                 },
-                said(package),
-                said(python),
+                said(npm),
+                said(python.as_ref()),
             ));
         }
     }
@@ -279,13 +244,23 @@ fn the_package_types_accept_every_valid_sample_which_reads_back_exactly() {
 
 #[test]
 fn pydantic_models_parse_every_valid_sample_exactly() {
-    let tools = setup::tools();
-    let path = scratch("interop-valid-python.ndjson", &ndjson(&exactly_readable()));
-    let output = tools.python("check_samples", &[&path], b"");
+    let samples = exactly_readable();
+    let path = scratch("interop-valid-python.ndjson", &ndjson(&samples));
+    let verdicts = python::verdicts(&path);
+    let wrong: Vec<String> = samples
+        .iter()
+        .filter(|sample| {
+            let verdict = verdicts.get(&sample.name);
+            verdict.map(|v| (v.verdict, v.exact)) != Some((Verdict::Valid, Some(true)))
+        })
+        .map(|sample| format!("{}: {:?}", sample.name, verdicts.get(&sample.name)))
+        .collect();
     assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        wrong.is_empty(),
+        "{} of {} valid packets not read back exactly by the models:\n{}",
+        wrong.len(),
+        samples.len(),
+        wrong.join("\n")
     );
 }
 
@@ -335,20 +310,5 @@ fn node_json_parse_rounds_the_account_id_but_the_package_does_not() {
     assert!(
         printed.contains("invalid: /OpType: must be equal to one of the allowed values [enum]"),
         "{printed}"
-    );
-}
-
-#[test]
-fn python_keeps_the_account_id_exact() {
-    let tools = setup::tools();
-    let output = tools.python("example", &[&tools.bundle()], &end_battle_sample());
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "Live.CallbackAfterEndBattle owners: 144115245353757792, 144115245442327522\n"
     );
 }

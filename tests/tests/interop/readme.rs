@@ -1,6 +1,7 @@
-//! The TypeScript and Python snippets of the README and of the npm package's README are the
-//! programs these tests run: each code block right after a `<!-- file: PATH -->` line must equal
-//! that file. `README_UPDATE=1` rewrites the blocks from the files.
+//! The READMEs' TypeScript and Python snippets are the programs these tests run: each code
+//! block right after a `<!-- file: PATH -->` line must equal that file (in `README.md`, in the
+//! npm package's `packages/npm/README.md` and in the Python package's
+//! `packages/python/README.md`). `README_UPDATE=1` rewrites the blocks from the files.
 
 use trtc_live_tests::repo_root;
 
@@ -37,51 +38,55 @@ fn with_files(readme: &str) -> (String, Vec<String>) {
     (out, paths)
 }
 
-/// `readme` (a path from the repository root) with its snippets checked against the programs,
-/// or rewritten with `README_UPDATE=1`; it must show each of `programs`.
-fn check_snippets(readme: &str, programs: &[&str]) -> String {
-    let path = repo_root().join(readme);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let (expected, paths) = with_files(&text);
+/// Checks (or, with `README_UPDATE`, rewrites) the README at `path` (from the repository
+/// root), which must show `programs`; its text.
+fn check_readme(path: &str, programs: &[&str]) -> String {
+    let path = repo_root().join(path);
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (expected, paths) = with_files(&readme);
     for program in programs {
         assert!(
             paths.iter().any(|p| p == program),
-            "{readme} shows no {program}"
+            "{} shows no {program}",
+            path.display()
         );
     }
     if std::env::var_os("README_UPDATE").is_some() {
         std::fs::write(&path, &expected).unwrap();
     } else {
         assert!(
-            text == expected,
-            "{readme}'s snippets differ from the programs: run README_UPDATE=1 cargo test -p trtc-live-tests --test interop readme"
+            readme == expected,
+            "{}'s snippets differ from the programs: run README_UPDATE=1 cargo test -p trtc-live-tests --test interop",
+            path.display()
         );
     }
-    text
+    readme
 }
 
 #[test]
 fn readme_snippets_are_the_tested_programs() {
-    let readme = check_snippets(
+    check_readme(
         "README.md",
         &[
             "packages/npm/test/consumer/src/example.ts",
             "packages/npm/test/consumer/src/express.ts",
             "packages/npm/test/consumer/src/fastify.ts",
-            "interop/python/example.py",
         ],
     );
-    // The command the README gives for the pydantic models is the one the tests run.
-    let codegen = format!(
-        "datamodel-codegen {}",
-        crate::setup::DATAMODEL_CODEGEN_ARGUMENTS.join(" ")
+    // The Python package's examples: the FastAPI app runs under its test client (pytest), the
+    // WSGI app is served and sent deliveries by `trtc-live send` (the CLI's tests).
+    check_readme(
+        "packages/python/README.md",
+        &[
+            "packages/python/examples/fastapi_app.py",
+            "packages/python/examples/wsgi_app.py",
+        ],
     );
-    assert!(readme.contains(&codegen), "README lacks `{codegen}`");
 }
 
 #[test]
 fn the_npm_package_readme_snippets_are_the_tested_programs() {
-    let readme = check_snippets(
+    let readme = check_readme(
         "packages/npm/README.md",
         &[
             "packages/npm/test/consumer/src/example.ts",
