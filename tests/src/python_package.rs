@@ -58,14 +58,23 @@ pub fn package_dir() -> PathBuf {
     repo_root().join("packages/python")
 }
 
-/// Builds the package and installs it into a new virtual environment named after `name`,
-/// under the system's temporary folder (the previous one of that name is removed first).
+/// Builds the package and installs it into a new virtual environment named after `name` and
+/// the checkout, under the system's temporary folder (the previous one of that name is removed
+/// first).
 pub fn build_and_install(name: &str) -> Result<PythonPackage, String> {
     let dir = package_dir();
     let tools = tools_venv()?;
     let wheelhouse = wheelhouse(&tools)?;
 
-    let scratch = std::env::temp_dir().join(format!("trtc-live-webhooks-python-{name}"));
+    // Named after the checkout too, so that two checkouts tested at once never share it.
+    let checkout = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        repo_root().hash(&mut hasher);
+        hasher.finish()
+    };
+    let scratch =
+        std::env::temp_dir().join(format!("trtc-live-webhooks-python-{name}-{checkout:016x}"));
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     }
