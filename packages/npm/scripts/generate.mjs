@@ -34,7 +34,7 @@ const CONSTRAINTS = new Set([
   "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
   "minLength", "maxLength", "pattern", "format",
   "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-  "dependencies", "propertyNames",
+  "dependencies", "propertyNames", "not",
 ]);
 
 /** Keywords that make the type. */

@@ -181,8 +181,11 @@ export class Answer {
     );
   }
 
-  /** Whether this answer can be given to `command`: OK to every command, a decision to its own. */
-  fits(command: CommandWord): boolean {
+  /**
+   * Whether this answer can be given to `command`: OK to every command, a decision to its own;
+   * to a request whose command is not known (`undefined`), only OK.
+   */
+  fits(command: CommandWord | undefined): boolean {
     return this.kind === "ok" || (this.kind === "gift" ? command === GIFT : command === MESSAGE);
   }
 

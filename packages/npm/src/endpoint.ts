@@ -1,7 +1,17 @@
 // What the framework adapters share: the application's handler, called with each accepted
 // delivery, and the answer it gives, checked before it is sent.
 import { Answer, failureAnswer, type HttpAnswer } from "./answer.js";
-import { checkOptions, receive, ReceiveError, type Delivery, type ReceiverOptions, type WebhookRequest } from "./receive.js";
+import {
+  checkOptions,
+  receive,
+  ReceiveError,
+  receiveGenuine,
+  type Delivery,
+  type InvalidDelivery,
+  type ReceiverOptions,
+  type WebhookRequest,
+} from "./receive.js";
+import type { CommandWord } from "./types.js";
 import { parseResponse, WebhookError } from "./webhook.js";
 
 /**
@@ -20,7 +30,14 @@ export interface EndpointOptions extends ReceiverOptions {
    * that Tencent applies the application's failure behaviour). By default the error is written
    * to standard error.
    */
-  readonly onError?: ((error: unknown, delivery: Delivery) => void) | undefined;
+  readonly onError?: ((error: unknown, delivery: Delivery | InvalidDelivery) => void) | undefined;
+  /**
+   * Receives the authenticated requests whose payload is not valid (see `receiveGenuine`),
+   * instead of only refusing them: its answer goes back to Tencent (only `Answer.ok()` when
+   * the command is not known), and `undefined` lets the request be refused as by default.
+   * Without it, they are refused.
+   */
+  readonly onInvalid?: ((invalid: InvalidDelivery) => Answer | undefined | Promise<Answer | undefined>) | undefined;
 }
 
 /** An endpoint: the options checked once, and the handler. */
@@ -44,16 +61,35 @@ export class Endpoint {
 
   /** The answer to a request received at `now`: a rejection's, or the handler's. */
   async answer(request: WebhookRequest, now: Date | number): Promise<HttpAnswer> {
-    const reception = receive(request, this.options, now);
-    if (!reception.accepted) return reception.answer;
+    const onInvalid = this.options.onInvalid;
+    const reception = (onInvalid === undefined ? receive : receiveGenuine)(request, this.options, now);
+    if (!reception.accepted) {
+      const invalid = reception.invalid;
+      if (invalid === undefined || onInvalid === undefined) return reception.answer;
+      return this.checked(invalid, invalid.command, async () => (await onInvalid(invalid)) ?? reception.answer);
+    }
     const delivery = reception.delivery;
+    return this.checked(delivery, delivery.command, () => this.handler(delivery));
+  }
+
+  /**
+   * The HTTP answer of `handle` to a delivery of `command` (`undefined`: not a known command):
+   * an `Answer` that fits it and its response schema, an answer already made, or HTTP 500.
+   */
+  private async checked(
+    delivery: Delivery | InvalidDelivery,
+    command: CommandWord | undefined,
+    handle: () => Answer | HttpAnswer | Promise<Answer | HttpAnswer>,
+  ): Promise<HttpAnswer> {
     try {
-      const answer = await this.handler(delivery);
-      if (!Answer.isAnswer(answer)) throw new TypeError(`the webhook handler returned ${String(answer)}, not an Answer`);
-      if (!answer.fits(delivery.command)) throw new TypeError(`this answer cannot answer ${delivery.command}`);
-      const body = answer.body();
+      const answer = await handle();
+      if (!Answer.isAnswer(answer)) {
+        if (isHttpAnswer(answer)) return answer;
+        throw new TypeError(`the webhook handler returned ${String(answer)}, not an Answer`);
+      }
+      if (!answer.fits(command)) throw new TypeError(`this answer cannot answer ${command ?? "an unknown command"}`);
       // A packet built by hand (from JavaScript) is held to the response schema too.
-      parseResponse(delivery.command, body);
+      if (command !== undefined) parseResponse(command, answer.body());
       return answer.httpAnswer();
     } catch (error) {
       this.reportError(error, delivery);
@@ -73,11 +109,15 @@ export class Endpoint {
     return new ReceiveError("BodyNotRead", `the body could not be read: ${String(reason)}`).answer();
   }
 
-  private reportError(error: unknown, delivery: Delivery): void {
+  private reportError(error: unknown, delivery: Delivery | InvalidDelivery): void {
     if (this.options.onError !== undefined) {
       this.options.onError(error, delivery);
     } else {
-      console.error(`trtc-live-webhooks: ${delivery.command} answered HTTP 500:`, error);
+      console.error(`trtc-live-webhooks: ${delivery.command ?? "a request"} answered HTTP 500:`, error);
     }
   }
+}
+
+function isHttpAnswer(value: unknown): value is HttpAnswer {
+  return typeof value === "object" && value !== null && typeof (value as HttpAnswer).status === "number";
 }

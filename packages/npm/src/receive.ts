@@ -2,9 +2,9 @@
 // (trtc-live-receiver), with its rejections and its answers.
 import { Answer, failureAnswer, type HttpAnswer } from "./answer.js";
 import { commandWords } from "./generated/schema.js";
-import { DEFAULT_TOLERANCE_SECONDS, signatureMatches, timeWindow, unixSeconds } from "./signature.js";
+import { DEFAULT_TOLERANCE_SECONDS, signatureMatches, timeWindow, trimToken, unixSeconds } from "./signature.js";
 import type { CommandWord, Webhook, WebhookUrlParameters } from "./types.js";
-import { commandOf, readRequest, urlParameterIssues, type WebhookIssue } from "./validation.js";
+import { commandOf, readRequest, urlParameterIssues, type Reading, type WebhookIssue } from "./validation.js";
 import { readBody } from "./webhook.js";
 
 /** The largest body accepted by default: 1 MiB (every documented packet is under 2 KiB). */
@@ -29,7 +29,8 @@ export interface ReceiverOptions {
   /**
    * The webhook token, when authentication is enabled with Tencent: every request must then
    * carry a right `Sign` and a fresh `RequestTime`. Without one they are neither required nor
-   * checked. It never appears in errors or answers.
+   * checked. The whitespace around it is removed (a token file's line break). It never appears
+   * in errors or answers.
    */
   readonly token?: string | undefined;
   /** How far `RequestTime` may be from the clock, either way (default 60 s; exactly that is accepted). */
@@ -58,12 +59,54 @@ export interface Delivery {
   readonly parameters: WebhookUrlParameters;
   /** The packet, typed by its `CallbackCommand`; numbers exact (see `parseWebhook`). */
   readonly webhook: Webhook;
+  /**
+   * The body exactly as received, byte for byte (to store, forward or hash it: the packet
+   * serialized again is the same JSON, not the same bytes).
+   */
+  readonly body: Uint8Array;
 }
 
-/** What {@link receive} made of a request: the delivery, or the error and its answer. */
+/**
+ * An authenticated request whose payload is not valid, given to the application that asked for
+ * it ({@link receiveGenuine}) instead of only being refused: everything that could be read of
+ * it. Its body is still not covered by the signature: read it defensively.
+ */
+export interface InvalidDelivery {
+  /** The error the request is refused with, and its answer's reason. */
+  readonly error: ReceiveError;
+  /** The query string, as received (without the `?`). */
+  readonly query: string;
+  /** The URL parameters, when they match their schema. */
+  readonly parameters: WebhookUrlParameters | undefined;
+  /** What is wrong with the URL parameters (empty when they match their schema). */
+  readonly urlIssues: readonly WebhookIssue[];
+  /** The body exactly as received. */
+  readonly body: Uint8Array;
+  /** The command word: the body's `CallbackCommand` when it is a string, else the URL's. */
+  readonly commandWord: string | undefined;
+  /** The command, when the command word is a known one. */
+  readonly command: CommandWord | undefined;
+  /** Why the body is not a valid packet (every error, located); empty when only the URL is wrong. */
+  readonly issues: readonly WebhookIssue[];
+  /** The body read as JSON, exactly, when it is JSON. */
+  readonly packet: unknown;
+  /** The typed packet, when the body is valid (and only the URL parameters are not). */
+  readonly webhook: Webhook | undefined;
+}
+
+/**
+ * What {@link receive} made of a request: the delivery, or the error and its answer (with
+ * {@link receiveGenuine}, and an authenticated request whose payload is not valid, what could be
+ * read of it too).
+ */
 export type Reception =
   | { readonly accepted: true; readonly delivery: Delivery }
-  | { readonly accepted: false; readonly error: ReceiveError; readonly answer: HttpAnswer };
+  | {
+      readonly accepted: false;
+      readonly error: ReceiveError;
+      readonly answer: HttpAnswer;
+      readonly invalid?: InvalidDelivery;
+    };
 
 /** The checks, in order, each with its rejection (the names of the Rust receiver's `ReceiveError`). */
 export type ReceiveErrorCode =
@@ -79,6 +122,7 @@ export type ReceiveErrorCode =
   | "SignMismatch"
   | "RequestTimeTooOld"
   | "RequestTimeInFuture"
+  | "UrlCommandConflict"
   | "UrlParameters"
   | "NotJson"
   | "UnknownCommand"
@@ -99,6 +143,7 @@ const TABLE: Record<ReceiveErrorCode, [status: number, errorInfo: string]> = {
   SignMismatch: [401, "Sign does not match"],
   RequestTimeTooOld: [401, "RequestTime too old"],
   RequestTimeInFuture: [401, "RequestTime in the future"],
+  UrlCommandConflict: [400, "CallbackCommand and WebhookCommand differ"],
   UrlParameters: [400, "invalid URL parameters"],
   NotJson: [400, "body is not JSON"],
   UnknownCommand: [400, "unknown CallbackCommand"],
@@ -110,7 +155,14 @@ const TABLE: Record<ReceiveErrorCode, [status: number, errorInfo: string]> = {
 const BEFORE_WEBHOOKS = new Set<CommandWord>(["Live.CallbackBeforeSendGift", "Group.CallbackBeforeSendMsg"]);
 
 /** The rejections after authentication: the payload is genuine (or at least addressed to us). */
-const AUTHENTICATED = new Set<ReceiveErrorCode>(["UrlParameters", "NotJson", "UnknownCommand", "CommandMismatch", "Schema"]);
+const AUTHENTICATED = new Set<ReceiveErrorCode>([
+  "UrlCommandConflict",
+  "UrlParameters",
+  "NotJson",
+  "UnknownCommand",
+  "CommandMismatch",
+  "Schema",
+]);
 
 /**
  * Why a request was refused: `code` names the check. Every rejection is answered with
@@ -125,6 +177,7 @@ const AUTHENTICATED = new Set<ReceiveErrorCode>(["UrlParameters", "NotJson", "Un
  * | `SdkAppIdMissing` | 400 | `SdkAppid missing` |
  * | `SdkAppIdMismatch` | 403 | `SdkAppid is not this application's` |
  * | `SignMissing`, `RequestTimeMissing`, `RequestTimeInvalid`, `SignMismatch`, `RequestTimeTooOld`, `RequestTimeInFuture` | 401 | `Sign missing`, `RequestTime missing`, `RequestTime is not Unix seconds`, `Sign does not match`, `RequestTime too old`, `RequestTime in the future` |
+ * | `UrlCommandConflict` | 400 | `CallbackCommand and WebhookCommand differ` |
  * | `UrlParameters` | 400, or the policy's 200 | `invalid URL parameters` |
  * | `NotJson` | 400, or the policy's 200 | `body is not JSON` |
  * | `UnknownCommand` | 400, or the policy's 200 | `unknown CallbackCommand` |
@@ -188,9 +241,8 @@ export function checkOptions(options: ReceiverOptions): ReceiverConfig {
   if (typeof options?.sdkAppId !== "string" || !/^[0-9]{1,20}$/.test(options.sdkAppId)) {
     throw new TypeError(`the SDKAppID must be 1 to 20 decimal digits, not ${JSON.stringify(options?.sdkAppId)}`);
   }
-  if (options.token !== undefined && (typeof options.token !== "string" || options.token === "")) {
-    throw new TypeError("the webhook token is empty");
-  }
+  const token = options.token === undefined ? undefined : trimToken(String(options.token));
+  if (token === "") throw new TypeError("the webhook token is empty");
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new TypeError(`the body size limit is ${maxBodyBytes} bytes`);
@@ -201,7 +253,7 @@ export function checkOptions(options: ReceiverOptions): ReceiverConfig {
   if (!["fail-delivery", "allow", "refuse"].includes(invalidBeforeWebhook)) {
     throw new TypeError(`invalidBeforeWebhook is fail-delivery, allow or refuse, not ${JSON.stringify(invalidBeforeWebhook)}`);
   }
-  return { sdkAppId: options.sdkAppId, token: options.token, toleranceSeconds, maxBodyBytes, invalidBeforeWebhook };
+  return { sdkAppId: options.sdkAppId, token, toleranceSeconds, maxBodyBytes, invalidBeforeWebhook };
 }
 
 /** `text` for a message: quoted, and cut after 100 characters (it comes from the request). */
@@ -242,11 +294,14 @@ function queryOf(url: string): { parameters: Record<string, string> } | { repeat
  *    right, and `RequestTime` is within the tolerance of `now`, past or future (`SignMissing`,
  *    `RequestTimeMissing`, `RequestTimeInvalid`, `SignMismatch`, `RequestTimeTooOld`,
  *    `RequestTimeInFuture`);
- * 6. the URL parameters match their schema (`UrlParameters`);
- * 7. the body is JSON (`NotJson`);
- * 8. the body's `CallbackCommand` is a known command (`UnknownCommand`);
- * 9. the URL's `CallbackCommand` is the body's (`CommandMismatch`);
- * 10. the packet matches its command's schema (`Schema`).
+ * 6. the URL's command word: `CallbackCommand`, or `WebhookCommand` (the newest English
+ *    overview's name for it); both present with different words are refused
+ *    (`UrlCommandConflict`);
+ * 7. the URL parameters match their schema (`UrlParameters`);
+ * 8. the body is JSON (`NotJson`);
+ * 9. the body's `CallbackCommand` is a known command (`UnknownCommand`);
+ * 10. the URL's command word is the body's (`CommandMismatch`);
+ * 11. the packet matches its command's schema (`Schema`).
  *
  * The body of a request that is not authenticated (4, 5) is never parsed. Tencent's `Sign`
  * covers the token and `RequestTime` only: serve the webhook URL over HTTPS. Nothing is
@@ -254,15 +309,54 @@ function queryOf(url: string): { parameters: Record<string, string> } | { repeat
  * tolerance: make the handling idempotent.
  */
 export function receive(request: WebhookRequest, options: ReceiverOptions, now: Date | number = Date.now()): Reception {
+  return reception(request, options, now, false);
+}
+
+/**
+ * {@link receive}, but an authenticated request whose payload is not valid (URL parameters
+ * that break their schema, a body that is not JSON, an unknown command, a packet that breaks
+ * its schema) also comes with what could be read of it (`invalid`, an {@link InvalidDelivery}),
+ * for an application that would rather act on it than only refuse it (as the Rust receiver's
+ * `receive_genuine`). It is still refused (`error`, `answer`) unless the application answers it
+ * itself. The rejections before authentication, and a request whose command words contradict
+ * each other (`UrlCommandConflict`, `CommandMismatch`), come without it.
+ *
+ * Acknowledging such a delivery hides a failure from Tencent's statistics and retries, and its
+ * body is not covered by the signature: log it, alert on it, and read it defensively.
+ */
+export function receiveGenuine(
+  request: WebhookRequest,
+  options: ReceiverOptions,
+  now: Date | number = Date.now(),
+): Reception {
+  return reception(request, options, now, true);
+}
+
+function reception(request: WebhookRequest, options: ReceiverOptions, now: Date | number, genuine: boolean): Reception {
   const config = checkOptions(options);
-  const outcome = check(request, config, typeof now === "number" ? now : now.getTime());
+  const outcome = check(request, config, typeof now === "number" ? now : now.getTime(), genuine);
   if (outcome instanceof ReceiveError) {
     return { accepted: false, error: outcome, answer: outcome.answer(config.invalidBeforeWebhook) };
+  }
+  if ("error" in outcome) {
+    const error = outcome.error;
+    return { accepted: false, error, answer: error.answer(config.invalidBeforeWebhook), invalid: outcome };
   }
   return { accepted: true, delivery: outcome };
 }
 
-function check(request: WebhookRequest, config: ReceiverConfig, nowMs: number): Delivery | ReceiveError {
+/** The body's bytes. */
+function bytesOf(body: string | Uint8Array): Uint8Array {
+  return typeof body === "string" ? new TextEncoder().encode(body) : body;
+}
+
+/** Every check, in order; with `genuine`, an authenticated invalid request is described. */
+function check(
+  request: WebhookRequest,
+  config: ReceiverConfig,
+  nowMs: number,
+  genuine: boolean,
+): Delivery | InvalidDelivery | ReceiveError {
   if (request.method !== "POST") {
     return new ReceiveError("MethodNotAllowed", `method ${shown(request.method)} not allowed: webhooks are POSTed`);
   }
@@ -278,24 +372,73 @@ function check(request: WebhookRequest, config: ReceiverConfig, nowMs: number): 
   const refusal = authenticate(parameters, config, nowMs);
   if (refusal !== undefined) return refusal;
 
-  const urlWord = parameters.CallbackCommand ?? "";
+  const callbackWord = parameters.CallbackCommand;
+  const webhookWord = parameters.WebhookCommand;
+  if (callbackWord !== undefined && webhookWord !== undefined && callbackWord !== webhookWord) {
+    return new ReceiveError(
+      "UrlCommandConflict",
+      `CallbackCommand ${shown(callbackWord)} and WebhookCommand ${shown(webhookWord)} differ`,
+    );
+  }
+  const urlWord = callbackWord ?? webhookWord;
   const urlCommand = knownCommand(urlWord);
   const urlIssues = urlParameterIssues(parameters);
-  if (urlIssues.length > 0) {
-    return new ReceiveError(
+  const urlError = () =>
+    new ReceiveError(
       "UrlParameters",
-      `the URL parameters break their schema: ${urlIssues.length} violation(s)`,
+      `the URL parameters break their schema: ${urlIssues.length} violation(s)${issueLines(urlIssues)}`,
       urlCommand,
       urlIssues,
     );
-  }
-  const mismatch = (body: CommandWord) =>
-    new ReceiveError(
+  // Refused at the URL: the body is not even parsed.
+  if (urlIssues.length > 0 && !genuine) return urlError();
+  const reading = readBody(request.body, readRequest);
+  const bodyCommand = reading.verdict === "malformed" ? undefined : commandOf(reading.packet);
+  // A request that contradicts itself is refused, whatever else is wrong with it.
+  if (bodyCommand !== undefined && bodyCommand !== urlCommand) {
+    return new ReceiveError(
       "CommandMismatch",
-      `CallbackCommand differs: ${shown(urlWord)} in the URL, ${JSON.stringify(body)} in the body`,
+      `CallbackCommand differs: ${shown(urlWord ?? "")} in the URL, ${JSON.stringify(bodyCommand)} in the body`,
       urlCommand,
     );
-  const reading = readBody(request.body, readRequest);
+  }
+  if (urlIssues.length === 0 && reading.verdict === "valid" && bodyCommand !== undefined) {
+    return {
+      command: bodyCommand,
+      parameters: { ...parameters } as unknown as WebhookUrlParameters,
+      webhook: reading.packet as Webhook,
+      body: bytesOf(request.body),
+    };
+  }
+  const error = urlIssues.length > 0 ? urlError() : bodyError(reading, urlCommand);
+  if (!genuine) return error;
+  const packet = reading.verdict === "malformed" ? undefined : reading.packet;
+  const bodyWord = (packet as { CallbackCommand?: unknown } | undefined)?.CallbackCommand;
+  const commandWord = typeof bodyWord === "string" && isObject(packet) ? bodyWord : urlWord;
+  return {
+    error,
+    query: request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "",
+    parameters: urlIssues.length === 0 ? ({ ...parameters } as unknown as WebhookUrlParameters) : undefined,
+    urlIssues,
+    body: bytesOf(request.body),
+    commandWord,
+    command: knownCommand(commandWord),
+    issues: reading.verdict === "valid" ? [] : reading.issues,
+    packet,
+    webhook: reading.verdict === "valid" ? (reading.packet as Webhook) : undefined,
+  };
+}
+
+function isObject(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function issueLines(issues: readonly WebhookIssue[]): string {
+  return issues.map((issue) => `\n  ${issue.instancePath || "(packet)"}: ${issue.message}`).join("");
+}
+
+/** The error of a body that is not a valid packet, for a request whose URL names `urlCommand`. */
+function bodyError(reading: Reading, urlCommand: CommandWord | undefined): ReceiveError {
   if (reading.verdict === "malformed") {
     return new ReceiveError("NotJson", `the body is not JSON: ${reading.issues[0]?.message}`, urlCommand, reading.issues);
   }
@@ -303,23 +446,13 @@ function check(request: WebhookRequest, config: ReceiverConfig, nowMs: number): 
   if (bodyCommand === undefined) {
     return new ReceiveError("UnknownCommand", unknownCommandMessage(reading.packet), urlCommand);
   }
-  if (bodyCommand !== urlCommand) return mismatch(bodyCommand);
-  if (reading.verdict === "invalid") {
-    const issues = reading.issues;
-    return new ReceiveError(
-      "Schema",
-      `not a valid ${bodyCommand} packet: ${issues.length} violation(s)${issues
-        .map((issue) => `\n  ${issue.instancePath || "(packet)"}: ${issue.message}`)
-        .join("")}`,
-      bodyCommand,
-      issues,
-    );
-  }
-  return {
-    command: bodyCommand,
-    parameters: { ...parameters } as unknown as WebhookUrlParameters,
-    webhook: reading.packet as Webhook,
-  };
+  const issues = reading.verdict === "invalid" ? reading.issues : [];
+  return new ReceiveError(
+    "Schema",
+    `not a valid ${bodyCommand} packet: ${issues.length} violation(s)${issueLines(issues)}`,
+    bodyCommand,
+    issues,
+  );
 }
 
 /** SdkAppid, then with a token Sign and RequestTime: the refusal, if any. */

@@ -8,13 +8,25 @@ export const DEFAULT_TOLERANCE_SECONDS = 60;
 
 const U64_MAX = 18446744073709551615n;
 
+const AROUND = /^\p{White_Space}+|\p{White_Space}+$/gu;
+
+/**
+ * The token as configured with Tencent, without the whitespace around it (Unicode white space:
+ * spaces, tabs, line breaks...), as the Rust receiver's `Token::new` reads it. A token read from
+ * a file or an environment variable often ends with a line break; kept, it would make every
+ * `Sign` differ. Tencent's pages give no token that begins or ends with whitespace.
+ */
+export function trimToken(token: string): string {
+  return token.replace(AROUND, "");
+}
+
 /**
  * The `Sign` Tencent sends with `requestTime`: SHA-256 of the token immediately followed by
  * `requestTime`, as 64 lowercase hexadecimal digits. For senders and tests; a receiver calls
  * {@link verifySignature}.
  */
 export function sign(token: string, requestTime: string): string {
-  return createHash("sha256").update(token, "utf8").update(requestTime, "utf8").digest("hex");
+  return createHash("sha256").update(trimToken(token), "utf8").update(requestTime, "utf8").digest("hex");
 }
 
 /**
@@ -28,11 +40,12 @@ export function unixSeconds(requestTime: string): bigint | undefined {
 
 /**
  * Whether `sign` is `token`'s signature of `requestTime` (its hexadecimal digits in either case,
- * compared in constant time). An empty token is refused with a `TypeError`: Tencent's tokens
- * are not empty, and an empty one is almost certainly a secret that could not be read.
+ * compared in constant time). An empty token (once the whitespace around it is removed) is
+ * refused with a `TypeError`: Tencent's tokens are not empty, and an empty one is almost
+ * certainly a secret that could not be read.
  */
 export function signatureMatches(token: string, requestTime: string, received: string): boolean {
-  if (token === "") throw new TypeError("the webhook token is empty");
+  if (trimToken(token) === "") throw new TypeError("the webhook token is empty");
   const expected = Buffer.from(sign(token, requestTime), "utf8");
   // Only ASCII letters change case: a hexadecimal digit's case carries no information.
   const given = Buffer.from(received.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()), "utf8");
@@ -58,8 +71,8 @@ export function timeWindow(
 }
 
 /**
- * Tencent's check of a webhook URL's `Sign` and `RequestTime` with the application's token:
- * `requestTime` is Unix seconds (1 to 20 digits), `sign` is the SHA-256 of `token` followed by
+ * Tencent's check of a webhook URL's `Sign` and `RequestTime` with the application's token
+ * (without the whitespace around it, see {@link trimToken}): `requestTime` is Unix seconds (1 to 20 digits), `sign` is the SHA-256 of `token` followed by
  * `requestTime` (hexadecimal, either case, compared in constant time), and `requestTime` is at
  * most 60 seconds from `nowSeconds` (the clock by default), in the past or the future.
  *

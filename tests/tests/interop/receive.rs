@@ -1,16 +1,21 @@
-//! The npm package's `receive` against the Rust receiver (`trtc_live_receiver::Receiver`) on the
-//! same requests: every corpus packet signed for its command and for another, the rejections of
-//! every check in its order, the time window's edges, hostile bodies, and the policies of the
-//! before-webhooks. Each request must get the same outcome from both: accepted with the same
-//! packet, or refused by the same check with the same HTTP status, headers and body.
+//! The npm package's `receive` and `receiveGenuine` against the Rust receiver's `receive` and
+//! `receive_genuine` (`trtc_live_receiver::Receiver`) on the same requests: every corpus packet
+//! signed for its command and for another, the rejections of every check in its order, the
+//! time window's edges, both names of the URL's command word, tokens with whitespace around
+//! them, hostile bodies, and the policies of the before-webhooks. Each request must get the same
+//! outcome from both: accepted with the same packet and body, or refused by the same check with
+//! the same HTTP status, headers and body, and in the genuine mode the same description of an
+//! invalid delivery.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use serde::Serialize;
 use serde_json::{json, Value};
 use trtc_live_receiver::{
-    sign, InvalidBeforeWebhookPolicy, ReceiveError, Receiver, ReceiverConfig, Token,
+    sign, Genuine, InvalidBeforeWebhookPolicy, InvalidDelivery, ReceiveError, Receiver,
+    ReceiverConfig, Token,
 };
 
 use crate::corpus::{corpus, Verdict};
@@ -67,6 +72,8 @@ struct Request {
     body_hex: String,
     now_ms: u64,
     options: Options,
+    /// `receiveGenuine` / `receive_genuine` instead of `receive`.
+    genuine: bool,
 }
 
 fn request(name: impl Into<String>, url: String, body: &[u8]) -> Request {
@@ -77,6 +84,7 @@ fn request(name: impl Into<String>, url: String, body: &[u8]) -> Request {
         body_hex: body.iter().map(|byte| format!("{byte:02x}")).collect(),
         now_ms: (T + 3) * 1000,
         options: Options::signed(),
+        genuine: false,
     }
 }
 
@@ -430,6 +438,55 @@ fn hand_made() -> Vec<Request> {
         request.options.token = None;
         requests.push(request);
     }
+    let webhook_command = good().replace("CallbackCommand=", "WebhookCommand=");
+    requests.extend([
+        request(
+            "WebhookCommand in place of CallbackCommand",
+            webhook_command.clone(),
+            body,
+        ),
+        request(
+            "both names, the same word",
+            format!("{}&WebhookCommand=Live.CallbackAfterEndBattle", good()),
+            body,
+        ),
+        request(
+            "both names, different words",
+            format!("{}&WebhookCommand=Live.CallbackAfterStartBattle", good()),
+            body,
+        ),
+        request(
+            "both names, different words, not JSON",
+            format!("{}&WebhookCommand=X.Y", good()),
+            b"x",
+        ),
+        request(
+            "WebhookCommand naming another command",
+            signed_url("Live.CallbackAfterStartBattle", T)
+                .replace("CallbackCommand=", "WebhookCommand="),
+            body,
+        ),
+        request(
+            "WebhookCommand, an invalid packet",
+            webhook_command,
+            br#"{"CallbackCommand": "Live.CallbackAfterEndBattle"}"#,
+        ),
+        request(
+            "no command word at all, an invalid packet",
+            format!("/webhook?SdkAppid={SDK_APP_ID}&Sign={documented}&RequestTime={T}"),
+            b"{}",
+        ),
+    ]);
+    for (what, token) in [
+        ("a token file's line break", "xxxxyyyy\n"),
+        ("spaces and a tab around the token", " \txxxxyyyy  "),
+        ("a Unicode space around the token", "\u{3000}xxxxyyyy"),
+        ("a space inside the token", "xxxx yyyy"),
+    ] {
+        let mut request = request(what, good(), body);
+        request.options.token = Some(token);
+        requests.push(request);
+    }
     let mut tolerant = request("a 300 s tolerance, 300 s late", good(), body);
     tolerant.options.tolerance_seconds = 300;
     tolerant.now_ms = (T + 300) * 1000;
@@ -481,7 +538,7 @@ fn from_the_corpus() -> Vec<Request> {
     requests
 }
 
-/// The outcome as both sides report it.
+/// The Rust receiver's outcome, as the npm package's program prints it.
 fn rust_outcome(receivers: &mut BTreeMap<Options, Receiver>, request: &Request) -> Value {
     let receiver = receivers
         .entry(request.options.clone())
@@ -496,31 +553,90 @@ fn rust_outcome(receivers: &mut BTreeMap<Options, Receiver>, request: &Request) 
         .parse()
         .unwrap_or_else(|e| panic!("{}: {e}", request.url));
     let now = UNIX_EPOCH + Duration::from_millis(request.now_ms);
-    match receiver.receive(&method, &uri, &body, now) {
-        Ok(delivery) => json!({
-            "accepted": true,
-            "command": delivery.command().as_str(),
-            "webhook": serde_json::to_value(&delivery.webhook).unwrap(),
-        }),
-        Err(error) => {
-            let response = receiver.response_for(&error);
-            let header = |name: &str| {
-                response
-                    .headers()
-                    .get(name)
-                    .map(|value| value.to_str().unwrap().to_owned())
-            };
-            json!({
-                "accepted": false,
-                "code": variant(&error),
-                "authenticated": error.is_authenticated(),
-                "command": error.command().map(|command| command.as_str()),
-                "status": response.status().as_u16(),
-                "allow": header("allow"),
-                "content_type": header("content-type"),
-                "body": String::from_utf8(response.body().clone()).unwrap(),
+    let received = if request.genuine {
+        receiver.receive_genuine(&method, &uri, Bytes::from(body), now)
+    } else {
+        receiver
+            .receive(&method, &uri, &body, now)
+            .map(Genuine::Valid)
+    };
+    let (error, invalid) = match received {
+        Ok(Genuine::Valid(delivery)) => {
+            return json!({
+                "accepted": true,
+                "command": delivery.command().as_str(),
+                "webhook": serde_json::to_value(&delivery.webhook).unwrap(),
+                "body_hex": hex(&delivery.body),
             })
         }
+        Ok(Genuine::Invalid(invalid)) => (invalid.error.clone(), Some(invalid)),
+        Err(error) => (error, None),
+    };
+    let response = receiver.response_for(&error);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap().to_owned())
+    };
+    json!({
+        "accepted": false,
+        "code": variant(&error),
+        "authenticated": error.is_authenticated(),
+        "command": error.command().map(|command| command.as_str()),
+        "status": response.status().as_u16(),
+        "allow": header("allow"),
+        "content_type": header("content-type"),
+        "body": String::from_utf8(response.body().clone()).unwrap(),
+        "invalid": invalid.as_ref().map(described),
+    })
+}
+
+/// What an invalid delivery holds, as the npm package's program prints it.
+fn described(invalid: &InvalidDelivery) -> Value {
+    json!({
+        "code": variant(&invalid.error),
+        "query": invalid.query,
+        "parameters": invalid.parameters.is_some(),
+        "url_issues": !invalid.url_violations.is_empty(),
+        "body_hex": hex(&invalid.body),
+        "command_word": invalid.command_word,
+        "command": invalid.command.map(|command| command.as_str()),
+        "issues": !invalid.issues().is_empty(),
+        "packet": invalid.packet.as_ref().map(integral),
+        "webhook": invalid.webhook.is_some(),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// `value` with every double that holds an integer written as one (serde_json keeps `30000.0`
+/// as a double, the npm package as the number 30000: the same value).
+fn integral(value: &Value) -> Value {
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            // Exact conversions: an integral double below 2^64 (or from -2^63) is that integer.
+            let double = number.as_f64().expect("a double");
+            if double.fract() != 0.0 {
+                value.clone()
+            } else if (0.0..18_446_744_073_709_551_616.0).contains(&double) {
+                json!(double as u64)
+            } else if (-9_223_372_036_854_775_808.0..0.0).contains(&double) {
+                json!(double as i64)
+            } else {
+                value.clone()
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(integral).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(key, value)| (key.clone(), integral(value)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -532,13 +648,22 @@ fn variant(error: &ReceiveError) -> String {
     debug[..end].to_owned()
 }
 
-/// What the npm package printed, made comparable: its packet parsed as JSON.
+/// What the npm package printed, made comparable: its packets parsed as JSON.
 fn package_outcome(mut line: Value) -> Value {
     let object = line.as_object_mut().expect("an object");
     object.remove("name");
+    let parsed = |text: &str| -> Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    };
     if let Some(text) = object.get("webhook").and_then(Value::as_str) {
-        let webhook = serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let webhook = parsed(text);
         object.insert("webhook".into(), webhook);
+    }
+    if let Some(invalid) = object.get_mut("invalid").and_then(Value::as_object_mut) {
+        if let Some(text) = invalid.get("packet").and_then(Value::as_str) {
+            let packet = integral(&parsed(text));
+            invalid.insert("packet".into(), packet);
+        }
     }
     line
 }
@@ -548,6 +673,20 @@ fn receive_answers_every_request_as_the_rust_receiver_does() {
     let mut requests = hand_made();
     let hand_made_count = requests.len();
     requests.extend(from_the_corpus());
+    // Each again, received by the application that asks for invalid deliveries.
+    let genuine: Vec<Request> = requests
+        .iter()
+        .map(|request| Request {
+            name: format!("{} (genuine)", request.name),
+            method: request.method,
+            url: request.url.clone(),
+            body_hex: request.body_hex.clone(),
+            now_ms: request.now_ms,
+            options: request.options.clone(),
+            genuine: true,
+        })
+        .collect();
+    requests.extend(genuine);
     let ndjson: String = requests
         .iter()
         .map(|request| serde_json::to_string(request).unwrap() + "\n")
@@ -568,6 +707,7 @@ fn receive_answers_every_request_as_the_rust_receiver_does() {
 
     let mut receivers = BTreeMap::new();
     let mut codes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut invalid_deliveries = 0;
     let mut differences = Vec::new();
     for (request, line) in requests.iter().zip(printed) {
         assert_eq!(line["name"], request.name.as_str());
@@ -575,6 +715,9 @@ fn receive_answers_every_request_as_the_rust_receiver_does() {
         let package = package_outcome(line);
         let code = rust["code"].as_str().unwrap_or("accepted").to_owned();
         *codes.entry(code).or_default() += 1;
+        if rust["invalid"].is_object() {
+            invalid_deliveries += 1;
+        }
         if rust != package {
             differences.push(format!(
                 "{}:\n  Rust    {rust}\n  the npm package {package}",
@@ -603,6 +746,7 @@ fn receive_answers_every_request_as_the_rust_receiver_does() {
         "SignMismatch",
         "RequestTimeTooOld",
         "RequestTimeInFuture",
+        "UrlCommandConflict",
         "UrlParameters",
         "NotJson",
         "UnknownCommand",
@@ -611,8 +755,13 @@ fn receive_answers_every_request_as_the_rust_receiver_does() {
     ] {
         assert!(codes.contains_key(code), "no request got {code}: {codes:?}");
     }
+    assert!(
+        invalid_deliveries >= 100,
+        "{invalid_deliveries} invalid deliveries described"
+    );
     eprintln!(
-        "{} requests ({hand_made_count} built by hand), one outcome from both receivers: {codes:?}",
+        "{} requests ({hand_made_count} built by hand, each also received in the genuine mode), \
+         one outcome from both receivers: {codes:?}, {invalid_deliveries} invalid deliveries",
         requests.len()
     );
 }

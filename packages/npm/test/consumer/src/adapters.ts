@@ -1,12 +1,12 @@
 // The Express and Fastify adapters at their edges, over loopback: methods, body limits (declared
-// and streamed), bodies without a content type or read by another middleware, and handlers that
-// throw or answer what does not fit. Each case is sent to each adapter and must be answered as
-// the receiver's table says.
+// and streamed), bodies without a content type or read by another middleware, handlers that
+// throw or answer what does not fit, and invalid deliveries handed to an application that asks
+// for them. Each case is sent to each adapter and must be answered as the receiver's table says.
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
-import { Answer, GiftDecision, sign, type Delivery } from "trtc-live-webhooks";
+import { Answer, GiftDecision, sign, type Delivery, type InvalidDelivery } from "trtc-live-webhooks";
 import { expressWebhook, type EndpointOptions, type WebhookHandler } from "trtc-live-webhooks/express";
 import { fastifyWebhook } from "trtc-live-webhooks/fastify";
 
@@ -164,7 +164,53 @@ await check("fastify", fastifyBase);
 const other = await fetch(`${fastifyBase}/other`, { method: "POST", headers: json, body: '{"a": 1}' });
 assert.deepEqual(await other.json(), { got: { a: 1 } });
 
+// Invalid deliveries, for an application that asks for them: a command word no schema knows is
+// acknowledged, a refused gift stays refused, and a decision cannot answer an unknown command.
+const seen: InvalidDelivery[] = [];
+const invalidOptions: EndpointOptions = {
+  ...options,
+  onInvalid: (invalid) => {
+    seen.push(invalid);
+    if (invalid.commandWord === "Live.CallbackAfterSomethingNew") return Answer.ok();
+    if (invalid.commandWord === "Live.CallbackAfterOtherNew") return Answer.gift({} as never, GiftDecision.allow());
+    return undefined;
+  },
+};
+async function checkInvalid(name: string, base: string): Promise<void> {
+  const post = (command: string, body: string) =>
+    fetch(`${base}/webhook${query(command)}`, { method: "POST", headers: json, body });
+  const unknown = await post("Live.CallbackAfterSomethingNew", '{"CallbackCommand": "Live.CallbackAfterSomethingNew", "RoomId": "r"}');
+  assert.equal(unknown.status, 200, `${name}: ${await unknown.text()}`);
+  const last = seen.at(-1)!;
+  assert.deepEqual([last.error.code, last.command, last.commandWord], ["UnknownCommand", undefined, "Live.CallbackAfterSomethingNew"]);
+  assert.deepEqual(last.packet, { CallbackCommand: "Live.CallbackAfterSomethingNew", RoomId: "r" });
+  const refused = await post("Live.CallbackBeforeSendGift", '{"CallbackCommand": "Live.CallbackBeforeSendGift"}');
+  assert.equal(refused.status, 422, name);
+  assert.equal(seen.at(-1)!.command, "Live.CallbackBeforeSendGift");
+  const unfit = await post("Live.CallbackAfterOtherNew", '{"CallbackCommand": "Live.CallbackAfterOtherNew"}');
+  assert.equal(unfit.status, 500, name);
+  assert.equal(failures.length, 1, `${name}: the decision that does not fit`);
+  failures.length = 0;
+  // A request whose command words contradict each other is refused without being handed over.
+  const before = seen.length;
+  const mismatch = await post("Live.CallbackAfterStartBattle", endBattle);
+  assert.equal(mismatch.status, 400, name);
+  assert.equal(seen.length, before, name);
+}
+const invalidApp = express();
+invalidApp.all("/webhook", expressWebhook(invalidOptions, handler));
+const invalidServer = await new Promise<ReturnType<typeof invalidApp.listen>>((resolve) => {
+  const server = invalidApp.listen(0, "127.0.0.1", () => resolve(server));
+});
+await checkInvalid("express", await listening(invalidServer));
+const invalidFastify = Fastify();
+await invalidFastify.register(fastifyWebhook, { ...invalidOptions, path: "/webhook", handler });
+await invalidFastify.listen({ host: "127.0.0.1", port: 0 });
+await checkInvalid("fastify", await listening(invalidFastify.server));
+
 expressServer.close();
 rawServer.close();
+invalidServer.close();
 await fastifyApp.close();
+await invalidFastify.close();
 console.log("the adapters answer every case as the receiver's table says");

@@ -14,14 +14,17 @@ import {
   parseWebhook,
   receive,
   ReceiveError,
+  receiveGenuine,
   serialize,
   sign,
+  trimToken,
   verifySignature,
   WebhookError,
   type AccountId,
   type CommandWord,
   type Delivery,
   type ExactInteger,
+  type InvalidDelivery,
   type LiveCallbackAfterEndBattle,
   type RequestOf,
   type ResponseOf,
@@ -45,11 +48,17 @@ assert.equal(verifySignature(TOKEN, REQUEST_TIME, SIGN, T + 60.001), false, "pas
 assert.equal(verifySignature(TOKEN, REQUEST_TIME, SIGN, T - 61), false);
 assert.equal(verifySignature(TOKEN, REQUEST_TIME, `${SIGN.slice(0, 63)}0`, T), false);
 assert.equal(verifySignature(TOKEN, REQUEST_TIME, SIGN.slice(0, 63), T), false);
-assert.equal(verifySignature(`${TOKEN} `, REQUEST_TIME, SIGN, T), false, "another token");
+assert.equal(verifySignature("xxxxyyyz", REQUEST_TIME, SIGN, T), false, "another token");
+assert.equal(verifySignature("xxxx yyyy", REQUEST_TIME, SIGN, T), false, "whitespace inside a token is kept");
+// The whitespace around a token is not part of it (a token file's line break), as in Rust.
+assert.equal(verifySignature(`${TOKEN}\n`, REQUEST_TIME, SIGN, T), true);
+assert.equal(sign(` ${TOKEN}\r\n`, REQUEST_TIME), SIGN);
+assert.equal(trimToken("\u3000xxxxyyyy\t"), TOKEN);
 assert.equal(verifySignature(TOKEN, `${REQUEST_TIME}.0`, SIGN, T), false, "RequestTime is digits");
 assert.equal(verifySignature(TOKEN, "18446744073709551616", sign(TOKEN, "18446744073709551616"), T), false);
 assert.equal(verifySignature(TOKEN, String(Math.floor(Date.now() / 1000)), sign(TOKEN, String(Math.floor(Date.now() / 1000)))), true);
 assert.throws(() => verifySignature("", REQUEST_TIME, SIGN, T), TypeError, "an empty token is refused");
+assert.throws(() => verifySignature(" \n", REQUEST_TIME, SIGN, T), TypeError, "so is whitespace alone");
 assert.equal(DEFAULT_TOLERANCE_SECONDS, 60);
 
 // --- parseWebhook: exact, typed ----------------------------------------------------------------
@@ -212,16 +221,30 @@ assert.equal(delivery.command, "Live.CallbackAfterEndBattle");
 assert.equal(delivery.parameters.OptPlatform, "iOS");
 assert.equal(delivery.parameters.Sign, SIGN);
 assert.match(serialize(delivery.webhook), /144115245442327522/);
+assert.equal(new TextDecoder().decode(delivery.body), endBattleText, "the body as received");
+// WebhookCommand (the newest overview's name) in place of CallbackCommand; both must agree.
+const webhookCommand = url("Live.CallbackAfterEndBattle").replace("CallbackCommand=", "WebhookCommand=");
+assert.ok(receive({ method: "POST", url: webhookCommand, body: endBattleText }, options, signedAt).accepted);
+const conflict = receive(
+  { method: "POST", url: `${url("Live.CallbackAfterEndBattle")}&WebhookCommand=Live.CallbackAfterStartBattle`, body: endBattleText },
+  options,
+  signedAt,
+);
+assert.equal(!conflict.accepted && conflict.error.code, "UrlCommandConflict");
+assert.deepEqual(!conflict.accepted && conflict.answer, failureAnswer(400, "CallbackCommand and WebhookCommand differ"));
+// The token's surrounding whitespace is not part of it.
+assert.ok(receive({ method: "POST", url: url("Live.CallbackAfterEndBattle"), body: endBattleText }, { ...options, token: `${TOKEN}\n` }, signedAt).accepted);
 function rejection(reception: ReturnType<typeof receive>): ReceiveError {
   assert.ok(!reception.accepted, "refused");
   assert.ok(reception.error instanceof ReceiveError);
   return reception.error;
 }
-const wrongSign = receive(
-  { method: "POST", url: url("Live.CallbackAfterEndBattle", REQUEST_TIME, "0".repeat(64)), body: endBattleText },
-  options,
-  signedAt,
-);
+const wrongSignRequest = {
+  method: "POST",
+  url: url("Live.CallbackAfterEndBattle", REQUEST_TIME, "0".repeat(64)),
+  body: endBattleText,
+};
+const wrongSign = receive(wrongSignRequest, options, signedAt);
 assert.equal(rejection(wrongSign).code, "SignMismatch");
 assert.deepEqual(!wrongSign.accepted && wrongSign.answer, failureAnswer(401, "Sign does not match"));
 const stale = receive({ method: "POST", url: url("Live.CallbackAfterEndBattle"), body: endBattleText }, options, (T + 61) * 1000);
@@ -240,6 +263,22 @@ assert.deepEqual(!allowed.accepted && allowed.answer, Answer.ok().httpAnswer());
 const refused = receive(invalidGift, { ...options, invalidBeforeWebhook: "refuse" }, signedAt);
 assert.equal(!refused.accepted && refused.answer.body, '{"ActionStatus":"OK","ErrorCode":1,"ErrorInfo":"packet does not match its schema"}');
 assert.throws(() => receive(invalidGift, { sdkAppId: "14000abc" }), TypeError);
+// An application that asks for invalid deliveries gets what could be read of them, and they are
+// still refused unless it answers them.
+assert.equal(!failed.accepted && failed.invalid, undefined, "receive describes nothing");
+const genuine = receiveGenuine(invalidGift, options, signedAt);
+assert.ok(!genuine.accepted && genuine.invalid !== undefined);
+const invalidGiftDelivery: InvalidDelivery = genuine.invalid;
+assert.equal(invalidGiftDelivery.error.code, "Schema");
+assert.equal(invalidGiftDelivery.command, "Live.CallbackBeforeSendGift");
+assert.equal(invalidGiftDelivery.commandWord, "Live.CallbackBeforeSendGift");
+assert.ok(invalidGiftDelivery.issues.some((issue) => issue.keyword === "required"));
+assert.deepEqual(invalidGiftDelivery.packet, { CallbackCommand: "Live.CallbackBeforeSendGift" });
+assert.equal(invalidGiftDelivery.webhook, undefined);
+assert.equal(invalidGiftDelivery.parameters?.CallbackCommand, "Live.CallbackBeforeSendGift");
+assert.deepEqual(!genuine.accepted && genuine.answer, !failed.accepted && failed.answer);
+assert.equal(rejection(receiveGenuine(wrongSignRequest, options, signedAt)).code, "SignMismatch");
+assert.equal((receiveGenuine(wrongSignRequest, options, signedAt) as { invalid?: unknown }).invalid, undefined, "nothing before authentication");
 assert.throws(() => receive(invalidGift, { sdkAppId: "1400000000", token: "" }), /the webhook token is empty/);
 assert.equal(DEFAULT_MAX_BODY_BYTES, 1024 * 1024);
 
