@@ -3,6 +3,7 @@
 // throw or answer what does not fit, and invalid deliveries handed to an application that asks
 // for them. Each case is sent to each adapter and must be answered as the receiver's table says.
 import assert from "node:assert/strict";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
@@ -124,28 +125,31 @@ async function check(name: string, base: string): Promise<void> {
   failures.length = 0;
 }
 
-async function listening(server: { address(): AddressInfo | string | null }): Promise<string> {
+function listening(server: { address(): AddressInfo | string | null }): string {
   const address = server.address() as AddressInfo;
   return `http://127.0.0.1:${address.port}`;
+}
+
+/** Starts an Express app on a free port of loopback. */
+function serve(app: ReturnType<typeof express>): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, "127.0.0.1", () => resolve(server));
+  });
 }
 
 // Express, mounted as the README says.
 const expressApp = express();
 expressApp.all("/webhook", expressWebhook(options, handler));
-const expressServer = await new Promise<ReturnType<typeof expressApp.listen>>((resolve) => {
-  const server = expressApp.listen(0, "127.0.0.1", () => resolve(server));
-});
-await check("express", await listening(expressServer));
+const expressServer = await serve(expressApp);
+await check("express", listening(expressServer));
 
 // Express with express.raw() before it: the raw body is used. With express.json() before it,
 // the numbers were read as doubles: refused, saying so.
 const rawApp = express();
 rawApp.all("/webhook", express.raw({ type: "*/*" }), expressWebhook(options, handler));
 rawApp.all("/parsed", express.json(), expressWebhook(options, handler));
-const rawServer = await new Promise<ReturnType<typeof rawApp.listen>>((resolve) => {
-  const server = rawApp.listen(0, "127.0.0.1", () => resolve(server));
-});
-const rawBase = await listening(rawServer);
+const rawServer = await serve(rawApp);
+const rawBase = listening(rawServer);
 const raw = await fetch(`${rawBase}/webhook${query("Live.CallbackAfterEndBattle")}`, { method: "POST", headers: json, body: endBattle });
 assert.equal(raw.status, 200, await raw.text());
 const parsed = await fetch(`${rawBase}/parsed${query("Live.CallbackAfterEndBattle")}`, { method: "POST", headers: json, body: endBattle });
@@ -159,7 +163,7 @@ const fastifyApp = Fastify();
 fastifyApp.post("/other", async (request) => ({ got: request.body }));
 await fastifyApp.register(fastifyWebhook, { ...options, path: "/webhook", handler });
 await fastifyApp.listen({ host: "127.0.0.1", port: 0 });
-const fastifyBase = await listening(fastifyApp.server);
+const fastifyBase = listening(fastifyApp.server);
 await check("fastify", fastifyBase);
 const other = await fetch(`${fastifyBase}/other`, { method: "POST", headers: json, body: '{"a": 1}' });
 assert.deepEqual(await other.json(), { got: { a: 1 } });
@@ -199,14 +203,12 @@ async function checkInvalid(name: string, base: string): Promise<void> {
 }
 const invalidApp = express();
 invalidApp.all("/webhook", expressWebhook(invalidOptions, handler));
-const invalidServer = await new Promise<ReturnType<typeof invalidApp.listen>>((resolve) => {
-  const server = invalidApp.listen(0, "127.0.0.1", () => resolve(server));
-});
-await checkInvalid("express", await listening(invalidServer));
+const invalidServer = await serve(invalidApp);
+await checkInvalid("express", listening(invalidServer));
 const invalidFastify = Fastify();
 await invalidFastify.register(fastifyWebhook, { ...invalidOptions, path: "/webhook", handler });
 await invalidFastify.listen({ host: "127.0.0.1", port: 0 });
-await checkInvalid("fastify", await listening(invalidFastify.server));
+await checkInvalid("fastify", listening(invalidFastify.server));
 
 expressServer.close();
 rawServer.close();
