@@ -4,6 +4,12 @@
 //! repository (its `package-lock.json` pins everything, the tarball included by name), then the
 //! consumer's programs are compiled with `tsc` (strict) and run with Node. Nothing is written
 //! into the repository but the package's git-ignored build folders.
+//!
+//! The consumer's lock names the tarball without its integrity (it changes with every build).
+//! After a change of the consumer's or the package's dependencies, refresh it: copy a packed
+//! tarball to `packages/npm/test/consumer/trtc-live-webhooks.tgz`, run
+//! `npm install --package-lock-only` there, remove the `integrity` of
+//! `node_modules/trtc-live-webhooks` from the lock, and delete the tarball.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
