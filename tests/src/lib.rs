@@ -10,6 +10,7 @@ use trtc_live_types::Command;
 
 pub mod boundaries;
 pub mod mutation;
+pub mod process;
 pub mod python_package;
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.
