@@ -96,7 +96,7 @@ pub struct ValidateArgs {
 
     /// Validate response packets to this command (a command word such as
     /// Live.CallbackAfterEndBattle) instead of request packets.
-    #[arg(long, value_name = "COMMAND", value_parser = parse_command)]
+    #[arg(long, value_name = "COMMAND", value_parser = crate::command_word::parse)]
     pub response: Option<Command>,
 
     /// Accept `//` and `/* */` comments in every input, as in Tencent's documentation samples
@@ -126,7 +126,7 @@ pub struct ValidateArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExampleArgs {
     /// The command word, such as Live.CallbackAfterEndBattle (`trtc-live list` lists them).
-    #[arg(value_name = "COMMAND", value_parser = parse_command)]
+    #[arg(value_name = "COMMAND", value_parser = crate::command_word::parse)]
     pub command: Command,
 
     /// How many examples to print.
@@ -146,7 +146,7 @@ pub struct ExampleArgs {
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
     /// The command word whose schema to print.
-    #[arg(value_name = "COMMAND", value_parser = parse_command)]
+    #[arg(value_name = "COMMAND", value_parser = crate::command_word::parse)]
     pub command: Option<Command>,
 
     /// Print the response schema of COMMAND instead of its request schema.
@@ -255,8 +255,8 @@ pub struct SendArgs {
     pub client_ip: String,
 
     /// A command word (an example packet is sent) or a file (sent byte for byte).
-    #[arg(value_name = "COMMAND|FILE")]
-    pub packet: String,
+    #[arg(value_name = "COMMAND|FILE", value_parser = parse_packet_source)]
+    pub packet: PacketSource,
 
     /// How many packets to send, one after the other (examples differ each time).
     #[arg(long, default_value_t = 1)]
@@ -304,9 +304,25 @@ pub enum ColorChoice {
     Never,
 }
 
-fn parse_command(word: &str) -> Result<Command, String> {
-    Command::from_command_word(word).ok_or_else(|| {
-        let known: Vec<&str> = Command::ALL.iter().map(|c| c.as_str()).collect();
-        format!("unknown command word; known: {}", known.join(", "))
-    })
+/// What `trtc-live send` sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PacketSource {
+    /// A file, sent byte for byte.
+    File(PathBuf),
+    /// Example packets of a command.
+    Examples(Command),
+}
+
+/// An existing file, or else a command word (misspelt ones get the closest known word).
+fn parse_packet_source(argument: &str) -> Result<PacketSource, String> {
+    if std::path::Path::new(argument).is_file() {
+        return Ok(PacketSource::File(argument.into()));
+    }
+    match Command::from_command_word(argument) {
+        Some(command) => Ok(PacketSource::Examples(command)),
+        None => Err(format!(
+            "neither a file nor a known command word; {}",
+            crate::command_word::hint(argument)
+        )),
+    }
 }

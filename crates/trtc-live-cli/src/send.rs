@@ -2,7 +2,6 @@
 //! them, POST a packet, and check the answer.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,7 +11,7 @@ use trtc_live_receiver::{sign, Token};
 use trtc_live_types::{SendGiftErrorCode, SendMsgErrorCode};
 use trtc_live_validate::{parse_json, Command, Validator, WebhookResponse};
 
-use crate::args::{Format, SendArgs};
+use crate::args::{Format, PacketSource, SendArgs};
 use crate::environment::read_token_file;
 
 /// What became of one delivery.
@@ -104,23 +103,23 @@ fn token(args: &SendArgs) -> Result<Option<Token>, String> {
 /// The packet: a file's bytes as they are (even if they are not a valid packet: receivers must
 /// cope), or an example of a command word.
 fn packet(args: &SendArgs, generator: &mut ExampleGenerator) -> Result<Packet, String> {
-    let target = &args.packet;
-    if Path::new(target).is_file() {
-        let body =
-            std::fs::read(target).map_err(|error| format!("cannot read {target}: {error}"))?;
-        let command = match &args.callback_command {
-            Some(command) => command.clone(),
-            None => command_of(&body).ok_or_else(|| {
-                format!(
-                    "{target} has no CallbackCommand to put in the URL; pass --callback-command"
-                )
-            })?,
-        };
-        return Ok(Packet { body, command });
-    }
-    let command = Command::from_command_word(target).ok_or_else(|| {
-        format!("{target} is neither a file nor a command word (`trtc-live list` lists them)")
-    })?;
+    let command = match &args.packet {
+        PacketSource::Examples(command) => *command,
+        PacketSource::File(path) => {
+            let target = path.display();
+            let body =
+                std::fs::read(path).map_err(|error| format!("cannot read {target}: {error}"))?;
+            let command = match &args.callback_command {
+                Some(command) => command.clone(),
+                None => command_of(&body).ok_or_else(|| {
+                    format!(
+                        "{target} has no CallbackCommand to put in the URL; pass --callback-command"
+                    )
+                })?,
+            };
+            return Ok(Packet { body, command });
+        }
+    };
     let body = serde_json::to_vec(&generator.request(command)).map_err(|e| e.to_string())?;
     Ok(Packet {
         body,

@@ -219,3 +219,67 @@ fn list_names_every_command_with_its_group() {
     assert_eq!(words, all);
     insta::assert_snapshot!(format!("{}\n{}", human.transcript, json.transcript));
 }
+
+#[test]
+fn a_misspelt_command_word_gets_the_closest_known_one_wherever_it_is_given() {
+    let close = "Live.CallbackAfterEndBatle";
+    let far = "Live.Nothing";
+    let every_use = |word: &'static str| -> Vec<Vec<&'static str>> {
+        vec![
+            vec!["example", word],
+            vec!["example", word, "--response"],
+            vec!["schema", word],
+            vec!["schema", word, "--bundle"],
+            vec!["validate", "--response", word, "-"],
+            vec![
+                "send",
+                "--url",
+                "http://127.0.0.1:9",
+                "--sdkappid",
+                "1",
+                word,
+            ],
+        ]
+    };
+    for args in every_use(close) {
+        let refused = run(&args, b"");
+        assert_eq!(refused.code, 2, "{}", refused.transcript);
+        let usage_error = refused.stderr.lines().next().unwrap_or_default();
+        assert!(
+            usage_error.starts_with(&format!("error: invalid value '{close}' for "))
+                && usage_error.ends_with("; did you mean Live.CallbackAfterEndBattle?"),
+            "{}",
+            refused.transcript
+        );
+        assert!(
+            !refused.stderr.contains("Mic.CallbackAfterSeatInfoChanged"),
+            "a close word is not followed by the whole list: {}",
+            refused.transcript
+        );
+    }
+    for args in every_use(far) {
+        let refused = run(&args, b"");
+        assert_eq!(refused.code, 2, "{}", refused.transcript);
+        assert!(
+            !refused.stderr.contains("did you mean"),
+            "{}",
+            refused.transcript
+        );
+        for &command in Command::ALL {
+            assert!(
+                refused.stderr.contains(command.as_str()),
+                "nothing is close: every word is listed\n{}",
+                refused.transcript
+            );
+        }
+    }
+    // Letter case and a missing prefix are misspellings too.
+    let refused = run(&["example", "callbackbeforesendgift"], b"");
+    assert!(
+        refused
+            .stderr
+            .contains("did you mean Live.CallbackBeforeSendGift?"),
+        "{}",
+        refused.transcript
+    );
+}
