@@ -42,9 +42,9 @@ pub enum Subcommand {
     /// Print a JSON Schema: the bundle of every packet, or the schema of one command.
     ///
     /// Without COMMAND, prints the bundled schema of every request packet (one self-contained
-    /// file, each packet and shared shape under `definitions`). With COMMAND, prints that
-    /// command's request schema (or response schema) as it is in schemas/, its `$ref`s pointing
-    /// to the shared files; with --bundle, self-contained instead.
+    /// file, each packet and shared shape under `definitions`), with or without --bundle. With
+    /// COMMAND, prints that command's request schema (or response schema) as it is in schemas/,
+    /// its `$ref`s pointing to the shared files; with --bundle, self-contained instead.
     Schema(SchemaArgs),
 
     /// List the command words with their group and what each webhook is about.
@@ -153,12 +153,15 @@ pub struct SchemaArgs {
     #[arg(long, requires = "command")]
     pub response: bool,
 
-    /// Print COMMAND's schema self-contained, every `$ref` resolved inside the file.
-    #[arg(long, requires = "command")]
+    /// Print a self-contained schema, every `$ref` resolved inside the file: COMMAND's schema
+    /// with the shared shapes it uses. The other schemas are self-contained already, so
+    /// without COMMAND it changes nothing: the bundle of every request packet (what `schema`
+    /// alone prints), or the URL parameter schema.
+    #[arg(long)]
     pub bundle: bool,
 
     /// Print the schema of the webhook URL's query parameters.
-    #[arg(long, conflicts_with_all = ["command", "response", "bundle"])]
+    #[arg(long, conflicts_with_all = ["command", "response"])]
     pub url_parameters: bool,
 }
 

@@ -126,12 +126,20 @@ fn schema_prints_the_bundle_or_the_files_as_they_are() {
         url.stdout,
         read("schemas/common/url-parameters.schema.json")
     );
-    let usage = run(&["schema", "--bundle"], b"");
-    assert_eq!(
-        usage.code, 2,
-        "--bundle needs a COMMAND: {}",
-        usage.transcript
-    );
+    // `--bundle` asks for a self-contained schema: without COMMAND, that is the bundle.
+    let bundle = run(&["schema", "--bundle"], b"");
+    assert_eq!(bundle.code, 0, "{}", bundle.transcript);
+    assert_eq!(bundle.stdout, read("dist/trtc-live-webhooks.schema.json"));
+    // So is the URL parameter schema, which refers to nothing.
+    let url_bundle = run(&["schema", "--url-parameters", "--bundle"], b"");
+    assert_eq!(url_bundle.stdout, url.stdout, "{}", url_bundle.transcript);
+    let mut refs = Vec::new();
+    references(&serde_json::from_str(&url.stdout).unwrap(), &mut refs);
+    assert_eq!(refs, Vec::<String>::new());
+    // A response schema is a command's: `--response` alone is a usage error that says so.
+    let usage = run(&["schema", "--response"], b"");
+    assert_eq!(usage.code, 2, "{}", usage.transcript);
+    assert!(usage.stderr.contains("<COMMAND>"), "{}", usage.transcript);
 }
 
 /// Every `$ref` of a schema: they must all point inside it.
