@@ -199,9 +199,19 @@ mod tests {
         GIFT.replace("\"room_id\"", value)
     }
 
+    /// `written` as the `RoomId` (a string) is reported with the value `printed`.
+    #[track_caller]
+    fn assert_room_id_printed(written: &str, printed: &str, jsonc: bool) {
+        assert_eq!(
+            first_message(&room_id(written), jsonc),
+            format!("{printed} is not of type \"string\""),
+            "{written}"
+        );
+    }
+
     #[test]
     fn numbers_read_as_floats_are_printed_as_the_packet_writes_them() {
-        for (written, printed) in [
+        [
             ("18446744073709551616", "18446744073709551616"),
             ("-9223372036854775809", "-9223372036854775809"),
             ("-0", "-0"),
@@ -219,13 +229,9 @@ mod tests {
                 "{\"b\": [1e2], \"a\\u0022\": 7,\n \"b\": [\n 1.0e2 ]}",
                 "{\"b\":[1.0e2],\"a\\\"\":7}",
             ),
-        ] {
-            assert_eq!(
-                first_message(&room_id(written), false),
-                format!("{printed} is not of type \"string\""),
-                "{written}"
-            );
-        }
+        ]
+        .into_iter()
+        .for_each(|(written, printed)| assert_room_id_printed(written, printed, false));
         // At a bound: the value as written, the bound from the schema.
         assert_eq!(
             first_message(
@@ -238,33 +244,25 @@ mod tests {
 
     #[test]
     fn comments_inside_the_value_are_left_out() {
-        for (written, printed) in [
+        [
             ("[1.50, // a comment\n /* another */ 2]", "[1.50,2]"),
             // A comment before a member given twice: its last value, not the one before.
             ("{\"a\": 1.5, /* x */ \"a\": 2.50}", "{\"a\":2.50}"),
             ("[1.5 /* , 9 */, 2.50]", "[1.5,2.50]"),
-        ] {
-            assert_eq!(
-                first_message(&room_id(written), true),
-                format!("{printed} is not of type \"string\""),
-                "{written}"
-            );
-        }
+        ]
+        .into_iter()
+        .for_each(|(written, printed)| assert_room_id_printed(written, printed, true));
     }
 
     #[test]
     fn values_without_a_float_keep_the_message_as_it_is() {
-        for (written, printed) in [
+        [
             ("18446744073709551615", "18446744073709551615"),
             ("-9223372036854775808", "-9223372036854775808"),
             ("[1,   \"\\u0041\"]", "[1,\"A\"]"),
-        ] {
-            assert_eq!(
-                first_message(&room_id(written), false),
-                format!("{printed} is not of type \"string\""),
-                "{written}"
-            );
-        }
+        ]
+        .into_iter()
+        .for_each(|(written, printed)| assert_room_id_printed(written, printed, false));
     }
 
     #[test]
