@@ -53,6 +53,7 @@ mod semantic;
 mod strict;
 mod validator;
 mod warning;
+mod written;
 
 // Written by `cargo xtask codegen` and formatted by prettyplease: rustfmt leaves it alone.
 #[rustfmt::skip]

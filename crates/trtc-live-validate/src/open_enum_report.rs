@@ -13,7 +13,8 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 use crate::generated::schema_files::SCHEMA_FILES;
-use crate::Violation;
+use crate::locate::Source;
+use crate::{written, Violation};
 
 /// The keyword location (`<$id>#/definitions/<Name>/anyOf` or `<$id>#/anyOf`) of every open
 /// enumeration's `anyOf`, with what it accepts, in words.
@@ -61,8 +62,13 @@ fn accepted(schema: &Value) -> String {
     )
 }
 
-/// Rewrites the violations of open enumerations in `violations` (of `instance`).
-pub(crate) fn explain(violations: &mut Vec<Violation>, instance: &Value) {
+/// Rewrites the violations of open enumerations in `violations` (of `instance`, read from
+/// `source` when there is one: the value is printed as written there).
+pub(crate) fn explain(
+    violations: &mut Vec<Violation>,
+    instance: &Value,
+    source: Option<&Source<'_>>,
+) {
     let open: Vec<(usize, &String)> = violations
         .iter()
         .enumerate()
@@ -86,9 +92,9 @@ pub(crate) fn explain(violations: &mut Vec<Violation>, instance: &Value) {
         if type_failed {
             dropped.push(index);
         } else {
-            let value = instance
-                .pointer(&path)
-                .map_or_else(String::new, Value::to_string);
+            let value = instance.pointer(&path).map_or_else(String::new, |value| {
+                written::value(value, source, violations[index].span)
+            });
             violations[index].message = format!("{value} is not {text}");
         }
     }
