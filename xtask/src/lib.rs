@@ -24,6 +24,7 @@ pub mod dispatch;
 mod error;
 pub mod extensions;
 pub mod findings;
+pub mod narrow_integers;
 pub mod open_enums;
 mod output;
 pub mod python_models;
