@@ -147,8 +147,12 @@ mod token;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "forward")]
+pub mod forward;
 #[cfg(feature = "journal")]
 pub mod journal;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 #[cfg(feature = "server")]
 pub mod server;
 
