@@ -156,7 +156,9 @@ impl Metrics {
 
     /// Counts one request's outcome (what the endpoint's outcome hook is given).
     pub fn observe(&self, outcome: &Outcome<'_>) {
-        let command = outcome.command.map_or("unknown", |command| command.as_str());
+        let command = outcome
+            .command
+            .map_or("unknown", |command| command.as_str());
         let reason = outcome.reason();
         self.requests
             .get_or_create(&[("command", command), ("outcome", reason)])
@@ -164,8 +166,7 @@ impl Metrics {
         if let OutcomeKind::Rejected { .. } = outcome.kind {
             self.rejections.get_or_create(&[("reason", reason)]).inc();
         }
-        self.request_duration
-            .observe(outcome.elapsed.as_secs_f64());
+        self.request_duration.observe(outcome.elapsed.as_secs_f64());
     }
 
     /// A hook for [`crate::axum::WebhookEndpoint::on_outcome`] that counts every outcome.
@@ -347,7 +348,12 @@ impl Collector for ForwarderCounts {
             ),
         ] {
             let counter = ConstCounter::new(value);
-            counter.encode(encoder.encode_descriptor(name, help, None, counter.metric_type())?)?;
+            counter.encode(encoder.encode_descriptor(
+                name,
+                help,
+                None,
+                counter.metric_type(),
+            )?)?;
         }
         Ok(())
     }

@@ -167,12 +167,10 @@ impl ForwarderStats {
         let c = &self.counters;
         let load = |counter: &AtomicU64| counter.load(Ordering::SeqCst);
         let durable = *self.durable.borrow();
-        let finished = load(&c.forwarded) + load(&c.dead_lettered) + load(&c.skipped)
-            + load(&c.unreadable);
-        let known = load(&c.backlog_at_start)
-            + durable
-                .records
-                .saturating_sub(load(&c.durable_at_start));
+        let finished =
+            load(&c.forwarded) + load(&c.dead_lettered) + load(&c.skipped) + load(&c.unreadable);
+        let known =
+            load(&c.backlog_at_start) + durable.records.saturating_sub(load(&c.durable_at_start));
         let position = Position {
             offset: load(&c.position_offset),
             line: load(&c.position_line),
@@ -266,13 +264,21 @@ impl Forwarder {
             Start::Resumed(position) | Start::New(position) => position,
         };
         let counters = Arc::new(Counters::default());
-        let backlog = count_lines(&journal_path, position.offset, now.length.max(position.offset))?;
+        let backlog = count_lines(
+            &journal_path,
+            position.offset,
+            now.length.max(position.offset),
+        )?;
         counters.backlog_at_start.store(backlog, Ordering::SeqCst);
-        counters.durable_at_start.store(now.records, Ordering::SeqCst);
+        counters
+            .durable_at_start
+            .store(now.records, Ordering::SeqCst);
         counters
             .position_offset
             .store(position.offset, Ordering::SeqCst);
-        counters.position_line.store(position.line, Ordering::SeqCst);
+        counters
+            .position_line
+            .store(position.line, Ordering::SeqCst);
         let config = ForwarderConfig {
             max_attempts: config.max_attempts.max(1),
             concurrency: config.concurrency.max(1),
@@ -416,9 +422,7 @@ impl Forwarder {
         counters
             .position_line
             .store(window.finished.line, Ordering::SeqCst);
-        counters
-            .in_flight
-            .store(in_flight as u64, Ordering::SeqCst);
+        counters.in_flight.store(in_flight as u64, Ordering::SeqCst);
     }
 
     /// Saves `position` durably, off the runtime's threads.
@@ -651,7 +655,10 @@ mod tests {
 
     #[test]
     fn the_position_moves_only_past_finished_deliveries() {
-        let at = |offset| Position { offset, line: offset };
+        let at = |offset| Position {
+            offset,
+            line: offset,
+        };
         let mut window = Window::new(at(0));
         let first = window.push(at(10));
         let second = window.push(at(20));

@@ -125,7 +125,10 @@ mod tests {
             .with_command(command);
         assert_ne!(DeliveryId::of_record(&first), DeliveryId::of_record(&other));
         // Parts cannot slide into one another.
-        assert_ne!(DeliveryId::new("1", "2x", b"y"), DeliveryId::new("12", "x", b"y"));
+        assert_ne!(
+            DeliveryId::new("1", "2x", b"y"),
+            DeliveryId::new("12", "x", b"y")
+        );
     }
 
     #[test]

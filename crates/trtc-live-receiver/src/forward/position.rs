@@ -151,10 +151,27 @@ mod tests {
         assert_eq!(file.load().unwrap(), Some(position));
         assert!(!dir.path().join("forward.tmp").exists());
         check_position(&journal, position).unwrap();
-        check_position(&journal, Position { offset: 16, line: 3 }).unwrap();
+        check_position(
+            &journal,
+            Position {
+                offset: 16,
+                line: 3,
+            },
+        )
+        .unwrap();
         let middle = check_position(&journal, Position { offset: 5, line: 1 }).unwrap_err();
-        assert!(middle.to_string().contains("not the start of a line"), "{middle}");
-        let past = check_position(&journal, Position { offset: 99, line: 9 }).unwrap_err();
+        assert!(
+            middle.to_string().contains("not the start of a line"),
+            "{middle}"
+        );
+        let past = check_position(
+            &journal,
+            Position {
+                offset: 99,
+                line: 9,
+            },
+        )
+        .unwrap_err();
         assert!(past.to_string().contains("has 16 bytes"), "{past}");
         // Another journal's position file is refused.
         let other = PositionFile::new(file.path(), &dir.path().join("quarantine.ndjson"));

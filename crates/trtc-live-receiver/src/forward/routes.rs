@@ -62,7 +62,9 @@ impl FromStr for Route {
         } else if target.starts_with("http://") {
             Target::Url(target.parse().map_err(|_| error("the URL is not valid"))?)
         } else {
-            return Err(error("the target is neither a path (/...) nor an http:// URL"));
+            return Err(error(
+                "the target is neither a path (/...) nor an http:// URL",
+            ));
         };
         Ok(Self {
             pattern: pattern.to_owned(),
@@ -209,8 +211,14 @@ mod tests {
         assert!(matches("*Battle", "Live.CallbackAfterEndBattle"));
         assert!(matches("*a*a*", "banana"));
         assert!(!matches("*a*a*a*a*", "banana"));
-        assert!(matches("Live.CallbackAfterEndBattle", "Live.CallbackAfterEndBattle"));
-        assert!(!matches("Live.CallbackAfterEndBattle", "Live.CallbackAfterEndBattleX"));
+        assert!(matches(
+            "Live.CallbackAfterEndBattle",
+            "Live.CallbackAfterEndBattle"
+        ));
+        assert!(!matches(
+            "Live.CallbackAfterEndBattle",
+            "Live.CallbackAfterEndBattleX"
+        ));
         assert!(!matches("live.*", "Live.CallbackAfterEndBattle"));
     }
 

@@ -367,7 +367,9 @@ mod tests {
     #[test]
     fn sign_is_left_out_of_the_url_parameters() {
         assert_eq!(
-            without_sign("SdkAppid=1&CallbackCommand=Live.X&Sign=abc&RequestTime=2&ClientIP=1.2.3.4"),
+            without_sign(
+                "SdkAppid=1&CallbackCommand=Live.X&Sign=abc&RequestTime=2&ClientIP=1.2.3.4"
+            ),
             "SdkAppid=1&CallbackCommand=Live.X&RequestTime=2&ClientIP=1.2.3.4"
         );
         assert_eq!(without_sign(""), "");

@@ -89,8 +89,8 @@ pub use reader::{JournalReader, Position, DEFAULT_MAX_LINE_BYTES};
 pub use record::{Record, RecordError};
 pub use torn::TornTail;
 
-pub(crate) use torn::sync_directory;
 use torn::cut_torn_tail;
+pub(crate) use torn::sync_directory;
 
 /// Most bytes the writer puts in one batch; a longer queue waits for the next one.
 const MAX_BATCH_BYTES: usize = 4 << 20;
