@@ -7,6 +7,7 @@
 //!
 //! let metrics = Metrics::new();
 //! // endpoint.on_outcome(metrics.outcome_hook()); metrics.watch_journals(&journals); ...
+//! // serve metrics.router() on an address of its own.
 //! let text = metrics.render();
 //! assert!(text.contains("# TYPE trtc_live_requests_total counter"));
 //! ```
@@ -41,7 +42,7 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
 use crate::axum::{Outcome, OutcomeKind};
-use crate::journal::{Batch, Journal};
+use crate::journal::{Batch, Journal, JournalStats, Journals};
 
 /// The `Content-Type` of [`Metrics::render`]'s text.
 pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
@@ -175,10 +176,32 @@ impl Metrics {
         move |outcome| metrics.observe(outcome)
     }
 
-    /// Follows `journal` under the label `name` (`accepted`, `quarantine`, `dead_letter`):
-    /// every batch's fsync time and size, and its record counts. Takes the journal's one batch
-    /// observer ([`Journal::observe_batches`]); `false` if another had it.
+    /// Follows both journals of `journals`, as `accepted` and `quarantine` (see
+    /// [`Metrics::watch_journal`]).
+    pub fn watch_journals(&self, journals: &Arc<Journals>) -> bool {
+        let (accepted, quarantine) = (Arc::clone(journals), Arc::clone(journals));
+        let first = self.watch(
+            "accepted",
+            journals.accepted(),
+            Box::new(move || accepted.accepted().stats()),
+        );
+        let second = self.watch(
+            "quarantine",
+            journals.quarantine(),
+            Box::new(move || quarantine.quarantine().stats()),
+        );
+        first && second
+    }
+
+    /// Follows `journal` under the label `name` (such as `dead_letter`): every batch's fsync
+    /// time and size, and its record counts. Takes the journal's one batch observer
+    /// ([`Journal::observe_batches`]); `false` if another had it.
     pub fn watch_journal(&self, name: &'static str, journal: &Arc<Journal>) -> bool {
+        let shared = Arc::clone(journal);
+        self.watch(name, journal, Box::new(move || shared.stats()))
+    }
+
+    fn watch(&self, name: &'static str, journal: &Journal, stats: StatsSource) -> bool {
         let (fsync, batch) = (self.fsync_seconds.clone(), self.batch_records.clone());
         let observed = journal.observe_batches(move |b: &Batch| {
             if b.durable {
@@ -190,10 +213,8 @@ impl Metrics {
                     .observe(b.records as f64);
             }
         });
-        self.lock().register_collector(Box::new(JournalCounts {
-            name,
-            journal: Arc::clone(journal),
-        }));
+        self.lock()
+            .register_collector(Box::new(JournalCounts { name, stats }));
         observed
     }
 
@@ -268,16 +289,26 @@ impl Metrics {
     }
 }
 
+/// Where a journal's counts are read.
+type StatsSource = Box<dyn Fn() -> JournalStats + Send + Sync>;
+
 /// The record counts of a journal, read at each scrape.
-#[derive(Debug)]
 struct JournalCounts {
     name: &'static str,
-    journal: Arc<Journal>,
+    stats: StatsSource,
+}
+
+impl std::fmt::Debug for JournalCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JournalCounts")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Collector for JournalCounts {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
-        let stats = self.journal.stats();
+        let stats = (self.stats)();
         let labels = [("journal", self.name)];
         for (name, help, value) in [
             (

@@ -60,7 +60,7 @@ pub use forwarder::{
 pub use id::DeliveryId;
 pub(crate) use position::check_position;
 pub use position::PositionFile;
-pub use routes::{Route, RouteError, Routes};
+pub use routes::{command_matches, Route, RouteError, Routes};
 pub use signature::{
     ForwardSecret, SecretError, VerifyError, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
 };

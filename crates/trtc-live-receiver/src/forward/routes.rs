@@ -102,6 +102,12 @@ impl Route {
     }
 }
 
+/// Whether `command_word` matches `pattern`, where `*` stands for any run of characters (as in
+/// a [`Route`]'s pattern): `Live.*` matches every `Live.` word.
+pub fn command_matches(pattern: &str, command_word: &str) -> bool {
+    glob_matches(pattern.as_bytes(), command_word.as_bytes())
+}
+
 /// Whether `text` matches `pattern`, where `*` matches any run of bytes.
 fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
     // The classic linear backtracking over the last `*`.
