@@ -10,6 +10,7 @@ use trtc_live_types::Command;
 
 pub mod mutation;
 pub mod python_package;
+pub mod python_tools;
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]
