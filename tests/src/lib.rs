@@ -17,6 +17,11 @@ pub mod python_tools;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeSnippets;
 
+/// The Rust snippets of docs/gateway.md, compiled as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/gateway.md")]
+pub struct GatewaySnippets;
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
