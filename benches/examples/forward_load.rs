@@ -113,8 +113,8 @@ struct Serve {
 
 impl Serve {
     fn start(binary: &str, forward: Option<(u16, usize)>) -> Self {
-        let dir = tempfile::tempdir_in(std::env::var("JOURNAL_PARENT").unwrap_or(".".into()))
-            .unwrap();
+        let dir =
+            tempfile::tempdir_in(std::env::var("JOURNAL_PARENT").unwrap_or(".".into())).unwrap();
         std::fs::write(dir.path().join("token"), TOKEN).unwrap();
         std::fs::write(dir.path().join("secret"), SECRET).unwrap();
         let mut command = Command::new(binary);
@@ -221,7 +221,8 @@ fn saturate(url: &str, senders: usize, seconds: f64, tag: &str, app: &App) -> [f
                 let mut sequence = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     sequence += 1;
-                    let (latency, ok) = post(&agent, &url, &packet(&format!("{tag}-{n}-{sequence}")));
+                    let (latency, ok) =
+                        post(&agent, &url, &packet(&format!("{tag}-{n}-{sequence}")));
                     latencies.push(latency);
                     failed += u64::from(!ok);
                 }
@@ -295,8 +296,11 @@ fn median(values: &mut [f64]) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, binary, rounds, senders, seconds, rate, latency_seconds, concurrency] = &args[..] else {
-        panic!("usage: forward_load BINARY ROUNDS SENDERS SECONDS RATE LATENCY_SECONDS CONCURRENCY");
+    let [_, binary, rounds, senders, seconds, rate, latency_seconds, concurrency] = &args[..]
+    else {
+        panic!(
+            "usage: forward_load BINARY ROUNDS SENDERS SECONDS RATE LATENCY_SECONDS CONCURRENCY"
+        );
     };
     let rounds: usize = rounds.parse().unwrap();
     let senders: usize = senders.parse().unwrap();
@@ -351,7 +355,8 @@ fn main() {
     );
     let off = median(&mut results[0].iter().map(|r| r[0]).collect::<Vec<_>>());
     for (index, (label, _)) in modes.iter().enumerate() {
-        let column = |i: usize| median(&mut results[index].iter().map(|r| r[i]).collect::<Vec<_>>());
+        let column =
+            |i: usize| median(&mut results[index].iter().map(|r| r[i]).collect::<Vec<_>>());
         println!(
             "{:<22} {:>12.0} {:>9.2} {:>9.2} {:>8.0} {:>16.0}   ({:.2}x off)",
             label,
@@ -367,13 +372,22 @@ fn main() {
         "latency: one delivery every {:.1} ms for {latency_seconds} s; from Tencent's request to the application's receipt (medians of the rounds)",
         1000.0 / rate
     );
-    println!("{:<22} {:>9} {:>9} {:>9}", "forwarding", "p50 ms", "p99 ms", "max ms");
+    println!(
+        "{:<22} {:>9} {:>9} {:>9}",
+        "forwarding", "p50 ms", "p99 ms", "max ms"
+    );
     for (index, (label, forward)) in modes.iter().enumerate() {
         if forward.is_none() {
             continue;
         }
         let column = |i: usize| median(&mut delays[index].iter().map(|r| r[i]).collect::<Vec<_>>());
         let worst = delays[index].iter().map(|r| r[2]).fold(0.0, f64::max);
-        println!("{:<22} {:>9.2} {:>9.2} {:>9.2}", label, column(0), column(1), worst);
+        println!(
+            "{:<22} {:>9.2} {:>9.2} {:>9.2}",
+            label,
+            column(0),
+            column(1),
+            worst
+        );
     }
 }

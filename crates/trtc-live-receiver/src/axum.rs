@@ -702,11 +702,10 @@ fn timed_out<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Bod
 
 /// A route answering webhooks with `handler` (see [`WebhookEndpoint::into_route`]):
 /// `Router::new().route("/webhook", webhook_route(receiver, handler))`.
-pub fn webhook_route<H, F, R, S>(receiver: Arc<Receiver>, handler: H) -> MethodRouter<S>
+pub fn webhook_route<H, F, S>(receiver: Arc<Receiver>, handler: H) -> MethodRouter<S>
 where
     H: Fn(Delivery) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = R> + Send + 'static,
-    R: Into<Reply>,
+    F: Future<Output = Answer> + Send + 'static,
     S: Clone + Send + Sync + 'static,
 {
     WebhookEndpoint::new(receiver, handler).into_route()
@@ -714,11 +713,10 @@ where
 
 /// A router answering webhooks with `handler` at every path (see
 /// [`WebhookEndpoint::into_router`]).
-pub fn webhook_router<H, F, R, S>(receiver: Arc<Receiver>, handler: H) -> Router<S>
+pub fn webhook_router<H, F, S>(receiver: Arc<Receiver>, handler: H) -> Router<S>
 where
     H: Fn(Delivery) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = R> + Send + 'static,
-    R: Into<Reply>,
+    F: Future<Output = Answer> + Send + 'static,
     S: Clone + Send + Sync + 'static,
 {
     WebhookEndpoint::new(receiver, handler).into_router()
