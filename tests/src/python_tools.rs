@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::python_package::{checked, system_python};
+use crate::process::checked;
+use crate::python_package::system_python;
 
 /// The virtual environment at `venv` with the pinned `requirements` installed (pip's
 /// `--require-hashes` is not used: every requirement is pinned to one version, without
