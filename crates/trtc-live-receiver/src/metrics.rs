@@ -9,7 +9,8 @@
 //! // endpoint.on_outcome(metrics.outcome_hook()); metrics.watch_journals(&journals); ...
 //! // serve metrics.router() on an address of its own.
 //! let text = metrics.render();
-//! assert!(text.contains("# TYPE trtc_live_requests_total counter"));
+//! assert!(text.contains("# TYPE trtc_live_request_duration_seconds histogram"));
+//! assert!(text.contains("trtc_live_request_duration_seconds_count 0"));
 //! ```
 //!
 //! | metric | type | labels | what |
