@@ -13,8 +13,12 @@
 //! and measures, per mode: (1) saturation: SENDERS senders as fast as answers come, for
 //! SECONDS: Tencent's requests answered per second, their p50 and p99, and (forwarding on) the
 //! deliveries the application received per second meanwhile; (2) latency: one delivery every
-//! 1/RATE s for LATENCY_SECONDS: from the start of Tencent's request to the application's
-//! receipt, p50, p99 and max (the backlog of the saturation phase drained first).
+//! 1/RATE s for LATENCY_SECONDS, on a fresh journal: from the start of Tencent's request to
+//! the application's receipt, p50, p99 and max; (3) forwarding alone: a journal filled by a
+//! saturation without forwarding, then `serve` with forwarding started on it from its first
+//! record, nothing else running: the deliveries the application receives per second until it
+//! has them all, against the application's own bound (deliveries in flight divided by its time
+//! per request).
 //!
 //! Usage: forward_load BINARY ROUNDS SENDERS SECONDS RATE LATENCY_SECONDS CONCURRENCY
 
@@ -108,13 +112,19 @@ fn packet(id: &str) -> String {
 struct Serve {
     child: Child,
     url: String,
-    _dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
+}
+
+fn journal_dir() -> Arc<tempfile::TempDir> {
+    Arc::new(tempfile::tempdir_in(std::env::var("JOURNAL_PARENT").unwrap_or(".".into())).unwrap())
 }
 
 impl Serve {
     fn start(binary: &str, forward: Option<(u16, usize)>) -> Self {
-        let dir =
-            tempfile::tempdir_in(std::env::var("JOURNAL_PARENT").unwrap_or(".".into())).unwrap();
+        Self::start_in(binary, journal_dir(), forward)
+    }
+
+    fn start_in(binary: &str, dir: Arc<tempfile::TempDir>, forward: Option<(u16, usize)>) -> Self {
         std::fs::write(dir.path().join("token"), TOKEN).unwrap();
         std::fs::write(dir.path().join("secret"), SECRET).unwrap();
         let mut command = Command::new(binary);
@@ -148,11 +158,7 @@ impl Serve {
             }
         };
         std::thread::spawn(move || for _ in stderr.lines() {});
-        Self {
-            child,
-            url,
-            _dir: dir,
-        }
+        Self { child, url, dir }
     }
 
     fn stop(mut self) {
@@ -289,6 +295,53 @@ fn latency(url: &str, rate: f64, seconds: f64, tag: &str, app: &App) -> [f64; 4]
     ]
 }
 
+/// Forwarding alone: a journal of deliveries made without forwarding (`fill_seconds` of
+/// saturation), then `serve` with forwarding on it from its first record; the deliveries the
+/// application receives per second until it has them all.
+fn drain(
+    binary: &str,
+    app: &App,
+    senders: usize,
+    fill_seconds: f64,
+    concurrency: usize,
+    tag: &str,
+) -> f64 {
+    let serve = Serve::start(binary, None);
+    saturate(
+        &serve.url,
+        senders,
+        fill_seconds,
+        &format!("{tag}-fill"),
+        app,
+    );
+    let dir = Arc::clone(&serve.dir);
+    serve.stop();
+    let journal = dir.path().join("journal");
+    let records = std::fs::read(journal.join("accepted.ndjson"))
+        .unwrap()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    std::fs::write(
+        journal.join("forward.position"),
+        r#"{"journal":"accepted.ndjson","offset":0,"line":1}"#,
+    )
+    .unwrap();
+    let before = app.requests.load(Ordering::SeqCst);
+    let serve = Serve::start_in(binary, dir, Some((app.port, concurrency)));
+    let started = Instant::now();
+    while app.requests.load(Ordering::SeqCst) - before < records {
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "the backlog never drained"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let rate = records as f64 / started.elapsed().as_secs_f64();
+    serve.stop();
+    rate
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -316,6 +369,7 @@ fn main() {
     ];
     let mut results: Vec<Vec<[f64; 5]>> = vec![Vec::new(); modes.len()];
     let mut delays: Vec<Vec<[f64; 4]>> = vec![Vec::new(); modes.len()];
+    let mut drains: Vec<Vec<f64>> = vec![Vec::new(); modes.len()];
     for round in 0..rounds {
         for (index, (label, forward)) in modes.iter().enumerate() {
             let serve = Serve::start(binary, forward.map(|c| (app.port, c)));
@@ -337,6 +391,10 @@ fn main() {
                 );
                 delays[index].push(row);
                 serve.stop();
+                let fill = if forward == &Some(1) { 1.0 } else { 3.0 };
+                let rate = drain(binary, &app, senders, fill, forward.unwrap(), &tag);
+                eprintln!("round {round} {label}: forwarding alone {rate:.0} deliveries/s");
+                drains[index].push(rate);
             }
         }
     }
@@ -353,19 +411,26 @@ fn main() {
         "{:<22} {:>12} {:>9} {:>9} {:>8} {:>16}",
         "forwarding", "requests/s", "p50 ms", "p99 ms", "failed", "app receipts/s"
     );
-    let off = median(&mut results[0].iter().map(|r| r[0]).collect::<Vec<_>>());
     for (index, (label, _)) in modes.iter().enumerate() {
         let column =
             |i: usize| median(&mut results[index].iter().map(|r| r[i]).collect::<Vec<_>>());
+        // Each round's ratio to the same round's "off", then their median.
+        let mut ratios: Vec<f64> = results[index]
+            .iter()
+            .zip(&results[0])
+            .map(|(on, off)| on[0] / off[0])
+            .collect();
+        let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = ratios.iter().copied().fold(0.0, f64::max);
         println!(
-            "{:<22} {:>12.0} {:>9.2} {:>9.2} {:>8.0} {:>16.0}   ({:.2}x off)",
+            "{:<22} {:>12.0} {:>9.2} {:>9.2} {:>8.0} {:>16.0}   {:.2}x off ({low:.2}-{high:.2})",
             label,
             column(0),
             column(1),
             column(2),
             results[index].iter().map(|r| r[3]).sum::<f64>(),
             column(4),
-            column(0) / off,
+            median(&mut ratios),
         );
     }
     println!(
@@ -389,5 +454,22 @@ fn main() {
             column(1),
             worst
         );
+    }
+    println!(
+        "forwarding alone: a journal filled without forwarding, then forwarded from its first record with nothing else running (deliveries the application receives per second; bound: in flight / the application's time per request)"
+    );
+    let per_request = app.busy_nanos.load(Ordering::SeqCst) as f64 / served as f64 / 1e9;
+    for (index, (label, forward)) in modes.iter().enumerate() {
+        if let Some(concurrency) = forward {
+            let rates = &mut drains[index];
+            let low = rates.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = rates.iter().copied().fold(0.0, f64::max);
+            println!(
+                "{:<22} {:>9.0} deliveries/s ({low:.0}-{high:.0}), bound {:.0}",
+                label,
+                median(rates),
+                *concurrency as f64 / per_request
+            );
+        }
     }
 }
