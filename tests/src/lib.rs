@@ -12,11 +12,17 @@ pub mod boundaries;
 pub mod mutation;
 pub mod process;
 pub mod python_package;
+pub mod python_tools;
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeSnippets;
+
+/// The Rust snippets of docs/gateway.md, compiled as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/gateway.md")]
+pub struct GatewaySnippets;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
