@@ -15,6 +15,20 @@ pub mod mutation;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeSnippets;
 
+/// The Rust snippets of the published crates' READMEs (their pages on crates.io), run as
+/// doctests.
+#[cfg(doctest)]
+pub mod crate_readmes {
+    #[doc = include_str!("../../crates/trtc-live-types/README.md")]
+    pub struct Types;
+    #[doc = include_str!("../../crates/trtc-live-validate/README.md")]
+    pub struct Validate;
+    #[doc = include_str!("../../crates/trtc-live-receiver/README.md")]
+    pub struct Receiver;
+    #[doc = include_str!("../../crates/trtc-live-examples/README.md")]
+    pub struct Examples;
+}
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
