@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use trtc_live_types::Command;
 
 pub mod mutation;
+pub mod tools;
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]
@@ -35,6 +36,25 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .expect("tests/ is one level below the root")
         .to_path_buf()
+}
+
+/// Every `$ref` of a schema, at any depth, in document order.
+pub fn schema_references(schema: &serde_json::Value) -> Vec<String> {
+    fn collect(value: &serde_json::Value, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(object) => {
+                if let Some(serde_json::Value::String(reference)) = object.get("$ref") {
+                    found.push(reference.clone());
+                }
+                object.values().for_each(|v| collect(v, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    collect(schema, &mut found);
+    found
 }
 
 /// What a packet file holds.

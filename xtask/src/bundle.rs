@@ -14,6 +14,9 @@
 //!   of the 18 packet types), and `allOf` routes each `CallbackCommand` to its request schema
 //!   through `if`/`then` (what lets a validator report that packet's errors). The packets'
 //!   `CallbackCommand` enums are disjoint, so a packet matches at most one branch of `oneOf`.
+//!   The root's empty `properties` constrains nothing; it makes json-schema-to-typescript read
+//!   the root as an object too, which its `--unreachableDefinitions` needs to write every
+//!   definition (the response packets, which no `$ref` of the root reaches).
 //!
 //! Names must be unique across the bundle; a clash is an error naming both sources.
 
@@ -81,6 +84,7 @@ pub fn bundle(tree: &SchemaTree) -> Result<Value, Error> {
         "title": "TrtcLiveWebhook",
         "description": "Any request packet of the TRTC Live (TUILiveKit) webhooks: exactly one of the request packets listed in oneOf, the one its CallbackCommand names (allOf routes each command word to its packet through if/then, so that a validator reports the errors of that packet). Each packet, response packet and shared shape is also available alone under definitions, named as in the Rust types.",
         "type": "object",
+        "properties": {},
         "oneOf": packets,
         "allOf": routes,
         "definitions": definitions,
