@@ -11,6 +11,8 @@
 //! | `crates/trtc-live-types/src/generated/webhooks.rs` | [`dispatch`]: `Command`, `Webhook`, `WebhookResponse` |
 //! | `crates/trtc-live-validate/src/generated/schema_files.rs` | [`registry`]: every schema file, embedded by `$id` |
 //! | `crates/*/src/generated/` copies of the bundle and the schema files | [`crate_files`]: what each crate embeds, inside its package |
+//! | `packages/python/src/trtc_live_webhooks/models.py` | [`python_models`]: the Python package's pydantic models |
+//! | `packages/python/src/trtc_live_webhooks/schema_files/` | the bundle, copied into the Python package |
 //! | `docs/reference/*.md` | [`reference`](mod@reference): a Markdown page per command word of `schemas/command-words.json`, and an index |
 //!
 //! Codegen also keeps every published version equal to the workspace's ([`versions`]).
@@ -30,6 +32,7 @@ pub mod dist_schemas;
 mod error;
 pub mod openapi;
 mod output;
+pub mod python_models;
 pub mod reference;
 pub mod registry;
 pub mod rust_types;
@@ -53,6 +56,12 @@ pub const TYPES_PATH: &str = "crates/trtc-live-types/src/generated/types.rs";
 pub const DISPATCH_PATH: &str = "crates/trtc-live-types/src/generated/webhooks.rs";
 /// Where the embedded schema registry is written, relative to the project root.
 pub const REGISTRY_PATH: &str = "crates/trtc-live-validate/src/generated/schema_files.rs";
+
+/// Where the Python package's pydantic models are written, relative to the project root.
+pub const PYTHON_MODELS_PATH: &str = "packages/python/src/trtc_live_webhooks/models.py";
+/// Where the Python package's copy of the bundle is written, relative to the project root.
+pub const PYTHON_BUNDLE_PATH: &str =
+    "packages/python/src/trtc_live_webhooks/schema_files/trtc-live-webhooks.schema.json";
 
 /// The repository root (the parent of this crate's folder).
 pub fn project_root() -> PathBuf {
@@ -79,6 +88,11 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
 
     let mut outputs = vec![
         (BUNDLE_PATH.to_owned(), bundle_text.clone()),
+        (PYTHON_BUNDLE_PATH.to_owned(), bundle_text.clone()),
+        (
+            PYTHON_MODELS_PATH.to_owned(),
+            python_models::generate(&bundle, &tree, &words)?,
+        ),
         (
             openapi::OPENAPI_PATH.to_owned(),
             bundle::to_pretty_json(&openapi)?,
