@@ -153,6 +153,7 @@ fn toml_string(text: &str, section: &str, key: &str) -> Option<(String, std::ops
         .into_iter()
         .find_map(|(start, line)| {
             let rest = line
+                .trim_start()
                 .strip_prefix(key)?
                 .trim_start()
                 .strip_prefix('=')?
@@ -245,7 +246,7 @@ mod tests {
 
     #[test]
     fn toml_values_are_found_in_their_section_only() {
-        let text = "[package]\nversion = \"9\"\n\n[project]\nname = \"x\"\nversion = \"0.1.0\" # comment\n[other]\nversion = \"8\"\n";
+        let text = "[package]\nversion = \"9\"\n\n[project]\nname = \"x\"\nversion-note = \"no\"\n  version = \"0.1.0\" # comment\n[other]\nversion = \"8\"\n";
         let (value, range) = toml_string(text, "project", "version").unwrap();
         assert_eq!(value, "0.1.0");
         assert_eq!(&text[range], "0.1.0");
