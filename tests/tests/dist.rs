@@ -224,3 +224,44 @@ fn the_openapi_document_describes_every_webhook() {
     assert!(!text.contains("#/definitions/"), "a bundle reference left");
     assert!(text.contains("\"dependentRequired\"") && text.contains("\"dependentSchemas\""));
 }
+
+#[test]
+fn the_bundle_root_judges_as_its_routing_alone() {
+    // The root's oneOf is there for code generators; without it, the known command check and
+    // the if/then routing of allOf must give every packet the same verdict.
+    let bundle: Value = serde_json::from_str(BUNDLED_SCHEMA).unwrap();
+    let mut routing = bundle.clone();
+    assert!(routing
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("oneOf")
+        .is_some());
+    let root = jsonschema::draft7::new(&bundle).unwrap();
+    let routing = jsonschema::draft7::new(&routing).unwrap();
+    let mut judged = 0;
+    let mut refused = 0;
+    for &command in Command::ALL {
+        for packet in packets(command, Role::Request) {
+            let text = trtc_live_tests::readable_text(&packet.path);
+            let Ok(value) = parse_jsonc(text.as_bytes()) else {
+                continue;
+            };
+            let verdict = root.is_valid(&value);
+            assert_eq!(
+                verdict,
+                routing.is_valid(&value),
+                "{}",
+                packet.relative_path()
+            );
+            judged += 1;
+            refused += usize::from(!verdict);
+        }
+    }
+    // The cases of unknown, misspelt, missing and configuration command words are among them.
+    assert!(
+        judged > 200 && refused > 100,
+        "{judged} judged, {refused} refused"
+    );
+    let unknown = serde_json::json!({ "CallbackCommand": "Live.CallbackAfterEndBattel" });
+    assert!(!root.is_valid(&unknown) && !routing.is_valid(&unknown));
+}
