@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub use crate::python_package::run_with_input;
+
 /// `npm ci` in `dir` (which holds `package.json` and `package-lock.json`), skipped when
 /// `node_modules` was installed from the same lock file.
 pub fn npm_install(dir: &Path) -> Result<(), String> {
@@ -61,21 +63,6 @@ pub fn checked(command: &mut Command) -> Result<Output, String> {
             String::from_utf8_lossy(&output.stderr)
         ))
     }
-}
-
-/// Runs `command` with `stdin` as its standard input, and returns what it did.
-pub fn run_with_input(command: &mut Command, stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let mut input = child.stdin.take().expect("piped");
-    input.write_all(stdin).expect("the program reads its input");
-    drop(input);
-    child.wait_with_output().expect("the program ends")
 }
 
 /// Reads a text file, the path in the error.
