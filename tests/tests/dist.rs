@@ -145,16 +145,19 @@ fn the_openapi_document_describes_every_webhook() {
                 "{word}: no parameter {name}"
             );
         }
-        let command_parameter = operation["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == "CallbackCommand")
-            .unwrap();
-        assert_eq!(
-            command_parameter["schema"]["enum"],
-            serde_json::json!([word])
-        );
+        // The command word, under either name, is the webhook's own.
+        for name in ["CallbackCommand", "WebhookCommand"] {
+            let command_parameter = operation["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{word}: no parameter {name}"));
+            assert_eq!(
+                command_parameter["schema"]["enum"],
+                serde_json::json!([word])
+            );
+        }
 
         let body = &operation["requestBody"]["content"]["application/json"];
         let answer = &operation["responses"]["200"]["content"]["application/json"];

@@ -3,8 +3,9 @@
 //!
 //! One `webhooks` entry per command word, each a POST with:
 //!
-//! - the URL's query parameters (`SdkAppid`, `CallbackCommand` as the one word, `contenttype`,
-//!   `ClientIP`, `OptPlatform`, `Sign`, `RequestTime`) from `schemas/common/url-parameters.schema.json`;
+//! - the URL's query parameters (`SdkAppid`, `CallbackCommand` or `WebhookCommand` as the one
+//!   word, `contenttype`, `ClientIP`, `OptPlatform`, `Sign`, `RequestTime`) from
+//!   `schemas/common/url-parameters.schema.json`;
 //! - the request body: the request schema, with the documentation samples as examples (the
 //!   corrected copy where a sample is not JSON as printed);
 //! - the answer: HTTP 200 with the response schema and the response samples; for the two
@@ -26,8 +27,9 @@ use crate::{samples, Error};
 /// Where the document is written, relative to the project root.
 pub const OPENAPI_PATH: &str = "dist/openapi.json";
 
-/// The parameter that differs from one webhook to the next.
-const COMMAND_PARAMETER: &str = "CallbackCommand";
+/// The parameters that name the webhook's command word (either may be sent): they differ from
+/// one webhook to the next.
+const COMMAND_PARAMETERS: &[&str] = &["CallbackCommand", "WebhookCommand"];
 
 /// Builds the document; `version` is the workspace version, `root` the project root (for the
 /// samples).
@@ -73,7 +75,7 @@ pub fn generate(
 
     let mut components_parameters = Map::new();
     for (name, parameter) in &parameters {
-        if name != COMMAND_PARAMETER {
+        if !COMMAND_PARAMETERS.contains(&name.as_str()) {
             components_parameters.insert(name.clone(), parameter.clone());
         }
     }
@@ -185,7 +187,7 @@ fn operation(
     let parameters: Vec<Value> = parameters
         .iter()
         .map(|(name, parameter)| {
-            if name == COMMAND_PARAMETER {
+            if COMMAND_PARAMETERS.contains(&name.as_str()) {
                 let mut parameter = parameter.clone();
                 parameter["schema"] = json!({ "type": "string", "enum": [word.command] });
                 parameter

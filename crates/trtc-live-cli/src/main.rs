@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod command_word;
 mod discover;
 mod environment;
 mod example;

@@ -30,6 +30,7 @@ mod schema_texts;
 mod semantic;
 mod strict;
 mod validator;
+mod written;
 
 // Written by `cargo xtask codegen` and formatted by prettyplease: rustfmt leaves it alone.
 #[rustfmt::skip]
@@ -37,7 +38,7 @@ mod generated {
     pub(crate) mod schema_files;
 }
 
-pub use jsonc::{parse_json, parse_jsonc};
+pub use jsonc::{parse_json, parse_jsonc, strip_comments};
 pub use locate::{locate, Span};
 pub use report::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
 pub use schema_texts::{schema_text, URL_PARAMETERS_SCHEMA_ID};
