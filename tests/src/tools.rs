@@ -1,11 +1,11 @@
 //! Pinned tools for the tests: npm packages from a `package-lock.json` and PyPI packages from a
 //! pinned `requirements.txt`, installed into git-ignored folders of the repository (again only
-//! when the pins change), and commands run with a message that says what failed.
+//! when the pins change); commands are run by [`crate::process`].
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-pub use crate::python_package::run_with_input;
+pub use crate::process::{checked, run_with_input};
 
 /// `npm ci` in `dir` (which holds `package.json` and `package-lock.json`), skipped when
 /// `node_modules` was installed from the same lock file.
@@ -44,25 +44,6 @@ pub fn python_venv(dir: &Path) -> Result<PathBuf, String> {
     )?;
     write(&stamp, &requirements)?;
     Ok(python)
-}
-
-/// Runs `command` without input; its output if it succeeded, else an error with everything it
-/// printed.
-pub fn checked(command: &mut Command) -> Result<Output, String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{command:?}: {e} (is the program installed?)"))?;
-    if output.status.success() {
-        Ok(output)
-    } else {
-        Err(format!(
-            "{command:?} failed ({}):\n{}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
 }
 
 /// Reads a text file, the path in the error.
