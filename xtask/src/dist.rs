@@ -115,6 +115,8 @@ pub fn publishable_crates(root: &Path) -> Result<Vec<String>, Error> {
 /// another's packages, not the workspace's folders) and returns the `.crate` files.
 pub fn package_crates(root: &Path, options: &CrateOptions) -> Result<Vec<PathBuf>, Error> {
     let crates = publishable_crates(root)?;
+    let version = crate::versions::workspace_version(root)?;
+    forget_unpacked_packages(&crates, &version)?;
     let mut command = Command::new(cargo());
     command.arg("package").arg("--locked").current_dir(root);
     // The packaged manifests carry no profile: give the verify build the workspace's, so that it
@@ -137,7 +139,6 @@ pub fn package_crates(root: &Path, options: &CrateOptions) -> Result<Vec<PathBuf
     }
     run_visible(&mut command)?;
 
-    let version = crate::versions::workspace_version(root)?;
     let package_dir = options
         .target_dir
         .clone()
@@ -157,6 +158,37 @@ pub fn package_crates(root: &Path, options: &CrateOptions) -> Result<Vec<PathBuf
             }
         })
         .collect()
+}
+
+/// Removes the copies of our packages that an earlier `cargo package` left unpacked in cargo's
+/// registry cache (`$CARGO_HOME/registry/src/-<hash>/<name>-<version>`, the local registry of
+/// the packages being verified has no name). Cargo unpacks a registry crate once per version
+/// and reuses it from then on, so without this a verify build would compile the previous
+/// packaging of the same version instead of this one.
+fn forget_unpacked_packages(crates: &[String], version: &str) -> Result<(), Error> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(sources) = home.map(|home| home.join("registry/src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    for registry in registries.filter_map(|entry| entry.ok()) {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for name in crates {
+            let unpacked = registry.path().join(format!("{name}-{version}"));
+            if unpacked.exists() {
+                std::fs::remove_dir_all(&unpacked).map_err(|e| {
+                    Error::new(format!("cannot remove {}: {e}", unpacked.display()))
+                })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `npm ci` and `npm pack` in `packages/npm`, the tarball into `out`.
