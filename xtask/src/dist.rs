@@ -117,6 +117,20 @@ pub fn package_crates(root: &Path, options: &CrateOptions) -> Result<Vec<PathBuf
     let crates = publishable_crates(root)?;
     let version = crate::versions::workspace_version(root)?;
     forget_unpacked_packages(&crates, &version)?;
+    if options.verify {
+        // Cargo never rebuilds a registry crate of a version it has built: remove the builds of
+        // the previous packaging's crates (and, by their names, the workspace's own, which the
+        // next build redoes) so that the verify builds compile these packages.
+        let mut clean = Command::new(cargo());
+        clean.arg("clean").current_dir(root);
+        if let Some(dir) = &options.target_dir {
+            clean.arg("--target-dir").arg(dir);
+        }
+        for name in &crates {
+            clean.args(["--package", name]);
+        }
+        run_visible(&mut clean)?;
+    }
     let mut command = Command::new(cargo());
     command.arg("package").arg("--locked").current_dir(root);
     // The packaged manifests carry no profile: give the verify build the workspace's, so that it
