@@ -30,6 +30,9 @@ pub mod dispatch;
 pub mod dist;
 pub mod dist_schemas;
 mod error;
+pub mod extensions;
+pub mod findings;
+pub mod open_enums;
 pub mod openapi;
 mod output;
 pub mod python_models;
@@ -80,7 +83,22 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     let words = command_words::load(&root.join("schemas"))?;
     command_words::check_against(&words, &tree)?;
     let bundle = bundle::bundle(&tree)?;
-    typify_workarounds::check_supported(&bundle)?;
+    let extensions = extensions::read(&bundle)?;
+    typify_workarounds::check_supported(&bundle, &open_enums::string_enum_names(&extensions))?;
+    let requests: Vec<String> = tree
+        .webhooks
+        .iter()
+        .map(|w| w.request_type.clone())
+        .collect();
+    let responses: Vec<String> = tree
+        .webhooks
+        .iter()
+        .map(|w| w.response_type.clone())
+        .collect();
+    let packets = rust_types::Packets {
+        requests: &requests,
+        responses: &responses,
+    };
 
     let version = versions::workspace_version(root)?;
     let bundle_text = bundle::to_pretty_json(&bundle)?;
@@ -91,13 +109,16 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
         (PYTHON_BUNDLE_PATH.to_owned(), bundle_text.clone()),
         (
             PYTHON_MODELS_PATH.to_owned(),
-            python_models::generate(&bundle, &tree, &words)?,
+            python_models::generate(&bundle, &extensions, &tree, &words)?,
+        ),
+        (
+            TYPES_PATH.to_owned(),
+            rust_types::generate(&bundle, &extensions, &packets)?,
         ),
         (
             openapi::OPENAPI_PATH.to_owned(),
             bundle::to_pretty_json(&openapi)?,
         ),
-        (TYPES_PATH.to_owned(), rust_types::generate(&bundle)?),
         (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
         (REGISTRY_PATH.to_owned(), registry::generate(&tree)?),
     ];
