@@ -866,11 +866,19 @@ fn open_enum(schema: &Map<String, Value>) -> Option<OpenEnum> {
         .iter()
         .find_map(|a| a.get("enum").and_then(Value::as_array))?
         .clone();
+    // The bare type: a type, perhaps with the bounds of its values (an integer of u64).
+    const BARE: &[&str] = &[
+        "type",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    ];
     let bare = alternatives.iter().find(|a| {
         a.as_object().is_some_and(|a| {
             a.contains_key("type")
                 && a.keys()
-                    .all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()))
+                    .all(|k| BARE.contains(&k.as_str()) || ANNOTATIONS.contains(&k.as_str()))
         })
     })?;
     let mut types = types(bare.as_object()?);
@@ -925,9 +933,16 @@ fn conditionally_required(schema: &Map<String, Value>) -> BTreeMap<String, Strin
 fn condition_and_members(rule: &Value) -> Option<(String, Vec<String>)> {
     let condition = rule.get("if")?;
     let then = rule.get("then")?.as_object()?;
+    // `properties` whose members are all `true` only name them.
+    let names_only = |k: &str| {
+        k == "properties"
+            && then["properties"]
+                .as_object()
+                .is_some_and(|members| members.values().all(|v| v == &Value::Bool(true)))
+    };
     if then
         .keys()
-        .any(|k| k != "required" && !ANNOTATIONS.contains(&k.as_str()))
+        .any(|k| k != "required" && !names_only(k) && !ANNOTATIONS.contains(&k.as_str()))
     {
         return None;
     }
