@@ -15,6 +15,7 @@ mod list;
 mod packets;
 mod pipeline;
 mod progress;
+mod replay;
 mod schema;
 mod semantic_help;
 mod send;
@@ -40,5 +41,6 @@ fn main() -> ExitCode {
         args::Subcommand::List(options) => list::run(&options),
         args::Subcommand::Serve(options) => serve::run(&options),
         args::Subcommand::Send(options) => send::run(&options),
+        args::Subcommand::Replay(options) => replay::run(&options),
     }
 }
