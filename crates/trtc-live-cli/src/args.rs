@@ -20,10 +20,13 @@ pub enum Subcommand {
     /// Validate packets from files, directories or standard input.
     ///
     /// Each PATH is a file, a directory (searched recursively for *.json, *.jsonc, *.ndjson and
-    /// *.jsonl files, in name order) or `-` for standard input. A *.json or *.jsonc file holds one
-    /// packet (comments allowed in *.jsonc); a *.ndjson or *.jsonl file holds one packet per line
-    /// (blank lines skipped), and so does every input with --ndjson. Every packet is checked,
-    /// whatever happened to the ones before.
+    /// *.jsonl files, each also compressed as *.gz or *.zst, in name order) or `-` for standard
+    /// input. A *.ndjson or *.jsonl file holds one packet per line (blank lines skipped), and so
+    /// does every input with --ndjson; a *.jsonc file holds one packet, comments allowed; any
+    /// other input holds one packet, unless it is plainly NDJSON (its first line is a whole JSON
+    /// object and more lines follow), which is then read per line. gzip and zstd archives are
+    /// read decompressed, recognised by their first bytes. Every packet is checked, whatever
+    /// happened to the ones before.
     ///
     /// Exit status: 0 when every packet is valid; 1 when any is invalid or malformed (or has a
     /// warning, with --deny-warnings); 2 for usage errors, and when an input cannot be read or
@@ -90,7 +93,8 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Read every input as NDJSON, one packet per line (the default for *.ndjson and *.jsonl).
+    /// Read every input as NDJSON, one packet per line (the default for *.ndjson and *.jsonl,
+    /// and for inputs that are plainly NDJSON).
     #[arg(long)]
     pub ndjson: bool,
 

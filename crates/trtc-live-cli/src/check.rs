@@ -65,6 +65,8 @@ pub struct PacketReport<'w> {
     pub text: Option<&'w [u8]>,
     /// Whether plain JSON failed only because of comments (worth a hint).
     pub comments_would_parse: bool,
+    /// Whether a whole input failed because more JSON followed its first value (worth a hint).
+    pub several_values: bool,
 }
 
 /// Checks packets with one validator and the options of the command line.
@@ -89,6 +91,7 @@ impl Checker<'_> {
             warnings: Vec::new(),
             text: None,
             comments_would_parse: false,
+            several_values: false,
         };
         let text = match window.text(packet) {
             Ok(text) => text,
@@ -118,6 +121,9 @@ impl Checker<'_> {
                 report.comments_would_parse = matches!(rejection, Rejection::Syntax(_))
                     && !packet.comments
                     && parse_jsonc(text).is_ok();
+                report.several_values = packet.line.is_none()
+                    && matches!(&rejection, Rejection::Syntax(error)
+                        if error.message.starts_with("trailing characters"));
                 report.errors = rejection.issues().into_iter().map(Finding::from).collect();
                 if let Rejection::UnknownCommand(UnknownCommand::Unknown(word)) = &rejection {
                     if let (Some(error), Some(closest)) =

@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod compressed;
 mod discover;
 mod environment;
 mod example;

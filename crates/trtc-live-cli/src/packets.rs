@@ -8,7 +8,8 @@ use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::discover::{describe, Input};
+use crate::compressed::{decompressed, Stream};
+use crate::discover::{describe, Framing, Input};
 use crate::pipeline;
 
 /// Bytes of packet text after which a window ends, where a read ends (a packet larger than
@@ -220,21 +221,27 @@ pub struct Packets {
 /// The input being read.
 struct Reading {
     source: Arc<str>,
-    input: Box<dyn Read + Send>,
-    ndjson: bool,
+    input: Stream,
+    framing: Framing,
     comments: bool,
     is_stdin: bool,
     /// Lines ended so far (NDJSON).
     line: usize,
     packets: usize,
-    /// The start of a line, read but not yet ended, kept from one window to the next.
+    /// The start of a line, read but not yet ended, kept from one window to the next (or the
+    /// start of the input, read to see whether it is NDJSON).
     carry: Vec<u8>,
     /// The size so far of a line over the limit, being read through without being kept.
     skipping: Option<u64>,
+    /// An error met by a read that had read bytes before it: reported once they are used.
+    pending_error: Option<std::io::Error>,
 }
 
 /// Bytes asked of an NDJSON input at a time, straight into the window's buffer.
 const READ_CHUNK: usize = 128 << 10;
+/// Most bytes read at the start of an input to see whether it is plainly NDJSON: an input whose
+/// first line is longer is one packet.
+const DETECT_BYTES: usize = 1 << 20;
 
 impl Packets {
     /// Reads `inputs` in order, refusing packets of more than `limit` bytes.
@@ -264,11 +271,20 @@ impl Packets {
                     }
                 },
             };
-            let ended = if reading.ndjson {
-                reading.read_lines(&mut window, self.limit)
-            } else {
-                reading.read_whole(&mut window, self.limit);
-                true
+            let ended = match reading.framing {
+                Framing::PerLine => reading.read_lines(&mut window, self.limit),
+                Framing::Whole => {
+                    reading.read_whole(&mut window, self.limit);
+                    true
+                }
+                Framing::Detect => {
+                    if let Err(error) = reading.detect_framing() {
+                        let item = reading.unreadable(&error);
+                        window.items.push(item);
+                        self.current = None;
+                    }
+                    continue;
+                }
             };
             if !ended {
                 // The window is full, or standard input has nothing more ready.
@@ -279,52 +295,98 @@ impl Packets {
         (!window.items.is_empty()).then_some(window)
     }
 
+    /// Opens `input`, decompressed if it is a gzip or zstd stream.
     fn open(input: Input) -> Result<Reading, Item> {
         let source: Arc<str> = input.name.as_str().into();
-        let read: Box<dyn Read + Send> = match &input.path {
-            None => Box::new(std::io::stdin()),
-            Some(path) => match File::open(path) {
-                Ok(file) => Box::new(file),
-                Err(error) => {
-                    return Err(Item::Unreadable {
-                        source,
-                        message: format!("cannot read: {}", describe(&error)),
-                    })
-                }
-            },
+        let opened = match &input.path {
+            None => Ok(Box::new(std::io::stdin()) as Stream),
+            Some(path) => File::open(path).map(|file| Box::new(file) as Stream),
         };
-        Ok(Reading::new(source, read, &input))
+        match opened.and_then(decompressed) {
+            Ok((read, _)) => Ok(Reading::new(source, read, &input)),
+            Err(error) => Err(Item::Unreadable {
+                source,
+                message: format!("cannot read: {}", describe(&error)),
+            }),
+        }
     }
 }
 
 impl Reading {
-    fn new(source: Arc<str>, input: Box<dyn Read + Send>, options: &Input) -> Self {
+    fn new(source: Arc<str>, input: Stream, options: &Input) -> Self {
         Self {
             source,
             input,
-            ndjson: options.ndjson,
+            framing: options.framing,
             comments: options.comments,
             is_stdin: options.path.is_none(),
             line: 0,
             packets: 0,
             carry: Vec::new(),
             skipping: None,
+            pending_error: None,
         }
     }
 
-    /// The whole input as one packet in `window`.
+    /// Reads the start of the input (into `carry`) until it is plain whether it is NDJSON, and
+    /// settles its framing: one packet per line when its first line (blank lines aside) is a
+    /// whole JSON object and more follows, else one packet.
+    fn detect_framing(&mut self) -> std::io::Result<()> {
+        loop {
+            let at_end = match self.read_start() {
+                Ok(read) => read == 0,
+                Err(error) => {
+                    self.framing = Framing::Whole;
+                    return Err(error);
+                }
+            };
+            let plainly = plainly_ndjson(&self.carry, at_end || self.carry.len() >= DETECT_BYTES);
+            if let Some(ndjson) = plainly {
+                self.framing = if ndjson {
+                    Framing::PerLine
+                } else {
+                    Framing::Whole
+                };
+                return Ok(());
+            }
+        }
+    }
+
+    /// Reads what one read gives onto `carry`; 0 at the end of the input.
+    fn read_start(&mut self) -> std::io::Result<usize> {
+        let start = self.carry.len();
+        self.carry.resize(start + READ_CHUNK, 0);
+        let read = loop {
+            match self.input.read(&mut self.carry[start..]) {
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                other => break other,
+            }
+        };
+        self.carry.truncate(start + *read.as_ref().unwrap_or(&0));
+        read
+    }
+
+    /// The whole input as one packet in `window` (its start may have been read into `carry`).
     fn read_whole(&mut self, window: &mut Window, limit: u64) {
         let start = window.text.len();
+        let budget = limit.saturating_add(1);
+        let carried = self
+            .carry
+            .len()
+            .min(usize::try_from(budget).unwrap_or(usize::MAX));
+        window.text.extend_from_slice(&self.carry[..carried]);
+        let beyond = (self.carry.len() - carried) as u64;
+        self.carry.clear();
         let read = window
             .text
-            .read_to_end(&mut (&mut self.input).take(limit.saturating_add(1)));
+            .read_to_end(&mut (&mut self.input).take(budget - carried as u64));
         if let Err(error) = read {
             window.text.truncate(start);
             let item = self.unreadable(&error);
             window.items.push(item);
             return;
         }
-        let size = (window.text.len() - start) as u64;
+        let size = (window.text.len() - start) as u64 + beyond;
         let text = if size > limit {
             window.text.truncate(start);
             let rest = std::io::copy(&mut self.input, &mut std::io::sink()).unwrap_or(0);
@@ -410,7 +472,12 @@ impl Reading {
     /// (what is ready), for a file, the chunk in full unless the file ends. The bytes are read
     /// straight into `text`, a chunk a system call (`read_to_end` would ask for a few kilobytes
     /// at a time).
+    /// A read that fails after some bytes gives those bytes, and the error at the next call (the
+    /// lines before a corrupt part of an archive are checked).
     fn read_chunk(&mut self, text: &mut Text) -> std::io::Result<usize> {
+        if let Some(error) = self.pending_error.take() {
+            return Err(error);
+        }
         let mut filled = 0;
         let read = loop {
             match self.input.read(&mut text.room(READ_CHUNK)[filled..]) {
@@ -422,6 +489,10 @@ impl Reading {
                     }
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) if filled > 0 => {
+                    self.pending_error = Some(error);
+                    break Ok(filled);
+                }
                 Err(error) => break Err(error),
             }
         };
@@ -469,18 +540,44 @@ impl Reading {
     }
 
     fn unreadable(&mut self, error: &std::io::Error) -> Item {
-        let at = if self.ndjson && self.line > 0 {
+        let at = if self.framing == Framing::PerLine && self.line > 0 {
             format!(" after line {}", self.line)
         } else {
             String::new()
         };
         // Nothing more is read from an input that failed.
         self.packets = usize::MAX;
-        self.ndjson = false;
+        self.framing = Framing::Whole;
         Item::Unreadable {
             source: self.source.clone(),
             message: format!("cannot read{at}: {}", describe(error)),
         }
+    }
+}
+
+/// Whether `start`, the start of an input, is plainly NDJSON: its first line that is not blank
+/// is a whole JSON object, and something that is not blank follows it. `None` while more bytes
+/// are needed to tell (`complete`: there are no more).
+fn plainly_ndjson(start: &[u8], complete: bool) -> Option<bool> {
+    let first = start.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return complete.then_some(false);
+    };
+    let Some(length) = memchr::memchr(b'\n', &start[first..]) else {
+        return complete.then_some(false);
+    };
+    let line = &start[first..first + length];
+    if line.first() != Some(&b'{') || serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err()
+    {
+        return Some(false);
+    }
+    let more = start[first + length..]
+        .iter()
+        .any(|b| !b.is_ascii_whitespace());
+    if more {
+        Some(true)
+    } else {
+        complete.then_some(false)
     }
 }
 
@@ -506,10 +603,21 @@ mod tests {
     /// Every item read from `input` (standard input when `stdin`, read `step` bytes at a time),
     /// as (line, text or size over the limit), window by window.
     fn read_all(input: &'static [u8], step: usize, stdin: bool, limit: u64) -> Vec<Vec<String>> {
+        read_all_framed(input, step, stdin, limit, Framing::PerLine)
+    }
+
+    /// [`read_all`], the input cut as `framing` says.
+    fn read_all_framed(
+        input: &'static [u8],
+        step: usize,
+        stdin: bool,
+        limit: u64,
+        framing: Framing,
+    ) -> Vec<Vec<String>> {
         let options = Input {
             name: "input".into(),
             path: (!stdin).then(|| "input".into()),
-            ndjson: true,
+            framing,
             comments: false,
             size: None,
         };
@@ -522,14 +630,13 @@ mod tests {
                 .items()
                 .iter()
                 .map(|item| match item {
-                    Item::Packet(packet) => match window.text(packet) {
-                        Ok(text) => {
-                            format!("{}:{}", packet.line.unwrap(), String::from_utf8_lossy(text))
+                    Item::Packet(packet) => {
+                        let line = packet.line.map_or("whole".to_owned(), |l| l.to_string());
+                        match window.text(packet) {
+                            Ok(text) => format!("{line}:{}", String::from_utf8_lossy(text)),
+                            Err(too_large) => format!("{line}:{} bytes", too_large.size),
                         }
-                        Err(too_large) => {
-                            format!("{}:{} bytes", packet.line.unwrap(), too_large.size)
-                        }
-                    },
+                    }
                     Item::NoPacket { .. } => "no packet".to_owned(),
                     Item::Unreadable { message, .. } => message.clone(),
                 })
@@ -561,6 +668,36 @@ mod tests {
                 "step {step}"
             );
         }
+    }
+
+    #[test]
+    fn an_input_is_read_per_line_when_it_is_plainly_ndjson() {
+        for step in [1, 5, 1 << 20] {
+            for stdin in [false, true] {
+                let read = |input| {
+                    let windows = read_all_framed(input, step, stdin, 100, Framing::Detect);
+                    windows.into_iter().flatten().collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    read(b"{\"a\":1}\n{\"b\":2}\n"),
+                    ["1:{\"a\":1}", "2:{\"b\":2}"]
+                );
+                assert_eq!(read(b"\r\n{\"a\":1}\r\n[]"), ["2:{\"a\":1}", "3:[]"]);
+                // One object, however it is laid out, is one packet.
+                assert_eq!(read(b"{\"a\":1}\n\n "), ["whole:{\"a\":1}\n\n "]);
+                assert_eq!(read(b"{\n\"a\":1}\n"), ["whole:{\n\"a\":1}\n"]);
+                // Not plainly NDJSON: the first line is not a whole object.
+                assert_eq!(read(b"[1]\n[2]"), ["whole:[1]\n[2]"]);
+                assert_eq!(read(b"{} {}\n{}"), ["whole:{} {}\n{}"]);
+                assert_eq!(read(b""), ["whole:"]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_whole_packet_over_the_limit_is_measured_after_detection_too() {
+        let got = read_all_framed(b"{\n\"a\": \"123456789\"}", 3, false, 5, Framing::Detect);
+        assert_eq!(got, vec![vec!["whole:19 bytes"]]);
     }
 
     #[test]
