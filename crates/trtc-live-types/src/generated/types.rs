@@ -2955,7 +2955,10 @@ impl crate::conform::Conform for BattleRoom {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3015,7 +3018,10 @@ impl crate::conform::Conform for BattleRoomResult {
                             slot_score = ::std::option::Option::Some(fits);
                             kept.score = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3076,7 +3082,10 @@ impl crate::conform::Conform for CallbackResponse {
                             slot_error_info = ::std::option::Option::Some(fits);
                             kept.error_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3154,7 +3163,10 @@ impl crate::conform::Conform for DestroyRoomStatistic {
                             slot_total_viewers = ::std::option::Option::Some(fits);
                             kept.total_viewers = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3237,7 +3249,10 @@ impl crate::conform::Conform for FollowCallbackAfterFollowAdd {
                             slot_from_account = ::std::option::Option::Some(fits);
                             kept.from_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -3339,7 +3354,10 @@ impl crate::conform::Conform for FollowCallbackAfterFollowDelete {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -3407,7 +3425,10 @@ impl crate::conform::Conform for FollowListEntry {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3493,7 +3514,10 @@ impl crate::conform::Conform for GiftWater {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3654,7 +3678,10 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -3821,7 +3848,10 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -3931,7 +3961,10 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsgResponse {
                             slot_msg_body = ::std::option::Option::Some(fits);
                             kept.msg_body = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4033,7 +4066,10 @@ impl crate::conform::Conform for LiveCallbackAfterChangeOwner {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4187,7 +4223,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
                             slot_to_room_id_list = ::std::option::Option::Some(fits);
                             kept.to_room_id_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4291,7 +4330,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoom {
                             slot_room_info = ::std::option::Option::Some(fits);
                             kept.room_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4391,7 +4433,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
                             slot_operator_account = ::std::option::Option::Some(fits);
                             kept.operator_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4512,7 +4557,10 @@ impl crate::conform::Conform for LiveCallbackAfterDelMetadata {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4640,7 +4688,10 @@ impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
                             slot_statistic = ::std::option::Option::Some(fits);
                             kept.statistic = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4805,7 +4856,10 @@ impl crate::conform::Conform for LiveCallbackAfterEndBattle {
                             slot_to_room_list = ::std::option::Option::Some(fits);
                             kept.to_room_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4931,7 +4985,10 @@ impl crate::conform::Conform for LiveCallbackAfterMemberStateChanged {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5053,7 +5110,10 @@ impl crate::conform::Conform for LiveCallbackAfterModifyAdmin {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5166,7 +5226,10 @@ impl crate::conform::Conform for LiveCallbackAfterSetMetadata {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5301,7 +5364,10 @@ impl crate::conform::Conform for LiveCallbackAfterStartBattle {
                             slot_to_room_list = ::std::option::Option::Some(fits);
                             kept.to_room_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5403,7 +5469,10 @@ impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfo {
                             slot_room_info = ::std::option::Option::Some(fits);
                             kept.room_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5503,7 +5572,10 @@ impl crate::conform::Conform for LiveCallbackBeforeSendGift {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5586,7 +5658,10 @@ impl crate::conform::Conform for LiveCallbackBeforeSendGiftResponse {
                             slot_error_info = ::std::option::Option::Some(fits);
                             kept.error_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -5650,7 +5725,10 @@ impl crate::conform::Conform for MemberStateChangedMember {
                             slot_member_account = ::std::option::Option::Some(fits);
                             kept.member_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -5707,7 +5785,10 @@ impl crate::conform::Conform for MessageElement {
                             slot_msg_type = ::std::option::Option::Some(fits);
                             kept.msg_type = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -5785,7 +5866,10 @@ impl crate::conform::Conform for MicCallbackAfterSeatInfoChanged {
                             slot_seat_list = ::std::option::Option::Some(fits);
                             kept.seat_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5997,7 +6081,10 @@ impl crate::conform::Conform for RoomInfo {
                             slot_view_count = ::std::option::Option::Some(fits);
                             kept.view_count = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6100,7 +6187,10 @@ impl crate::conform::Conform for SeatInfoChangedSeat {
                             slot_member_account = ::std::option::Option::Some(fits);
                             kept.member_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6159,7 +6249,10 @@ impl crate::conform::Conform for SetMetadataEntry {
                             slot_value = ::std::option::Option::Some(fits);
                             kept.value = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6284,7 +6377,10 @@ impl crate::conform::Conform for WebhookUrlParameters {
                             slot_sign = ::std::option::Option::Some(fits);
                             kept.sign = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
