@@ -34,6 +34,24 @@ pub enum Subcommand {
     #[command(after_long_help = crate::semantic_help::checks_help())]
     Validate(ValidateArgs),
 
+    /// Report how the traffic differs from the schemas, per command word.
+    ///
+    /// Reads what `validate` reads (files, directories, NDJSON, gzip and zstd archives, `-` for
+    /// standard input) and sums up, for each command word, every way its packets differ from
+    /// the schemas: members the schemas do not name (unknown_member), members they require that
+    /// are missing (missing_required), values of another JSON type (type_mismatch), values
+    /// outside an enumeration (unknown_enum_value) or out of range (out_of_range), command words
+    /// they do not know (unknown_command). Each finding gives the JSON pointer (`*` for array
+    /// items), how many packets have it, the JSON types seen with their lengths or digit
+    /// counts, the first and last packet time seen, and up to 3 places (source:line). Values
+    /// are not printed unless --show-values is given: account ids and message texts are
+    /// personal data. A packet that matches its schema costs what `validate` costs; only the
+    /// others are examined further.
+    ///
+    /// Exit status: 0 when every packet matches the schemas; 1 when any drifts; 2 for usage
+    /// errors, an input or a packet that cannot be read, or a run that found no packet at all.
+    Drift(DriftArgs),
+
     /// Print realistic example request packets (or response packets) of a command.
     ///
     /// Every example is generated from the command's schema, varied (optional fields present or
@@ -122,6 +140,44 @@ pub struct ValidateArgs {
 
     /// Refuse packets larger than this many bytes (reported as malformed, without reading them
     /// into memory).
+    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_packet_bytes: u64,
+}
+
+/// Arguments of `trtc-live drift`.
+#[derive(Debug, clap::Args)]
+pub struct DriftArgs {
+    /// Files and directories to read; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to report: text for people, or one JSON object per finding (its shape is in
+    /// docs/drift.md).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Print the values seen (up to 3 per finding), not only their types, lengths and digit
+    /// counts.
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// Write into DIR, per schema file that should change, a JSON Patch (RFC 6902) that would
+    /// make the schema accept what was seen (a new optional member with the types seen, an
+    /// enumeration value added, a member no longer required, a type widened), for a maintainer
+    /// to review and apply.
+    #[arg(long, value_name = "DIR")]
+    pub patch: Option<PathBuf>,
+
+    /// Read every input as NDJSON, one packet per line (the default for *.ndjson and *.jsonl,
+    /// and for inputs that are plainly NDJSON).
+    #[arg(long)]
+    pub ndjson: bool,
+
+    /// Accept `//` and `/* */` comments in every input (always on for *.jsonc files).
+    #[arg(long)]
+    pub jsonc: bool,
+
+    /// Skip packets larger than this many bytes (reported, without reading them into memory).
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_packet_bytes: u64,
 }

@@ -125,6 +125,19 @@ pub fn expand(path: &Path, options: ReadingOptions) -> Expansion {
     Expansion::Inputs(inputs)
 }
 
+/// Every PATH expanded: the inputs they name, in order, and the problems of those that name
+/// nothing.
+pub fn gather(paths: &[PathBuf], options: ReadingOptions) -> (Vec<Input>, Vec<PathProblem>) {
+    let (mut inputs, mut problems) = (Vec::new(), Vec::new());
+    for path in paths {
+        match expand(path, options) {
+            Expansion::Inputs(found) => inputs.extend(found),
+            Expansion::Problem(problem) => problems.push(problem),
+        }
+    }
+    (inputs, problems)
+}
+
 fn problem(name: String, message: String) -> Expansion {
     Expansion::Problem(PathProblem { name, message })
 }

@@ -7,6 +7,7 @@ mod args;
 mod check;
 mod compressed;
 mod discover;
+mod drift;
 mod environment;
 mod example;
 mod human;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
     let args = args::Cli::parse();
     match args.command {
         args::Subcommand::Validate(options) => validate::run(&options),
+        args::Subcommand::Drift(options) => drift::run(&options),
         args::Subcommand::Example(options) => example::run(&options),
         args::Subcommand::Schema(options) => schema::run(&options),
         args::Subcommand::List(options) => list::run(&options),

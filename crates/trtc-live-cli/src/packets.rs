@@ -211,6 +211,17 @@ impl Item {
     }
 }
 
+/// Where the windows of `inputs` are best read: regular files between windows, on the calling
+/// thread; anything else (standard input, a pipe, an archive being decompressed) may make
+/// reads wait, and is read on a thread of its own so that what was read is reported meanwhile.
+pub fn reading_for(inputs: &[Input]) -> pipeline::Reading {
+    if inputs.iter().all(Input::is_regular_file) {
+        pipeline::Reading::Inline
+    } else {
+        pipeline::Reading::OnItsOwnThread
+    }
+}
+
 /// The packets of `inputs`, in order, read lazily, a window at a time.
 pub struct Packets {
     inputs: std::vec::IntoIter<Input>,
