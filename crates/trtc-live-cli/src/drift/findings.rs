@@ -18,6 +18,9 @@ const SHOWN_VALUES: usize = 3;
 /// Distinct values kept per finding of an enumeration (for its patch).
 const ENUMERATION_VALUES: usize = 64;
 
+/// The findings of one command word (`None`: of the packets without one).
+pub type Group<'a> = (Option<&'a str>, Vec<(&'a Key, &'a Finding)>);
+
 /// One finding: what the packets with its key have in common.
 #[derive(Clone, Debug, Default)]
 pub struct Finding {
@@ -202,8 +205,8 @@ impl Findings {
 
     /// The findings grouped by command word, in report order: the words in the order of
     /// [`Self::packets_by_command`], the packets without one last.
-    pub fn by_command(&self) -> Vec<(Option<&str>, Vec<(&Key, &Finding)>)> {
-        let mut groups: Vec<(Option<&str>, Vec<(&Key, &Finding)>)> = Vec::new();
+    pub fn by_command(&self) -> Vec<Group<'_>> {
+        let mut groups: Vec<Group<'_>> = Vec::new();
         for (word, _) in self.packets_by_command() {
             let findings: Vec<(&Key, &Finding)> = self
                 .findings

@@ -144,7 +144,7 @@ pub fn run(args: &DriftArgs) -> ExitCode {
     let summary = tally.summary(&findings);
     let mut stdout = std::io::stdout().lock();
     let _ = match args.format {
-        Format::Human => write!(stdout, "{}{summary}\n", report::human(&findings, values)),
+        Format::Human => writeln!(stdout, "{}{summary}", report::human(&findings, values)),
         Format::Json => {
             let _ = stdout.write_all(report::json(&findings, values).as_bytes());
             let _ = stdout.flush();

@@ -212,7 +212,13 @@ impl Observer<'_> {
         }
         for warning in warnings {
             if let Some(kind) = drift_kind_of_warning(warning.kind) {
-                found.add(kind, &warning.instance_path, Some(&warning.instance_path), None, None);
+                found.add(
+                    kind,
+                    &warning.instance_path,
+                    Some(&warning.instance_path),
+                    None,
+                    None,
+                );
             }
         }
         Outcome::Read {
@@ -340,7 +346,13 @@ impl Collector<'_> {
                     .filter(|name| instance.get(name).is_none())
                     .collect();
                 for name in missing {
-                    self.add(Kind::MissingRequired, &member(name), None, Some(&location), None);
+                    self.add(
+                        Kind::MissingRequired,
+                        &member(name),
+                        None,
+                        Some(&location),
+                        None,
+                    );
                 }
             }
             "dependencies" => {
@@ -356,7 +368,13 @@ impl Collector<'_> {
                     .map(str::to_owned)
                     .collect();
                 for name in missing {
-                    self.add(Kind::MissingRequired, &member(&name), None, Some(&location), None);
+                    self.add(
+                        Kind::MissingRequired,
+                        &member(&name),
+                        None,
+                        Some(&location),
+                        None,
+                    );
                 }
             }
             "type" => {
@@ -364,9 +382,18 @@ impl Collector<'_> {
                 self.add(Kind::TypeMismatch, at, Some(at), Some(&location), expected);
             }
             "enum" | "const" => {
-                let values = keyword.as_array().cloned().unwrap_or_else(|| vec![keyword.clone()]);
+                let values = keyword
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_else(|| vec![keyword.clone()]);
                 let expected = Some(format!("one of {}", texts(&values)));
-                self.add(Kind::UnknownEnumValue, at, Some(at), Some(&location), expected);
+                self.add(
+                    Kind::UnknownEnumValue,
+                    at,
+                    Some(at),
+                    Some(&location),
+                    expected,
+                );
             }
             "anyOf" | "oneOf" => {
                 let branches = keyword.as_array().map(Vec::as_slice).unwrap_or_default();
@@ -375,7 +402,11 @@ impl Collector<'_> {
                     Some(types) => type_allows(types, this_type),
                     None => true,
                 });
-                let kind = if typed { Kind::OutOfRange } else { Kind::TypeMismatch };
+                let kind = if typed {
+                    Kind::OutOfRange
+                } else {
+                    Kind::TypeMismatch
+                };
                 self.add(kind, at, Some(at), Some(&location), None);
             }
             other => {
@@ -407,7 +438,7 @@ impl SeenValue {
     fn of(value: &Value, raw: Option<&[u8]>) -> Self {
         let written = raw
             .and_then(|raw| std::str::from_utf8(raw).ok())
-            .map_or_else(|| value.to_string(), str::to_owned);
+            .map_or_else(|| value.to_string(), minified);
         let json_type = match value {
             Value::Number(_) if written.contains(['.', 'e', 'E']) => JsonType::Number,
             Value::Number(number) if number.is_f64() && raw.is_none() => JsonType::Number,
@@ -434,6 +465,28 @@ impl SeenValue {
     }
 }
 
+/// JSON text without the whitespace between its tokens (an indented object on one line), the
+/// tokens as written.
+fn minified(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `text`, cut to [`VALUE_TEXT_BYTES`] on a character boundary, and whether it is whole.
 fn cut(mut text: String) -> (String, bool) {
     if text.len() <= VALUE_TEXT_BYTES {
@@ -457,7 +510,10 @@ fn normalized(packet: &Value, at: &str) -> String {
         current = match current {
             Some(Value::Array(items)) => {
                 path.push('*');
-                token.parse::<usize>().ok().and_then(|index| items.get(index))
+                token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|index| items.get(index))
             }
             Some(Value::Object(members)) => {
                 path.push_str(token);
@@ -541,10 +597,21 @@ mod tests {
     #[test]
     fn array_indexes_become_stars_and_member_names_stay() {
         let packet = json!({"ToRoomList": [{"0": {"a": 1}}], "Map": {"7": [1, [2]]}});
-        assert_eq!(normalized(&packet, "/ToRoomList/0/0/a"), "/ToRoomList/*/0/a");
+        assert_eq!(
+            normalized(&packet, "/ToRoomList/0/0/a"),
+            "/ToRoomList/*/0/a"
+        );
         assert_eq!(normalized(&packet, "/Map/7/1/0"), "/Map/7/*/*");
         assert_eq!(normalized(&packet, "/Missing/3"), "/Missing/3");
         assert_eq!(normalized(&packet, ""), "");
+    }
+
+    #[test]
+    fn values_are_shown_on_one_line_as_written() {
+        assert_eq!(
+            minified("[\n  \"a b\",\n  1e2, \"\\\" x\"\n]"),
+            "[\"a b\",1e2,\"\\\" x\"]"
+        );
     }
 
     #[test]
@@ -570,10 +637,22 @@ mod tests {
 
     #[test]
     fn a_packet_time_is_its_event_time_or_its_time_in_seconds() {
-        assert_eq!(packet_time_ms(&json!({"EventTime": 1739956145123u64})), Some(1739956145123));
-        assert_eq!(packet_time_ms(&json!({"EventTime": "1739956145123"})), Some(1739956145123));
-        assert_eq!(packet_time_ms(&json!({"MsgTime": 1739956145})), Some(1739956145000));
-        assert_eq!(packet_time_ms(&json!({"GiftWater": {"Time": 1739956145}})), Some(1739956145000));
+        assert_eq!(
+            packet_time_ms(&json!({"EventTime": 1739956145123u64})),
+            Some(1739956145123)
+        );
+        assert_eq!(
+            packet_time_ms(&json!({"EventTime": "1739956145123"})),
+            Some(1739956145123)
+        );
+        assert_eq!(
+            packet_time_ms(&json!({"MsgTime": 1739956145})),
+            Some(1739956145000)
+        );
+        assert_eq!(
+            packet_time_ms(&json!({"GiftWater": {"Time": 1739956145}})),
+            Some(1739956145000)
+        );
         assert_eq!(packet_time_ms(&json!({"EventTime": "soon"})), None);
     }
 }

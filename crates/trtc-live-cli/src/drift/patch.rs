@@ -71,7 +71,10 @@ pub fn patches(findings: &Findings, schemas: &SchemaDocuments) -> BTreeMap<Strin
                 member.last_ms = max_of(member.last_ms, finding.last_ms);
             }
             (Kind::UnknownEnumValue, "enum") => {
-                let values = changes.enum_values.entry(format!("{object}/enum")).or_default();
+                let values = changes
+                    .enum_values
+                    .entry(format!("{object}/enum"))
+                    .or_default();
                 for value in enumeration_values(finding) {
                     if !values.contains(&value) {
                         values.push(value);
@@ -83,14 +86,21 @@ pub fn patches(findings: &Findings, schemas: &SchemaDocuments) -> BTreeMap<Strin
                 let required = schemas
                     .schema_object(location)
                     .and_then(|schema| schema.get("required").cloned());
-                let index = required.as_ref().and_then(Value::as_array).and_then(|names| {
-                    names
-                        .iter()
-                        .position(|listed| Some(listed.as_str()) == Some(name.as_deref()))
-                });
+                let index = required
+                    .as_ref()
+                    .and_then(Value::as_array)
+                    .and_then(|names| {
+                        names
+                            .iter()
+                            .position(|listed| Some(listed.as_str()) == Some(name.as_deref()))
+                    });
                 if let (Some(index), Some(name)) = (index, name) {
                     let pointer = format!("{object}/required");
-                    changes.unrequired.entry(pointer).or_default().insert((index, name));
+                    changes
+                        .unrequired
+                        .entry(pointer)
+                        .or_default()
+                        .insert((index, name));
                 }
             }
             (Kind::TypeMismatch, "type") => {
@@ -124,7 +134,8 @@ impl FileChanges {
         }
         for (pointer, values) in self.enum_values {
             for value in values {
-                operations.push(json!({"op": "add", "path": format!("{pointer}/-"), "value": value}));
+                operations
+                    .push(json!({"op": "add", "path": format!("{pointer}/-"), "value": value}));
             }
         }
         for (pointer, (now, seen)) in self.types {
@@ -217,7 +228,8 @@ fn enumeration_values(finding: &Finding) -> Vec<Value> {
         .filter_map(|value| {
             let parsed: Value = serde_json::from_str(&value.text).ok()?;
             // A number a double would round (beyond 64 bits) is left to the maintainer.
-            (parsed.to_string() == value.text.trim()).then_some(parsed)
+            let written_again = parsed.to_string();
+            (written_again.as_str() == value.text.trim()).then_some(parsed)
         })
         .collect()
 }

@@ -159,7 +159,11 @@ fn type_in_words(json_type: JsonType, seen: &TypeSeen) -> String {
         } else {
             unit
         };
-        format!("{} ({} {unit}{negative})", json_type.as_str(), seen.min_size)
+        format!(
+            "{} ({} {unit}{negative})",
+            json_type.as_str(),
+            seen.min_size
+        )
     } else {
         format!(
             "{} ({} to {} {unit}{negative})",
@@ -285,7 +289,10 @@ mod tests {
             max_size,
             negative,
         };
-        assert_eq!(type_in_words(JsonType::Integer, &seen(1, 1, false)), "integer (1 digit)");
+        assert_eq!(
+            type_in_words(JsonType::Integer, &seen(1, 1, false)),
+            "integer (1 digit)"
+        );
         assert_eq!(
             type_in_words(JsonType::String, &seen(0, 36, false)),
             "string (0 to 36 characters)"

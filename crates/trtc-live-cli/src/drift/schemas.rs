@@ -105,14 +105,20 @@ mod tests {
     fn a_keyword_location_is_split_into_file_object_and_keyword() {
         let uri = "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterEndBattle/request.schema.json#/definitions/BattleEndReason/enum";
         let location = KeywordLocation::parse(uri).unwrap();
-        assert_eq!(location.file(), "Live.CallbackAfterEndBattle/request.schema.json");
+        assert_eq!(
+            location.file(),
+            "Live.CallbackAfterEndBattle/request.schema.json"
+        );
         assert_eq!(location.schema_pointer, "/definitions/BattleEndReason");
         assert_eq!(location.keyword, "enum");
         assert_eq!(location.uri(), uri);
         let documents = SchemaDocuments::default();
         let object = documents.schema_object(&location).unwrap();
         assert_eq!(object["enum"], serde_json::json!([0, 1, 2]));
-        let root = KeywordLocation::parse(&format!("{ID_PREFIX}common/battle-room-result.schema.json#/required")).unwrap();
+        let root = KeywordLocation::parse(&format!(
+            "{ID_PREFIX}common/battle-room-result.schema.json#/required"
+        ))
+        .unwrap();
         assert_eq!(root.schema_pointer, "");
         assert!(documents.schema_object(&root).unwrap()["required"].is_array());
     }
