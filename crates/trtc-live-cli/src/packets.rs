@@ -363,10 +363,12 @@ impl Reading {
         }
     }
 
-    /// Reads what one read gives onto `carry`; 0 at the end of the input.
+    /// Reads what one read gives onto `carry`; 0 at the end of the input. The first read is
+    /// small: most inputs read this way are one small packet each.
     fn read_start(&mut self) -> std::io::Result<usize> {
         let start = self.carry.len();
-        self.carry.resize(start + READ_CHUNK, 0);
+        let chunk = if start == 0 { 16 << 10 } else { READ_CHUNK };
+        self.carry.resize(start + chunk, 0);
         let read = loop {
             match self.input.read(&mut self.carry[start..]) {
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}

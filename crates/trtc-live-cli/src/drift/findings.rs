@@ -221,3 +221,68 @@ impl Findings {
         groups
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drift::kind::Part;
+
+    fn observation(path: &str, value: &str, time_ms: u64) -> Observation {
+        Observation {
+            key: Key {
+                command: Some("Live.CallbackAfterEndBattle".to_owned()),
+                kind: Kind::UnknownMember,
+                part: Part::Body,
+                path: path.to_owned(),
+            },
+            values: vec![SeenValue {
+                json_type: JsonType::String,
+                size: value.len() as u64,
+                negative: false,
+                text: format!("\"{value}\""),
+                whole: true,
+            }],
+            time_ms: Some(time_ms),
+            example: format!("a.ndjson:{time_ms}"),
+            location: None,
+            expected: None,
+        }
+    }
+
+    #[test]
+    fn a_finding_keeps_counts_the_time_range_and_a_few_places_and_values() {
+        let mut findings = Findings::default();
+        let battle = Word::Known(Command::LiveCallbackAfterEndBattle);
+        for (time, value) in [(5, "a"), (2, "bb"), (9, "a"), (7, "cccc"), (3, "ddd")] {
+            findings.add_packet(&battle, vec![observation("/X", value, time)]);
+        }
+        findings.add_packet(&battle, Vec::new());
+        let finding = &findings.findings.values().next().unwrap();
+        assert_eq!(finding.count, 5);
+        assert_eq!((finding.first_ms, finding.last_ms), (Some(2), Some(9)));
+        assert_eq!(finding.examples, ["a.ndjson:5", "a.ndjson:2", "a.ndjson:9"]);
+        let values: Vec<&str> = finding.values.iter().map(|v| v.text.as_str()).collect();
+        assert_eq!(values, ["\"a\"", "\"bb\"", "\"cccc\""]);
+        assert!(finding.more_values);
+        let seen = finding.types[&JsonType::String];
+        assert_eq!((seen.count, seen.min_size, seen.max_size), (5, 1, 4));
+        assert_eq!(
+            findings.total(),
+            PacketCount {
+                packets: 6,
+                drifting: 5
+            }
+        );
+    }
+
+    #[test]
+    fn findings_beyond_the_most_kept_are_counted_not_kept() {
+        let mut findings = Findings::default();
+        let battle = Word::Known(Command::LiveCallbackAfterEndBattle);
+        for index in 0..MOST_FINDINGS + 5 {
+            findings.add_packet(&battle, vec![observation(&format!("/X{index}"), "v", 1)]);
+        }
+        assert_eq!(findings.findings.len(), MOST_FINDINGS);
+        assert_eq!(findings.dropped, 5);
+    }
+}
