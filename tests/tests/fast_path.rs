@@ -5,7 +5,7 @@
 //! misses of its own value, with unknown members added, and pairs of such mutations
 //! (`TRTC_DIFFERENTIAL=full` runs every seed and every pair, the default the seeds that bring
 //! new members and a fixed selection of pairs). `tests/tests/interop` runs the same corpus
-//! through ajv and Python's jsonschema.
+//! through ajv and the Python package.
 //!
 //! For every mutant, `Validator::validate` (fast path first) must give exactly what the schema
 //! path gives (`parse_json` + `validate_value`: jsonschema, then the typed decode), typed value

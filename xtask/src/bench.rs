@@ -13,8 +13,8 @@ usage: cargo xtask bench [--quick] [--no-peers]
 
 Runs the criterion benchmarks of benches/ (cargo bench -p trtc-live-bench), then the peers on
 the same payloads and schemas: ajv and the project's WebhookReader (Node,
-interop/typescript/src/bench-peers.ts), Python's jsonschema, the project's WebhookValidator,
-fastjsonschema and pydantic v2 (interop/python/bench_peers.py). Prints one table on standard
+interop/typescript/src/bench-peers.ts), Python's jsonschema, the Python package's parse_webhook,
+fastjsonschema and pydantic v2 (packages/python/bench/bench_peers.py). Prints one table on standard
 output: ns/payload (medians) for valid and invalid payloads, and the ratio to the floor
 (serde_json::from_slice::<IgnoredAny>) measured in the same run; criterion's and the peers'
 progress goes to standard error. The method: docs/benchmarks.md.
@@ -23,9 +23,10 @@ options:
   --quick      short measurements (seconds, not minutes): indicative figures, for checking
   --no-peers   the Rust benchmarks only
 
-The peers need Node.js 20+ and Python 3.11+ with the interop tools installed and generated:
-run `cargo test -p trtc-live-tests --test interop` once (it installs the pinned npm and PyPI
-packages into interop/ and generates the types and models the peers read).";
+The peers need Node.js 20+ and Python 3.11+ with the tools installed and generated: run
+`cargo test -p trtc-live-tests --test interop` once (it installs the pinned npm packages into
+interop/ and generates the types the Node peers read, and the pinned PyPI packages into
+packages/python/.venv).";
 
 /// The criterion benchmarks of `benches/benches/validate.rs`, in table order, with their
 /// labels. A benchmark not listed here is shown under its own name, after these.
@@ -118,7 +119,7 @@ fn run(quick: bool, peers: bool) -> Result<(), String> {
         payloads: target.join("bench/payloads.ndjson"),
         criterion: target.join("criterion"),
         typescript: root.join("interop/typescript"),
-        python: root.join("interop/python"),
+        python: root.join("packages/python"),
         bundle: root.join("dist/trtc-live-webhooks.schema.json"),
         root,
     };
@@ -150,7 +151,7 @@ fn run(quick: bool, peers: bool) -> Result<(), String> {
         figures.extend(peer_figures(&mut node, "the Node peers", &mut versions)?);
         let mut python = command(paths.python.join(".venv/bin/python"));
         python
-            .arg("bench_peers.py")
+            .arg("bench/bench_peers.py")
             .arg(&paths.bundle)
             .arg(&paths.payloads)
             .args(mode)
@@ -198,8 +199,8 @@ fn paired_table(paths: &Paths) -> Result<String, String> {
 }
 
 const INSTALL_HINT: &str = "run `cargo test -p trtc-live-tests --test interop` once (it installs \
-     the pinned Node and Python tools into interop/ and generates what the peers read), or pass \
-     --no-peers";
+     the pinned Node tools into interop/, the Python ones into packages/python/.venv, and \
+     generates what the peers read), or pass --no-peers";
 
 /// The peers' tools are there, and `bench-peers.ts` is compiled afresh.
 fn check_peers(paths: &Paths) -> Result<(), String> {
@@ -224,10 +225,8 @@ fn check_peers(paths: &Paths) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot compile interop/typescript: {e}\n{INSTALL_HINT}"))?;
     let python = paths.python.join(".venv/bin/python");
-    if !python.exists() || !paths.python.join("generated/webhooks.py").exists() {
-        return Err(format!(
-            "interop/python/.venv or interop/python/generated is missing: {INSTALL_HINT}"
-        ));
+    if !python.exists() {
+        return Err(format!("packages/python/.venv is missing: {INSTALL_HINT}"));
     }
     output(
         command(&python)
@@ -235,7 +234,9 @@ fn check_peers(paths: &Paths) -> Result<(), String> {
             .current_dir(&paths.python),
     )
     .map_err(|e| {
-        format!("interop/python/.venv lacks a package of requirements.txt ({e}): {INSTALL_HINT}")
+        format!(
+            "packages/python/.venv lacks a package of requirements/tools.txt ({e}): {INSTALL_HINT}"
+        )
     })?;
     Ok(())
 }

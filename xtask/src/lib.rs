@@ -8,6 +8,8 @@
 //! | `crates/trtc-live-types/src/generated/types.rs` | [`rust_types`]: typify over the bundle |
 //! | `crates/trtc-live-types/src/generated/webhooks.rs` | [`dispatch`]: `Command`, `Webhook`, `WebhookResponse` |
 //! | `crates/trtc-live-validate/src/generated/schema_files.rs` | [`registry`]: every schema file, embedded by `$id` |
+//! | `packages/python/src/trtc_live_webhooks/models.py` | [`python_models`]: the Python package's pydantic models |
+//! | `packages/python/src/trtc_live_webhooks/schema_files/` | the bundle, copied into the Python package |
 //! | `docs/reference/*.md` | [`reference`](mod@reference): a Markdown page per command word of `schemas/command-words.json`, and an index |
 //!
 //! In [`Mode::Check`] nothing is written; every file whose content would change is named, with the
@@ -21,6 +23,7 @@ pub mod conformance;
 pub mod dispatch;
 mod error;
 mod output;
+pub mod python_models;
 pub mod reference;
 pub mod registry;
 pub mod rust_types;
@@ -42,6 +45,12 @@ pub const DISPATCH_PATH: &str = "crates/trtc-live-types/src/generated/webhooks.r
 /// Where the embedded schema registry is written, relative to the project root.
 pub const REGISTRY_PATH: &str = "crates/trtc-live-validate/src/generated/schema_files.rs";
 
+/// Where the Python package's pydantic models are written, relative to the project root.
+pub const PYTHON_MODELS_PATH: &str = "packages/python/src/trtc_live_webhooks/models.py";
+/// Where the Python package's copy of the bundle is written, relative to the project root.
+pub const PYTHON_BUNDLE_PATH: &str =
+    "packages/python/src/trtc_live_webhooks/schema_files/trtc-live-webhooks.schema.json";
+
 /// The repository root (the parent of this crate's folder).
 pub fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -61,8 +70,14 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     let bundle = bundle::bundle(&tree)?;
     typify_workarounds::check_supported(&bundle)?;
 
+    let bundle_text = bundle::to_pretty_json(&bundle)?;
     let mut outputs = vec![
-        (BUNDLE_PATH.to_owned(), bundle::to_pretty_json(&bundle)?),
+        (BUNDLE_PATH.to_owned(), bundle_text.clone()),
+        (PYTHON_BUNDLE_PATH.to_owned(), bundle_text),
+        (
+            PYTHON_MODELS_PATH.to_owned(),
+            python_models::generate(&bundle, &tree, &words)?,
+        ),
         (TYPES_PATH.to_owned(), rust_types::generate(&bundle)?),
         (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
         (

@@ -2,8 +2,11 @@
 //! responses, singles and pairs; `TRTC_DIFFERENTIAL=full` for every pair): the Rust validator
 //! (`Validator::validate`, whose agreement with `is_valid`, `check` and the schema path
 //! `tests/tests/fast_path.rs` checks on the same corpus), the jsonschema crate on the bundle,
-//! ajv and Python's jsonschema. Every mutant must get one verdict from all four; the only
-//! exceptions are numbers that one of them cannot hold, each named in [`Exception`].
+//! ajv and the Python package (`parse_webhook`: Python's jsonschema, then its typed models).
+//! Every mutant must get one verdict from all four; the only exceptions are numbers that one of
+//! them cannot hold, each named in [`Exception`]. The Python package must moreover give the
+//! Rust validator's verdict itself, exceptions included: its typed models refuse what Rust's
+//! typed model refuses.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +16,8 @@ use trtc_live_tests::Role;
 use trtc_live_validate::{parse_json, Command, Rejection, Validator, BUNDLED_SCHEMA};
 
 use crate::corpus::Verdict;
-use crate::{scratch, tools, verdicts_of};
+use crate::python::PythonVerdict;
+use crate::{python, scratch, tools, verdicts_of};
 
 /// A difference between validators that is known and explained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -145,6 +149,27 @@ fn explain(
     })
 }
 
+/// Whether the Python package's verdict is the Rust validator's, a decode refusal included.
+/// An integer beyond 64 bits is the one difference of kind: Rust's schema check reads it
+/// rounded onto the bound and its typed model refuses it (decode), while Python reads it
+/// exactly and its schema check refuses it (invalid either way).
+fn python_gives_the_rust_verdict(
+    rust: RustVerdict,
+    python: PythonVerdict,
+    mutant: &Mutant,
+) -> bool {
+    match rust {
+        RustVerdict::Valid => python.verdict == Verdict::Valid,
+        RustVerdict::Invalid => python.verdict == Verdict::Invalid && !python.decode,
+        RustVerdict::Decode => {
+            python.verdict == Verdict::Invalid
+                && (python.decode
+                    || holds_number_for(Exception::JsonschemaCrateRoundsBeyond64Bits, mutant))
+        }
+        RustVerdict::Malformed => python.verdict == Verdict::Malformed,
+    }
+}
+
 /// One line of the NDJSON the TypeScript and Python programs read.
 #[derive(serde::Serialize)]
 struct Line<'a> {
@@ -183,8 +208,7 @@ fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
     let (ajv, python, rust) = std::thread::scope(|threads| {
         let ajv =
             threads.spawn(|| verdicts_of("ajv", tools.node("verdicts", &[&bundle, &path], b"")));
-        let python = threads
-            .spawn(|| verdicts_of("python", tools.python("verdicts", &[&bundle, &path], b"")));
+        let python = threads.spawn(|| python::verdicts(&path));
         let validator = Validator::new().unwrap();
         let judge = CrateJudge::new();
         let rust: Vec<(RustVerdict, Verdict)> = mutants
@@ -199,10 +223,20 @@ fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
     let mut disagreements = Vec::new();
     for (index, (mutant, (rust, jsonschema))) in mutants.iter().zip(rust).enumerate() {
         let name = index.to_string();
-        let (Some(&ajv), Some(&python)) = (ajv.get(&name), python.get(&name)) else {
+        let (Some(&ajv), Some(&python_verdict)) = (ajv.get(&name), python.get(&name)) else {
             disagreements.push(format!("{}: no verdict from ajv or Python", mutant.name()));
             continue;
         };
+        if !python_gives_the_rust_verdict(rust, python_verdict, mutant) {
+            disagreements.push(format!(
+                "{} ({:?} {}): Rust validate {rust:?}, Python package {python_verdict:?}\n  {}",
+                mutant.name(),
+                mutant.role,
+                mutant.command.as_str(),
+                mutant.text
+            ));
+        }
+        let python = python_verdict.schema_verdict();
         *verdicts
             .entry(match ajv {
                 Verdict::Valid => "valid",

@@ -1,6 +1,7 @@
-//! The README's TypeScript and Python snippets are the programs these tests run: each code
-//! block right after a `<!-- file: PATH -->` line must equal that file. `README_UPDATE=1`
-//! rewrites the blocks from the files.
+//! The READMEs' TypeScript and Python snippets are the programs these tests run: each code
+//! block right after a `<!-- file: PATH -->` line must equal that file (in `README.md` and in
+//! the Python package's `packages/python/README.md`). `README_UPDATE=1` rewrites the blocks
+//! from the files.
 
 use trtc_live_tests::repo_root;
 
@@ -37,33 +38,45 @@ fn with_files(readme: &str) -> (String, Vec<String>) {
     (out, paths)
 }
 
-#[test]
-fn readme_snippets_are_the_tested_programs() {
-    let path = repo_root().join("README.md");
+/// Checks (or, with `README_UPDATE`, rewrites) the README at `path`, which must show `programs`.
+fn check_readme(path: &str, programs: &[&str]) {
+    let path = repo_root().join(path);
     let readme = std::fs::read_to_string(&path).unwrap();
     let (expected, paths) = with_files(&readme);
-    for program in [
-        "interop/typescript/src/exact.ts",
-        "interop/typescript/src/example.ts",
-        "interop/python/example.py",
-    ] {
+    for program in programs {
         assert!(
             paths.iter().any(|p| p == program),
-            "README shows no {program}"
+            "{} shows no {program}",
+            path.display()
         );
     }
-    // The command the README gives for the pydantic models is the one the tests run.
-    let codegen = format!(
-        "datamodel-codegen {}",
-        crate::setup::DATAMODEL_CODEGEN_ARGUMENTS.join(" ")
-    );
-    assert!(readme.contains(&codegen), "README lacks `{codegen}`");
     if std::env::var_os("README_UPDATE").is_some() {
         std::fs::write(&path, &expected).unwrap();
     } else {
         assert!(
             readme == expected,
-            "README's snippets differ from the programs: run README_UPDATE=1 cargo test -p trtc-live-tests --test interop"
+            "{}'s snippets differ from the programs: run README_UPDATE=1 cargo test -p trtc-live-tests --test interop",
+            path.display()
         );
     }
+}
+
+#[test]
+fn readme_snippets_are_the_tested_programs() {
+    check_readme(
+        "README.md",
+        &[
+            "interop/typescript/src/exact.ts",
+            "interop/typescript/src/example.ts",
+        ],
+    );
+    // The Python package's examples: the FastAPI app runs under its test client (pytest), the
+    // WSGI app is served and sent deliveries by `trtc-live send` (the CLI's tests).
+    check_readme(
+        "packages/python/README.md",
+        &[
+            "packages/python/examples/fastapi_app.py",
+            "packages/python/examples/wsgi_app.py",
+        ],
+    );
 }
