@@ -67,7 +67,9 @@ fn every_property_has_a_description() {
             Value::Object(object) => {
                 if let Some(Value::Object(properties)) = object.get("properties") {
                     for (name, property) in properties {
-                        if !property.get("description").is_some_and(Value::is_string) {
+                        // `"Name": false` (under a `not`: "Name is absent") describes nothing.
+                        let absent = property == &Value::Bool(false);
+                        if !absent && !property.get("description").is_some_and(Value::is_string) {
                             missing.push(format!("{at}/properties/{name}"));
                         }
                     }
@@ -167,12 +169,15 @@ fn every_integer_schema_has_bounds_that_fit_a_64_bit_type() {
 }
 
 /// Strict mode closes the schemas that say `"type": "object"`; every schema that lists
-/// properties of its own object must say it, and keep unknown fields open.
+/// properties of its own object must say it, and keep unknown fields open (a `dependencies`
+/// entry or a `not` only constrains the object around it, and stays open).
 #[test]
 fn every_object_schema_says_so_and_stays_open() {
     let mut wrong = Vec::new();
     for_each_object_schema(|object, at| {
-        let constrains_only = at.contains("/dependencies/");
+        // A `dependencies` entry, or a `not`, constrains properties of an object described
+        // by the schema around it.
+        let constrains_only = at.contains("/dependencies/") || at.ends_with("/not");
         if object.contains_key("properties") && !constrains_only {
             if object.get("type") != Some(&Value::from("object")) {
                 wrong.push(format!(

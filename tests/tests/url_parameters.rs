@@ -34,6 +34,29 @@ fn only_the_two_required_parameters_are_needed() {
 }
 
 #[test]
+fn the_command_word_is_required_under_either_name() {
+    let validator = Validator::new().unwrap();
+    let word = "Live.CallbackAfterEndBattle";
+    let newest_name = json!({"SdkAppid": "1400000000", "WebhookCommand": word});
+    let typed = validator.validate_url_parameters(&newest_name).unwrap();
+    assert_eq!(
+        typed.webhook_command.as_deref().map(String::as_str),
+        Some(word)
+    );
+    assert_eq!(typed.callback_command, None);
+    let both = json!({"SdkAppid": "1400000000", "CallbackCommand": word, "WebhookCommand": word});
+    assert!(validator.validate_url_parameters(&both).is_ok());
+    let neither = json!({"SdkAppid": "1400000000", "ClientIP": "127.0.0.1"});
+    let violations = validator.validate_url_parameters(&neither).unwrap_err();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(
+        violations[0].message,
+        "\"CallbackCommand\" (or \"WebhookCommand\") is a required property"
+    );
+    assert_eq!(violations[0].schema_path, "/not");
+}
+
+#[test]
 fn every_platform_documented_is_accepted() {
     let validator = Validator::new().unwrap();
     for platform in [

@@ -184,7 +184,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
-from ._model_support import EXACT_INT, NOT_NULL, WebhookModel, check_dependencies
+from ._model_support import (
+    EXACT_INT,
+    NOT_NULL,
+    WebhookModel,
+    check_dependencies,
+    check_not_all_absent,
+)
 "#;
 
 /// The definitions in an order where each comes after those it refers to (alphabetical
@@ -320,6 +326,7 @@ fn class(
             "required",
             "additionalProperties",
             "dependencies",
+            "not",
         ],
     )?;
     if object.get("type").and_then(Value::as_str) != Some("object") {
@@ -383,7 +390,34 @@ fn class(
     if let Some(dependencies) = object.get("dependencies") {
         out += &dependencies_check(name, dependencies)?;
     }
+    if let Some(not) = object.get("not") {
+        out += &not_all_absent_check(name, not)?;
+    }
     Ok(out)
+}
+
+/// The model validator of a `not` of members all absent (`{"properties": {"A": false, "B":
+/// false}}`): at least one of them is present.
+fn not_all_absent_check(name: &str, not: &Value) -> Result<String, String> {
+    let not = not.as_object().ok_or("not is not an object")?;
+    check_keywords(not, &["properties"])?;
+    let members: Vec<String> = not["properties"]
+        .as_object()
+        .ok_or("not's properties is not an object")?
+        .iter()
+        .map(|(member, schema)| {
+            (schema == &Value::Bool(false))
+                .then(|| py_str(member))
+                .ok_or("not holds something else than members that must be absent")
+        })
+        .collect::<Result<_, _>>()?;
+    let tuple = match members.as_slice() {
+        [one] => format!("({one},)"),
+        several => format!("({})", several.join(", ")),
+    };
+    Ok(format!(
+        "\n    @model_validator(mode=\"after\")\n    def _not_all_absent(self) -> \"{name}\":\n        \"\"\"The schema's ``not``: one of these members at least is present.\"\"\"\n        check_not_all_absent(self, {tuple})\n        return self\n"
+    ))
 }
 
 /// Objects must accept unknown members (`"additionalProperties": {}`), as the base model does.

@@ -80,19 +80,26 @@ pub enum Subcommand {
     /// an authenticated request whose packet is not valid is kept in DIR/quarantine.ndjson.
     /// With --no-journal nothing is kept. After-event webhooks get the OK packet; the
     /// two before-webhooks are let through (gift allowed, message sent unchanged). Logs go to
-    /// standard error (RUST_LOG filters them); SIGINT or SIGTERM stops the server once the
-    /// requests in flight are answered. Every wait a client controls is bounded: its headers
-    /// (and an idle connection), its body, its reading of the answer, and the number of
-    /// connections open at once (the options below).
+    /// standard error, one line per event (RUST_LOG filters them; --log-format json for JSON);
+    /// SIGINT or SIGTERM stops the server once the requests in flight are answered. Every wait
+    /// a client controls is bounded: its headers (and an idle connection), its body, its reading
+    /// of the answer, and the number of connections open at once (the options below).
+    ///
+    /// Without --token-file requests are not authenticated: serve warns, and refuses to listen
+    /// on an address other than loopback unless given --insecure-no-auth.
     Serve(ServeArgs),
 
-    /// Play Tencent's part against any receiver: sign, POST a packet, check the answer.
+    /// Play Tencent's part against any receiver: sign, POST packets, check and show the answers.
     ///
-    /// The packet is an example of COMMAND (from `trtc-live example`), or FILE sent as it is.
-    /// The URL gets SdkAppid, CallbackCommand, contenttype, ClientIP and OptPlatform, and Sign
-    /// and RequestTime when a token is given. The answer must be HTTP 200 with a valid response
-    /// packet for the command. Exit status: 0 when every answer is right, 1 when one is not, 2
-    /// when nothing could be sent.
+    /// The packets are examples of COMMAND (from `trtc-live example`), or the packets of FILE:
+    /// a *.json file is sent byte for byte; a *.jsonc file (Tencent's samples) without its
+    /// comments, every other byte as it is; a *.ndjson or *.jsonl file (an archive) one
+    /// delivery per line. --set changes a member of each packet first, in its text (numbers
+    /// stay exactly as written). The URL gets SdkAppid, CallbackCommand (the packet's),
+    /// contenttype, ClientIP and OptPlatform, and Sign and RequestTime when a token is given.
+    /// The answer must be HTTP 200 with a valid response packet for the command; its status and
+    /// body are shown. Exit status: 0 when every answer is right, 1 when one is not (or a
+    /// packet has no CallbackCommand), 2 when nothing could be sent.
     Send(SendArgs),
 }
 
@@ -242,9 +249,22 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
 
-    /// Address to listen on (loopback by default; port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
+    /// Address to listen on, HOST:PORT: an IP address, or a host name such as localhost
+    /// (resolved by the system; of several addresses, the first IPv4 one). Loopback by default;
+    /// port 0 picks a free port.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// Listen on an address other machines can reach without a token (--token-file): every
+    /// request is then accepted without authentication. Without this flag, serve refuses.
+    #[arg(long)]
+    pub insecure_no_auth: bool,
+
+    /// How to write the logs on standard error: `human` (one line per event, and lines in plain
+    /// words for the address, the journals' statistics and a torn record) or `json` (one JSON
+    /// object per line and nothing else: every event, each rejection with its reason).
+    #[arg(long, value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
 
     /// Directory of the journals (accepted.ndjson, quarantine.ndjson).
     #[arg(long, value_name = "DIR", default_value = "trtc-live-journal")]
@@ -290,8 +310,8 @@ pub struct ServeArgs {
 /// Arguments of `trtc-live send`.
 #[derive(Debug, clap::Args)]
 pub struct SendArgs {
-    /// The receiver's URL, such as http://127.0.0.1:8080/webhook.
-    #[arg(long)]
+    /// The receiver's URL, such as http://127.0.0.1:8080/webhook (http:// or https://).
+    #[arg(long, value_parser = parse_url)]
     pub url: String,
 
     /// The SDKAppID to put in the URL.
@@ -314,13 +334,22 @@ pub struct SendArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub client_ip: String,
 
-    /// A command word (an example packet is sent) or a file (sent byte for byte).
+    /// A command word (example packets are sent) or a file: *.json (sent byte for byte),
+    /// *.jsonc (without its comments), *.ndjson or *.jsonl (one delivery per line).
     #[arg(value_name = "COMMAND|FILE")]
     pub packet: String,
 
-    /// How many packets to send, one after the other (examples differ each time).
+    /// How many examples to send, one after the other (they differ each time); with a file,
+    /// how many times to send it.
     #[arg(long, default_value_t = 1)]
     pub count: u64,
+
+    /// Change each packet before sending: put the JSON value at the JSON pointer, replacing
+    /// the value there or adding the member (or `/ARRAY/-` for a new last element). The value
+    /// is written into the packet's text as given, so numbers stay exact. Repeatable, applied
+    /// in order. Example: --set /GiftWater/Coins=100 --set '/RoomId="room-1"'.
+    #[arg(long, value_name = "POINTER=JSON")]
+    pub set: Vec<crate::send::set::Assignment>,
 
     /// Seed of the example generator.
     #[arg(long, default_value_t = 0)]
@@ -353,6 +382,15 @@ pub enum Format {
     Json,
 }
 
+/// Log formats of `serve`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line per event, for people (and lines in plain words that scripts read).
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
 /// When to color.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -362,6 +400,23 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+/// An http or https URL; a URL without its scheme (`127.0.0.1:8080/webhook`) gets a message that
+/// says so.
+fn parse_url(text: &str) -> Result<String, String> {
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(text.to_owned());
+    }
+    match text.split_once("://") {
+        Some((scheme, _)) => Err(format!(
+            "the scheme {scheme:?} is not supported: the URL starts with http:// or https://"
+        )),
+        None => Err(format!(
+            "the URL has no scheme: write http://{text} (or https://{text})"
+        )),
+    }
 }
 
 fn parse_command(word: &str) -> Result<Command, String> {

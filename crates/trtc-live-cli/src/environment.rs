@@ -11,14 +11,18 @@ pub fn colors_wanted(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }
 
-/// The webhook token in the file at `path`, without the line break an editor adds; an empty
-/// token is refused (no receiver accepts one).
+/// The webhook token in the file at `path`, without the whitespace around it (the line break an
+/// editor adds: [`Token::new`]'s rule, the library's); a token file without a token is refused
+/// (no receiver accepts an empty token).
 pub fn read_token_file(path: &Path) -> Result<Token, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read the token file {}: {error}", path.display()))?;
-    let token = text.trim_end_matches(['\r', '\n']);
+    let token = Token::new(text);
     if token.is_empty() {
-        return Err(format!("the token file {} is empty", path.display()));
+        return Err(format!(
+            "the token file {} holds no token (it is empty or only whitespace)",
+            path.display()
+        ));
     }
-    Ok(Token::new(token))
+    Ok(token)
 }

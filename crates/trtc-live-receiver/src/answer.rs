@@ -94,8 +94,10 @@ impl Answer {
         Self(Packet::Message(decision))
     }
 
-    /// The answer to `command` that lets the event happen.
-    pub(crate) fn letting_through(command: Command) -> Self {
+    /// The answer to `command` that lets the event happen: OK to a notification, "allow" to a
+    /// gift, "send unchanged" to a message (for an application that has no typed webhook to
+    /// answer with, such as a handler of invalid deliveries).
+    pub fn letting_through(command: Command) -> Self {
         match command {
             Command::LiveCallbackBeforeSendGift => {
                 Self::gift_decision(LiveCallbackBeforeSendGiftResponse::allow())
@@ -107,9 +109,9 @@ impl Answer {
         }
     }
 
-    /// The answer to `command` that stops the event, with `reason` as `ErrorInfo`; `None` for
-    /// a notification, which cannot be stopped.
-    pub(crate) fn stopping(command: Command, reason: &str) -> Option<Self> {
+    /// The answer to `command` that stops the event, with `reason` as `ErrorInfo`: "reject" to
+    /// a gift, "forbid" to a message; `None` for a notification, which cannot be stopped.
+    pub fn stopping(command: Command, reason: &str) -> Option<Self> {
         match command {
             Command::LiveCallbackBeforeSendGift => Some(Self::gift_decision(
                 LiveCallbackBeforeSendGiftResponse::reject(reason),
@@ -164,8 +166,20 @@ impl Answer {
         } else {
             Err(AnswerMismatch {
                 answer: self.kind(),
-                command,
+                command: Some(command),
             })
+        }
+    }
+
+    /// [`Answer::http_response`] to a request whose command is not known: only the OK answer
+    /// fits it (a decision is for a gift or a message).
+    pub fn http_response_to_unknown(&self) -> Result<http::Response<Vec<u8>>, AnswerMismatch> {
+        match &self.0 {
+            Packet::Ok => Ok(self.http_response()),
+            _ => Err(AnswerMismatch {
+                answer: self.kind(),
+                command: None,
+            }),
         }
     }
 
@@ -184,13 +198,16 @@ impl Answer {
 pub struct AnswerMismatch {
     /// The kind of answer (`a gift decision`, `a message decision`).
     pub answer: &'static str,
-    /// The command it was given to.
-    pub command: Command,
+    /// The command it was given to; `None` for a command that is not known.
+    pub command: Option<Command>,
 }
 
 impl fmt::Display for AnswerMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} cannot answer {}", self.answer, self.command)
+        match self.command {
+            Some(command) => write!(f, "{} cannot answer {command}", self.answer),
+            None => write!(f, "{} cannot answer an unknown command", self.answer),
+        }
     }
 }
 

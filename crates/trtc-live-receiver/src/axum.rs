@@ -25,54 +25,266 @@
 //! `Content-Length` is refused without reading the body). The clock is `SystemTime::now()` when
 //! the request arrives, or the function given to [`WebhookEndpoint::clock`].
 //!
+//! # What an endpoint can also do
+//!
+//! - **Journal** every delivery durably before it is handled ([`WebhookEndpoint::journals`],
+//!   feature `journal`): an accepted delivery is on disk (fsync) before the handler sees it, and
+//!   an authenticated request whose packet is not valid is kept in quarantine with the reason;
+//!   a delivery that cannot be recorded is answered 503 and never acknowledged. This is what
+//!   `trtc-live serve` does.
+//! - **Receive invalid deliveries** ([`WebhookEndpoint::on_invalid`]): authenticated requests
+//!   whose packet breaks its schema (or whose command is unknown, ...) go to a second handler
+//!   instead of being refused. The trade-offs are in the crate documentation,
+//!   [Invalid deliveries](crate#invalid-deliveries).
+//! - **See every outcome** ([`WebhookEndpoint::on_outcome`]): a hook called once per request
+//!   with what became of it, for alerts and counters.
+//!
+//! # Logs
+//!
+//! Every request gives one `tracing` event, on one line, with the target
+//! `trtc_live_receiver::axum`: `accepted` (level INFO; with the validator's warnings, by kind,
+//! check and JSON pointer), `rejected` and `quarantined` (WARN), `invalid delivery handed to
+//! the application` (WARN), `not recorded` and `answer does not fit` (ERROR). Fields: `remote`
+//! (when the server gives the client's address as axum's `ConnectInfo<SocketAddr>`, which the
+//! [server](crate::server) of the `server` feature does), `command`, `status`, `reason` (the
+//! stable [`ReceiveError::code`]) and `detail` ([`ReceiveError::log_detail`]). No event carries
+//! the token, nor anything of the body but its command word.
+//!
 //! # Serving it on the network
 //!
 //! The endpoint bounds the body's size, not the time anything takes: that is the server's job,
 //! and `axum::serve` (as in the example above) bounds nothing. With it, a client that sends its
 //! headers a byte at a time, or a body that never ends, or opens connections and sends
-//! nothing, holds a task and a file descriptor each for as long as it likes. An application
-//! facing the network should:
-//!
-//! - serve connections with hyper's `http1::Builder`, setting `header_read_timeout` (which
-//!   needs a `timer`, `hyper_util::rt::TokioTimer`; it also closes idle kept-alive
-//!   connections), instead of `axum::serve`;
-//! - limit the connections open at once (a `tokio::sync::Semaphore` taken before `accept`);
-//! - bound the body's time: wrap the handler in a deadline (`tokio::time::timeout` around the
-//!   whole request, or tower-http's `RequestBodyTimeoutLayer`) and answer 408;
-//! - bound the time an answer may wait for a client that does not read it (a write timeout on
-//!   the connection).
-//!
-//! `trtc-live serve` does all four (`crates/trtc-live-cli/src/serve/connections.rs` and
-//! `stall.rs`, with [`read_body`] under a deadline), and its tests play each of these clients.
+//! nothing, holds a task and a file descriptor each for as long as it likes. Serve the
+//! application with [`crate::server::serve`] (feature `server`) instead: it bounds the time to
+//! send the headers (and idle connections), the body (answered 408 here,
+//! [`ReceiveError::BodyTimeout`]), the answer's writing, and the connections open at once,
+//! with `trtc-live serve`'s defaults.
 //!
 //! An answer that does not fit the webhook (a gift decision returned for a message, see
 //! [`Answer::fits`]) is a bug of the handler: the request is answered HTTP 500 with a FAIL
 //! body, a failed delivery, so that Tencent applies the application's failure behaviour rather
 //! than misreading the answer.
 
+use std::fmt;
 use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header::CONTENT_LENGTH, HeaderMap, Method, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{any, MethodRouter};
 use axum::Router;
+use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::http_answer::failure_response;
-use crate::{Answer, Delivery, ReceiveError, Receiver};
+use crate::{
+    Answer, AnswerMismatch, Command, Delivery, Genuine, InvalidDelivery, Issue, ReceiveError,
+    Receiver,
+};
 
 /// The clock of an endpoint: a function giving the current time.
 pub type Clock = fn() -> SystemTime;
 
-/// A webhook endpoint: a receiver, the application's handler, and a clock.
+/// A future returned by the handler of invalid deliveries.
+pub type InvalidAnswerFuture = Pin<Box<dyn Future<Output = Option<Answer>> + Send>>;
+
+/// The handler of invalid deliveries ([`WebhookEndpoint::on_invalid`]).
+type InvalidHandler = Arc<dyn Fn(InvalidDelivery) -> InvalidAnswerFuture + Send + Sync>;
+
+/// The hook called with every outcome ([`WebhookEndpoint::on_outcome`]).
+type OutcomeHook = Arc<dyn Fn(&Outcome<'_>) + Send + Sync>;
+
+/// The error a request body gives when it did not arrive in time: the server of the `server`
+/// feature ends a body with it at its deadline, and [`read_body`] reports it as
+/// [`ReceiveError::BodyTimeout`]. A server of the application's own can do the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the body was not received within {} s", .timeout.as_secs_f64())]
+pub struct BodyTimedOut {
+    /// The deadline, from the end of the request's headers.
+    pub timeout: Duration,
+}
+
+/// What became of one request: given to the hook of [`WebhookEndpoint::on_outcome`], for alerts
+/// and counters (deliveries by command and outcome, rejections by reason, latency).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Outcome<'a> {
+    /// What happened.
+    pub kind: OutcomeKind<'a>,
+    /// The HTTP status answered.
+    pub status: StatusCode,
+    /// The client's address, when the server gives it (axum's `ConnectInfo<SocketAddr>`).
+    pub remote: Option<SocketAddr>,
+    /// The command, when it is known and trustworthy (the request was authenticated).
+    pub command: Option<Command>,
+    /// The time from the request's arrival (its headers read) to its answer, handler and
+    /// journal included.
+    pub elapsed: Duration,
+}
+
+/// What happened to a request ([`Outcome::kind`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum OutcomeKind<'a> {
+    /// A valid delivery, journaled (when the endpoint has journals), handled and answered.
+    Accepted {
+        /// The validator's warnings on it.
+        warnings: &'a [Issue],
+    },
+    /// An authenticated request whose packet is not valid, handed to the application's handler
+    /// of invalid deliveries (and quarantined first, when the endpoint has journals).
+    DeliveredInvalid {
+        /// Why it is not valid.
+        error: &'a ReceiveError,
+    },
+    /// A refused request, answered per the HTTP table and the receiver's policy.
+    Rejected {
+        /// Why.
+        error: &'a ReceiveError,
+        /// Whether it was kept in the quarantine journal.
+        quarantined: bool,
+    },
+    /// A delivery that could not be journaled: answered 503, never acknowledged.
+    NotRecorded {
+        /// What the journal said.
+        error: &'a std::io::Error,
+    },
+    /// The handler's answer does not fit the webhook (a bug of the handler): answered 500.
+    AnswerDoesNotFit {
+        /// What does not fit.
+        mismatch: &'a AnswerMismatch,
+    },
+}
+
+impl Outcome<'_> {
+    /// A stable name for what happened, for counters: `accepted`, `delivered_invalid`, the
+    /// rejection's [`ReceiveError::code`] (`sign_mismatch`, `schema`, ...), `not_recorded`,
+    /// `answer_does_not_fit`.
+    pub fn reason(&self) -> &'static str {
+        match &self.kind {
+            OutcomeKind::Accepted { .. } => "accepted",
+            OutcomeKind::DeliveredInvalid { .. } => "delivered_invalid",
+            OutcomeKind::Rejected { error, .. } => error.code(),
+            OutcomeKind::NotRecorded { .. } => "not_recorded",
+            OutcomeKind::AnswerDoesNotFit { .. } => "answer_does_not_fit",
+        }
+    }
+
+    /// Whether the request was refused (answered with anything but the application's answer).
+    pub fn is_rejection(&self) -> bool {
+        matches!(self.kind, OutcomeKind::Rejected { .. })
+    }
+
+    /// Reports the outcome through `tracing`, on one line (see [Logs](self#logs)).
+    fn log(&self) {
+        let remote = self.remote.map(tracing::field::display);
+        let command = self.command.map(|c| tracing::field::display(c.as_str()));
+        let status = self.status.as_u16();
+        let elapsed_ms = self.elapsed.as_secs_f64() * 1000.0;
+        match &self.kind {
+            OutcomeKind::Accepted { warnings: [] } => {
+                tracing::info!(remote, command, status, elapsed_ms, "accepted");
+            }
+            OutcomeKind::Accepted { warnings } => tracing::info!(
+                remote,
+                command,
+                status,
+                elapsed_ms,
+                warnings = %Warnings(warnings),
+                "accepted"
+            ),
+            OutcomeKind::DeliveredInvalid { error } => tracing::warn!(
+                remote,
+                command,
+                status,
+                reason = error.code(),
+                detail = %error.log_detail(),
+                "invalid delivery handed to the application"
+            ),
+            OutcomeKind::Rejected { error, quarantined } => {
+                let message = if *quarantined {
+                    "quarantined"
+                } else {
+                    "rejected"
+                };
+                tracing::warn!(
+                    remote,
+                    command,
+                    status,
+                    reason = error.code(),
+                    detail = %error.log_detail(),
+                    "{message}"
+                );
+            }
+            OutcomeKind::NotRecorded { error } => tracing::error!(
+                remote,
+                command,
+                status,
+                reason = "not_recorded",
+                %error,
+                "not recorded: the journal could not be written"
+            ),
+            OutcomeKind::AnswerDoesNotFit { mismatch } => tracing::error!(
+                remote,
+                command,
+                status,
+                reason = "answer_does_not_fit",
+                detail = %mismatch,
+                "answer does not fit the webhook"
+            ),
+        }
+    }
+}
+
+/// Warnings for a log line: `kind[/check] pointer`, separated by `; `.
+struct Warnings<'a>(&'a [Issue]);
+
+impl fmt::Display for Warnings<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, warning) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(warning.kind.as_str())?;
+            if let Some(check) = warning.check {
+                write!(f, "/{check}")?;
+            }
+            write!(f, " {:?}", warning.instance_path)?;
+        }
+        Ok(())
+    }
+}
+
+/// A webhook endpoint: a receiver, the application's handler, a clock, and optionally journals,
+/// a handler of invalid deliveries and an outcome hook.
 #[derive(Clone)]
 pub struct WebhookEndpoint<H> {
     receiver: Arc<Receiver>,
     handler: H,
     clock: Clock,
+    invalid: Option<InvalidHandler>,
+    on_outcome: Option<OutcomeHook>,
+    #[cfg(feature = "journal")]
+    journals: Option<Arc<crate::journal::Journals>>,
+}
+
+impl<H> fmt::Debug for WebhookEndpoint<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("WebhookEndpoint");
+        debug
+            .field("receiver", &self.receiver)
+            .field("invalid_deliveries", &self.invalid.is_some())
+            .field("on_outcome", &self.on_outcome.is_some());
+        #[cfg(feature = "journal")]
+        debug.field("journals", &self.journals);
+        debug.finish_non_exhaustive()
+    }
 }
 
 impl<H, F> WebhookEndpoint<H>
@@ -87,12 +299,72 @@ where
             receiver,
             handler,
             clock: SystemTime::now,
+            invalid: None,
+            on_outcome: None,
+            #[cfg(feature = "journal")]
+            journals: None,
         }
     }
 
     /// The same endpoint with another clock (tests fix it).
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The same endpoint, handing every authenticated request whose payload is not valid to
+    /// `handler` instead of refusing it (see [`crate::Receiver::receive_genuine`] for which
+    /// requests, and [Invalid deliveries](crate#invalid-deliveries) for the trade-offs). The
+    /// handler answers `Some(answer)` to acknowledge it (HTTP 200 with that answer, which must
+    /// fit the command: [`Answer::fits`]; to an unknown command only [`Answer::ok`] fits), or
+    /// `None` to have it answered as if it had been refused (the receiver's table and policy).
+    ///
+    /// ```
+    /// use trtc_live_receiver::{Answer, InvalidDelivery};
+    ///
+    /// async fn on_invalid(invalid: InvalidDelivery) -> Option<Answer> {
+    ///     eprintln!(
+    ///         "{:?} does not match our schemas: {} issue(s)",
+    ///         invalid.command_word,
+    ///         invalid.issues().len()
+    ///     );
+    ///     // Keep `invalid.body` for later; acknowledge notifications, and let a gift or a
+    ///     // message fail as if the app were down (Tencent's own setting decides).
+    ///     match invalid.command {
+    ///         Some(command) if command.response_is_a_decision() => None,
+    ///         _ => Some(Answer::ok()),
+    ///     }
+    /// }
+    /// # let _ = on_invalid;
+    /// ```
+    pub fn on_invalid<I, G>(mut self, handler: I) -> Self
+    where
+        I: Fn(InvalidDelivery) -> G + Send + Sync + 'static,
+        G: Future<Output = Option<Answer>> + Send + 'static,
+    {
+        self.invalid = Some(Arc::new(move |invalid| Box::pin(handler(invalid))));
+        self
+    }
+
+    /// The same endpoint, calling `hook` once per request with its [`Outcome`] (after the
+    /// answer is decided, before it is sent): every rejection with its reason and status, and
+    /// every other outcome, for alerts and counters. Keep it quick: it runs on the request's
+    /// task.
+    pub fn on_outcome(mut self, hook: impl Fn(&Outcome<'_>) + Send + Sync + 'static) -> Self {
+        self.on_outcome = Some(Arc::new(hook));
+        self
+    }
+
+    /// The same endpoint, journaling into `journals` (feature `journal`): every accepted
+    /// delivery is appended to [`Journals::accepted`](crate::journal::Journals::accepted) and on
+    /// disk before the handler is called; every authenticated request that is refused, or
+    /// handed to [`WebhookEndpoint::on_invalid`], to
+    /// [`Journals::quarantine`](crate::journal::Journals::quarantine) with the reason. A record
+    /// that cannot be written gets HTTP 503 (Tencent retries later), and its delivery never
+    /// reaches the handler.
+    #[cfg(feature = "journal")]
+    pub fn journals(mut self, journals: Arc<crate::journal::Journals>) -> Self {
+        self.journals = Some(journals);
         self
     }
 
@@ -113,45 +385,230 @@ where
         Router::new().fallback(self.into_route())
     }
 
-    /// Checks `request`, calls the handler if it is accepted, and answers.
+    /// Checks `request`, journals it, calls the right handler, answers, and reports the outcome.
     async fn answer(self, request: Request<Body>) -> Response {
+        let started = Instant::now();
         let now = (self.clock)();
         let (parts, body) = request.into_parts();
+        let remote = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0);
+        let mut report = Report {
+            hook: self.on_outcome.as_deref(),
+            remote,
+            command: None,
+            started,
+        };
         let body = match read_body(&self.receiver, &parts.method, &parts.headers, body).await {
             Ok(body) => body,
-            Err(error) => return self.reject(&error),
+            Err(error) => return report.rejected(&self.receiver, &error, false),
         };
-        match self.receiver.receive(&parts.method, &parts.uri, &body, now) {
-            Ok(delivery) => {
-                let command = delivery.command();
-                let answer = (self.handler)(delivery).await;
-                match answer.http_response_to(command) {
-                    Ok(response) => response.map(Body::from),
-                    Err(mismatch) => {
-                        failure_response(StatusCode::INTERNAL_SERVER_ERROR, &mismatch.to_string())
-                            .map(Body::from)
-                    }
+        let received = if self.invalid.is_some() {
+            self.receiver
+                .receive_genuine(&parts.method, &parts.uri, body.clone(), now)
+        } else {
+            self.receiver
+                .receive_bytes(&parts.method, &parts.uri, body.clone(), now)
+                .map(Genuine::Valid)
+        };
+        let record = Recording {
+            now,
+            remote,
+            query: parts.uri.query().unwrap_or_default(),
+            body: &body,
+        };
+        match received {
+            Ok(Genuine::Valid(delivery)) => self.accept(delivery, &record, report).await,
+            Ok(Genuine::Invalid(invalid)) => self.deliver_invalid(invalid, &record, report).await,
+            Err(error) if error.is_authenticated() => {
+                if let Err(io) = self.quarantine(&record, &error).await {
+                    report.command = error.command();
+                    return report.not_recorded(&io);
                 }
+                let quarantined = self.has_journals();
+                report.command = error.command();
+                report.rejected(&self.receiver, &error, quarantined)
             }
-            Err(error) => self.reject(&error),
+            Err(error) => report.rejected(&self.receiver, &error, false),
         }
     }
 
-    fn reject(&self, error: &ReceiveError) -> Response {
-        self.receiver.response_for(error).map(Body::from)
+    /// A valid delivery: journaled, handled, answered.
+    async fn accept(
+        &self,
+        delivery: Delivery,
+        record: &Recording<'_>,
+        mut report: Report<'_>,
+    ) -> Response {
+        let command = delivery.command();
+        report.command = Some(command);
+        if let Err(error) = self.record_accepted(record, command).await {
+            return report.not_recorded(&error);
+        }
+        let warnings = delivery.warnings.clone();
+        let answer = (self.handler)(delivery).await;
+        match answer.http_response_to(command) {
+            Ok(response) => report.finish(
+                response,
+                OutcomeKind::Accepted {
+                    warnings: &warnings,
+                },
+            ),
+            Err(mismatch) => report.answer_does_not_fit(&mismatch),
+        }
+    }
+
+    /// An invalid delivery the application asked for: quarantined, handled, answered.
+    async fn deliver_invalid(
+        &self,
+        invalid: InvalidDelivery,
+        record: &Recording<'_>,
+        mut report: Report<'_>,
+    ) -> Response {
+        let error = invalid.error.clone();
+        report.command = invalid.command;
+        if let Err(io) = self.quarantine(record, &error).await {
+            return report.not_recorded(&io);
+        }
+        let command = invalid.command;
+        let Some(handler) = &self.invalid else {
+            return report.rejected(&self.receiver, &error, self.has_journals());
+        };
+        let Some(answer) = handler(invalid).await else {
+            return report.rejected(&self.receiver, &error, self.has_journals());
+        };
+        let response = match command {
+            Some(command) => answer.http_response_to(command),
+            None => answer.http_response_to_unknown(),
+        };
+        match response {
+            Ok(response) => {
+                report.finish(response, OutcomeKind::DeliveredInvalid { error: &error })
+            }
+            Err(mismatch) => report.answer_does_not_fit(&mismatch),
+        }
+    }
+
+    fn has_journals(&self) -> bool {
+        #[cfg(feature = "journal")]
+        return self.journals.is_some();
+        #[cfg(not(feature = "journal"))]
+        false
+    }
+
+    /// Appends an accepted delivery to the accepted journal, if there is one.
+    async fn record_accepted(
+        &self,
+        record: &Recording<'_>,
+        command: Command,
+    ) -> std::io::Result<()> {
+        #[cfg(feature = "journal")]
+        if let Some(journals) = &self.journals {
+            let record = record.to_record().with_command(command.as_str());
+            return journals.accepted().append(&record).await;
+        }
+        let _ = (record, command);
+        Ok(())
+    }
+
+    /// Appends an authenticated request that is not valid to the quarantine journal, if there
+    /// is one, with the reason.
+    async fn quarantine(
+        &self,
+        record: &Recording<'_>,
+        error: &ReceiveError,
+    ) -> std::io::Result<()> {
+        #[cfg(feature = "journal")]
+        if let Some(journals) = &self.journals {
+            let mut record = record.to_record().with_reason(error.to_string());
+            if let Some(command) = error.command() {
+                record = record.with_command(command.as_str());
+            }
+            return journals.quarantine().append(&record).await;
+        }
+        let _ = (record, error);
+        Ok(())
+    }
+}
+
+/// What a journal record of a request is made of.
+#[cfg_attr(not(feature = "journal"), allow(dead_code))]
+struct Recording<'a> {
+    now: SystemTime,
+    remote: Option<SocketAddr>,
+    query: &'a str,
+    body: &'a Bytes,
+}
+
+#[cfg(feature = "journal")]
+impl Recording<'_> {
+    fn to_record(&self) -> crate::journal::Record {
+        let millis = self
+            .now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let remote = self.remote.map(|r| r.to_string()).unwrap_or_default();
+        crate::journal::Record::new(millis, remote, self.query, self.body)
+    }
+}
+
+/// The outcome of a request in the making: who asked, since when, and whom to tell.
+struct Report<'a> {
+    hook: Option<&'a (dyn Fn(&Outcome<'_>) + Send + Sync)>,
+    remote: Option<SocketAddr>,
+    command: Option<Command>,
+    started: Instant,
+}
+
+impl Report<'_> {
+    /// Reports `kind` with `response`'s status (through `tracing` and the hook), and returns the
+    /// response.
+    fn finish(self, response: http::Response<Vec<u8>>, kind: OutcomeKind<'_>) -> Response {
+        let outcome = Outcome {
+            kind,
+            status: response.status(),
+            remote: self.remote,
+            command: self.command,
+            elapsed: self.started.elapsed(),
+        };
+        outcome.log();
+        if let Some(hook) = self.hook {
+            hook(&outcome);
+        }
+        response.map(Body::from)
+    }
+
+    fn rejected(self, receiver: &Receiver, error: &ReceiveError, quarantined: bool) -> Response {
+        let response = receiver.response_for(error);
+        self.finish(response, OutcomeKind::Rejected { error, quarantined })
+    }
+
+    fn not_recorded(self, error: &std::io::Error) -> Response {
+        let response = failure_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the delivery could not be recorded",
+        );
+        self.finish(response, OutcomeKind::NotRecorded { error })
+    }
+
+    fn answer_does_not_fit(self, mismatch: &AnswerMismatch) -> Response {
+        let response = failure_response(StatusCode::INTERNAL_SERVER_ERROR, &mismatch.to_string());
+        self.finish(response, OutcomeKind::AnswerDoesNotFit { mismatch })
     }
 }
 
 /// The body of a request to `receiver`, read up to one byte over its limit (so that
 /// [`Receiver::receive`] reports the size); refused early when the method is not POST or
-/// `Content-Length` is over the limit. For servers that answer with their own handler but
-/// want the same limits (`trtc-live serve` does).
+/// `Content-Length` is over the limit. A body that ends with [`BodyTimedOut`] (the server's
+/// deadline) is [`ReceiveError::BodyTimeout`]. For servers that answer with their own handler
+/// but want the same limits.
 pub async fn read_body(
     receiver: &Receiver,
     method: &Method,
     headers: &HeaderMap,
     body: Body,
-) -> Result<Vec<u8>, ReceiveError> {
+) -> Result<Bytes, ReceiveError> {
     if method != Method::POST {
         return Err(ReceiveError::MethodNotAllowed {
             method: method.clone(),
@@ -168,12 +625,29 @@ pub async fn read_body(
     }
     let read_limit = limit.saturating_add(1);
     match Limited::new(body, read_limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes().to_vec()),
+        Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<LengthLimitError>() => Err(too_large(read_limit)),
-        Err(error) => Err(ReceiveError::BodyNotRead {
-            reason: error.to_string(),
-        }),
+        Err(error) => match timed_out(error.as_ref()) {
+            Some(timed_out) => Err(ReceiveError::BodyTimeout {
+                timeout: timed_out.timeout,
+            }),
+            None => Err(ReceiveError::BodyNotRead {
+                reason: error.to_string(),
+            }),
+        },
     }
+}
+
+/// The [`BodyTimedOut`] in `error`'s chain of sources, if any (axum wraps a body's error).
+fn timed_out<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a BodyTimedOut> {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(timed_out) = error.downcast_ref::<BodyTimedOut>() {
+            return Some(timed_out);
+        }
+        current = error.source();
+    }
+    None
 }
 
 /// A route answering webhooks with `handler` (see [`WebhookEndpoint::into_route`]):

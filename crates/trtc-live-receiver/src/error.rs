@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use http::header::{HeaderValue, ALLOW};
+use http::header::{HeaderValue, ALLOW, CONNECTION};
 use http::{Response, StatusCode};
 use trtc_live_types::Command;
 use trtc_live_validate::{Rejection, SyntaxError, Violation};
@@ -30,6 +30,7 @@ use crate::{Answer, InvalidBeforeWebhookPolicy};
 /// | `MethodNotAllowed` | no | 405 (with `Allow: POST`) | `webhooks are POST requests` |
 /// | `BodyTooLarge` | no | 413 | `body too large` |
 /// | `BodyNotRead` | no | 400 | `body could not be read` |
+/// | `BodyTimeout` | no | 408 (with `Connection: close`) | `the body was not received in time` |
 /// | `RepeatedParameter` | no | 400 | `a query parameter is repeated` |
 /// | `SdkAppIdMissing` | no | 400 | `SdkAppid missing` |
 /// | `SdkAppIdMismatch` | no | 403 | `SdkAppid is not this application's` |
@@ -39,6 +40,7 @@ use crate::{Answer, InvalidBeforeWebhookPolicy};
 /// | `SignMismatch` | no | 401 | `Sign does not match` |
 /// | `RequestTimeTooOld` | no | 401 | `RequestTime too old` |
 /// | `RequestTimeInFuture` | no | 401 | `RequestTime in the future` |
+/// | `UrlCommandConflict` | yes | 400, or the policy's 200 | `CallbackCommand and WebhookCommand differ` |
 /// | `UrlParameters` | yes | 400, or the policy's 200 | `invalid URL parameters` |
 /// | `NotJson` | yes | 400, or the policy's 200 | `body is not JSON` |
 /// | `UnknownCommand` | yes | 400, or the policy's 200 | `unknown CallbackCommand` |
@@ -56,8 +58,12 @@ use crate::{Answer, InvalidBeforeWebhookPolicy};
 /// [`ReceiveError::http_response`] with a policy.
 ///
 /// Statuses: 400 for a request that cannot be read (query string, JSON syntax, command words),
-/// 401 for a failed signature or time check, 403 for another application's request, 405, 413,
-/// and 422 for a well-formed packet of a known command that breaks its schema.
+/// 401 for a failed signature or time check, 403 for another application's request, 405, 408,
+/// 413, and 422 for a well-formed packet of a known command that breaks its schema.
+///
+/// Each variant also has a stable name for logs, metrics and alerts, [`ReceiveError::code`]
+/// (`sign_mismatch`, `schema`, ...), and [`ReceiveError::log_detail`] says what went wrong
+/// without repeating anything of the body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReceiveError {
     /// The method is not POST (Tencent POSTs every webhook).
@@ -79,6 +85,14 @@ pub enum ReceiveError {
     BodyNotRead {
         /// What failed.
         reason: String,
+    },
+    /// The body did not arrive within the server's deadline (a client sending it slowly, or
+    /// never finishing it). Produced by the axum adapter under the server of the `server`
+    /// feature, never by [`crate::Receiver::receive`]. The answer closes the connection: what
+    /// is left of the body is never read.
+    BodyTimeout {
+        /// The deadline, from the end of the request's headers.
+        timeout: Duration,
     },
     /// A query parameter is given more than once (a proxy and this receiver could read
     /// different copies).
@@ -125,6 +139,15 @@ pub enum ReceiveError {
         /// The tolerance.
         tolerance: Duration,
     },
+    /// The URL carries both `CallbackCommand` and `WebhookCommand` (the newest English
+    /// overview's name for the same parameter), with different words: which one the request is
+    /// for cannot be told.
+    UrlCommandConflict {
+        /// `CallbackCommand`, as received.
+        callback_command: String,
+        /// `WebhookCommand`, as received.
+        webhook_command: String,
+    },
     /// The URL parameters break their schema (`CallbackCommand` missing, an unknown
     /// `OptPlatform`, `contenttype` not `json`, ...).
     UrlParameters {
@@ -166,7 +189,8 @@ impl ReceiveError {
     pub fn is_authenticated(&self) -> bool {
         matches!(
             self,
-            Self::UrlParameters { .. }
+            Self::UrlCommandConflict { .. }
+                | Self::UrlParameters { .. }
                 | Self::NotJson { .. }
                 | Self::UnknownCommand { .. }
                 | Self::CommandMismatch { .. }
@@ -183,6 +207,7 @@ impl ReceiveError {
             | Self::NotJson { url_command, .. }
             | Self::UnknownCommand { url_command, .. } => *url_command,
             Self::CommandMismatch { url, .. } => Command::from_command_word(url),
+            Self::UrlCommandConflict { .. } => None,
             Self::Schema(rejection) => rejection.command(),
             _ => None,
         }
@@ -193,6 +218,7 @@ impl ReceiveError {
         match self {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::SdkAppIdMismatch { .. } => StatusCode::FORBIDDEN,
             Self::SignMissing
             | Self::RequestTimeMissing
@@ -204,6 +230,7 @@ impl ReceiveError {
             Self::BodyNotRead { .. }
             | Self::RepeatedParameter { .. }
             | Self::SdkAppIdMissing
+            | Self::UrlCommandConflict { .. }
             | Self::UrlParameters { .. }
             | Self::NotJson { .. }
             | Self::UnknownCommand { .. }
@@ -217,6 +244,7 @@ impl ReceiveError {
             Self::MethodNotAllowed { .. } => "webhooks are POST requests",
             Self::BodyTooLarge { .. } => "body too large",
             Self::BodyNotRead { .. } => "body could not be read",
+            Self::BodyTimeout { .. } => "the body was not received in time",
             Self::RepeatedParameter { .. } => "a query parameter is repeated",
             Self::SdkAppIdMissing => "SdkAppid missing",
             Self::SdkAppIdMismatch { .. } => "SdkAppid is not this application's",
@@ -226,6 +254,7 @@ impl ReceiveError {
             Self::SignMismatch => "Sign does not match",
             Self::RequestTimeTooOld { .. } => "RequestTime too old",
             Self::RequestTimeInFuture { .. } => "RequestTime in the future",
+            Self::UrlCommandConflict { .. } => "CallbackCommand and WebhookCommand differ",
             Self::UrlParameters { .. } => "invalid URL parameters",
             Self::NotJson { .. } => "body is not JSON",
             Self::UnknownCommand { .. } => "unknown CallbackCommand",
@@ -241,12 +270,114 @@ impl ReceiveError {
             return answer.http_response();
         }
         let mut response = failure_response(self.status(), self.error_info());
-        if let Self::MethodNotAllowed { .. } = self {
-            response
-                .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static("POST"));
+        match self {
+            Self::MethodNotAllowed { .. } => {
+                response
+                    .headers_mut()
+                    .insert(ALLOW, HeaderValue::from_static("POST"));
+            }
+            Self::BodyTimeout { .. } => {
+                response
+                    .headers_mut()
+                    .insert(CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
         }
         response
+    }
+
+    /// The variant's stable name, in snake case, for logs, metrics and alerts:
+    /// `method_not_allowed`, `body_too_large`, `body_not_read`, `body_timeout`,
+    /// `repeated_parameter`, `sdk_app_id_missing`, `sdk_app_id_mismatch`, `sign_missing`,
+    /// `request_time_missing`, `request_time_invalid`, `sign_mismatch`, `request_time_too_old`,
+    /// `request_time_in_future`, `url_command_conflict`, `url_parameters`, `not_json`,
+    /// `unknown_command`, `command_mismatch`, `schema`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::BodyTooLarge { .. } => "body_too_large",
+            Self::BodyNotRead { .. } => "body_not_read",
+            Self::BodyTimeout { .. } => "body_timeout",
+            Self::RepeatedParameter { .. } => "repeated_parameter",
+            Self::SdkAppIdMissing => "sdk_app_id_missing",
+            Self::SdkAppIdMismatch { .. } => "sdk_app_id_mismatch",
+            Self::SignMissing => "sign_missing",
+            Self::RequestTimeMissing => "request_time_missing",
+            Self::RequestTimeInvalid { .. } => "request_time_invalid",
+            Self::SignMismatch => "sign_mismatch",
+            Self::RequestTimeTooOld { .. } => "request_time_too_old",
+            Self::RequestTimeInFuture { .. } => "request_time_in_future",
+            Self::UrlCommandConflict { .. } => "url_command_conflict",
+            Self::UrlParameters { .. } => "url_parameters",
+            Self::NotJson { .. } => "not_json",
+            Self::UnknownCommand { .. } => "unknown_command",
+            Self::CommandMismatch { .. } => "command_mismatch",
+            Self::Schema(_) => "schema",
+        }
+    }
+
+    /// What went wrong, on one line, for a log: the `ErrorInfo` of the table, and where it
+    /// helps, what of the request's URL or structure is at fault (the parameter or the JSON
+    /// pointers of the violations, the position of a syntax error, the times compared). It
+    /// never repeats a value of the body but its command word (account ids and message texts
+    /// are personal data), nor anything about the token; the values it shows are quoted and
+    /// cut after 100 characters.
+    pub fn log_detail(&self) -> String {
+        let info = self.error_info();
+        match self {
+            Self::MethodNotAllowed { method } => format!("{info}: {}", Shown(method.as_str())),
+            Self::BodyTooLarge { size, limit } => format!("{info}: {size} bytes, limit {limit}"),
+            Self::BodyNotRead { reason } => format!("{info}: {}", Shown(reason)),
+            Self::BodyTimeout { timeout } => {
+                format!("{info}: deadline {} s", timeout.as_secs_f64())
+            }
+            Self::RepeatedParameter { name } => format!("{info}: {}", Shown(name)),
+            Self::SdkAppIdMismatch { found } => format!("{info}: {}", Shown(found)),
+            Self::RequestTimeInvalid { found } => format!("{info}: {}", Shown(found)),
+            Self::RequestTimeTooOld { .. } | Self::RequestTimeInFuture { .. } => {
+                // The times only: the message of `Display` says it all on one line.
+                self.to_string()
+            }
+            Self::UrlCommandConflict {
+                callback_command,
+                webhook_command,
+            } => format!(
+                "{info}: CallbackCommand {}, WebhookCommand {}",
+                Shown(callback_command),
+                Shown(webhook_command)
+            ),
+            Self::UrlParameters { violations, .. } => {
+                let at: Vec<&str> = violations
+                    .iter()
+                    .map(|v| v.instance_path.as_str())
+                    .collect();
+                format!("{info}: at {}", Paths(&at))
+            }
+            Self::NotJson { error, .. } => format!(
+                "{info}: {} at line {} column {}",
+                Shown(&error.message),
+                error.line,
+                error.column
+            ),
+            Self::UnknownCommand { unknown, .. } => match unknown {
+                trtc_live_validate::UnknownCommand::Unknown(word) => {
+                    format!("{info}: {}", Shown(word))
+                }
+                other => format!("{info}: {other}"),
+            },
+            Self::CommandMismatch { url, body } => {
+                format!("{info}: {} in the URL, {} in the body", Shown(url), body)
+            }
+            Self::Schema(rejection) => {
+                let issues = rejection.issues();
+                let at: Vec<&str> = issues.iter().map(|i| i.instance_path.as_str()).collect();
+                format!("{info}: {} issue(s) at {}", issues.len(), Paths(&at))
+            }
+            Self::SdkAppIdMissing
+            | Self::SignMissing
+            | Self::RequestTimeMissing
+            | Self::SignMismatch => info.to_owned(),
+        }
     }
 
     /// The decision `policy` gives instead of a failure, if any.
@@ -263,6 +394,32 @@ impl ReceiveError {
             InvalidBeforeWebhookPolicy::Allow => Some(Answer::letting_through(command)),
             InvalidBeforeWebhookPolicy::Refuse => Answer::stopping(command, self.error_info()),
         }
+    }
+}
+
+/// JSON pointers for a log line: each distinct one once, quoted (`""` is the packet itself),
+/// the first 10, and how many more.
+struct Paths<'a>(&'a [&'a str]);
+
+impl fmt::Display for Paths<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 10;
+        let mut distinct: Vec<&str> = Vec::new();
+        for path in self.0 {
+            if !distinct.contains(path) {
+                distinct.push(path);
+            }
+        }
+        for (i, path) in distinct.iter().take(MAX).enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", Shown(path))?;
+        }
+        if distinct.len() > MAX {
+            write!(f, " and {} more", distinct.len() - MAX)?;
+        }
+        Ok(())
     }
 }
 
@@ -294,6 +451,11 @@ impl fmt::Display for ReceiveError {
                 write!(f, "body of {size} bytes is over the limit of {limit} bytes")
             }
             Self::BodyNotRead { reason } => write!(f, "the body could not be read: {reason}"),
+            Self::BodyTimeout { timeout } => write!(
+                f,
+                "the body was not received within {} s of the headers",
+                timeout.as_secs_f64()
+            ),
             Self::RepeatedParameter { name } => {
                 write!(f, "query parameter {} is given more than once", Shown(name))
             }
@@ -334,6 +496,15 @@ impl fmt::Display for ReceiveError {
                  than the {} s allowed",
                 request_time.saturating_sub(*now),
                 tolerance.as_secs_f64()
+            ),
+            Self::UrlCommandConflict {
+                callback_command,
+                webhook_command,
+            } => write!(
+                f,
+                "the URL names two commands: CallbackCommand {} and WebhookCommand {}",
+                Shown(callback_command),
+                Shown(webhook_command)
             ),
             Self::UrlParameters { violations, .. } => {
                 write!(

@@ -5,12 +5,22 @@
 //! body bytes and an explicit `now` (the clock is a parameter, so tests never depend on wall
 //! time), checks the method, the body size, `SdkAppid`, the signature and its time window, the
 //! URL parameters, the JSON, the command and the schema, in that order, and returns a
-//! [`Delivery`] (typed URL parameters and the typed [`Webhook`]) or the [`ReceiveError`] of the
-//! first failed check, one variant per check. Every error has a documented HTTP answer
-//! ([table](ReceiveError#http-answers)); every accepted webhook is answered with an [`Answer`]:
-//! OK for the notifications, a typed decision for the two before-webhooks.
+//! [`Delivery`] (typed URL parameters, the typed [`Webhook`], the body exactly as received and
+//! the validator's warnings) or the [`ReceiveError`] of the first failed check, one variant per
+//! check. Every error has a documented HTTP answer ([table](ReceiveError#http-answers)); every
+//! accepted webhook is answered with an [`Answer`]: OK for the notifications, a typed decision
+//! for the two before-webhooks.
 //!
-//! With the `axum` feature, [`axum::webhook_router`] does all of it for an axum 0.8 app.
+//! # Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `axum` | [`axum::WebhookEndpoint`] and [`axum::webhook_router`]: all of it for an axum 0.8 app, every outcome logged through `tracing` and given to an optional hook |
+//! | `journal` | [`journal`]: the durable journal of deliveries (group commit, torn-record repair), its [`journal::Record`] and [`journal::JournalReader`]; with `axum`, an endpoint journals every delivery before its handler runs |
+//! | `server` | [`server::serve`]: the HTTP/1 server of `trtc-live serve`, every wait a client controls bounded (headers, body, answers, connections), for any axum app (implies `axum`) |
+//!
+//! `trtc-live serve` is built from these three: an app built on this crate with all three
+//! features has the same checks, limits and durable journal (the example `durable_app`).
 //!
 //! ```
 //! use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -59,8 +69,44 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The token never appears in `Debug` output ([`Token`] prints `Token(***)`), in error messages
-//! or in answers; nothing here logs.
+//! The token never appears in `Debug` output ([`Token`] prints `Token(***)`), in error messages,
+//! in answers or in logs. The core does not log; the `axum` endpoint logs one `tracing` event
+//! per request (see [its documentation](axum#logs)), the journal one per torn record it cuts
+//! off. Surrounding whitespace of a token is removed: [Whitespace](Token#whitespace).
+//!
+//! # Invalid deliveries
+//!
+//! An authenticated request (our `SdkAppid` and, with a token, a right `Sign` and a fresh
+//! `RequestTime`) whose payload is not valid (a packet that breaks its schema, a command word
+//! no schema knows yet, URL parameters that break theirs, a body that is not JSON) is, by
+//! default, refused with the status of the [table](ReceiveError#http-answers): Tencent counts a
+//! failed delivery, and for the two before-webhooks its own failure setting (or the
+//! [`InvalidBeforeWebhookPolicy`]) decides. The application never sees it (`trtc-live serve`
+//! keeps it in its quarantine journal).
+//!
+//! An application may choose to receive it instead: [`Receiver::receive_genuine`] returns it as
+//! an [`InvalidDelivery`] (the raw body, the command word, every issue found, the parsed JSON,
+//! and the typed packet where it could still be built), and
+//! [`axum::WebhookEndpoint::on_invalid`] hands it to a second handler, which answers it or lets
+//! it be refused. The trade-offs:
+//!
+//! - **For:** nothing genuine is lost while the schemas and Tencent disagree (a member renamed,
+//!   a new command word, a new value): the application can still act on what it reads, and
+//!   keeps the bytes to replay once the schemas are fixed.
+//! - **Against:** the application handles data no schema vouches for: members may be missing,
+//!   of another type, or out of range, so it must read the parsed JSON defensively (the typed
+//!   packet is there only when it could be built). Tencent's signature does not cover the
+//!   body: with a captured `Sign`, anyone can send any body within the tolerance, and a body
+//!   that is not valid is as likely to be that as a change on Tencent's side.
+//! - **Against:** acknowledging such a delivery (HTTP 200) hides the failure from Tencent's
+//!   delivery statistics and retries: the application must log and alert on it itself (the
+//!   endpoint logs each one as a warning, and its outcome hook counts them).
+//! - **For the two before-webhooks**, answering is deciding: the handler decides on a gift or
+//!   a message it could not fully read (or answers `None`, and the request is refused as by
+//!   default, so that Tencent's own failure setting decides).
+//!
+//! Requests whose command words contradict each other (`CallbackCommand` and `WebhookCommand`
+//! differ, or the URL's and the body's) are refused either way: what they are cannot be told.
 //!
 //! # Replays and duplicates
 //!
@@ -101,6 +147,10 @@ mod token;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "journal")]
+pub mod journal;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use answer::{Answer, AnswerMismatch};
 pub use config::{
@@ -109,8 +159,8 @@ pub use config::{
 };
 pub use error::ReceiveError;
 pub use http_answer::failure_response;
-pub use receiver::{Delivery, Receiver};
+pub use receiver::{Delivery, Genuine, InvalidDelivery, Receiver};
 pub use token::{sign, Token};
 pub use trtc_live_types::{Command, Webhook, WebhookUrlParameters};
 /// The validator's report types, carried by [`ReceiveError`].
-pub use trtc_live_validate::{Rejection, SyntaxError, UnknownCommand, Violation};
+pub use trtc_live_validate::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};

@@ -14,12 +14,46 @@ use subtle::ConstantTimeEq;
 ///
 /// Its `Debug` prints `Token(***)`; it implements neither `Display` nor `Serialize`, and its
 /// text cannot be read back: the only thing to do with it is [`sign`].
+///
+/// # Whitespace
+///
+/// [`Token::new`] removes the whitespace around the token (what [`str::trim`] removes: spaces,
+/// tabs, line breaks, and the other Unicode white space), and keeps whitespace inside it. A
+/// token read from a file or an environment variable usually ends with the line break an editor
+/// or `echo` added, or carries spaces pasted with it; kept, they would make every `Sign`
+/// differ, and every delivery would be refused with "Sign does not match". Tencent's tokens
+/// are configured through `set_callback_token` (1 to 128 characters) and its pages give no
+/// token that begins or ends with whitespace. For a token that really does, [`Token::exact`]
+/// keeps every character. `trtc-live serve --token-file` and `trtc-live send` read tokens
+/// with [`Token::new`], so the library and the command-line tool agree.
+///
+/// ```
+/// use trtc_live_receiver::{sign, Token};
+///
+/// let from_file = Token::new("xxxxyyyy\r\n");
+/// assert_eq!(sign(&from_file, "1669872112"), sign(&Token::new("xxxxyyyy"), "1669872112"));
+/// assert_ne!(sign(&Token::exact(" xxxxyyyy"), "1669872112"), sign(&from_file, "1669872112"));
+/// assert!(Token::new(" \n").is_empty());
+/// ```
 #[derive(Clone)]
 pub struct Token(String);
 
 impl Token {
-    /// The token, as configured with Tencent.
+    /// The token, as configured with Tencent, without the whitespace around it (see
+    /// [Whitespace](Token#whitespace)).
     pub fn new(token: impl Into<String>) -> Self {
+        let token = token.into();
+        let trimmed = token.trim();
+        if trimmed.len() == token.len() {
+            Self(token)
+        } else {
+            Self(trimmed.to_owned())
+        }
+    }
+
+    /// The token exactly as given, whitespace around it included (see
+    /// [Whitespace](Token#whitespace)).
+    pub fn exact(token: impl Into<String>) -> Self {
         Self(token.into())
     }
 
@@ -52,7 +86,7 @@ pub fn sign(token: &Token, request_time: &str) -> String {
         .chain_update(token.0.as_bytes())
         .chain_update(request_time.as_bytes())
         .finalize();
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(digest)
 }
 
 /// Whether `received` is the signature of `request_time` with `token`.
@@ -132,6 +166,32 @@ mod tests {
             REQUEST_TIME,
             SIGN
         ));
+    }
+
+    #[test]
+    fn whitespace_around_the_token_is_removed_inside_kept() {
+        let expected = sign(&Token::new(TOKEN), REQUEST_TIME);
+        for text in [
+            "xxxxyyyy\n",
+            "xxxxyyyy\r\n",
+            "  xxxxyyyy \t\n\n",
+            "\u{feff}xxxxyyyy",
+            "xxxxyyyy\u{a0}",
+        ] {
+            // A byte order mark is not white space: it stays, and the signature differs.
+            let same = !text.starts_with('\u{feff}');
+            assert_eq!(
+                sign(&Token::new(text), REQUEST_TIME) == expected,
+                same,
+                "{text:?}"
+            );
+        }
+        assert_eq!(sign(&Token::new("xxxxyyyy\u{a0}"), REQUEST_TIME), expected);
+        assert_ne!(sign(&Token::new("xxxx yyyy"), REQUEST_TIME), expected);
+        assert_ne!(sign(&Token::exact("xxxxyyyy\n"), REQUEST_TIME), expected);
+        assert_eq!(sign(&Token::exact(TOKEN), REQUEST_TIME), expected);
+        assert!(Token::new("\r\n").is_empty());
+        assert!(!Token::exact("\r\n").is_empty());
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn sign_is_compared_without_case_and_anything_else_is_refused() {
         flipped,
         "z".repeat(64),
         "%00".repeat(64),
-        sign(&Token::new("xxxxyyyy "), &REQUEST_TIME.to_string()),
+        sign(&Token::exact("xxxxyyyy "), &REQUEST_TIME.to_string()),
         sign(&token(), &(REQUEST_TIME + 1).to_string()),
     ] {
         assert_eq!(
@@ -360,7 +360,12 @@ fn only_errors_after_authentication_are_authenticated_and_carry_a_command() {
             .unwrap_err();
         let after_auth = matches!(
             expected,
-            "UrlParameters" | "NotJson" | "UnknownCommand" | "CommandMismatch" | "Schema"
+            "UrlCommandConflict"
+                | "UrlParameters"
+                | "NotJson"
+                | "UnknownCommand"
+                | "CommandMismatch"
+                | "Schema"
         );
         assert_eq!(error.is_authenticated(), after_auth, "{what}");
         if !after_auth {

@@ -65,9 +65,11 @@ pub fn parse_jsonc(bytes: &[u8]) -> Result<Value, SyntaxError> {
     parse_json(&strip_comments(bytes)?)
 }
 
-/// `bytes` with every comment replaced by spaces (each byte keeps its offset), or the error of a
-/// `/` that starts no comment.
-pub(crate) fn strip_comments(bytes: &[u8]) -> Result<Vec<u8>, SyntaxError> {
+/// `bytes` with every comment replaced by spaces (each byte keeps its offset, line breaks
+/// included), or the error of a `/` that starts no comment: the JSON that [`parse_jsonc`]
+/// parses, as text, so that its numbers stay exactly as written. Comments are found outside
+/// strings only. Nothing else is checked (the result may still not be JSON).
+pub fn strip_comments(bytes: &[u8]) -> Result<Vec<u8>, SyntaxError> {
     let mut stripped = Vec::with_capacity(bytes.len());
     // One byte per read, so that the bytes produced before an error locate it. The input is a
     // slice in memory, so unbuffered reads cost nothing worth a buffer.

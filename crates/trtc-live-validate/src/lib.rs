@@ -37,7 +37,7 @@ mod generated {
     pub(crate) mod schema_files;
 }
 
-pub use jsonc::{parse_json, parse_jsonc};
+pub use jsonc::{parse_json, parse_jsonc, strip_comments};
 pub use locate::{locate, Span};
 pub use report::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
 pub use schema_texts::{schema_text, URL_PARAMETERS_SCHEMA_ID};

@@ -238,8 +238,17 @@ impl Validator {
         &self,
         parameters: &Value,
     ) -> Result<WebhookUrlParameters, Vec<Violation>> {
-        let violations = violations(&self.url_parameters, parameters);
+        let mut violations = violations(&self.url_parameters, parameters);
         if !violations.is_empty() {
+            for violation in &mut violations {
+                // The schema's `not` says "CallbackCommand and WebhookCommand are not both
+                // absent"; the validator would print the schema and the whole query.
+                if violation.schema_path == "/not" {
+                    violation.message =
+                        "\"CallbackCommand\" (or \"WebhookCommand\") is a required property"
+                            .to_owned();
+                }
+            }
             return Err(violations);
         }
         serde_json::from_value(parameters.clone()).map_err(|error| {

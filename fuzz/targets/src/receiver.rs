@@ -223,6 +223,7 @@ struct Parameters {
     sign: Option<String>,
     request_time: Option<String>,
     command: Option<String>,
+    webhook_command: Option<String>,
     repeated: bool,
 }
 
@@ -234,6 +235,7 @@ impl Parameters {
             sign: None,
             request_time: None,
             command: None,
+            webhook_command: None,
             repeated: false,
         };
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -243,6 +245,7 @@ impl Parameters {
                 "Sign" => &mut parameters.sign,
                 "RequestTime" => &mut parameters.request_time,
                 "CallbackCommand" => &mut parameters.command,
+                "WebhookCommand" => &mut parameters.webhook_command,
                 _ => continue,
             };
             slot.get_or_insert_with(|| value.into_owned());
@@ -283,18 +286,24 @@ impl Parameters {
     }
 }
 
-/// An accepted request: its packet is the validator's, of the URL's command, and its answer
-/// is a valid response.
+/// An accepted request: its packet is the validator's, of the URL's command (`CallbackCommand`
+/// or `WebhookCommand`, the same word when both are given), its body the bytes received, and
+/// its answer is a valid response.
 fn accepted(receiver: &Receiver, parameters: &Parameters, body: &[u8], delivery: &Delivery) {
     let command = delivery.command();
+    if let (Some(callback), Some(webhook)) = (&parameters.command, &parameters.webhook_command) {
+        assert_eq!(callback, webhook, "accepted with two URL commands");
+    }
     assert_eq!(
         parameters
             .command
             .as_deref()
+            .or(parameters.webhook_command.as_deref())
             .and_then(Command::from_command_word),
         Some(command),
         "accepted under another URL command"
     );
+    assert_eq!(&delivery.body[..], body, "the body is kept exactly");
     assert_eq!(
         receiver.validator().validate(body).as_ref(),
         Ok(&delivery.webhook)

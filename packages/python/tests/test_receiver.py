@@ -63,7 +63,29 @@ def test_the_first_failed_check_in_the_documented_order_is_reported():
         error = rejection(query, body, method, now)
         assert error.rejection is expected, (expected, str(error))
         assert error.is_authenticated is (expected.status in (400, 422) and expected.value in {
-            "UrlParameters", "NotJson", "UnknownCommand", "CommandMismatch", "Schema"})
+            "UrlCommandConflict", "UrlParameters", "NotJson", "UnknownCommand", "CommandMismatch", "Schema"})
+
+
+def test_webhook_command_is_accepted_in_place_of_callback_command():
+    query = signed_query("Live.CallbackAfterEndBattle")
+    newest_name = query.replace("CallbackCommand=", "WebhookCommand=")
+    delivery = receiver().receive("POST", newest_name, END_BATTLE.encode(), now=NOW)
+    assert delivery.command == "Live.CallbackAfterEndBattle"
+    assert delivery.parameters.WebhookCommand == "Live.CallbackAfterEndBattle"
+    both = query + "&WebhookCommand=Live.CallbackAfterEndBattle"
+    assert receiver().receive("POST", both, END_BATTLE.encode(), now=NOW).command == "Live.CallbackAfterEndBattle"
+    error = rejection(query + "&WebhookCommand=Live.CallbackAfterStartBattle")
+    assert error.rejection is Rejection.URL_COMMAND_CONFLICT
+    assert error.is_authenticated
+    assert error.rejection.status == 400
+
+
+def test_the_whitespace_around_the_token_is_removed():
+    query = signed_query("Live.CallbackAfterEndBattle")
+    padded = Receiver(SDK_APP_ID, token=f" {TOKEN}\r\n", max_body_bytes=4096)
+    assert padded.receive("POST", query, END_BATTLE.encode(), now=NOW).command == "Live.CallbackAfterEndBattle"
+    with pytest.raises(ValueError):
+        Receiver(SDK_APP_ID, token=" \n")
 
 
 def test_every_rejection_is_answered_with_its_status_and_a_fail_packet():

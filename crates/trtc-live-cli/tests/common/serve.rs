@@ -9,17 +9,24 @@ use std::sync::{Arc, Mutex};
 /// The application id every serve test uses.
 pub const SDK_APP_ID: &str = "1400000000";
 
-/// What a server prints, first, on standard error: `... listening on http://ADDRESS`.
+/// What a server prints, first, on standard error: `... listening on http://ADDRESS` (in the
+/// JSON log format, inside the message of a JSON line).
 const LISTENING: &str = "listening on http://";
 
 /// `trtc-live serve --sdkappid SDK_APP_ID --listen 127.0.0.1:0 --token-file TOKEN_FILE`, without
 /// colors and logging at `log_level`; add the test's own options, then [`ServeProcess::spawn`].
 pub fn serve_command(token_file: &Path, log_level: &str) -> Command {
+    let mut command = unauthenticated_serve_command(log_level);
+    command.arg("--token-file").arg(token_file);
+    command
+}
+
+/// `trtc-live serve --sdkappid SDK_APP_ID --listen 127.0.0.1:0`, without a token, colors, and
+/// logging at `log_level`.
+pub fn unauthenticated_serve_command(log_level: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trtc-live"));
     command
         .args(["serve", "--sdkappid", SDK_APP_ID, "--listen", "127.0.0.1:0"])
-        .arg("--token-file")
-        .arg(token_file)
         .env("NO_COLOR", "1")
         .env("RUST_LOG", log_level);
     command
@@ -58,10 +65,11 @@ impl ServeProcess {
             }
             startup_log.push_str(&line);
             if let Some(at) = line.find(LISTENING) {
-                break line[at + LISTENING.len()..]
-                    .trim()
-                    .parse()
-                    .expect("the server prints its address");
+                let rest = &line[at + LISTENING.len()..];
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || c == '"')
+                    .unwrap_or(rest.len());
+                break rest[..end].parse().expect("the server prints its address");
             }
         };
         let logs = Arc::new(Mutex::new(startup_log.clone()));

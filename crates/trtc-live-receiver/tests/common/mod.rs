@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // Each test file uses a part.
 
+#[cfg(all(feature = "axum", feature = "journal", feature = "server"))]
+pub mod server;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use trtc_live_receiver::{
@@ -98,6 +101,7 @@ pub fn variant(error: &ReceiveError) -> &'static str {
         ReceiveError::MethodNotAllowed { .. } => "MethodNotAllowed",
         ReceiveError::BodyTooLarge { .. } => "BodyTooLarge",
         ReceiveError::BodyNotRead { .. } => "BodyNotRead",
+        ReceiveError::BodyTimeout { .. } => "BodyTimeout",
         ReceiveError::RepeatedParameter { .. } => "RepeatedParameter",
         ReceiveError::SdkAppIdMissing => "SdkAppIdMissing",
         ReceiveError::SdkAppIdMismatch { .. } => "SdkAppIdMismatch",
@@ -107,6 +111,7 @@ pub fn variant(error: &ReceiveError) -> &'static str {
         ReceiveError::SignMismatch => "SignMismatch",
         ReceiveError::RequestTimeTooOld { .. } => "RequestTimeTooOld",
         ReceiveError::RequestTimeInFuture { .. } => "RequestTimeInFuture",
+        ReceiveError::UrlCommandConflict { .. } => "UrlCommandConflict",
         ReceiveError::UrlParameters { .. } => "UrlParameters",
         ReceiveError::NotJson { .. } => "NotJson",
         ReceiveError::UnknownCommand { .. } => "UnknownCommand",
@@ -115,9 +120,9 @@ pub fn variant(error: &ReceiveError) -> &'static str {
     }
 }
 
-/// `BodyNotRead` is produced only by the axum adapter (tested there); every other variant is
-/// reached by [`rejections`].
-pub const ONLY_FROM_THE_ADAPTER: &[&str] = &["BodyNotRead"];
+/// `BodyNotRead` and `BodyTimeout` are produced only by the axum adapter (tested there); every
+/// other variant is reached by [`rejections`].
+pub const ONLY_FROM_THE_ADAPTER: &[&str] = &["BodyNotRead", "BodyTimeout"];
 
 /// One request per rejection that `Receiver::receive` can produce, built by hand, with the
 /// variant it must get: (what, method, query, body, now, expected variant).
@@ -152,6 +157,7 @@ pub fn rejections() -> Vec<(
         ("Sign of another time", post.clone(), format!("SdkAppid={SDK_APP_ID}&CallbackCommand=Live.CallbackAfterEndBattle&Sign={sign}&RequestTime={}", t + 1), body(), at(t + 1, 0), "SignMismatch"),
         ("61 s old", post.clone(), good(), body(), at(t + 61, 0), "RequestTimeTooOld"),
         ("61 s ahead", post.clone(), good(), body(), at(t - 61, 0), "RequestTimeInFuture"),
+        ("CallbackCommand and WebhookCommand differ", post.clone(), format!("{}&WebhookCommand=Live.CallbackAfterStartBattle", good()), body(), now(), "UrlCommandConflict"),
         ("no CallbackCommand in the URL", post.clone(), format!("SdkAppid={SDK_APP_ID}&Sign={sign}&RequestTime={t}"), body(), now(), "UrlParameters"),
         ("unknown OptPlatform", post.clone(), good().replace("RESTAPI", "HarmonyOS"), body(), now(), "UrlParameters"),
         ("not JSON", post.clone(), good(), "{\"CallbackCommand\": ".to_owned(), now(), "NotJson"),

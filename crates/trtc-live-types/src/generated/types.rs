@@ -2493,12 +2493,15 @@ impl ::std::convert::TryFrom<String> for UnixSeconds {
         value.parse()
     }
 }
-///The query parameters Tencent appends to the app's webhook URL, as an object of strings (the form every language gets after decoding a query string). Example: ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI, followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver must check that SdkAppid is its own.
+///The query parameters Tencent appends to the app's webhook URL, as an object of strings (the form every language gets after decoding a query string). Example: ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI, followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver must check that SdkAppid is its own. The command word is required under one of its two names, CallbackCommand or WebhookCommand: the `not` below refuses an object in which both are absent (an `anyOf` of two `required` lists would say the same, but code generators make it two types).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebhookUrlParameters {
-    ///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body.
-    #[serde(rename = "CallbackCommand")]
-    pub callback_command: WebhookUrlParametersCallbackCommand,
+    ///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.
+    #[serde(
+        rename = "CallbackCommand",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub callback_command: ::std::option::Option<WebhookUrlParametersCallbackCommand>,
     ///IP address of the client whose action caused the event, such as 127.0.0.1. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).
     #[serde(rename = "ClientIP", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_ip: ::std::option::Option<::std::string::String>,
@@ -2523,10 +2526,16 @@ pub struct WebhookUrlParameters {
     ///Present only when webhook authentication is enabled: SHA-256 of the token immediately followed by RequestTime (no separator), as 64 hexadecimal digits (lowercase in Tencent's worked example). It covers the token and the time, not the body.
     #[serde(rename = "Sign", skip_serializing_if = "::std::option::Option::is_none")]
     pub sign: ::std::option::Option<WebhookUrlParametersSign>,
+    ///The command word under the name the newest English overview gives the CallbackCommand parameter, accepted in its place. When a URL carries both, they must be the same word (a receiver refuses a URL whose two words differ). It must match the CallbackCommand of the body.
+    #[serde(
+        rename = "WebhookCommand",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub webhook_command: ::std::option::Option<WebhookUrlParametersWebhookCommand>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body.
+///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WebhookUrlParametersCallbackCommand(::std::string::String);
@@ -2866,6 +2875,63 @@ impl ::std::convert::TryFrom<::std::string::String> for WebhookUrlParametersSign
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookUrlParametersSign {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///The command word under the name the newest English overview gives the CallbackCommand parameter, accepted in its place. When a URL carries both, they must be the same word (a receiver refuses a URL whose two words differ). It must match the CallbackCommand of the body.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct WebhookUrlParametersWebhookCommand(::std::string::String);
+impl ::std::ops::Deref for WebhookUrlParametersWebhookCommand {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<WebhookUrlParametersWebhookCommand> for ::std::string::String {
+    fn from(value: WebhookUrlParametersWebhookCommand) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for WebhookUrlParametersWebhookCommand {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        { ::regress::Regex::new("^[A-Za-z]+\\.[A-Za-z]+$").unwrap() });
+        if PATTERN.find(value).is_none() {
+            return Err("doesn't match pattern \"^[A-Za-z]+\\.[A-Za-z]+$\"".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for WebhookUrlParametersWebhookCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WebhookUrlParametersWebhookCommand {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookUrlParametersWebhookCommand {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -6308,6 +6374,7 @@ impl crate::conform::Conform for WebhookUrlParameters {
                 let mut slot_request_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_sdk_appid: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_sign: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_webhook_command: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut kept = kept::WebhookUrlParameters::default();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
@@ -6377,6 +6444,16 @@ impl crate::conform::Conform for WebhookUrlParameters {
                             slot_sign = ::std::option::Option::Some(fits);
                             kept.sign = value;
                         }
+                        b"WebhookCommand" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        WebhookUrlParametersWebhookCommand,
+                                    >::new(),
+                                )?;
+                            slot_webhook_command = ::std::option::Option::Some(fits);
+                            kept.webhook_command = value;
+                        }
                         _ => {
                             crate::conform::unknown_member();
                             map.next_value_seed(crate::conform::Skip)?
@@ -6391,13 +6468,14 @@ impl crate::conform::Conform for WebhookUrlParameters {
                 }
                 ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
-                        slot_callback_command == ::std::option::Option::Some(true)
+                        slot_callback_command != ::std::option::Option::Some(false)
                             && slot_client_ip != ::std::option::Option::Some(false)
                             && slot_contenttype != ::std::option::Option::Some(false)
                             && slot_opt_platform != ::std::option::Option::Some(false)
                             && slot_request_time != ::std::option::Option::Some(false)
                             && slot_sdk_appid == ::std::option::Option::Some(true)
-                            && slot_sign != ::std::option::Option::Some(false),
+                            && slot_sign != ::std::option::Option::Some(false)
+                            && slot_webhook_command != ::std::option::Option::Some(false),
                     ),
                     kept,
                 ))
@@ -6447,6 +6525,14 @@ impl crate::conform::Conform for WebhookUrlParametersSdkAppid {
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersSign {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for WebhookUrlParametersWebhookCommand {
     type Kept = ::std::option::Option<Self>;
     fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6972,6 +7058,8 @@ pub mod kept {
         pub sdk_appid: <super::WebhookUrlParametersSdkAppid as crate::conform::Conform>::Kept,
         ///What is kept of `Sign`.
         pub sign: <super::WebhookUrlParametersSign as crate::conform::Conform>::Kept,
+        ///What is kept of `WebhookCommand`.
+        pub webhook_command: <super::WebhookUrlParametersWebhookCommand as crate::conform::Conform>::Kept,
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BattleRoom {
@@ -10532,6 +10620,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
                     WebhookUrlParametersSdkAppid,
                 > = ::std::option::Option::None;
                 let mut slot_sign: ::std::option::Option<WebhookUrlParametersSign> = ::std::option::Option::None;
+                let mut slot_webhook_command: ::std::option::Option<
+                    WebhookUrlParametersWebhookCommand,
+                > = ::std::option::Option::None;
                 let mut extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
@@ -10605,16 +10696,23 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
                             }
                             slot_sign = ::std::option::Option::Some(map.next_value()?);
                         }
+                        b"WebhookCommand" => {
+                            if slot_webhook_command.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("WebhookCommand"),
+                                );
+                            }
+                            slot_webhook_command = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
                         _ => {
                             extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(WebhookUrlParameters {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
+                    callback_command: slot_callback_command,
                     client_ip: slot_client_ip,
                     contenttype: slot_contenttype,
                     opt_platform: slot_opt_platform,
@@ -10622,6 +10720,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
                     sdk_appid: slot_sdk_appid
                         .ok_or_else(|| ::serde::de::Error::missing_field("SdkAppid"))?,
                     sign: slot_sign,
+                    webhook_command: slot_webhook_command,
                     extra,
                 })
             }

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-__all__ = ["EXACT_INT", "NOT_NULL", "WebhookModel", "check_dependencies"]
+__all__ = ["EXACT_INT", "NOT_NULL", "WebhookModel", "check_dependencies", "check_not_all_absent"]
 
 
 class WebhookModel(BaseModel):
@@ -65,3 +65,12 @@ def check_dependencies(
                         f"{name} must be one of {choices} when {member!r} is present, "
                         f"not {value!r}"
                     )
+
+
+def check_not_all_absent(model: BaseModel, members: tuple[str, ...]) -> None:
+    """JSON Schema's ``not`` of members all absent, on a validated model: one of ``members`` at
+    least is present (``CallbackCommand`` or ``WebhookCommand`` in the webhook URL)."""
+    present = model.model_fields_set | set(model.model_extra or ())
+    if not any(member in present for member in members):
+        others = ", ".join(repr(member) for member in members[1:])
+        raise ValueError(f"{members[0]!r} (or {others}) is a required property")

@@ -15,7 +15,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
-from ._model_support import EXACT_INT, NOT_NULL, WebhookModel, check_dependencies
+from ._model_support import (
+    EXACT_INT,
+    NOT_NULL,
+    WebhookModel,
+    check_dependencies,
+    check_not_all_absent,
+)
 
 
 AccountId = Annotated[Union[str, Annotated[int, Field(ge=0, le=18446744073709551615)]], Field(description="A user account (UserID) such as a room owner. Tencent's field tables say String and most samples print a quoted name (\"brennan\"), but some samples print a bare integer beyond 2^53 (144115245442327522). Decision: accept either form. A string is any JSON string; a number must be a non-negative integer no larger than u64::MAX (18446744073709551615). Keep the form you received: a string stays a string and a number stays a number, and a number must never be read into a floating-point type (144115245442327522 would become 144115245442327520).")]
@@ -683,11 +689,15 @@ class WebhookUrlParameters(WebhookModel):
     form every language gets after decoding a query string). Example:
     ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI,
     followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver
-    must check that SdkAppid is its own.
+    must check that SdkAppid is its own. The command word is required under one of its two
+    names, CallbackCommand or WebhookCommand: the `not` below refuses an object in which both
+    are absent (an `anyOf` of two `required` lists would say the same, but code generators make
+    it two types).
     """
 
     SdkAppid: Annotated[str, Field(pattern="^[0-9]{1,20}$", description="The SDKAppID of the application the event belongs to, in decimal digits. Spelled SdkAppid in every sample URL (the overview table spells it SdkAppId).")]
-    CallbackCommand: Annotated[str, Field(pattern="^[A-Za-z]+\\.[A-Za-z]+$", description="The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body.")]
+    CallbackCommand: Annotated[Union[Annotated[str, Field(pattern="^[A-Za-z]+\\.[A-Za-z]+$")], None], NOT_NULL, Field(description="The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.")] = None
+    WebhookCommand: Annotated[Union[Annotated[str, Field(pattern="^[A-Za-z]+\\.[A-Za-z]+$")], None], NOT_NULL, Field(description="The command word under the name the newest English overview gives the CallbackCommand parameter, accepted in its place. When a URL carries both, they must be the same word (a receiver refuses a URL whose two words differ). It must match the CallbackCommand of the body.")] = None
     contenttype: Annotated[Union[Literal["json"], None], NOT_NULL, Field(description="Format of the body; always json.")] = None
     ClientIP: Annotated[Union[str, None], NOT_NULL, Field(description="IP address of the client whose action caused the event, such as 127.0.0.1. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).")] = None
     OptPlatform: Annotated[Union[Literal["RESTAPI", "Web", "Android", "iOS", "Windows", "Mac", "iPad", "Unknown"], None], NOT_NULL, Field(description="Platform of the client whose action caused the event: RESTAPI (a REST API call), Web (Web SDK), Android, iOS, Windows, Mac, iPad, or Unknown (unknown device type). The Chinese overview prints iOs; we take that as a typo of iOS. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).")] = None
@@ -702,6 +712,12 @@ class WebhookUrlParameters(WebhookModel):
             members={"Sign": ("RequestTime",), "RequestTime": ("Sign",)},
             values={},
         )
+        return self
+
+    @model_validator(mode="after")
+    def _not_all_absent(self) -> "WebhookUrlParameters":
+        """The schema's ``not``: one of these members at least is present."""
+        check_not_all_absent(self, ("CallbackCommand", "WebhookCommand"))
         return self
 
 

@@ -11,8 +11,10 @@ order, and raises the :class:`ReceiveError` of the first check that fails:
 5. with a token: ``Sign`` is present, ``RequestTime`` is present and is Unix seconds, ``Sign``
    is right (SHA-256 of the token followed by ``RequestTime``, hexadecimal in either case,
    compared in constant time), and ``RequestTime`` is within 60 s of ``now``, either way;
-6. the URL parameters match their schema;
-7. the body is JSON; 8. its ``CallbackCommand`` is known; 9. it is the URL's; 10. the packet
+6. the URL's command word: ``CallbackCommand``, or ``WebhookCommand`` (the newest English
+   overview's name for it); both present with different words are refused;
+7. the URL parameters match their schema;
+8. the body is JSON; 9. its ``CallbackCommand`` is known; 10. it is the URL's; 11. the packet
    matches its schema and its model.
 
 So a body that is not authenticated is never parsed. Each rejection has its answer
@@ -67,6 +69,7 @@ class Rejection(enum.Enum):
     SIGN_MISMATCH = "SignMismatch"
     REQUEST_TIME_TOO_OLD = "RequestTimeTooOld"
     REQUEST_TIME_IN_FUTURE = "RequestTimeInFuture"
+    URL_COMMAND_CONFLICT = "UrlCommandConflict"
     URL_PARAMETERS = "UrlParameters"
     NOT_JSON = "NotJson"
     UNKNOWN_COMMAND = "UnknownCommand"
@@ -103,6 +106,7 @@ _TABLE: dict[Rejection, tuple[int, str, bool]] = {
     Rejection.SIGN_MISMATCH: (401, "Sign does not match", False),
     Rejection.REQUEST_TIME_TOO_OLD: (401, "RequestTime too old", False),
     Rejection.REQUEST_TIME_IN_FUTURE: (401, "RequestTime in the future", False),
+    Rejection.URL_COMMAND_CONFLICT: (400, "CallbackCommand and WebhookCommand differ", True),
     Rejection.URL_PARAMETERS: (400, "invalid URL parameters", True),
     Rejection.NOT_JSON: (400, "body is not JSON", True),
     Rejection.UNKNOWN_COMMAND: (400, "unknown CallbackCommand", True),
@@ -247,8 +251,9 @@ class Receiver:
 
     ``sdk_app_id`` is the application's SDKAppID (1 to 20 digits); with a ``token`` (the one set
     with Tencent's ``set_callback_token``) every request must carry a right ``Sign`` and a fresh
-    ``RequestTime``; without one they are neither required nor checked. Build it once and share
-    it. Its ``repr`` never shows the token.
+    ``RequestTime``; without one they are neither required nor checked. The whitespace around
+    the token is removed (``str.strip``: a token file's line break), as the Rust receiver's
+    ``Token::new`` does. Build it once and share it. Its ``repr`` never shows the token.
     """
 
     def __init__(
@@ -262,6 +267,8 @@ class Receiver:
     ) -> None:
         if not (isinstance(sdk_app_id, str) and 1 <= len(sdk_app_id) <= 20 and all("0" <= c <= "9" for c in sdk_app_id)):
             raise ValueError(f"the SDKAppID must be 1 to 20 decimal digits, not {sdk_app_id!r}")
+        if token is not None:
+            token = token.strip()
         if token is not None and not token:
             raise ValueError("the webhook token is empty")
         if max_body_bytes <= 0:
@@ -304,7 +311,17 @@ class Receiver:
             ) from None
         self._authenticate(parameters, time.time() if now is None else now)
 
-        url_word = parameters.get("CallbackCommand", "")
+        # The command word: CallbackCommand, or WebhookCommand (the newest English overview's
+        # name for it); both, with different words, are refused.
+        callback_word = parameters.get("CallbackCommand")
+        webhook_word = parameters.get("WebhookCommand")
+        if callback_word is not None and webhook_word is not None and callback_word != webhook_word:
+            raise ReceiveError(
+                Rejection.URL_COMMAND_CONFLICT,
+                f"the URL names two commands: CallbackCommand {_shown(callback_word)} and "
+                f"WebhookCommand {_shown(webhook_word)}",
+            )
+        url_word = callback_word if callback_word is not None else (webhook_word or "")
         url_command = url_word if url_word in REQUEST_MODELS else None
         issues = _schema_issues("WebhookUrlParameters", parameters)
         if issues:

@@ -1,8 +1,11 @@
 //! `trtc-live send`: play Tencent's part against any receiver: build the URL parameters, sign
-//! them, POST a packet, and check the answer.
+//! them, POST packets (examples, files, Tencent's `.jsonc` samples, NDJSON archives, each
+//! possibly changed by `--set`), and check and show the answers.
 
-use std::io::Write;
-use std::path::Path;
+mod packets;
+pub mod set;
+
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,10 +17,19 @@ use trtc_live_validate::{parse_json, Command, Validator, WebhookResponse};
 
 use crate::args::{Format, SendArgs};
 use crate::environment::read_token_file;
+use packets::{Input, Packet};
+
+/// The most of an answer's body that is read and shown: 1 MiB (a webhook answer is a few
+/// dozen bytes; a proxy's error page can be long).
+const MAX_ANSWER_BYTES: u64 = 1 << 20;
+/// The most of an answer's body shown in the human report.
+const MAX_ANSWER_SHOWN: usize = 2000;
 
 /// What became of one delivery.
 #[derive(Serialize)]
 struct Delivery {
+    /// Where the packet came from: `FILE`, `FILE:LINE` (NDJSON) or `example N of COMMAND`.
+    source: String,
     /// The URL posted to, parameters included.
     url: String,
     /// The command word in the URL.
@@ -25,22 +37,30 @@ struct Delivery {
     /// The HTTP status of the answer, if one came.
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
-    /// The answer's body, as text.
+    /// The answer's `Content-Type`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_type: Option<String>,
+    /// The answer's body, as text (bytes that are not UTF-8 replaced), up to 1 MiB.
     #[serde(skip_serializing_if = "Option::is_none")]
     answer: Option<String>,
+    /// Whether the answer's body was longer than what was read.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    answer_truncated: bool,
     /// Whether the answer is what Tencent expects: HTTP 200 and a valid response packet.
     valid: bool,
     /// The verdict in words.
     verdict: String,
 }
 
-/// The packet to send and the command word for the URL.
-struct Packet {
-    body: Vec<u8>,
-    command: String,
+/// An answer as received.
+struct Received {
+    status: u16,
+    content_type: Option<String>,
+    body: String,
+    truncated: bool,
 }
 
-/// Sends `--count` packets and reports each answer; returns the exit status.
+/// Sends the packets and reports each answer; returns the exit status.
 pub fn run(args: &SendArgs) -> ExitCode {
     let validator = match Validator::new() {
         Ok(validator) => validator,
@@ -49,8 +69,8 @@ pub fn run(args: &SendArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let token = match token(args) {
-        Ok(token) => token,
+    let (token, input) = match token(args).and_then(|token| Ok((token, Input::of(&args.packet)?))) {
+        Ok(found) => found,
         Err(message) => {
             eprintln!("trtc-live send: {message}");
             return ExitCode::from(2);
@@ -64,28 +84,45 @@ pub fn run(args: &SendArgs) -> ExitCode {
     let mut generator = ExampleGenerator::new(args.seed);
     let mut stdout = std::io::stdout().lock();
     let mut all_valid = true;
-    for _ in 0..args.count {
-        let packet = match packet(args, &mut generator) {
-            Ok(packet) => packet,
-            Err(message) => {
-                eprintln!("trtc-live send: {message}");
-                return ExitCode::from(2);
-            }
-        };
-        let url = url(args, &packet.command, token.as_ref());
-        let delivery = match post(&agent, &url, &packet.body) {
-            Ok((status, answer)) => judge(&validator, &packet.command, url, status, answer),
-            Err(message) => {
-                eprintln!("trtc-live send: cannot reach {}: {message}", args.url);
-                return ExitCode::from(2);
-            }
-        };
-        all_valid &= delivery.valid;
-        let line = match args.format {
-            Format::Json => serde_json::to_string(&delivery).unwrap_or_default(),
-            Format::Human => human(&delivery),
-        };
-        let _ = writeln!(stdout, "{line}");
+    let mut sent = 0u64;
+    for _ in 0..input.rounds(args.count) {
+        for packet in input.packets(args.count, &mut generator) {
+            let packet = match packet.and_then(|packet| changed(args, packet)) {
+                Ok(packet) => packet,
+                Err(message) => {
+                    eprintln!("trtc-live send: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            let Some(command) = command_for(args, &packet) else {
+                eprintln!(
+                    "trtc-live send: {} has no CallbackCommand to put in the URL: skipped (pass \
+                     --callback-command)",
+                    packet.source
+                );
+                all_valid = false;
+                continue;
+            };
+            let url = url(args, &command, token.as_ref());
+            let delivery = match post(&agent, &url, &packet.body) {
+                Ok(received) => judge(&validator, &command, packet.source, url, received),
+                Err(message) => {
+                    eprintln!("trtc-live send: cannot reach {}: {message}", args.url);
+                    return ExitCode::from(2);
+                }
+            };
+            sent += 1;
+            all_valid &= delivery.valid;
+            let line = match args.format {
+                Format::Json => serde_json::to_string(&delivery).unwrap_or_default(),
+                Format::Human => human(&delivery),
+            };
+            let _ = writeln!(stdout, "{line}");
+        }
+    }
+    if sent == 0 {
+        eprintln!("trtc-live send: no packet was sent");
+        return ExitCode::from(2);
     }
     if all_valid {
         ExitCode::SUCCESS
@@ -94,41 +131,27 @@ pub fn run(args: &SendArgs) -> ExitCode {
     }
 }
 
+/// `packet` with every `--set` applied, in order.
+fn changed(args: &SendArgs, mut packet: Packet) -> Result<Packet, String> {
+    for assignment in &args.set {
+        packet.body = set::apply(&packet.body, assignment)
+            .map_err(|message| format!("{}: {message}", packet.source))?;
+    }
+    Ok(packet)
+}
+
+/// The command word for the URL: `--callback-command`, or the packet's own.
+fn command_for(args: &SendArgs, packet: &Packet) -> Option<String> {
+    args.callback_command
+        .clone()
+        .or_else(|| command_of(&packet.body))
+}
+
 fn token(args: &SendArgs) -> Result<Option<Token>, String> {
     if let Some(path) = &args.token_file {
         return read_token_file(path).map(Some);
     }
     Ok(args.token.clone().map(Token::new))
-}
-
-/// The packet: a file's bytes as they are (even if they are not a valid packet: receivers must
-/// cope), or an example of a command word.
-fn packet(args: &SendArgs, generator: &mut ExampleGenerator) -> Result<Packet, String> {
-    let target = &args.packet;
-    if Path::new(target).is_file() {
-        let body =
-            std::fs::read(target).map_err(|error| format!("cannot read {target}: {error}"))?;
-        let command = match &args.callback_command {
-            Some(command) => command.clone(),
-            None => command_of(&body).ok_or_else(|| {
-                format!(
-                    "{target} has no CallbackCommand to put in the URL; pass --callback-command"
-                )
-            })?,
-        };
-        return Ok(Packet { body, command });
-    }
-    let command = Command::from_command_word(target).ok_or_else(|| {
-        format!("{target} is neither a file nor a command word (`trtc-live list` lists them)")
-    })?;
-    let body = serde_json::to_vec(&generator.request(command)).map_err(|e| e.to_string())?;
-    Ok(Packet {
-        body,
-        command: args
-            .callback_command
-            .clone()
-            .unwrap_or_else(|| command.as_str().to_owned()),
-    })
 }
 
 /// The `CallbackCommand` of a packet, if it is JSON with one.
@@ -180,31 +203,52 @@ fn percent_encode(value: &str) -> String {
         .collect()
 }
 
-/// POSTs `body`; the status and the answer's text.
-fn post(agent: &ureq::Agent, url: &str, body: &[u8]) -> Result<(u16, String), String> {
+/// POSTs `body`; the answer, its body read up to [`MAX_ANSWER_BYTES`].
+fn post(agent: &ureq::Agent, url: &str, body: &[u8]) -> Result<Received, String> {
     let mut response = agent
         .post(url)
         .header("Content-Type", "application/json")
         .send(body)
         .map_err(|error| error.to_string())?;
     let status = response.status().as_u16();
-    let answer = response
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let mut answer = Vec::new();
+    response
         .body_mut()
         .with_config()
-        .limit(1 << 20)
-        .read_to_vec()
-        .map_err(|error| error.to_string())?;
-    Ok((status, String::from_utf8_lossy(&answer).into_owned()))
+        .limit(u64::MAX)
+        .reader()
+        .take(MAX_ANSWER_BYTES + 1)
+        .read_to_end(&mut answer)
+        .map_err(|error| format!("the answer could not be read: {error}"))?;
+    let truncated = answer.len() as u64 > MAX_ANSWER_BYTES;
+    answer.truncate(usize::try_from(MAX_ANSWER_BYTES).unwrap_or(usize::MAX));
+    Ok(Received {
+        status,
+        content_type,
+        body: String::from_utf8_lossy(&answer).into_owned(),
+        truncated,
+    })
 }
 
 /// Whether the answer is what Tencent expects of a receiver.
 fn judge(
     validator: &Validator,
     command: &str,
+    source: String,
     url: String,
-    status: u16,
-    answer: String,
+    received: Received,
 ) -> Delivery {
+    let Received {
+        status,
+        content_type,
+        body: answer,
+        truncated,
+    } = received;
     let (valid, verdict) = if status != 200 {
         (
             false,
@@ -231,10 +275,13 @@ fn judge(
         }
     };
     Delivery {
+        source,
         url,
         command: command.to_owned(),
         status: Some(status),
+        content_type,
         answer: Some(answer),
+        answer_truncated: truncated,
         valid,
         verdict,
     }
@@ -286,15 +333,47 @@ fn summary(response: &WebhookResponse) -> String {
     }
 }
 
+/// The report of one delivery for people: what was posted, the answer's status and body (on
+/// the same line when it is one short line, below it otherwise, cut after 2,000 bytes), and the
+/// verdict.
 fn human(delivery: &Delivery) -> String {
-    format!(
-        "POST {}\n  answer: HTTP {} {}\n  {}: {}",
-        delivery.url,
-        delivery.status.map_or("-".to_owned(), |s| s.to_string()),
-        delivery.answer.as_deref().unwrap_or(""),
+    let mut text = format!("POST {}\n", delivery.url);
+    if !delivery.source.starts_with("example ") {
+        text.push_str(&format!("  packet: {}\n", delivery.source));
+    }
+    let status = delivery.status.map_or("-".to_owned(), |s| s.to_string());
+    let answer = delivery.answer.as_deref().unwrap_or("");
+    let one_line = !answer.contains('\n') && answer.len() <= 200 && !delivery.answer_truncated;
+    if one_line {
+        text.push_str(&format!("  answer: HTTP {status} {answer}\n"));
+    } else {
+        let kind = delivery
+            .content_type
+            .as_deref()
+            .unwrap_or("no Content-Type");
+        let length = if delivery.answer_truncated {
+            format!("over {MAX_ANSWER_BYTES} bytes")
+        } else {
+            format!("{} bytes", answer.len())
+        };
+        text.push_str(&format!("  answer: HTTP {status} ({kind}, {length}):\n"));
+        let mut end = answer.len().min(MAX_ANSWER_SHOWN);
+        while !answer.is_char_boundary(end) {
+            end -= 1;
+        }
+        for line in answer[..end].lines() {
+            text.push_str(&format!("    | {line}\n"));
+        }
+        if end < answer.len() || delivery.answer_truncated {
+            text.push_str("    | ...\n");
+        }
+    }
+    text.push_str(&format!(
+        "  {}: {}",
         if delivery.valid { "ok" } else { "FAILED" },
         delivery.verdict
-    )
+    ));
+    text
 }
 
 #[cfg(test)]

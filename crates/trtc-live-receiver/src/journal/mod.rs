@@ -1,5 +1,41 @@
-//! An append-only journal of deliveries: one JSON record per line, each on disk (fsync) before
-//! its caller is told that it is appended, so that a delivery that was answered is never lost.
+//! The durable journal of deliveries (feature `journal`): an append-only file of [`Record`]s,
+//! one JSON record per line, each on disk (fsync) before its caller is told that it is
+//! appended, so that a delivery that was answered is never lost; and its reader,
+//! [`JournalReader`].
+//!
+//! `trtc-live serve` keeps two journals in a directory ([`Journals`]): `accepted.ndjson`, every
+//! accepted delivery, and `quarantine.ndjson`, every authenticated request whose packet was not
+//! valid, with the reason. An axum app gets the same with `WebhookEndpoint::journals` (with the
+//! `axum` feature too).
+//!
+//! # Reading, and resuming
+//!
+//! [`JournalReader`] gives every line with its number, and [`JournalReader::position`] the byte
+//! offset where the next line starts. A consumer that must not miss or repeat records across
+//! restarts (a forwarder) handles records in order, saves the position after each one it has
+//! finished with (durably, in a file of its own), and after a restart reopens the journal there
+//! ([`JournalReader::open_at`]). A journal only grows (torn-record repair only cuts bytes after
+//! the last line break, which no position ever passes), so a saved position stays the start of
+//! a line; reaching the end is not final, as a reader opened again later reads what was
+//! appended since.
+//!
+//! ```
+//! use trtc_live_receiver::journal::{Journal, JournalReader, Record};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("accepted.ndjson");
+//! let journal = Journal::open(&path)?;
+//! let record = Record::new(1764135600123, "127.0.0.1:50412", "SdkAppid=1400000000", b"{}");
+//! // In async code: `journal.append(&record).await?`; resolves once the record is on disk.
+//! journal.append_blocking(&record)?;
+//! drop(journal);
+//!
+//! let read: Vec<Record> = JournalReader::open(&path)?
+//!     .map(|(_line, record)| record)
+//!     .collect::<Result<_, _>>()?;
+//! assert_eq!(read, vec![record]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Group commit
 //!
@@ -24,7 +60,8 @@
 //! A crash during a write can leave the file ending in part of a record: bytes after the last
 //! line break. That record was never acknowledged (a batch is acknowledged only after all of it,
 //! line breaks included, is written and fsynced), so nothing acknowledged is ever after the last
-//! line break. Readers skip such a line. Opening the journal again finds it
+//! line break. [`JournalReader`] reports such a line as [`RecordError::Torn`] and does not pass
+//! it. Opening the journal again finds it
 //! ([`Journal::open`]): its bytes are appended, as one line, to a side file named after the
 //! journal with `.torn` added (`accepted.ndjson.torn`) and made durable there, then the journal
 //! is cut back to its last line break, durably. The journal is thus made of complete records
@@ -34,73 +71,24 @@
 //! file is written first, so the next opening finds the same torn bytes and does it again (the
 //! side file may then hold them twice).
 
+mod reader;
+mod record;
+mod torn;
+
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-/// One delivery, as journaled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
-    /// When it was received, in Unix milliseconds (the receiver's clock).
-    pub received_at_ms: u64,
-    /// The address it came from.
-    pub remote: String,
-    /// The request's query string as received (URL parameters, `Sign` included, never a token).
-    pub query: String,
-    /// The command word, when it is known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    /// For a quarantined delivery, why it was not accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The body exactly as received, when it is UTF-8 text (every JSON body is).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The body in hexadecimal, when it is not UTF-8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_hex: Option<String>,
-}
-
-impl Record {
-    /// A record of `body`, kept exactly: as text when it is UTF-8, else in hexadecimal.
-    pub fn new(received_at_ms: u64, remote: String, query: String, body: &[u8]) -> Self {
-        let (body, body_hex) = match std::str::from_utf8(body) {
-            Ok(text) => (Some(text.to_owned()), None),
-            Err(_) => (
-                None,
-                Some(body.iter().map(|b| format!("{b:02x}")).collect()),
-            ),
-        };
-        Self {
-            received_at_ms,
-            remote,
-            query,
-            command: None,
-            reason: None,
-            body,
-            body_hex,
-        }
-    }
-}
-
-/// A torn last record found, and cut off, when a journal was opened.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TornTail {
-    /// Where it began, in bytes from the start of the journal: just after the last line break,
-    /// and the journal's length once it was cut off.
-    pub offset: u64,
-    /// How many bytes it had.
-    pub length: u64,
-    /// The side file its bytes were appended to, as one line.
-    pub kept_in: PathBuf,
-}
+pub use reader::{JournalReader, Position, DEFAULT_MAX_LINE_BYTES};
+pub use record::{Record, RecordError};
+pub use torn::TornTail;
+use torn::{cut_torn_tail, sync_directory};
 
 /// Most bytes the writer puts in one batch; a longer queue waits for the next one.
 const MAX_BATCH_BYTES: usize = 4 << 20;
@@ -151,6 +139,8 @@ struct Counters {
     batches: AtomicU64,
     largest_batch: AtomicU64,
     sync_nanos: AtomicU64,
+    /// Bytes of the file known to be on disk: up to the end of the last batch fsynced.
+    durable_length: AtomicU64,
 }
 
 /// What the writer writes to: a file, or in tests a file whose failures are chosen.
@@ -183,7 +173,9 @@ struct Pending {
     done: oneshot::Sender<std::io::Result<()>>,
 }
 
-/// An append-only file of records, written by its own thread with group commit.
+/// An append-only file of records, written by its own thread with group commit (see the
+/// [module documentation](self)). Share it (`Arc<Journal>`, or inside [`Journals`]): appends
+/// take `&self`.
 pub struct Journal {
     path: PathBuf,
     /// `None` only while the journal is dropped: closing the channel stops the writer.
@@ -214,11 +206,26 @@ impl Journal {
         let mut torn_tail = None;
         if existed {
             torn_tail = cut_torn_tail(path, &mut file)?;
+            // What an earlier process wrote may not have reached the disk yet: from now on, it
+            // has (so that `durable_length` covers the whole file). A device (`/dev/full` in a
+            // test) has nothing to sync.
+            if file.metadata()?.is_file() {
+                file.sync_all()?;
+            }
         } else {
             file.sync_all()?;
             if let Some(directory) = path.parent() {
                 sync_directory(directory)?;
             }
+        }
+        if let Some(torn) = &torn_tail {
+            tracing::warn!(
+                journal = %path.display(),
+                offset = torn.offset,
+                length = torn.length,
+                kept_in = %torn.kept_in.display(),
+                "torn last record cut off (a crash during an append; it was never acknowledged)"
+            );
         }
         let length = file.metadata()?.len();
         let mut journal = Self::with_storage(path, Box::new(file), length)?;
@@ -235,6 +242,7 @@ impl Journal {
     fn with_storage(path: &Path, storage: Box<dyn Storage>, length: u64) -> std::io::Result<Self> {
         let (sender, receiver) = mpsc::channel();
         let counters = Arc::new(Counters::default());
+        counters.durable_length.store(length, Ordering::SeqCst);
         let writer = Writer {
             storage,
             length,
@@ -264,8 +272,8 @@ impl Journal {
         self.submit(record)?.await.map_err(|_| writer_stopped())?
     }
 
-    /// [`Journal::append`] for a thread that may block.
-    #[cfg(test)]
+    /// [`Journal::append`] for a thread that may block (not from inside an async runtime: it
+    /// panics there, as `tokio`'s blocking receive does).
     pub fn append_blocking(&self, record: &Record) -> std::io::Result<()> {
         self.submit(record)?
             .blocking_recv()
@@ -274,8 +282,7 @@ impl Journal {
 
     /// Hands `record` to the writer; the receiver tells how its batch went.
     fn submit(&self, record: &Record) -> std::io::Result<oneshot::Receiver<std::io::Result<()>>> {
-        let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
-        line.push(b'\n');
+        let line = record.to_line();
         let (done, outcome) = oneshot::channel();
         self.sender
             .as_ref()
@@ -284,6 +291,15 @@ impl Journal {
             .map_err(|_| writer_stopped())?;
         self.counters.submitted.fetch_add(1, Ordering::SeqCst);
         Ok(outcome)
+    }
+
+    /// How many bytes of the file are on disk for sure: up to the end of the last batch whose
+    /// fsync succeeded (or, before the first batch, the whole file as it was opened). Always the
+    /// end of a line. A reader that must see only acknowledged records reads up to it
+    /// ([`JournalReader::until`]): the bytes after it are of a batch in flight, which may still
+    /// fail and be cut back (a failed write) or be refused (a failed fsync).
+    pub fn durable_length(&self) -> u64 {
+        self.counters.durable_length.load(Ordering::SeqCst)
     }
 
     /// What the journal did so far.
@@ -297,18 +313,6 @@ impl Journal {
             largest_batch: c.largest_batch.load(Ordering::SeqCst),
             sync_time: Duration::from_nanos(c.sync_nanos.load(Ordering::SeqCst)),
         }
-    }
-
-    #[cfg(test)]
-    /// Every complete record of the journal at `path`: a line that does not parse (a torn last
-    /// line, left by a crash during an append that was therefore never acknowledged, before
-    /// the journal is opened again) is skipped.
-    pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
-        let bytes = std::fs::read(path)?;
-        Ok(bytes
-            .split(|&byte| byte == b'\n')
-            .filter_map(|line| serde_json::from_slice(line).ok())
-            .collect())
     }
 }
 
@@ -391,6 +395,11 @@ impl Writer {
         let synced = self.storage.sync();
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.counters.sync_nanos.fetch_add(nanos, Ordering::SeqCst);
+        if synced.is_ok() {
+            self.counters
+                .durable_length
+                .store(self.length, Ordering::SeqCst);
+        }
         if let Err(error) = &synced {
             self.broken = Some(format!(
                 "an fsync failed ({error}), so what is on disk is unknown: restart after \
@@ -401,90 +410,88 @@ impl Writer {
     }
 }
 
-/// Bytes read at a time while looking backwards for the last line break.
-const TAIL_CHUNK: u64 = 64 << 10;
-
-/// Where the torn last record of `file` begins (just after its last line break, or 0 when it
-/// has none), or `None` when the file is empty or ends with a line break.
-fn torn_tail_offset(file: &mut File) -> std::io::Result<Option<u64>> {
-    let length = file.metadata()?.len();
-    let mut end = length;
-    let mut chunk = Vec::new();
-    while end > 0 {
-        let start = end.saturating_sub(TAIL_CHUNK);
-        chunk.resize(
-            usize::try_from(end - start).map_err(std::io::Error::other)?,
-            0,
-        );
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(&mut chunk)?;
-        if let Some(at) = chunk.iter().rposition(|&byte| byte == b'\n') {
-            let offset = start + at as u64 + 1;
-            return Ok((offset < length).then_some(offset));
-        }
-        end = start;
-    }
-    Ok((length > 0).then_some(0))
+/// The two journals of a directory, as `trtc-live serve` keeps them: [`Journals::ACCEPTED_FILE`]
+/// for accepted deliveries, [`Journals::QUARANTINE_FILE`] for authenticated requests whose
+/// packet was not valid (each record with its reason).
+#[derive(Debug)]
+pub struct Journals {
+    directory: PathBuf,
+    accepted: Journal,
+    quarantine: Journal,
 }
 
-/// Moves the torn last record of the journal `file` at `path`, if it has one, to the side
-/// file (appended as one line, fsynced), then cuts the journal back to its last line break
-/// (fsynced); says what it did.
-fn cut_torn_tail(path: &Path, file: &mut File) -> std::io::Result<Option<TornTail>> {
-    let Some(offset) = torn_tail_offset(file)? else {
-        return Ok(None);
-    };
-    let mut tail = Vec::new();
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_to_end(&mut tail)?;
-    let length = tail.len() as u64;
-    tail.push(b'\n');
-    let mut side_name = path.file_name().unwrap_or_default().to_os_string();
-    side_name.push(".torn");
-    let kept_in = path.with_file_name(side_name);
-    let side_existed = kept_in.exists();
-    let mut side = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&kept_in)?;
-    Write::write_all(&mut side, &tail)?;
-    side.sync_all()?;
-    if !side_existed {
-        if let Some(directory) = kept_in.parent() {
-            sync_directory(directory)?;
+impl Journals {
+    /// The file of accepted deliveries, in the directory.
+    pub const ACCEPTED_FILE: &'static str = "accepted.ndjson";
+    /// The file of quarantined deliveries, in the directory.
+    pub const QUARANTINE_FILE: &'static str = "quarantine.ndjson";
+
+    /// Opens (creating them and the directory if needed) both journals of `directory`, each
+    /// repaired of a torn last record first ([`Journal::open`]).
+    pub fn open(directory: impl AsRef<Path>) -> std::io::Result<Self> {
+        let directory = directory.as_ref();
+        std::fs::create_dir_all(directory)?;
+        Ok(Self {
+            directory: directory.to_path_buf(),
+            accepted: Journal::open(&directory.join(Self::ACCEPTED_FILE))?,
+            quarantine: Journal::open(&directory.join(Self::QUARANTINE_FILE))?,
+        })
+    }
+
+    /// Two journals opened by the caller (files named otherwise, or elsewhere): `accepted` and
+    /// `quarantine`. [`Journals::directory`] is then the accepted journal's directory.
+    pub fn from_parts(accepted: Journal, quarantine: Journal) -> Self {
+        Self {
+            directory: accepted
+                .path()
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            accepted,
+            quarantine,
         }
     }
-    // Only once the torn bytes are safe in the side file: a crash before this point leaves
-    // the journal as it was, to be recovered again.
-    file.set_len(offset)?;
-    file.sync_all()?;
-    Ok(Some(TornTail {
-        offset,
-        length,
-        kept_in,
-    }))
-}
 
-/// Makes the entries of `directory` durable (a newly created file's name).
-fn sync_directory(directory: &Path) -> std::io::Result<()> {
-    let directory = if directory.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        directory
-    };
-    File::open(directory)?.sync_all()
+    /// The directory.
+    pub fn directory(&self) -> &Path {
+        &self.directory
+    }
+
+    /// The journal of accepted deliveries.
+    pub fn accepted(&self) -> &Journal {
+        &self.accepted
+    }
+
+    /// The journal of quarantined deliveries.
+    pub fn quarantine(&self) -> &Journal {
+        &self.quarantine
+    }
+
+    /// Both journals, accepted first.
+    pub fn both(&self) -> [&Journal; 2] {
+        [&self.accepted, &self.quarantine]
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::{Condvar, Mutex};
 
+    use super::torn::TAIL_CHUNK;
     use super::*;
+
+    /// Every record of the journal at `path` that parses (a torn last line is skipped).
+    fn read(path: &Path) -> Vec<Record> {
+        JournalReader::open(path)
+            .unwrap()
+            .filter_map(|(_, record)| record.ok())
+            .collect()
+    }
 
     fn record(i: u64) -> Record {
         Record::new(
             i,
-            "127.0.0.1:1".into(),
+            "127.0.0.1:1",
             format!("n={i}"),
             format!("{{\"n\": {i}}}").as_bytes(),
         )
@@ -495,13 +502,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("accepted.ndjson");
         let journal = Journal::open(&path).unwrap();
-        let text = Record::new(
-            1,
-            "127.0.0.1:1".into(),
-            "SdkAppid=1".into(),
-            b"{\"a\": 1}\n",
-        );
-        let binary = Record::new(2, "127.0.0.1:2".into(), String::new(), &[0xff, 0x00]);
+        let text = Record::new(1, "127.0.0.1:1", "SdkAppid=1", b"{\"a\": 1}\n");
+        let binary = Record::new(2, "127.0.0.1:2", "", &[0xff, 0x00]);
         journal.append_blocking(&text).unwrap();
         journal.append_blocking(&binary).unwrap();
         drop(journal);
@@ -510,9 +512,9 @@ mod tests {
             .unwrap()
             .append_blocking(&text)
             .unwrap();
-        let read = Journal::read(&path).unwrap();
+        let read = read(&path);
         assert_eq!(read, vec![text.clone(), binary.clone(), text]);
-        assert_eq!(read[1].body_hex.as_deref(), Some("ff00"));
+        assert_eq!(&*read[1].body_bytes(), &[0xff, 0x00]);
     }
 
     /// The journal at `path` after `records` were appended to it and `torn` was written after
@@ -543,7 +545,7 @@ mod tests {
         crashed_journal(&path, 1..3, torn);
         let complete = std::fs::metadata(&path).unwrap().len() - torn.len() as u64;
         // Before the server is restarted, readers skip the torn line.
-        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(2)]);
+        assert_eq!(read(&path), vec![record(1), record(2)]);
         let journal = Journal::open(&path).unwrap();
         assert_eq!(
             journal.torn_tail(),
@@ -583,7 +585,7 @@ mod tests {
         // Not even UTF-8: a crash can cut a character in two.
         let torn = b"{\"received_at_ms\":1,\"body\":\"\xe4\xbd";
         crashed_journal(&path, 0..0, torn);
-        assert_eq!(Journal::read(&path).unwrap(), vec![]);
+        assert_eq!(read(&path), vec![]);
         let journal = Journal::open(&path).unwrap();
         let tail = journal.torn_tail().unwrap();
         assert_eq!((tail.offset, tail.length), (0, torn.len() as u64));
@@ -616,7 +618,7 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), before);
         journal.append_blocking(&record(2)).unwrap();
         drop(journal);
-        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(2)]);
+        assert_eq!(read(&path), vec![record(1), record(2)]);
         assert!(!side_file(&path).exists());
     }
 
@@ -632,10 +634,7 @@ mod tests {
         let tail = journal.torn_tail().unwrap();
         assert_eq!((tail.offset, tail.length), (complete, torn.len() as u64));
         drop(journal);
-        assert_eq!(
-            Journal::read(&path).unwrap(),
-            vec![record(1), record(2), record(3)]
-        );
+        assert_eq!(read(&path), vec![record(1), record(2), record(3)]);
         assert_eq!(
             std::fs::read_to_string(&path).unwrap().lines().count(),
             3,
@@ -658,7 +657,7 @@ mod tests {
             std::fs::read_to_string(side_file(&path)).unwrap(),
             "{\"first\n{\"second\n"
         );
-        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(2)]);
+        assert_eq!(read(&path), vec![record(1), record(2)]);
     }
 
     #[test]
@@ -687,11 +686,7 @@ mod tests {
         assert_eq!(stats.failed, 0);
         assert!(stats.batches >= 1 && stats.batches <= stats.durable);
         // Every acknowledged record is in the file, once, whole.
-        let mut read: Vec<u64> = Journal::read(&path)
-            .unwrap()
-            .iter()
-            .map(|r| r.received_at_ms)
-            .collect();
+        let mut read: Vec<u64> = read(&path).iter().map(Record::received_at_ms).collect();
         read.sort_unstable();
         let mut expected: Vec<u64> = (0..threads)
             .flat_map(|t| (0..per_thread).map(move |i| t * 1000 + i))
@@ -828,8 +823,11 @@ mod tests {
         let waiting = 40;
         let rest = append_from_threads(&journal, 1..1 + waiting);
         wait_until_submitted(&journal, 1 + waiting);
-        // Nothing is acknowledged while the first fsync is held.
+        // Nothing is acknowledged while the first fsync is held, nor counted as durable,
+        // although its record is written.
         assert_eq!(journal.stats().durable, 0);
+        assert_eq!(journal.durable_length(), 0);
+        assert!(std::fs::metadata(&path).unwrap().len() > 0);
         assert!(first.iter().chain(&rest).all(|h| !h.is_finished()));
         gate.release();
         for handle in first.into_iter().chain(rest) {
@@ -842,7 +840,11 @@ mod tests {
             "the first record alone, then all the others in one batch: {stats:?}"
         );
         assert_eq!(stats.largest_batch, waiting);
-        assert_eq!(Journal::read(&path).unwrap().len() as u64, 1 + waiting);
+        assert_eq!(read(&path).len() as u64, 1 + waiting);
+        assert_eq!(
+            journal.durable_length(),
+            std::fs::metadata(&path).unwrap().len()
+        );
     }
 
     #[test]
@@ -896,6 +898,6 @@ mod tests {
         journal.append_blocking(&record(3)).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 2, "{text}");
-        assert_eq!(Journal::read(&path).unwrap(), vec![record(1), record(3)]);
+        assert_eq!(read(&path), vec![record(1), record(3)]);
     }
 }

@@ -1,0 +1,136 @@
+//! What `serve` says: log events (`tracing`, one line per event, in human or JSON form) and,
+//! in the human form, lines in plain words that scripts read (`trtc-live serve: listening on
+//! http://...`, the journal statistics, a torn record cut off).
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+
+use trtc_live_receiver::journal::{Journal, Journals, TornTail};
+use trtc_live_receiver::server::ServerLimits;
+
+use crate::args::LogFormat;
+use crate::environment::colors_wanted;
+
+/// Installs the log subscriber on standard error: `RUST_LOG` filters it (default `info`); one
+/// line per event, in `format`.
+pub fn init(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Human => builder
+            .with_ansi(colors_wanted(std::io::stderr().is_terminal()))
+            .try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
+    };
+}
+
+/// Says things to the user, in the chosen format.
+#[derive(Clone, Copy)]
+pub struct Say(pub LogFormat);
+
+impl Say {
+    /// A line in plain words on standard error, in the human format only.
+    fn plain(self, line: &str) {
+        if self.0.plain_lines() {
+            eprintln!("trtc-live serve: {line}");
+        }
+    }
+
+    /// An error that stops the server.
+    pub fn error(self, message: &str) {
+        match self.0 {
+            LogFormat::Human => eprintln!("trtc-live serve: {message}"),
+            LogFormat::Json => tracing::error!(%message, "cannot serve"),
+        }
+    }
+
+    /// The loud warning of a server without a token.
+    pub fn no_token_warning(self, address: SocketAddr) {
+        self.plain(&format!(
+            "WARNING: no --token-file: requests are NOT authenticated. Sign and RequestTime are \
+             not checked, and anyone who can reach {address} can deliver webhooks as Tencent. \
+             Set a token with set_callback_token and pass it with --token-file."
+        ));
+        tracing::warn!(
+            %address,
+            "no token: requests are not authenticated (Sign and RequestTime are not checked)"
+        );
+    }
+
+    /// Where the server listens (first, in plain words: scripts and tests read the address
+    /// from this line), with what journals and limits.
+    pub fn listening(
+        self,
+        address: SocketAddr,
+        journals: Option<&Journals>,
+        limits: &ServerLimits,
+    ) {
+        self.plain(&format!("listening on http://{address}"));
+        match journals {
+            Some(journals) => tracing::info!(
+                %address,
+                accepted = %journals.accepted().path().display(),
+                quarantine = %journals.quarantine().path().display(),
+                "listening on http://{address}"
+            ),
+            None => tracing::warn!(
+                %address,
+                "listening on http://{address} with the journal off: accepted deliveries are \
+                 answered but not kept"
+            ),
+        }
+        tracing::info!(
+            header_timeout_secs = limits.header_timeout.as_secs(),
+            body_timeout_secs = limits.body_timeout.as_secs(),
+            write_timeout_secs = limits.write_timeout.as_secs(),
+            max_connections = limits.max_connections,
+            "limits"
+        );
+    }
+
+    /// A torn last record cut off when a journal was opened (the journal logged the event).
+    pub fn torn_tail(self, journal: &Journal, torn: &TornTail) {
+        self.plain(&format!(
+            "journal {}: torn last record cut off at byte {} ({} bytes, never acknowledged), \
+             kept in {}",
+            journal.path().display(),
+            torn.offset,
+            torn.length,
+            torn.kept_in.display(),
+        ));
+    }
+
+    /// What a journal did, at shutdown.
+    pub fn journal_stats(self, journal: &Journal) {
+        let stats = journal.stats();
+        let mean_sync_ms = stats.mean_sync_time().as_secs_f64() * 1000.0;
+        self.plain(&format!(
+            "journal {}: {} records durable in {} fsyncs ({:.2} records per fsync, largest \
+             batch {}, mean fsync {mean_sync_ms:.3} ms), {} refused",
+            journal.path().display(),
+            stats.durable,
+            stats.batches,
+            stats.records_per_sync(),
+            stats.largest_batch,
+            stats.failed,
+        ));
+        tracing::info!(
+            journal = %journal.path().display(),
+            durable = stats.durable,
+            fsyncs = stats.batches,
+            records_per_fsync = stats.records_per_sync(),
+            largest_batch = stats.largest_batch,
+            mean_fsync_ms = mean_sync_ms,
+            refused = stats.failed,
+            "journal statistics"
+        );
+    }
+}
