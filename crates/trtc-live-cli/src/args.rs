@@ -21,8 +21,9 @@ pub enum Subcommand {
     ///
     /// Each PATH is a file, a directory (searched recursively for *.json, *.jsonc, *.ndjson and
     /// *.jsonl files, each also compressed as *.gz or *.zst, in name order) or `-` for standard
-    /// input. A *.ndjson or *.jsonl file holds one packet per line (blank lines skipped), and so
-    /// does every input with --ndjson; a *.jsonc file holds one packet, comments allowed; any
+    /// input. A journal of `trtc-live serve` is recognised by its first line, and the body of
+    /// each record is checked. A *.ndjson or *.jsonl file holds one packet per line (blank lines
+    /// skipped), and so does every input with --ndjson; a *.jsonc file holds one packet, comments allowed; any
     /// other input holds one packet, unless it is plainly NDJSON (its first line is a whole JSON
     /// object and more lines follow), which is then read per line. gzip and zstd archives are
     /// read decompressed, recognised by their first bytes. Every packet is checked, whatever
@@ -36,12 +37,13 @@ pub enum Subcommand {
 
     /// Report how the traffic differs from the schemas, per command word.
     ///
-    /// Reads what `validate` reads (files, directories, NDJSON, gzip and zstd archives, `-` for
-    /// standard input) and sums up, for each command word, every way its packets differ from
-    /// the schemas: members the schemas do not name (unknown_member), members they require that
-    /// are missing (missing_required), values of another JSON type (type_mismatch), values
-    /// outside an enumeration (unknown_enum_value) or out of range (out_of_range), command words
-    /// they do not know (unknown_command). Each finding gives the JSON pointer (`*` for array
+    /// Reads what `validate` reads (files, directories, NDJSON, gzip and zstd archives, `serve`'s
+    /// journals, `-` for standard input) and sums up, for each command word, every way its
+    /// packets differ from the schemas: members the schemas do not name (unknown_member),
+    /// members they require that are missing (missing_required), values of another JSON type
+    /// (type_mismatch), values outside an enumeration (unknown_enum_value) or out of range
+    /// (out_of_range), command words they do not know (unknown_command), and, for the records of
+    /// a journal, URL parameters they do not know (unknown_url_parameter). Each finding gives the JSON pointer (`*` for array
     /// items), how many packets have it, the JSON types seen with their lengths or digit
     /// counts, the first and last packet time seen, and up to 3 places (source:line). Values
     /// are not printed unless --show-values is given: account ids and message texts are
@@ -51,6 +53,10 @@ pub enum Subcommand {
     /// Exit status: 0 when every packet matches the schemas; 1 when any drifts; 2 for usage
     /// errors, an input or a packet that cannot be read, or a run that found no packet at all.
     Drift(DriftArgs),
+
+    /// Work with the journals `serve` writes (accepted.ndjson, quarantine.ndjson).
+    #[command(subcommand)]
+    Journal(JournalCommand),
 
     /// Print realistic example request packets (or response packets) of a command.
     ///
@@ -187,6 +193,32 @@ pub struct DriftArgs {
     /// Skip packets larger than this many bytes (reported, without reading them into memory).
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_packet_bytes: u64,
+}
+
+/// The subcommands of `trtc-live journal`.
+#[derive(Debug, clap::Subcommand)]
+pub enum JournalCommand {
+    /// Print the bodies of journal records as NDJSON, one per line, byte for byte.
+    ///
+    /// Each PATH is a journal (accepted.ndjson, quarantine.ndjson, also compressed as *.gz or
+    /// *.zst), a directory of journals, or `-` for standard input. Each record's body is printed
+    /// exactly as it was received: numbers as written (a 64-bit account id is never rounded, as
+    /// `jq` rounds it), strings as escaped. A body that spans several lines is put on one line by
+    /// removing the whitespace between its tokens, and nothing else (standard error says how
+    /// many). A line that is not a record (a record cut short by a crash) is reported on
+    /// standard error, and the next ones are printed.
+    ///
+    /// Exit status: 0 when every line was a record; 1 when a line was not; 2 when an input cannot
+    /// be read, is not a journal, or holds no record.
+    Export(JournalExportArgs),
+}
+
+/// Arguments of `trtc-live journal export`.
+#[derive(Debug, clap::Args)]
+pub struct JournalExportArgs {
+    /// Journals and directories of journals; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// Arguments of `trtc-live example`.

@@ -69,6 +69,39 @@ pub struct PacketReport<'w> {
     pub several_values: bool,
 }
 
+impl<'w> PacketReport<'w> {
+    /// The report of a line of a journal that is not a record: malformed, with the reason.
+    pub fn bad_record(source: &'w str, line: usize, message: &str, too_long: bool) -> Self {
+        let kind = if too_long {
+            IssueKind::TooLarge
+        } else {
+            IssueKind::Syntax
+        };
+        let error = Finding::from(Issue {
+            kind,
+            check: None,
+            instance_path: String::new(),
+            schema_path: String::new(),
+            keyword_location: None,
+            message: message.to_owned(),
+            line: Some(line),
+            column: None,
+            span: None,
+        });
+        Self {
+            source,
+            line: Some(line),
+            verdict: Verdict::Malformed,
+            command: None,
+            errors: vec![error],
+            warnings: Vec::new(),
+            text: None,
+            comments_would_parse: false,
+            several_values: false,
+        }
+    }
+}
+
 /// Checks packets with one validator and the options of the command line.
 pub struct Checker<'a> {
     /// The validator (strict or not).

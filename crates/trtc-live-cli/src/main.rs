@@ -11,8 +11,10 @@ mod drift;
 mod environment;
 mod example;
 mod human;
+mod journal;
 mod json_report;
 mod list;
+mod one_line;
 mod packets;
 mod pipeline;
 mod progress;
@@ -37,6 +39,9 @@ fn main() -> ExitCode {
     match args.command {
         args::Subcommand::Validate(options) => validate::run(&options),
         args::Subcommand::Drift(options) => drift::run(&options),
+        args::Subcommand::Journal(args::JournalCommand::Export(options)) => {
+            journal::export(&options)
+        }
         args::Subcommand::Example(options) => example::run(&options),
         args::Subcommand::Schema(options) => schema::run(&options),
         args::Subcommand::List(options) => list::run(&options),

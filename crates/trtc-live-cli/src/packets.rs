@@ -4,9 +4,11 @@
 //! whatever the size of the input.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Cursor, Read};
 use std::ops::Range;
 use std::sync::Arc;
+
+use trtc_live_receiver::journal::{JournalReader, Record, RecordError};
 
 use crate::compressed::{decompressed, Stream};
 use crate::discover::{describe, Framing, Input};
@@ -53,6 +55,15 @@ impl Window {
     /// The text of `packet`, or the size it exceeded the limit with.
     pub fn text(&self, packet: &Packet) -> Result<&[u8], TooLarge> {
         packet.text.clone().map(|range| &self.text[range])
+    }
+
+    /// What the journal record of `packet` says besides its body, when it comes from one.
+    pub fn delivery(&self, packet: &Packet) -> Option<Delivery<'_>> {
+        let fields = packet.record.as_ref()?;
+        Some(Delivery {
+            query: std::str::from_utf8(&self.text[fields.query.clone()]).unwrap_or_default(),
+            received_at_ms: fields.received_at_ms,
+        })
     }
 
     /// The index of `source` in `sources`, added if it is new.
@@ -171,6 +182,33 @@ pub enum Item {
         /// The input's name.
         source: Arc<str>,
     },
+    /// A line of a journal that is not a record (a record cut short by a crash, say).
+    BadRecord {
+        /// The input's name.
+        source: Arc<str>,
+        /// The line, from 1.
+        line: usize,
+        /// Why it is not a record.
+        message: String,
+        /// Whether it is a line over the reader's limit (else it is not a record).
+        too_long: bool,
+    },
+}
+
+/// What a journal record says of a delivery besides its body.
+#[derive(Clone, Copy, Debug)]
+pub struct Delivery<'w> {
+    /// The query string of the request, as received.
+    pub query: &'w str,
+    /// When it was received, in Unix milliseconds.
+    pub received_at_ms: u64,
+}
+
+/// Where the fields of a journal record are kept.
+struct RecordFields {
+    /// The query string, in the window's text.
+    query: Range<usize>,
+    received_at_ms: u64,
 }
 
 /// One packet as read; its window holds its text and the name of its input.
@@ -183,6 +221,8 @@ pub struct Packet {
     pub comments: bool,
     /// Where the text is in the window, or the size it exceeded the limit with.
     text: Result<Range<usize>, TooLarge>,
+    /// For the body of a journal record, the record's other fields.
+    record: Option<RecordFields>,
 }
 
 /// A packet over the size limit: skipped, never held in memory.
@@ -206,7 +246,7 @@ impl Item {
                 // An NDJSON packet also had its line break.
                 size + u64::from(packet.line.is_some())
             }
-            Item::Unreadable { .. } | Item::NoPacket { .. } => 0,
+            Item::Unreadable { .. } | Item::NoPacket { .. } | Item::BadRecord { .. } => 0,
         }
     }
 }
@@ -246,12 +286,17 @@ struct Reading {
     skipping: Option<u64>,
     /// An error met by a read that had read bytes before it: reported once they are used.
     pending_error: Option<std::io::Error>,
+    /// Whether the framing is known: an input that may be NDJSON or a journal is read until
+    /// its first line first.
+    settled: bool,
+    /// The records of a journal, when the input is one.
+    records: Option<JournalReader<BufReader<Stream>>>,
 }
 
 /// Bytes asked of an NDJSON input at a time, straight into the window's buffer.
 const READ_CHUNK: usize = 128 << 10;
-/// Most bytes read at the start of an input to see whether it is plainly NDJSON: an input whose
-/// first line is longer is one packet.
+/// Most bytes read at the start of an input to see whether it is plainly NDJSON (or, up to the
+/// packet size limit if larger, a journal): an input whose first line is longer is one packet.
 const DETECT_BYTES: usize = 1 << 20;
 
 impl Packets {
@@ -282,19 +327,20 @@ impl Packets {
                     }
                 },
             };
+            if !reading.settled {
+                if let Err(error) = reading.settle(self.limit) {
+                    let item = reading.unreadable(&error);
+                    window.items.push(item);
+                    self.current = None;
+                }
+                continue;
+            }
             let ended = match reading.framing {
-                Framing::PerLine => reading.read_lines(&mut window, self.limit),
+                _ if reading.records.is_some() => reading.read_records(&mut window, self.limit),
+                Framing::PerLine | Framing::Detect => reading.read_lines(&mut window, self.limit),
                 Framing::Whole => {
                     reading.read_whole(&mut window, self.limit);
                     true
-                }
-                Framing::Detect => {
-                    if let Err(error) = reading.detect_framing() {
-                        let item = reading.unreadable(&error);
-                        window.items.push(item);
-                        self.current = None;
-                    }
-                    continue;
                 }
             };
             if !ended {
@@ -336,31 +382,133 @@ impl Reading {
             carry: Vec::new(),
             skipping: None,
             pending_error: None,
+            settled: options.framing == Framing::Whole || options.comments,
+            records: None,
         }
     }
 
-    /// Reads the start of the input (into `carry`) until it is plain whether it is NDJSON, and
-    /// settles its framing: one packet per line when its first line (blank lines aside) is a
-    /// whole JSON object and more follows, else one packet.
-    fn detect_framing(&mut self) -> std::io::Result<()> {
+    /// Reads the start of the input (into `carry`) until its framing is plain, and settles it:
+    /// a journal when its first line (blank lines aside) is a journal record; else, for an
+    /// input that may be NDJSON, one packet per line when that line is a whole JSON object and
+    /// more follows, one packet otherwise.
+    fn settle(&mut self, limit: u64) -> std::io::Result<()> {
+        let most = DETECT_BYTES.max(usize::try_from(limit).unwrap_or(usize::MAX));
         loop {
             let at_end = match self.read_start() {
                 Ok(read) => read == 0,
                 Err(error) => {
+                    self.settled = true;
                     self.framing = Framing::Whole;
                     return Err(error);
                 }
             };
-            let plainly = plainly_ndjson(&self.carry, at_end || self.carry.len() >= DETECT_BYTES);
-            if let Some(ndjson) = plainly {
-                self.framing = if ndjson {
-                    Framing::PerLine
-                } else {
-                    Framing::Whole
-                };
+            let complete = at_end || self.carry.len() >= most;
+            let first_line = first_line(&self.carry);
+            if first_line.is_some_and(|line| Record::from_line(line).is_ok()) {
+                self.read_as_journal(limit);
+                return Ok(());
+            }
+            let settled = match self.framing {
+                Framing::Detect => match plainly_ndjson(&self.carry, complete) {
+                    Some(ndjson) => {
+                        self.framing = if ndjson {
+                            Framing::PerLine
+                        } else {
+                            Framing::Whole
+                        };
+                        true
+                    }
+                    None => false,
+                },
+                Framing::PerLine | Framing::Whole => first_line.is_some() || complete,
+            };
+            if settled {
+                self.settled = true;
                 return Ok(());
             }
         }
+    }
+
+    /// Reads the rest of the input (after what `carry` holds) as a journal.
+    fn read_as_journal(&mut self, limit: u64) {
+        let start = std::mem::take(&mut self.carry);
+        let rest = std::mem::replace(&mut self.input, Box::new(std::io::empty()));
+        let stream: Stream = Box::new(Cursor::new(start).chain(rest));
+        // A body of `limit` bytes, escaped in JSON, with the record's other members.
+        let longest_line = limit.saturating_mul(6).saturating_add(64 << 10);
+        let reader = JournalReader::new(BufReader::with_capacity(READ_CHUNK, stream))
+            .max_line_bytes(longest_line);
+        self.records = Some(reader);
+        self.framing = Framing::PerLine;
+        self.settled = true;
+    }
+
+    /// Reads records of a journal into `window`, their bodies as packets with the line of their
+    /// record, until the window is full or the journal ends (then `true`). A line that is not a
+    /// record is reported, and reading goes on.
+    fn read_records(&mut self, window: &mut Window, limit: u64) -> bool {
+        let Some(records) = self.records.as_mut() else {
+            return true;
+        };
+        while !window.is_full() {
+            let Some((number, read)) = records.next() else {
+                if self.packets == 0 {
+                    self.packets += 1;
+                    window.items.push(Item::NoPacket {
+                        source: self.source.clone(),
+                    });
+                }
+                return true;
+            };
+            let line = usize::try_from(number).unwrap_or(usize::MAX);
+            let record = match read {
+                Ok(record) => record,
+                Err(RecordError::Io(error)) => {
+                    self.line = line.saturating_sub(1);
+                    let item = self.unreadable(&error);
+                    window.items.push(item);
+                    return true;
+                }
+                Err(error) => {
+                    self.packets += 1;
+                    window.items.push(Item::BadRecord {
+                        source: self.source.clone(),
+                        line,
+                        too_long: matches!(error, RecordError::TooLong { .. }),
+                        message: error.to_string(),
+                    });
+                    continue;
+                }
+            };
+            self.line = line;
+            self.packets += 1;
+            let body = record.body_bytes();
+            let text = if body.len() as u64 > limit {
+                Err(TooLarge {
+                    limit,
+                    size: body.len() as u64,
+                })
+            } else {
+                let start = window.text.len();
+                window.text.extend_from_slice(&body);
+                Ok(start..window.text.len())
+            };
+            let query_start = window.text.len();
+            window.text.extend_from_slice(record.query().as_bytes());
+            let fields = RecordFields {
+                query: query_start..window.text.len(),
+                received_at_ms: record.received_at_ms(),
+            };
+            let packet = Packet {
+                source: window.source_index(&self.source),
+                line: Some(line),
+                comments: false,
+                text,
+                record: Some(fields),
+            };
+            window.items.push(Item::Packet(packet));
+        }
+        false
     }
 
     /// Reads what one read gives onto `carry`; 0 at the end of the input. The first read is
@@ -548,6 +696,7 @@ impl Reading {
             line,
             comments: self.comments,
             text,
+            record: None,
         };
         window.items.push(Item::Packet(packet));
     }
@@ -566,6 +715,13 @@ impl Reading {
             message: format!("cannot read{at}: {}", describe(error)),
         }
     }
+}
+
+/// The first line of `start` that is not blank, if it has ended (without its line break).
+fn first_line(start: &[u8]) -> Option<&[u8]> {
+    let first = start.iter().position(|b| !b.is_ascii_whitespace())?;
+    let length = memchr::memchr(b'\n', &start[first..])?;
+    Some(&start[first..first + length])
 }
 
 /// Whether `start`, the start of an input, is plainly NDJSON: its first line that is not blank
@@ -652,6 +808,7 @@ mod tests {
                     }
                     Item::NoPacket { .. } => "no packet".to_owned(),
                     Item::Unreadable { message, .. } => message.clone(),
+                    Item::BadRecord { line, message, .. } => format!("{line}! {message}"),
                 })
                 .collect();
             windows.push(items);
@@ -703,6 +860,39 @@ mod tests {
                 assert_eq!(read(b"[1]\n[2]"), ["whole:[1]\n[2]"]);
                 assert_eq!(read(b"{} {}\n{}"), ["whole:{} {}\n{}"]);
                 assert_eq!(read(b""), ["whole:"]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_journal_is_read_as_the_bodies_of_its_records_whatever_the_framing() {
+        let record = |body: &str| {
+            let line = Record::new(1, "127.0.0.1:1", "SdkAppid=1", body.as_bytes()).to_line();
+            String::from_utf8(line).unwrap()
+        };
+        let journal: &'static str = Box::leak(
+            format!(
+                "\n{}not a record\n{}{}",
+                record("{\"a\":1}"),
+                record("[\n2]"),
+                &record("{}")[..5]
+            )
+            .into_boxed_str(),
+        );
+        for framing in [Framing::PerLine, Framing::Detect] {
+            for step in [3, 1 << 20] {
+                let got = read_all_framed(journal.as_bytes(), step, false, 100, framing);
+                let got: Vec<String> = got.into_iter().flatten().collect();
+                assert_eq!(
+                    got,
+                    [
+                        "2:{\"a\":1}",
+                        "3! not a journal record: expected ident at line 1 column 2",
+                        "4:[\n2]",
+                        "5! a torn record: the journal ends with 5 bytes and no line break",
+                    ],
+                    "{framing:?} {step}"
+                );
             }
         }
     }

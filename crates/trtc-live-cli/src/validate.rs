@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use trtc_live_validate::{Options, Validator};
 
 use crate::args::{ColorChoice, Format, ValidateArgs};
-use crate::check::{Checker, Verdict};
+use crate::check::{Checker, PacketReport, Verdict};
 use crate::discover::{gather, Input, ReadingOptions};
 use crate::environment::colors_wanted;
 use crate::human::HumanRenderer;
@@ -75,16 +75,22 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             unreadable: false,
             bytes,
         };
+        let mut report_on = |report: PacketReport| {
+            processed.verdict = Some(report.verdict);
+            processed.warnings = report.warnings.len();
+            processed.report = match format {
+                Format::Human => human.packet(&report),
+                Format::Json => json_report::packet(&report),
+            };
+        };
         match item {
-            Item::Packet(packet) => {
-                let report = checker.check(window, packet);
-                processed.verdict = Some(report.verdict);
-                processed.warnings = report.warnings.len();
-                processed.report = match format {
-                    Format::Human => human.packet(&report),
-                    Format::Json => json_report::packet(&report),
-                };
-            }
+            Item::Packet(packet) => report_on(checker.check(window, packet)),
+            Item::BadRecord {
+                source,
+                line,
+                message,
+                too_long,
+            } => report_on(PacketReport::bad_record(source, *line, message, *too_long)),
             Item::Unreadable { source, message } => {
                 processed.unreadable = true;
                 processed.note = format!("{source}: {message}\n");

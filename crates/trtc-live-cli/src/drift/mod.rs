@@ -79,7 +79,12 @@ pub fn run(args: &DriftArgs) -> ExitCode {
                     line: packet.line,
                 };
                 match window.text(packet) {
-                    Ok(text) => match observer.observe(text, packet.comments, place) {
+                    Ok(text) => match observer.observe(
+                        text,
+                        packet.comments,
+                        place,
+                        window.delivery(packet),
+                    ) {
                         Outcome::Malformed(error) => Processed::Malformed(malformed(place, &error)),
                         outcome => Processed::Packet(outcome),
                     },
@@ -95,6 +100,12 @@ pub fn run(args: &DriftArgs) -> ExitCode {
             Item::Unreadable { source, message } => {
                 Processed::Note(format!("{source}: {message}"), true)
             }
+            Item::BadRecord {
+                source,
+                line,
+                message,
+                ..
+            } => Processed::Malformed(format!("{source}:{line}: malformed: {message}")),
             Item::NoPacket { source } => Processed::Note(
                 format!("{source}: no packet (the input is empty or has blank lines only)"),
                 false,

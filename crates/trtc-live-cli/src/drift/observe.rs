@@ -16,6 +16,8 @@ use trtc_live_validate::{
 
 use super::kind::{JsonType, Kind, Part};
 use super::schemas::{escape, unescape, KeywordLocation, SchemaDocuments};
+use crate::one_line::on_one_line;
+use crate::packets::Delivery;
 
 /// Most values kept of one finding in one packet (array items).
 const VALUES_PER_OBSERVATION: usize = 16;
@@ -123,8 +125,74 @@ pub struct SeenValue {
 }
 
 impl Observer<'_> {
+    /// Observes the packet `text` (with comments when `comments`) found at `place`, and, for
+    /// the body of a journal record, the query parameters of its delivery.
+    pub fn observe(
+        &self,
+        text: &[u8],
+        comments: bool,
+        place: Place<'_>,
+        delivery: Option<Delivery<'_>>,
+    ) -> Outcome {
+        let outcome = self.observe_body(text, comments, place);
+        let Some(delivery) = delivery else {
+            return outcome;
+        };
+        let Outcome::Read {
+            command,
+            mut observations,
+        } = outcome
+        else {
+            return outcome;
+        };
+        let time_ms = match observations.first() {
+            Some(observation) => observation.time_ms,
+            // The body matched without being read into a value: read its time now.
+            None => parse_json(text).ok().as_ref().and_then(packet_time_ms),
+        };
+        let time_ms = time_ms.or(Some(delivery.received_at_ms));
+        for observation in &mut observations {
+            observation.time_ms = time_ms;
+        }
+        observations.extend(self.observe_query(delivery.query, &command, place, time_ms));
+        Outcome::Read {
+            command,
+            observations,
+        }
+    }
+
+    /// The URL's query parameters against the strict schema of the parameters.
+    fn observe_query(
+        &self,
+        query: &str,
+        command: &Word,
+        place: Place<'_>,
+        time_ms: Option<u64>,
+    ) -> Vec<Observation> {
+        let parameters: serde_json::Map<String, Value> = form_urlencoded::parse(query.as_bytes())
+            .map(|(name, value)| (name.into_owned(), Value::String(value.into_owned())))
+            .collect();
+        let parameters = Value::Object(parameters);
+        let Err(violations) = self.strict.validate_url_parameters(&parameters) else {
+            return Vec::new();
+        };
+        let mut found = Collector {
+            text: None,
+            packet: &parameters,
+            place,
+            time_ms,
+            command: command.as_str().map(str::to_owned),
+            part: Part::Query,
+            observations: Vec::new(),
+        };
+        for violation in &violations {
+            found.violation(violation, self.schemas);
+        }
+        found.observations
+    }
+
     /// Observes the packet `text` (with comments when `comments`) found at `place`.
-    pub fn observe(&self, text: &[u8], comments: bool, place: Place<'_>) -> Outcome {
+    fn observe_body(&self, text: &[u8], comments: bool, place: Place<'_>) -> Outcome {
         let mut warnings = Vec::new();
         if !comments {
             let (checked, unknown) = counting_unknown_members(|| self.lenient.check(text));
@@ -395,6 +463,32 @@ impl Collector<'_> {
                     expected,
                 );
             }
+            "not" => {
+                // `{"not": {"properties": {"A": false, "B": false}}}`: A or B is required.
+                let names: Vec<&String> = keyword
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, schema)| **schema == Value::Bool(false))
+                    .map(|(name, _)| name)
+                    .collect();
+                match names.first() {
+                    Some(first) => {
+                        let expected = names.iter().map(|name| name.as_str()).collect::<Vec<_>>();
+                        let expected = Some(format!("{} (one of them)", expected.join(" or ")));
+                        let path = member(first);
+                        self.add(
+                            Kind::MissingRequired,
+                            &path,
+                            None,
+                            Some(&location),
+                            expected,
+                        );
+                    }
+                    None => self.add(Kind::OutOfRange, at, Some(at), Some(&location), None),
+                }
+            }
             "anyOf" | "oneOf" => {
                 let branches = keyword.as_array().map(Vec::as_slice).unwrap_or_default();
                 let this_type = JsonType::of_value(instance);
@@ -438,7 +532,10 @@ impl SeenValue {
     fn of(value: &Value, raw: Option<&[u8]>) -> Self {
         let written = raw
             .and_then(|raw| std::str::from_utf8(raw).ok())
-            .map_or_else(|| value.to_string(), minified);
+            .map_or_else(
+                || value.to_string(),
+                |raw| String::from_utf8_lossy(&on_one_line(raw.as_bytes())).into_owned(),
+            );
         let json_type = match value {
             Value::Number(_) if written.contains(['.', 'e', 'E']) => JsonType::Number,
             Value::Number(number) if number.is_f64() && raw.is_none() => JsonType::Number,
@@ -463,28 +560,6 @@ impl SeenValue {
             whole,
         }
     }
-}
-
-/// JSON text without the whitespace between its tokens (an indented object on one line), the
-/// tokens as written.
-fn minified(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for c in text.chars() {
-        if in_string {
-            out.push(c);
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
-            in_string = c == '"';
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `text`, cut to [`VALUE_TEXT_BYTES`] on a character boundary, and whether it is whole.
@@ -604,14 +679,6 @@ mod tests {
         assert_eq!(normalized(&packet, "/Map/7/1/0"), "/Map/7/*/*");
         assert_eq!(normalized(&packet, "/Missing/3"), "/Missing/3");
         assert_eq!(normalized(&packet, ""), "");
-    }
-
-    #[test]
-    fn values_are_shown_on_one_line_as_written() {
-        assert_eq!(
-            minified("[\n  \"a b\",\n  1e2, \"\\\" x\"\n]"),
-            "[\"a b\",1e2,\"\\\" x\"]"
-        );
     }
 
     #[test]
