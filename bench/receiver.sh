@@ -3,9 +3,9 @@
 #
 #   serve, journal off      trtc-live serve --no-journal (release build)
 #   serve, journal on       trtc-live serve --journal DIR (fsync before every 200, group commit)
-#   node, exact             interop/typescript/src/reference-receiver.ts: fastify + ajv, the
-#                           same checks as serve, packets read with WebhookReader (lossless-json)
-#   node, JSON.parse        the same, packets read with JSON.parse (integers past 2^53 rounded)
+#   node                    packages/npm/bench/reference-receiver.ts: Fastify with the npm
+#                           package's adapter (trtc-live-webhooks/fastify), the same checks as
+#                           serve, packets read exactly (lossless-json) and validated with ajv
 #
 # Every receiver gets the same signed request: the End Battle documentation sample
 # (schemas/Live.CallbackAfterEndBattle/samples/request.jsonc, comments removed, compact), with
@@ -18,8 +18,8 @@
 # fsyncs per second and mean fsync time (from the line serve writes at shutdown; they cover the
 # warm-up and the run). Figures depend on the machine and on what else runs on it.
 #
-# Installs nothing. Needs: wrk (Debian: apt-get install wrk), node and the packages of
-# interop/typescript (cd interop/typescript && npm ci), python3, cargo, sha256sum.
+# Installs nothing. Needs: wrk (Debian: apt-get install wrk), node and the npm package built
+# (cd packages/npm && npm ci && npm run build), python3, cargo, sha256sum.
 #
 # Settings (environment): CONNECTIONS (64), THREADS (wrk threads, 2), DURATION (seconds, 10),
 # WARMUP (seconds, 2), SERVE_LOG (RUST_LOG for serve: warn, so that serve does not log one line
@@ -35,7 +35,7 @@ WARMUP=${WARMUP:-2}
 SERVE_LOG=${SERVE_LOG:-warn}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOURNAL_PARENT=${JOURNAL_PARENT:-$repo/target}
-typescript=$repo/interop/typescript
+package=$repo/packages/npm
 SDK_APP_ID=1400000000
 
 fail() {
@@ -47,8 +47,8 @@ for tool in wrk node python3 cargo sha256sum; do
     command -v "$tool" >/dev/null || fail "$tool is not installed$(
         [ "$tool" = wrk ] && echo ' (Debian: apt-get install wrk)')"
 done
-[ -d "$typescript/node_modules/fastify" ] ||
-    fail "the Node packages are missing: (cd interop/typescript && npm ci)"
+[ -d "$package/node_modules/fastify" ] && [ -f "$package/dist/esm/index.js" ] ||
+    fail "the npm package is not built: (cd packages/npm && npm ci && npm run build)"
 # RequestTime must stay within serve's 60 s window from signing to the end of the run.
 [ $((WARMUP + DURATION)) -le 50 ] || fail "WARMUP + DURATION must be at most 50 seconds"
 
@@ -57,15 +57,8 @@ cargo build --quiet --release -p trtc-live-cli --bin trtc-live --manifest-path "
 target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 trtc_live=$target_dir/release/trtc-live
-(
-    cd "$typescript"
-    [ -f generated/webhooks.ts ] || npm run --silent types >/dev/null
-    # Only the reference receiver and what it imports, with tsconfig.json's options.
-    npm exec --silent -- tsc --target ES2022 --module NodeNext --moduleResolution NodeNext \
-        --strict --noUncheckedIndexedAccess --skipLibCheck --outDir build --rootDir . \
-        src/reference-receiver.ts
-)
-reference=$typescript/build/src/reference-receiver.js
+(cd "$package" && node node_modules/typescript/bin/tsc -p bench)
+reference=$package/bench/build/reference-receiver.js
 
 mkdir -p "$JOURNAL_PARENT"
 work=$(mktemp -d "$JOURNAL_PARENT/bench-receiver.XXXXXX")
@@ -239,15 +232,12 @@ journal=$(awk -v r="$durable" -v f="$fsyncs" -v m="$mean_fsync" -v t="$((WARMUP 
     'BEGIN { printf "%.1f records/fsync, %.0f fsyncs/s, mean fsync %s ms", r / f, f / t, m }')
 row "serve, journal on ($filesystem)" "$journal"
 
-for parser in exact json; do
-    label="node fastify+ajv, $([ $parser = exact ] && echo exact || echo JSON.parse)"
-    start "node-$parser" node "$reference" --sdkappid "$SDK_APP_ID" --token-file "$work/token" \
-        --listen 127.0.0.1:0 --parser "$parser" --bundle "$repo/dist/trtc-live-webhooks.schema.json"
-    check "node-$parser"
-    load "node-$parser"
-    stop
-    row "$label"
-done
+start node node "$reference" --sdkappid "$SDK_APP_ID" --token-file "$work/token" \
+    --listen 127.0.0.1:0
+check node
+load node
+stop
+row "node fastify+trtc-live-webhooks"
 
 echo
 echo "Receivers over loopback: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
@@ -260,10 +250,9 @@ for line in "${rows[@]}"; do
     echo "$line"
 done
 echo
-awk -v s="${rps[serve, journal off]}" -v e="${rps[node fastify+ajv, exact]}" \
-    -v j="${rps[node fastify+ajv, JSON.parse]}" -v o="${rps[serve, journal on ($filesystem)]}" 'BEGIN {
-    printf "serve (journal off) / node exact: %.2fx; / node JSON.parse: %.2fx\n", s / e, s / j
-    printf "serve (journal on) / node exact: %.2fx; journal on / off: %.2f\n", o / e, o / s
+awk -v s="${rps[serve, journal off]}" -v n="${rps[node fastify+trtc-live-webhooks]}" \
+    -v o="${rps[serve, journal on ($filesystem)]}" 'BEGIN {
+    printf "serve (journal off) / node: %.2fx; serve (journal on) / node: %.2fx; journal on / off: %.2f\n", s / n, o / n, o / s
 }'
 echo "errors: HTTP statuses >= 400 and socket errors seen by wrk (must be 0)."
 echo "journal figures cover the warm-up and the run (from serve's shutdown line)."

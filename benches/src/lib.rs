@@ -7,7 +7,7 @@
 //! JSON at all (`malformed-*`), which are left out.
 //!
 //! The same payloads are written as JSON lines ([`Payloads::ndjson`]) for the peers
-//! (`interop/typescript/src/bench-peers.ts`, `packages/python/bench/bench_peers.py`), so that every
+//! (`packages/npm/bench/peers.ts`, `packages/python/bench/bench_peers.py`), so that every
 //! tool reads the same bytes.
 
 #![forbid(unsafe_code)]

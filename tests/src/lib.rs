@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use trtc_live_types::Command;
 
 pub mod mutation;
+pub mod process;
 pub mod python_package;
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.

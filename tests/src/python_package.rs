@@ -10,8 +10,10 @@
 //! file changes. Needs Python 3.11 or newer as `python3`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
+use crate::process::checked;
+pub use crate::process::run_with_input;
 use crate::repo_root;
 
 /// The package, built and installed into a new virtual environment.
@@ -56,14 +58,23 @@ pub fn package_dir() -> PathBuf {
     repo_root().join("packages/python")
 }
 
-/// Builds the package and installs it into a new virtual environment named after `name`,
-/// under the system's temporary folder (the previous one of that name is removed first).
+/// Builds the package and installs it into a new virtual environment named after `name` and
+/// the checkout, under the system's temporary folder (the previous one of that name is removed
+/// first).
 pub fn build_and_install(name: &str) -> Result<PythonPackage, String> {
     let dir = package_dir();
     let tools = tools_venv()?;
     let wheelhouse = wheelhouse(&tools)?;
 
-    let scratch = std::env::temp_dir().join(format!("trtc-live-webhooks-python-{name}"));
+    // Named after the checkout too, so that two checkouts tested at once never share it.
+    let checkout = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        repo_root().hash(&mut hasher);
+        hasher.finish()
+    };
+    let scratch =
+        std::env::temp_dir().join(format!("trtc-live-webhooks-python-{name}-{checkout:016x}"));
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     }
@@ -192,43 +203,6 @@ fn wheelhouse(tools: &Path) -> Result<PathBuf, String> {
         write(&marker, &requirements)?;
     }
     Ok(wheelhouse)
-}
-
-fn checked(command: &mut Command) -> Result<(), String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{command:?}: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{command:?} failed ({}):\n{}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
-}
-
-/// Runs `command` with `stdin` as its input and collects what it prints.
-pub fn run_with_input(command: &mut Command, stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let mut input = child.stdin.take().expect("piped");
-    let stdin = stdin.to_vec();
-    // Written from a thread: a program may print before it has read everything.
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let output = child.wait_with_output().expect("the program ends");
-    writer.join().expect("the writer ends");
-    output
 }
 
 fn read(path: &Path) -> Result<String, String> {

@@ -12,8 +12,8 @@ pub const HELP: &str = "\
 usage: cargo xtask bench [--quick] [--no-peers]
 
 Runs the criterion benchmarks of benches/ (cargo bench -p trtc-live-bench), then the peers on
-the same payloads and schemas: ajv and the project's WebhookReader (Node,
-interop/typescript/src/bench-peers.ts), Python's jsonschema, the Python package's parse_webhook,
+the same payloads and schemas: ajv and the npm package's parseWebhook (Node,
+packages/npm/bench/peers.ts), Python's jsonschema, the Python package's parse_webhook,
 fastjsonschema and pydantic v2 (packages/python/bench/bench_peers.py). Prints one table on standard
 output: ns/payload (medians) for valid and invalid payloads, and the ratio to the floor
 (serde_json::from_slice::<IgnoredAny>) measured in the same run; criterion's and the peers'
@@ -23,10 +23,9 @@ options:
   --quick      short measurements (seconds, not minutes): indicative figures, for checking
   --no-peers   the Rust benchmarks only
 
-The peers need Node.js 20+ and Python 3.11+ with the tools installed and generated: run
-`cargo test -p trtc-live-tests --test interop` once (it installs the pinned npm packages into
-interop/ and generates the types the Node peers read, and the pinned PyPI packages into
-packages/python/.venv).";
+The peers need Node.js 20+ and Python 3.11+ with the tools installed and built: run
+`cargo test -p trtc-live-tests --test interop` once (it builds the npm package in packages/npm,
+and installs the pinned PyPI packages into packages/python/.venv).";
 
 /// The criterion benchmarks of `benches/benches/validate.rs`, in table order, with their
 /// labels. A benchmark not listed here is shown under its own name, after these.
@@ -105,7 +104,7 @@ struct Paths {
     root: PathBuf,
     payloads: PathBuf,
     criterion: PathBuf,
-    typescript: PathBuf,
+    npm_package: PathBuf,
     python: PathBuf,
     bundle: PathBuf,
 }
@@ -118,7 +117,7 @@ fn run(quick: bool, peers: bool) -> Result<(), String> {
     let paths = Paths {
         payloads: target.join("bench/payloads.ndjson"),
         criterion: target.join("criterion"),
-        typescript: root.join("interop/typescript"),
+        npm_package: root.join("packages/npm"),
         python: root.join("packages/python"),
         bundle: root.join("dist/trtc-live-webhooks.schema.json"),
         root,
@@ -143,11 +142,11 @@ fn run(quick: bool, peers: bool) -> Result<(), String> {
         ));
         let mode: &[&str] = if quick { &["--quick"] } else { &[] };
         let mut node = command("node");
-        node.arg(paths.typescript.join("build/src/bench-peers.js"))
+        node.arg(paths.npm_package.join("bench/build/peers.js"))
             .arg(&paths.bundle)
             .arg(&paths.payloads)
             .args(mode)
-            .current_dir(&paths.typescript);
+            .current_dir(&paths.npm_package);
         figures.extend(peer_figures(&mut node, "the Node peers", &mut versions)?);
         let mut python = command(paths.python.join(".venv/bin/python"));
         python
@@ -198,32 +197,30 @@ fn paired_table(paths: &Paths) -> Result<String, String> {
     Ok(out)
 }
 
-const INSTALL_HINT: &str = "run `cargo test -p trtc-live-tests --test interop` once (it installs \
-     the pinned Node tools into interop/, the Python ones into packages/python/.venv, and \
-     generates what the peers read), or pass --no-peers";
+const INSTALL_HINT: &str = "run `cargo test -p trtc-live-tests --test interop` once (it builds \
+     the npm package in packages/npm and installs the Python tools into packages/python/.venv), \
+     or pass --no-peers";
 
-/// The peers' tools are there, and `bench-peers.ts` is compiled afresh.
+/// The peers' tools are there, and the Node peers (`packages/npm/bench`) are compiled afresh.
 fn check_peers(paths: &Paths) -> Result<(), String> {
-    let ts = &paths.typescript;
+    let package = &paths.npm_package;
     output(command("node").arg("--version"))
         .map_err(|e| format!("the Node peers need Node.js 20+ ({e}); or pass --no-peers"))?;
     for needed in [
         "node_modules/typescript",
         "node_modules/ajv",
-        "generated/webhooks.ts",
+        "dist/esm/index.js",
     ] {
-        if !ts.join(needed).exists() {
-            return Err(format!(
-                "interop/typescript/{needed} is missing: {INSTALL_HINT}"
-            ));
+        if !package.join(needed).exists() {
+            return Err(format!("packages/npm/{needed} is missing: {INSTALL_HINT}"));
         }
     }
     output(
         command("node")
-            .args(["node_modules/typescript/bin/tsc", "-p", "."])
-            .current_dir(ts),
+            .args(["node_modules/typescript/bin/tsc", "-p", "bench"])
+            .current_dir(package),
     )
-    .map_err(|e| format!("cannot compile interop/typescript: {e}\n{INSTALL_HINT}"))?;
+    .map_err(|e| format!("cannot compile packages/npm/bench: {e}\n{INSTALL_HINT}"))?;
     let python = paths.python.join(".venv/bin/python");
     if !python.exists() {
         return Err(format!("packages/python/.venv is missing: {INSTALL_HINT}"));

@@ -2,11 +2,11 @@
 //! responses, singles and pairs; `TRTC_DIFFERENTIAL=full` for every pair): the Rust validator
 //! (`Validator::validate`, whose agreement with `is_valid`, `check` and the schema path
 //! `tests/tests/fast_path.rs` checks on the same corpus), the jsonschema crate on the bundle,
-//! ajv and the Python package (`parse_webhook`: Python's jsonschema, then its typed models).
-//! Every mutant must get one verdict from all four; the only exceptions are numbers that one of
-//! them cannot hold, each named in [`Exception`]. The Python package must moreover give the
-//! Rust validator's verdict itself, exceptions included: its typed models refuse what Rust's
-//! typed model refuses.
+//! the npm package's `parseWebhook` and `parseResponse` (ajv on its exact reading) and the
+//! Python package (`parse_webhook`: Python's jsonschema, then its typed models). Every mutant
+//! must get one verdict from all four; the only exceptions are numbers that one of them cannot
+//! hold, each named in [`Exception`]. Both packages must moreover give the Rust validator's
+//! verdict itself, exceptions included: they refuse what Rust's typed model refuses.
 
 use std::collections::BTreeMap;
 
@@ -17,17 +17,18 @@ use trtc_live_validate::{parse_json, Command, Rejection, Validator, BUNDLED_SCHE
 
 use crate::corpus::Verdict;
 use crate::python::PythonVerdict;
-use crate::{python, scratch, tools, verdicts_of};
+use crate::{consumer, python, scratch, verdicts_of};
 
 /// A difference between validators that is known and explained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Exception {
     /// Rust's typed model refuses an integer the schema accepts written as `30000.0`, `1e2` or
-    /// `-0` (serde_json reads these as doubles): every schema validator says valid.
+    /// `-0` (serde_json reads these as doubles), and so does the npm package; the jsonschema
+    /// crate and Python's jsonschema, reading the schema alone, say valid.
     TypedModelRefusesFloatForm,
-    /// An integer beyond 64 bits: ajv (through the exact reader) and Python refuse it against a
-    /// 64-bit bound, the jsonschema crate reads it as a double, rounded onto the bound, and
-    /// accepts it; Rust's typed model refuses it (decode).
+    /// An integer beyond 64 bits: the npm package (through its exact reader) and Python refuse
+    /// it against a 64-bit bound, the jsonschema crate reads it as a double, rounded onto the
+    /// bound, and accepts it; Rust's typed model refuses it (decode).
     JsonschemaCrateRoundsBeyond64Bits,
 }
 
@@ -116,25 +117,27 @@ fn holds_number_for(exception: Exception, mutant: &Mutant) -> bool {
 }
 
 /// The exception that explains the four verdicts, if they differ: `None` when they agree,
-/// `Some(Err(()))` when nothing explains them.
+/// `Some(Err(()))` when nothing explains them (the npm package's verdict is always Rust's).
 fn explain(
     mutant: &Mutant,
     rust: RustVerdict,
     jsonschema: Verdict,
-    ajv: Verdict,
+    package: Verdict,
     python: Verdict,
 ) -> Option<Result<Exception, ()>> {
     let as_verdict = match rust {
-        RustVerdict::Valid => Some(Verdict::Valid),
-        RustVerdict::Invalid => Some(Verdict::Invalid),
-        RustVerdict::Malformed => Some(Verdict::Malformed),
-        RustVerdict::Decode => None,
+        RustVerdict::Valid => Verdict::Valid,
+        RustVerdict::Invalid | RustVerdict::Decode => Verdict::Invalid,
+        RustVerdict::Malformed => Verdict::Malformed,
     };
-    if as_verdict == Some(ajv) && jsonschema == ajv && python == ajv {
+    if as_verdict != package {
+        return Some(Err(()));
+    }
+    if rust != RustVerdict::Decode && jsonschema == package && python == package {
         return None;
     }
-    let exception = match (rust, jsonschema, ajv, python) {
-        (RustVerdict::Decode, Verdict::Valid, Verdict::Valid, Verdict::Valid) => {
+    let exception = match (rust, jsonschema, package, python) {
+        (RustVerdict::Decode, Verdict::Valid, Verdict::Invalid, Verdict::Valid) => {
             Exception::TypedModelRefusesFloatForm
         }
         (RustVerdict::Decode, Verdict::Valid, Verdict::Invalid, Verdict::Invalid) => {
@@ -170,7 +173,7 @@ fn python_gives_the_rust_verdict(
     }
 }
 
-/// One line of the NDJSON the TypeScript and Python programs read.
+/// One line of the NDJSON the npm package's and the Python package's programs read.
 #[derive(serde::Serialize)]
 struct Line<'a> {
     name: String,
@@ -180,8 +183,8 @@ struct Line<'a> {
 }
 
 #[test]
-fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
-    let tools = tools();
+fn rust_jsonschema_the_npm_package_and_python_agree_on_every_mutant() {
+    let consumer = consumer();
     let scope = Scope::from_env();
     let mut mutants = Vec::new();
     for role in [Role::Request, Role::Response] {
@@ -203,11 +206,10 @@ fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
     }
     let path = scratch("interop-mutants.ndjson", &ndjson);
     drop(ndjson);
-    let bundle = tools.bundle();
     // Node, Python and Rust at the same time.
-    let (ajv, python, rust) = std::thread::scope(|threads| {
-        let ajv =
-            threads.spawn(|| verdicts_of("ajv", tools.node("verdicts", &[&bundle, &path], b"")));
+    let (package, python, rust) = std::thread::scope(|threads| {
+        let package = threads
+            .spawn(|| verdicts_of("the npm package", consumer.node("verdicts", &[&path], b"")));
         let python = threads.spawn(|| python::verdicts(&path));
         let validator = Validator::new().unwrap();
         let judge = CrateJudge::new();
@@ -215,7 +217,7 @@ fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
             .iter()
             .map(|mutant| (rust_verdict(&validator, mutant), judge.verdict(mutant)))
             .collect();
-        (ajv.join().unwrap(), python.join().unwrap(), rust)
+        (package.join().unwrap(), python.join().unwrap(), rust)
     });
 
     let mut exceptions: BTreeMap<Exception, usize> = BTreeMap::new();
@@ -223,8 +225,12 @@ fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
     let mut disagreements = Vec::new();
     for (index, (mutant, (rust, jsonschema))) in mutants.iter().zip(rust).enumerate() {
         let name = index.to_string();
-        let (Some(&ajv), Some(&python_verdict)) = (ajv.get(&name), python.get(&name)) else {
-            disagreements.push(format!("{}: no verdict from ajv or Python", mutant.name()));
+        let (Some(&package), Some(&python_verdict)) = (package.get(&name), python.get(&name))
+        else {
+            disagreements.push(format!(
+                "{}: no verdict from the npm package or Python",
+                mutant.name()
+            ));
             continue;
         };
         if !python_gives_the_rust_verdict(rust, python_verdict, mutant) {
@@ -238,17 +244,17 @@ fn rust_jsonschema_ajv_and_python_agree_on_every_mutant() {
         }
         let python = python_verdict.schema_verdict();
         *verdicts
-            .entry(match ajv {
+            .entry(match package {
                 Verdict::Valid => "valid",
                 Verdict::Invalid => "invalid",
                 Verdict::Malformed => "malformed",
             })
             .or_default() += 1;
-        match explain(mutant, rust, jsonschema, ajv, python) {
+        match explain(mutant, rust, jsonschema, package, python) {
             None => {}
             Some(Ok(exception)) => *exceptions.entry(exception).or_default() += 1,
             Some(Err(())) => disagreements.push(format!(
-                "{} ({:?} {}): Rust validate {rust:?}, jsonschema crate {jsonschema:?}, ajv {ajv:?}, Python {python:?}\n  {}",
+                "{} ({:?} {}): Rust validate {rust:?}, jsonschema crate {jsonschema:?}, the npm package {package:?}, Python {python:?}\n  {}",
                 mutant.name(),
                 mutant.role,
                 mutant.command.as_str(),

@@ -1,27 +1,35 @@
-//! The schemas in other languages: the bundle `dist/trtc-live-webhooks.schema.json` is read by
-//! ajv (Node) and by the Python package `packages/python` with the same verdicts as the Rust
-//! validator; types generated from it (json-schema-to-typescript) and the package's pydantic
-//! models accept every valid sample; account ids stay exact; and on the mutation corpus
-//! (`differential.rs`) the Rust validator, the jsonschema crate, ajv and the Python package
-//! give every mutant the same verdict. The TypeScript tools are installed by the first test
-//! that needs them (`setup.rs`), pinned, into git-ignored folders of `interop/`; the Python
-//! package is built and installed into a new virtual environment (`python.rs`).
+//! The schemas in other languages: the npm package `trtc-live-webhooks` (`packages/npm`,
+//! installed from its packed tarball, `npm.rs`) and the Python package (`packages/python`,
+//! installed from its wheel, `python.rs`) read every packet with the Rust validator's verdict;
+//! their types (the npm package's, generated from the bundle, and the Python package's pydantic
+//! models) accept every valid sample; account ids stay exact; on the mutation corpus
+//! (`differential.rs`) the Rust validator, the jsonschema crate and both packages give every
+//! mutant the same verdict; both packages' receivers answer every request as the Rust receiver
+//! does (`receive.rs`, `python.rs`); and the npm package's public API works from ESM and
+//! CommonJS, with deliveries signed by `trtc-live send` over loopback (`npm_package.rs`). Each
+//! package is built and installed by the first test that needs it, with pinned dependencies.
 
 mod corpus;
 mod differential;
+mod npm;
+mod npm_package;
 mod python;
 mod readme;
-mod setup;
+mod receive;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::process::Command;
 
 use corpus::{corpus, ndjson, Entry, Verdict};
-use setup::Tools;
-use trtc_live_validate::{Command, Rejection, Validator};
+use serde_json::Value;
+use trtc_live_validate::{Command as Webhook, Rejection, Validator};
 
-fn tools() -> &'static Tools {
-    setup::tools(samples_module)
+pub use trtc_live_tests::process::{checked, run_with_input};
+
+/// The npm package, installed into its consumer project and compiled.
+fn consumer() -> &'static npm::Consumer {
+    npm::consumer(samples_module)
 }
 
 /// A file of this test run's scratch folder.
@@ -40,29 +48,67 @@ fn exactly_readable() -> Vec<Entry> {
         .collect()
 }
 
-/// `generated/samples.ts`: each exactly readable packet declared `satisfies` its generated
-/// type, so that `tsc` checks the types against every one.
+/// `src/samples.ts` of the consumer: each exactly readable packet declared `satisfies` its type
+/// of the package, integers beyond 2^53 as bigints, so that `tsc` checks the types against every
+/// one (a bigint where a type says `number` does not compile).
 fn samples_module() -> String {
     let samples = exactly_readable();
     let mut module = String::from(
         "// Written by tests/tests/interop: every valid sample, checked by tsc against its type.\n\
-         import type * as Schema from \"./webhooks.js\";\n\n",
+         import type * as Schema from \"trtc-live-webhooks\";\n\n",
     );
     module += &format!("export const sampleCount = {};\n\n", samples.len());
     module += "export const samples = [\n";
     for sample in &samples {
+        let value: Value =
+            serde_json::from_str(sample.canonical.as_deref().expect("valid entries have one"))
+                .expect("the canonical text is JSON");
         module += &format!(
             "  // {}\n  {} satisfies Schema.{},\n",
             sample.name,
-            sample.canonical.as_deref().expect("valid entries have one"),
+            typescript_literal(&value),
             sample.type_name
         );
     }
     module + "];\n"
 }
 
+/// `value` as a TypeScript expression: JSON, but an integer beyond 2^53 is a bigint literal.
+fn typescript_literal(value: &Value) -> String {
+    const MAX_SAFE: u64 = (1 << 53) - 1;
+    match value {
+        Value::Number(number) => {
+            let beyond = number.as_u64().is_some_and(|n| n > MAX_SAFE)
+                || number.as_i64().is_some_and(|n| n.unsigned_abs() > MAX_SAFE);
+            if beyond {
+                format!("{number}n")
+            } else {
+                number.to_string()
+            }
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(typescript_literal).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(members) => {
+            let members: Vec<String> = members
+                .iter()
+                .map(|(key, value)| {
+                    format!(
+                        "{}: {}",
+                        Value::from(key.as_str()),
+                        typescript_literal(value)
+                    )
+                })
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
 fn rust_verdict(validator: &Validator, entry: &Entry) -> (Verdict, bool) {
-    let command = Command::from_command_word(entry.command).expect("a known command");
+    let command = Webhook::from_command_word(entry.command).expect("a known command");
     let result = match entry.role {
         "response" => validator
             .validate_response(command, entry.text.as_bytes())
@@ -100,9 +146,18 @@ fn verdicts_of(language: &str, output: std::process::Output) -> BTreeMap<String,
         .collect()
 }
 
+/// What the npm package must say of `entry`: the Rust validator's verdict, a number its typed
+/// model refuses included.
+fn npm_verdict(entry: &Entry) -> Verdict {
+    if entry.decode_refused {
+        Verdict::Invalid
+    } else {
+        entry.expected
+    }
+}
+
 #[test]
-fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
-    let tools = tools();
+fn rust_and_both_packages_give_every_packet_the_same_verdict() {
     let entries = corpus();
     let count = |f: fn(&Entry) -> bool| entries.iter().filter(|e| f(e)).count();
     assert!(
@@ -118,10 +173,16 @@ fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
         "malformed cases"
     );
     assert!(count(|e| e.name.starts_with("example ")) >= 200, "examples");
+    assert!(
+        count(|e| e.decode_refused) >= 1,
+        "numbers the typed model refuses"
+    );
 
     let path = scratch("interop-corpus.ndjson", &ndjson(&entries));
-    let bundle = tools.bundle();
-    let ajv = verdicts_of("ajv", tools.node("verdicts", &[&bundle, &path], b""));
+    let npm = verdicts_of(
+        "the npm package",
+        consumer().node("verdicts", &[&path], b""),
+    );
     let python_verdicts = python::verdicts(&path);
     let validator = Validator::new().unwrap();
     let mut disagreements = Vec::new();
@@ -130,19 +191,21 @@ fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
         let python = python_verdicts.get(&entry.name);
         let python_decode = python.map(|p| p.decode);
         let python = python.map(|p| p.schema_verdict());
-        let ajv = ajv.get(&entry.name);
+        let npm = npm.get(&entry.name);
         let said =
             |verdict: Option<&Verdict>| verdict.map_or("nothing".into(), |v| format!("{v:?}"));
-        if [Some(&rust), ajv, python.as_ref()] != [Some(&entry.expected); 3]
+        if [Some(&rust), python.as_ref()] != [Some(&entry.expected); 2]
+            || npm != Some(&npm_verdict(entry))
             || decode_refused != entry.decode_refused
             || python_decode != Some(decode_refused)
         {
             disagreements.push(format!(
-                "{}: expected {:?}{}; Rust {rust:?}{}, ajv {}, Python {} (typed model refusing it: {python_decode:?})",
+                "{}: expected {:?}{}; Rust {rust:?}{}, the npm package {}, Python {} (typed model \
+                 refusing it: {python_decode:?})",
                 entry.name,
                 entry.expected,
                 if entry.decode_refused {
-                    " (Rust's typed model refusing it)"
+                    " (Rust's typed model refusing it, and the packages')"
                 } else {
                     ""
                 },
@@ -151,7 +214,7 @@ fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
                 } else {
                     ""
                 },
-                said(ajv),
+                said(npm),
                 said(python.as_ref()),
             ));
         }
@@ -166,13 +229,12 @@ fn rust_ajv_and_python_give_every_packet_the_same_verdict() {
 }
 
 #[test]
-fn typescript_types_accept_every_valid_sample_which_reads_back_exactly() {
-    let tools = tools();
+fn the_package_types_accept_every_valid_sample_which_reads_back_exactly() {
     let path = scratch(
         "interop-valid-typescript.ndjson",
         &ndjson(&exactly_readable()),
     );
-    let output = tools.node("check-samples", &[&tools.bundle(), &path], b"");
+    let output = consumer().node("check-samples", &[&path], b"");
     assert!(
         output.status.success(),
         "{}",
@@ -212,10 +274,9 @@ fn end_battle_sample() -> Vec<u8> {
 }
 
 #[test]
-fn node_json_parse_rounds_the_account_id_but_the_reader_does_not() {
-    let tools = tools();
+fn node_json_parse_rounds_the_account_id_but_the_package_does_not() {
     // The problem: JSON.parse reads the number into a double.
-    let output = std::process::Command::new("node")
+    let output = Command::new("node")
         .args([
             "-e",
             "console.log(String(JSON.parse('{\"a\": 144115245442327522}').a))",
@@ -227,7 +288,7 @@ fn node_json_parse_rounds_the_account_id_but_the_reader_does_not() {
         "144115245442327520\n"
     );
     // The README's program: exact.
-    let output = tools.node("example", &[&tools.bundle()], &end_battle_sample());
+    let output = consumer().node("example", &[], &end_battle_sample());
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -237,5 +298,17 @@ fn node_json_parse_rounds_the_account_id_but_the_reader_does_not() {
     assert_eq!(
         printed,
         "Live.CallbackAfterEndBattle owners: 144115245353757792, 144115245442327522\n"
+    );
+    // And what it says of a packet it refuses.
+    let output = consumer().node(
+        "example",
+        &[],
+        br#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": 7}"#,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let printed = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        printed.contains("invalid: /OpType: must be equal to one of the allowed values [enum]"),
+        "{printed}"
     );
 }

@@ -1,7 +1,7 @@
 //! The READMEs' TypeScript and Python snippets are the programs these tests run: each code
-//! block right after a `<!-- file: PATH -->` line must equal that file (in `README.md` and in
-//! the Python package's `packages/python/README.md`). `README_UPDATE=1` rewrites the blocks
-//! from the files.
+//! block right after a `<!-- file: PATH -->` line must equal that file (in `README.md`, in the
+//! npm package's `packages/npm/README.md` and in the Python package's
+//! `packages/python/README.md`). `README_UPDATE=1` rewrites the blocks from the files.
 
 use trtc_live_tests::repo_root;
 
@@ -38,8 +38,9 @@ fn with_files(readme: &str) -> (String, Vec<String>) {
     (out, paths)
 }
 
-/// Checks (or, with `README_UPDATE`, rewrites) the README at `path`, which must show `programs`.
-fn check_readme(path: &str, programs: &[&str]) {
+/// Checks (or, with `README_UPDATE`, rewrites) the README at `path` (from the repository
+/// root), which must show `programs`; its text.
+fn check_readme(path: &str, programs: &[&str]) -> String {
     let path = repo_root().join(path);
     let readme = std::fs::read_to_string(&path).unwrap();
     let (expected, paths) = with_files(&readme);
@@ -59,6 +60,7 @@ fn check_readme(path: &str, programs: &[&str]) {
             path.display()
         );
     }
+    readme
 }
 
 #[test]
@@ -66,8 +68,9 @@ fn readme_snippets_are_the_tested_programs() {
     check_readme(
         "README.md",
         &[
-            "interop/typescript/src/exact.ts",
-            "interop/typescript/src/example.ts",
+            "packages/npm/test/consumer/src/example.ts",
+            "packages/npm/test/consumer/src/express.ts",
+            "packages/npm/test/consumer/src/fastify.ts",
         ],
     );
     // The Python package's examples: the FastAPI app runs under its test client (pytest), the
@@ -79,4 +82,28 @@ fn readme_snippets_are_the_tested_programs() {
             "packages/python/examples/wsgi_app.py",
         ],
     );
+}
+
+#[test]
+fn the_npm_package_readme_snippets_are_the_tested_programs() {
+    let readme = check_readme(
+        "packages/npm/README.md",
+        &[
+            "packages/npm/test/consumer/src/example.ts",
+            "packages/npm/test/consumer/src/node-http.ts",
+            "packages/npm/test/consumer/src/express.ts",
+            "packages/npm/test/consumer/src/fastify.ts",
+        ],
+    );
+    assert!(readme.contains("\nnpm install trtc-live-webhooks\n"));
+    // The documented signing example is the one the API program checks.
+    let api =
+        std::fs::read_to_string(repo_root().join("packages/npm/test/consumer/src/api.ts")).unwrap();
+    for vector in [
+        "xxxxyyyy",
+        "1669872112",
+        "17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061",
+    ] {
+        assert!(readme.contains(vector) && api.contains(vector), "{vector}");
+    }
 }

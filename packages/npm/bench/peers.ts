@@ -1,7 +1,8 @@
-// Times ajv and the project's WebhookReader on the benchmark payloads, in process. Run by
-// `cargo xtask bench` (docs/benchmarks.md), which writes the payloads and prints the table:
+// Times ajv and the package's `parseWebhook` / `parseResponse` on the benchmark payloads, in
+// process. Run by `cargo xtask bench` (docs/benchmarks.md), which writes the payloads and prints
+// the table:
 //
-//   node build/src/bench-peers.js BUNDLE PAYLOADS.ndjson [--quick]
+//   node bench/build/peers.js BUNDLE PAYLOADS.ndjson [--quick]
 //
 // PAYLOADS.ndjson holds one payload a line (name, kind, role, command, type, sets, text). For
 // each tool, payload set and kind, one JSON line out: {tool, version, payload_set, kind,
@@ -9,13 +10,13 @@
 // times; ns_per_payload is the median of the batches, after a warm-up.
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
-import { WebhookReader } from "./webhook.js";
+import { parseResponse, parseWebhook, WebhookError, type CommandWord } from "trtc-live-webhooks";
 
 interface Payload {
   name: string;
   kind: "valid" | "invalid";
   role: "request" | "response";
-  command: string;
+  command: CommandWord;
   type: string;
   sets: string[];
   text: string;
@@ -34,7 +35,7 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const [bundlePath, payloadsPath] = args.filter((arg) => !arg.startsWith("--"));
 if (bundlePath === undefined || payloadsPath === undefined) {
-  throw new Error("usage: bench-peers.js BUNDLE PAYLOADS.ndjson [--quick]");
+  throw new Error("usage: peers.js BUNDLE PAYLOADS.ndjson [--quick]");
 }
 
 // Timing: the warm-up lets the JIT compile the hot paths; a batch lasts at least BATCH_NS.
@@ -42,13 +43,13 @@ const BATCH_NS = quick ? 20e6 : 200e6;
 const WARMUP_NS = quick ? 100e6 : 1000e6;
 const BATCHES = quick ? 3 : 9;
 
-const bundleText = readFileSync(bundlePath, "utf8");
-const bundle = JSON.parse(bundleText) as { $id: string };
+const bundle = JSON.parse(readFileSync(bundlePath, "utf8")) as { $id: string };
 const payloads = readFileSync(payloadsPath, "utf8")
   .split("\n")
   .filter((line) => line !== "")
   .map((line) => JSON.parse(line) as Payload);
 
+/** The version of a package installed in packages/npm/node_modules. */
 function packageVersion(name: string): string {
   const path = new URL(`../../node_modules/${name}/package.json`, import.meta.url);
   return (JSON.parse(readFileSync(path, "utf8")) as { version: string }).version;
@@ -59,8 +60,7 @@ function ajvCheck(allErrors: boolean): Check {
   const ajv = new Ajv({ allErrors, strict: true, allowUnionTypes: true });
   ajv.addSchema(bundle);
   const schemaOf = (payload: Payload) => {
-    const ref =
-      payload.role === "request" ? bundle.$id : `${bundle.$id}#/definitions/${payload.type}`;
+    const ref = payload.role === "request" ? bundle.$id : `${bundle.$id}#/definitions/${payload.type}`;
     // The bundle has no `$async` schema: its validators return a boolean.
     const validate = ajv.getSchema(ref) as ValidateFunction | undefined;
     if (validate === undefined) throw new Error(`no schema ${ref}`);
@@ -71,19 +71,29 @@ function ajvCheck(allErrors: boolean): Check {
   return (payload) => validators.get(payload)!(JSON.parse(payload.text));
 }
 
-const reader = new WebhookReader(bundleText);
+/** The package's verdict: the packet read exactly and validated, every error collected. */
+const packageCheck: Check = (payload) => {
+  try {
+    if (payload.role === "request") parseWebhook(payload.text);
+    else parseResponse(payload.command, payload.text);
+    return true;
+  } catch (error) {
+    if (error instanceof WebhookError) return false;
+    throw error;
+  }
+};
+
 const ajvVersion = `ajv ${packageVersion("ajv")}`;
+const ownVersion = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 const tools: Tool[] = [
   { name: "ajv: JSON.parse + validate", version: ajvVersion, check: ajvCheck(false) },
   { name: "ajv allErrors: JSON.parse + validate", version: ajvVersion, check: ajvCheck(true) },
   {
-    name: "WebhookReader (TS): exact parse + ajv allErrors",
-    version: `${ajvVersion}, lossless-json ${packageVersion("lossless-json")}`,
-    check: (payload) =>
-      (payload.role === "request"
-        ? reader.read(payload.text)
-        : reader.readResponse(payload.command, payload.text)
-      ).verdict === "valid",
+    name: "trtc-live-webhooks (npm): parseWebhook",
+    version: `trtc-live-webhooks ${ownVersion}, ${ajvVersion}, lossless-json ${packageVersion("lossless-json")}`,
+    check: packageCheck,
   },
 ];
 
