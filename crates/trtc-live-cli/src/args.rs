@@ -69,9 +69,9 @@ pub enum Subcommand {
     /// Print a JSON Schema: the bundle of every packet, or the schema of one command.
     ///
     /// Without COMMAND, prints the bundled schema of every request packet (one self-contained
-    /// file, each packet and shared shape under `definitions`). With COMMAND, prints that
-    /// command's request schema (or response schema) as it is in schemas/, its `$ref`s pointing
-    /// to the shared files; with --bundle, self-contained instead.
+    /// file, each packet and shared shape under `definitions`), with or without --bundle. With
+    /// COMMAND, prints that command's request schema (or response schema) as it is in schemas/,
+    /// its `$ref`s pointing to the shared files; with --bundle, self-contained instead.
     Schema(SchemaArgs),
 
     /// List the command words with their group and what each webhook is about.
@@ -131,7 +131,7 @@ pub struct ValidateArgs {
 
     /// Validate response packets to this command (a command word such as
     /// Live.CallbackAfterEndBattle) instead of request packets.
-    #[arg(long, value_name = "COMMAND", value_parser = parse_command)]
+    #[arg(long, value_name = "COMMAND", value_parser = crate::command_word::parse)]
     pub response: Option<Command>,
 
     /// Accept `//` and `/* */` comments in every input, as in Tencent's documentation samples
@@ -225,7 +225,7 @@ pub struct JournalExportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExampleArgs {
     /// The command word, such as Live.CallbackAfterEndBattle (`trtc-live list` lists them).
-    #[arg(value_name = "COMMAND", value_parser = parse_command)]
+    #[arg(value_name = "COMMAND", value_parser = crate::command_word::parse)]
     pub command: Command,
 
     /// How many examples to print.
@@ -245,19 +245,22 @@ pub struct ExampleArgs {
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
     /// The command word whose schema to print.
-    #[arg(value_name = "COMMAND", value_parser = parse_command)]
+    #[arg(value_name = "COMMAND", value_parser = crate::command_word::parse)]
     pub command: Option<Command>,
 
     /// Print the response schema of COMMAND instead of its request schema.
     #[arg(long, requires = "command")]
     pub response: bool,
 
-    /// Print COMMAND's schema self-contained, every `$ref` resolved inside the file.
-    #[arg(long, requires = "command")]
+    /// Print a self-contained schema, every `$ref` resolved inside the file: COMMAND's schema
+    /// with the shared shapes it uses. The other schemas are self-contained already, so
+    /// without COMMAND it changes nothing: the bundle of every request packet (what `schema`
+    /// alone prints), or the URL parameter schema.
+    #[arg(long)]
     pub bundle: bool,
 
     /// Print the schema of the webhook URL's query parameters.
-    #[arg(long, conflicts_with_all = ["command", "response", "bundle"])]
+    #[arg(long, conflicts_with_all = ["command", "response"])]
     pub url_parameters: bool,
 }
 
@@ -368,8 +371,8 @@ pub struct SendArgs {
 
     /// A command word (example packets are sent) or a file: *.json (sent byte for byte),
     /// *.jsonc (without its comments), *.ndjson or *.jsonl (one delivery per line).
-    #[arg(value_name = "COMMAND|FILE")]
-    pub packet: String,
+    #[arg(value_name = "COMMAND|FILE", value_parser = crate::send::Input::of)]
+    pub packet: crate::send::Input,
 
     /// How many examples to send, one after the other (they differ each time); with a file,
     /// how many times to send it.
@@ -449,11 +452,4 @@ fn parse_url(text: &str) -> Result<String, String> {
             "the URL has no scheme: write http://{text} (or https://{text})"
         )),
     }
-}
-
-fn parse_command(word: &str) -> Result<Command, String> {
-    Command::from_command_word(word).ok_or_else(|| {
-        let known: Vec<&str> = Command::ALL.iter().map(|c| c.as_str()).collect();
-        format!("unknown command word; known: {}", known.join(", "))
-    })
 }

@@ -159,9 +159,10 @@ impl Checker<'_> {
                         if error.message.starts_with("trailing characters"));
                 report.errors = rejection.issues().into_iter().map(Finding::from).collect();
                 if let Rejection::UnknownCommand(UnknownCommand::Unknown(word)) = &rejection {
-                    if let (Some(error), Some(closest)) =
-                        (report.errors.first_mut(), closest_command(word))
-                    {
+                    if let (Some(error), Some(closest)) = (
+                        report.errors.first_mut(),
+                        crate::command_word::closest(word),
+                    ) {
                         error.help = Some(format!("did you mean {closest}?"));
                     }
                 }
@@ -215,16 +216,6 @@ fn too_large_finding(too_large: TooLarge, line: Option<usize>) -> Finding {
         column: None,
         span: None,
     })
-}
-
-/// The known command word closest to `word`, if one is close enough to be a misspelling.
-fn closest_command(word: &str) -> Option<Command> {
-    Command::ALL
-        .iter()
-        .map(|&command| (strsim::levenshtein(word, command.as_str()), command))
-        .filter(|&(distance, _)| distance <= 3)
-        .min_by_key(|&(distance, _)| distance)
-        .map(|(_, command)| command)
 }
 
 /// Places every finding in `text`: the byte span of its value (or of the syntax error), and

@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod command_word;
 mod compressed;
 mod discover;
 mod drift;

@@ -157,13 +157,13 @@ fn every_input_class_on_its_own_ndjson_line() {
         row(
             12,
             "decode",
-            "invalid type: floating point `-0.0`, expected u64",
+            "invalid type: floating point `-0`, expected u64",
             215,
         ),
         row(
             13,
             "schema",
-            "1.8446744073709552e+19 is greater than the maximum of 18446744073709551615",
+            "18446744073709551616 is greater than the maximum of 18446744073709551615",
             account,
         ),
         valid(14),
@@ -217,4 +217,48 @@ fn a_packet_over_the_limit_is_skipped_without_being_read_into_memory() {
             (2, String::new(), String::new(), 0, 0)
         ]
     );
+}
+
+#[test]
+fn numbers_are_reported_as_the_packet_writes_them_in_both_reports() {
+    // Numbers serde_json reads as floats (beyond 64 bits, -0, exponents, many digits), alone
+    // and inside an array and an object, in a file with comments.
+    let dir = tempfile::tempdir().unwrap();
+    let packet = r#"{
+  "CallbackCommand": "Live.CallbackBeforeSendGift",
+  "Operator_Account": 18446744073709551616, // 2^64
+  "RoomId": [-0, 1.50, /* a comment */ {"a": 1e2}],
+  "GiftWater": {"From_Account": "from", "To_Account": ["to1"], "Time": 1703589922,
+    "GiftId": "gift1", "Count": -9223372036854775809, "Coins": 0.1000000000000000055511151231257827}
+}
+"#;
+    write(dir.path(), "numbers.jsonc", packet.as_bytes());
+    let human = run_in(dir.path(), &["validate", "numbers.jsonc"], b"");
+    assert_eq!(human.code, 1, "{}", human.transcript);
+    let json = run_in(
+        dir.path(),
+        &["validate", "--format", "json", "numbers.jsonc"],
+        b"",
+    );
+    let messages: Vec<String> = json_lines(&json.stdout)[0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "0.1000000000000000055511151231257827 is not of type \"integer\"",
+            "-9223372036854775809 is less than the minimum of 0",
+            "18446744073709551616 is greater than the maximum of 18446744073709551615",
+            "[-0,1.50,{\"a\":1e2}] is not of type \"string\"",
+        ],
+        "{}",
+        json.stdout
+    );
+    for message in &messages {
+        assert!(human.stdout.contains(message.as_str()), "{}", human.stdout);
+    }
+    insta::assert_snapshot!(human.transcript);
 }

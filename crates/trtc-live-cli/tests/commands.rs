@@ -126,12 +126,20 @@ fn schema_prints_the_bundle_or_the_files_as_they_are() {
         url.stdout,
         read("schemas/common/url-parameters.schema.json")
     );
-    let usage = run(&["schema", "--bundle"], b"");
-    assert_eq!(
-        usage.code, 2,
-        "--bundle needs a COMMAND: {}",
-        usage.transcript
-    );
+    // `--bundle` asks for a self-contained schema: without COMMAND, that is the bundle.
+    let bundle = run(&["schema", "--bundle"], b"");
+    assert_eq!(bundle.code, 0, "{}", bundle.transcript);
+    assert_eq!(bundle.stdout, read("dist/trtc-live-webhooks.schema.json"));
+    // So is the URL parameter schema, which refers to nothing.
+    let url_bundle = run(&["schema", "--url-parameters", "--bundle"], b"");
+    assert_eq!(url_bundle.stdout, url.stdout, "{}", url_bundle.transcript);
+    let mut refs = Vec::new();
+    references(&serde_json::from_str(&url.stdout).unwrap(), &mut refs);
+    assert_eq!(refs, Vec::<String>::new());
+    // A response schema is a command's: `--response` alone is a usage error that says so.
+    let usage = run(&["schema", "--response"], b"");
+    assert_eq!(usage.code, 2, "{}", usage.transcript);
+    assert!(usage.stderr.contains("<COMMAND>"), "{}", usage.transcript);
 }
 
 /// Every `$ref` of a schema: they must all point inside it.
@@ -218,4 +226,68 @@ fn list_names_every_command_with_its_group() {
     let all: Vec<&str> = Command::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(words, all);
     insta::assert_snapshot!(format!("{}\n{}", human.transcript, json.transcript));
+}
+
+#[test]
+fn a_misspelt_command_word_gets_the_closest_known_one_wherever_it_is_given() {
+    let close = "Live.CallbackAfterEndBatle";
+    let far = "Live.Nothing";
+    let every_use = |word: &'static str| -> Vec<Vec<&'static str>> {
+        vec![
+            vec!["example", word],
+            vec!["example", word, "--response"],
+            vec!["schema", word],
+            vec!["schema", word, "--bundle"],
+            vec!["validate", "--response", word, "-"],
+            vec![
+                "send",
+                "--url",
+                "http://127.0.0.1:9",
+                "--sdkappid",
+                "1",
+                word,
+            ],
+        ]
+    };
+    for args in every_use(close) {
+        let refused = run(&args, b"");
+        assert_eq!(refused.code, 2, "{}", refused.transcript);
+        let usage_error = refused.stderr.lines().next().unwrap_or_default();
+        assert!(
+            usage_error.starts_with(&format!("error: invalid value '{close}' for "))
+                && usage_error.ends_with("; did you mean Live.CallbackAfterEndBattle?"),
+            "{}",
+            refused.transcript
+        );
+        assert!(
+            !refused.stderr.contains("Mic.CallbackAfterSeatInfoChanged"),
+            "a close word is not followed by the whole list: {}",
+            refused.transcript
+        );
+    }
+    for args in every_use(far) {
+        let refused = run(&args, b"");
+        assert_eq!(refused.code, 2, "{}", refused.transcript);
+        assert!(
+            !refused.stderr.contains("did you mean"),
+            "{}",
+            refused.transcript
+        );
+        for &command in Command::ALL {
+            assert!(
+                refused.stderr.contains(command.as_str()),
+                "nothing is close: every word is listed\n{}",
+                refused.transcript
+            );
+        }
+    }
+    // Letter case and a missing prefix are misspellings too.
+    let refused = run(&["example", "callbackbeforesendgift"], b"");
+    assert!(
+        refused
+            .stderr
+            .contains("did you mean Live.CallbackBeforeSendGift?"),
+        "{}",
+        refused.transcript
+    );
 }

@@ -30,6 +30,7 @@ mod schema_texts;
 mod semantic;
 mod strict;
 mod validator;
+mod written;
 
 // Written by `cargo xtask codegen` and formatted by prettyplease: rustfmt leaves it alone.
 #[rustfmt::skip]

@@ -84,19 +84,29 @@ impl<'a> Source<'a> {
     /// before, ends a `//` comment at a lone carriage return where the loader ends it at a line
     /// feed, so values of a text the loader read could not be located.
     fn range_without_comments(&self, tokens: &[String]) -> Option<std::ops::Range<usize>> {
-        let text = self
-            .without_comments
-            .get_or_init(|| crate::jsonc::strip_comments(self.bytes).ok());
-        plain::find(text.as_deref()?, tokens).ok()?
+        plain::find(self.without_comments()?, tokens).ok()?
+    }
+
+    /// The text as given.
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The text with its comments replaced by spaces (every byte at its offset), as the
+    /// comment-stripping loader reads it; `None` when it cannot be read so.
+    pub(crate) fn without_comments(&self) -> Option<&[u8]> {
+        self.without_comments
+            .get_or_init(|| crate::jsonc::strip_comments(self.bytes).ok())
+            .as_deref()
     }
 }
 
 /// Locating in plain JSON by walking its bytes.
-mod plain {
+pub(crate) mod plain {
     use std::ops::Range;
 
     /// The text is not plain JSON (comments, say), or not well formed.
-    pub(super) struct NotPlainJson;
+    pub(crate) struct NotPlainJson;
 
     /// The byte range of the value at the path of `tokens` in `text`: `Ok(None)` when there is
     /// no value there.
@@ -184,7 +194,7 @@ mod plain {
     }
 
     /// The end of the value starting at `at`.
-    fn skip_value(text: &[u8], at: usize) -> Result<usize, NotPlainJson> {
+    pub(crate) fn skip_value(text: &[u8], at: usize) -> Result<usize, NotPlainJson> {
         match text.get(at) {
             Some(b'"') => skip_string(text, at),
             Some(b'{' | b'[') => {
@@ -223,7 +233,7 @@ mod plain {
     }
 
     /// The end of the string literal starting at `at` (just after its closing quote).
-    fn skip_string(text: &[u8], at: usize) -> Result<usize, NotPlainJson> {
+    pub(crate) fn skip_string(text: &[u8], at: usize) -> Result<usize, NotPlainJson> {
         if text.get(at) != Some(&b'"') {
             return Err(NotPlainJson);
         }
@@ -239,7 +249,7 @@ mod plain {
         }
     }
 
-    fn skip_whitespace(text: &[u8], at: usize) -> usize {
+    pub(crate) fn skip_whitespace(text: &[u8], at: usize) -> usize {
         let rest = text.get(at..).unwrap_or_default();
         at + rest
             .iter()

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 use trtc_live_types::Command;
 
-use crate::locate::{line_and_column, Source, Span};
+use crate::locate::{line_and_column, Span};
 
 /// Why a packet was rejected. Each reason is its own variant, so callers can match on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +72,9 @@ pub struct Violation {
     /// The failing keyword as an absolute URI: the `$id` of the schema file that holds it, and a
     /// pointer inside that file.
     pub keyword_location: String,
-    /// What is wrong.
+    /// What is wrong. When the packet was given as text, the offending value is printed as
+    /// the text writes it: a number serde_json reads as a float (`18446744073709551616`,
+    /// `-0`, `1e2`) is not printed as that float.
     pub message: String,
     /// Where the offending value stands in the source text, when the packet was given as text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -211,27 +213,6 @@ impl Rejection {
                 ..issue(IssueKind::Decode, instance_path, "", message.clone())
             }],
         }
-    }
-}
-
-impl Rejection {
-    /// Fills in where each offending value stands in `text`, the source of the packet.
-    pub(crate) fn located_in(mut self, text: &[u8]) -> Self {
-        match &mut self {
-            Self::Schema { violations, .. } => {
-                let source = Source::new(text);
-                for violation in violations {
-                    violation.span = source.locate(&violation.instance_path);
-                }
-            }
-            Self::Decode {
-                instance_path,
-                span,
-                ..
-            } => *span = Source::new(text).locate(instance_path),
-            Self::Syntax(_) | Self::UnknownCommand(_) => {}
-        }
-        self
     }
 }
 

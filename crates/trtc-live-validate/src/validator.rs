@@ -6,9 +6,10 @@ use serde_json::Value;
 use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrlParameters};
 
 use crate::fast_path::{self, decode_directly};
+use crate::locate::Source;
 use crate::registry::SchemaDocuments;
 use crate::{
-    parse_json, parse_jsonc, semantic_warnings, Rejection, SemanticWarning, SyntaxError,
+    parse_json, parse_jsonc, semantic_warnings, written, Rejection, SemanticWarning, SyntaxError,
     UnknownCommand, Violation,
 };
 
@@ -124,7 +125,9 @@ impl Validator {
 
     /// A request checked against its schema, then decoded: the verdict and the full report.
     fn schema_path(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
-        from_text(bytes, parse_json, |packet| self.validate_value(packet))
+        from_text(bytes, parse_json, |packet, source| {
+            self.request(packet, Some(source))
+        })
     }
 
     /// The verdict alone on a request packet given as JSON bytes: exactly
@@ -162,15 +165,24 @@ impl Validator {
     /// Validates a request packet given as JSON with `//` or `/* */` comments (documentation
     /// samples); syntax errors are located in the original text.
     pub fn validate_jsonc(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
-        from_text(bytes, parse_jsonc, |packet| self.validate_value(packet))
+        from_text(bytes, parse_jsonc, |packet, source| {
+            self.request(packet, Some(source))
+        })
     }
 
     /// Validates a parsed request packet: routes it by `CallbackCommand`, checks it against
     /// that command's schema (every violation is reported), then decodes it into its type.
     pub fn validate_value(&self, packet: Value) -> Result<Webhook, Rejection> {
+        self.request(packet, None)
+    }
+
+    /// [`Self::validate_value`], any violation located in `source` (the text the packet was
+    /// read from) and its value printed from there.
+    fn request(&self, packet: Value, source: Option<&Source>) -> Result<Webhook, Rejection> {
         let command = route(&packet).map_err(Rejection::UnknownCommand)?;
-        check(&self.requests[&command], command, &packet)?;
-        Webhook::from_value_as(command, packet).map_err(|error| decode_rejection(command, error))
+        check(&self.requests[&command], command, &packet, source)?;
+        Webhook::from_value_as(command, packet)
+            .map_err(|error| decode_rejection(command, error, source))
     }
 
     /// Validates a response packet to `command`, given as JSON bytes; like [`Self::validate`],
@@ -187,8 +199,8 @@ impl Validator {
                 return Ok(response);
             }
         }
-        from_text(bytes, parse_json, |packet| {
-            self.validate_response_value(command, packet)
+        from_text(bytes, parse_json, |packet, source| {
+            self.response(command, packet, Some(source))
         })
     }
 
@@ -215,8 +227,8 @@ impl Validator {
         command: Command,
         bytes: &[u8],
     ) -> Result<WebhookResponse, Rejection> {
-        from_text(bytes, parse_jsonc, |packet| {
-            self.validate_response_value(command, packet)
+        from_text(bytes, parse_jsonc, |packet, source| {
+            self.response(command, packet, Some(source))
         })
     }
 
@@ -226,9 +238,20 @@ impl Validator {
         command: Command,
         packet: Value,
     ) -> Result<WebhookResponse, Rejection> {
-        check(&self.responses[&command], command, &packet)?;
+        self.response(command, packet, None)
+    }
+
+    /// [`Self::validate_response_value`], any violation located in `source` (the text the
+    /// packet was read from) and its value printed from there.
+    fn response(
+        &self,
+        command: Command,
+        packet: Value,
+        source: Option<&Source>,
+    ) -> Result<WebhookResponse, Rejection> {
+        check(&self.responses[&command], command, &packet, source)?;
         WebhookResponse::from_value_as(command, packet)
-            .map_err(|error| decode_rejection(command, error))
+            .map_err(|error| decode_rejection(command, error, source))
     }
 
     /// Validates the webhook URL's query parameters, given as an object of strings (the query
@@ -238,7 +261,7 @@ impl Validator {
         &self,
         parameters: &Value,
     ) -> Result<WebhookUrlParameters, Vec<Violation>> {
-        let mut violations = violations(&self.url_parameters, parameters);
+        let mut violations = violations(&self.url_parameters, parameters, None);
         if !violations.is_empty() {
             for violation in &mut violations {
                 // The schema's `not` says "CallbackCommand and WebhookCommand are not both
@@ -263,15 +286,15 @@ impl Validator {
     }
 }
 
-/// Parses `bytes` with `parse`, validates the packet with `validate`, and locates any
-/// violation in `bytes`.
+/// Parses `bytes` with `parse` and validates the packet with `validate`, which gets `bytes` as
+/// the source to locate violations in.
 fn from_text<T>(
     bytes: &[u8],
     parse: fn(&[u8]) -> Result<Value, SyntaxError>,
-    validate: impl FnOnce(Value) -> Result<T, Rejection>,
+    validate: impl FnOnce(Value, &Source) -> Result<T, Rejection>,
 ) -> Result<T, Rejection> {
     let packet = parse(bytes).map_err(Rejection::Syntax)?;
-    validate(packet).map_err(|rejection| rejection.located_in(bytes))
+    validate(packet, &Source::new(bytes))
 }
 
 /// The known command named by the packet's `CallbackCommand`.
@@ -291,8 +314,9 @@ fn check(
     schema: &jsonschema::Validator,
     command: Command,
     packet: &Value,
+    source: Option<&Source>,
 ) -> Result<(), Rejection> {
-    let violations = violations(schema, packet);
+    let violations = violations(schema, packet, source);
     if violations.is_empty() {
         Ok(())
     } else {
@@ -303,19 +327,33 @@ fn check(
     }
 }
 
-/// Every violation of `instance` against `schema`, sorted by instance path then schema path.
-fn violations(schema: &jsonschema::Validator, instance: &Value) -> Vec<Violation> {
+/// Every violation of `instance` against `schema`, sorted by instance path then schema path;
+/// each located in `source`, the text `instance` was read from, if there is one, and its value
+/// printed as written there.
+fn violations(
+    schema: &jsonschema::Validator,
+    instance: &Value,
+    source: Option<&Source>,
+) -> Vec<Violation> {
     let mut violations: Vec<Violation> = schema
         .iter_errors(instance)
-        .map(|error| Violation {
-            instance_path: error.instance_path().as_str().to_owned(),
-            schema_path: error.evaluation_path().as_str().to_owned(),
-            keyword_location: error
-                .absolute_keyword_location()
-                .map(|uri| uri.as_str().to_owned())
-                .unwrap_or_default(),
-            message: error.to_string(),
-            span: None,
+        .map(|error| {
+            let instance_path = error.instance_path().as_str().to_owned();
+            let span = source.and_then(|source| source.locate(&instance_path));
+            let message = source
+                .zip(span)
+                .and_then(|(source, span)| written::schema_message(&error, source, span))
+                .unwrap_or_else(|| error.to_string());
+            Violation {
+                instance_path,
+                schema_path: error.evaluation_path().as_str().to_owned(),
+                keyword_location: error
+                    .absolute_keyword_location()
+                    .map(|uri| uri.as_str().to_owned())
+                    .unwrap_or_default(),
+                message,
+                span,
+            }
         })
         .collect();
     violations.sort_by(|a, b| {
@@ -324,21 +362,27 @@ fn violations(schema: &jsonschema::Validator, instance: &Value) -> Vec<Violation
     violations
 }
 
-fn decode_rejection(command: Command, error: DecodeError) -> Rejection {
-    match error {
+/// The rejection of a packet the typed model refuses; the value located in `source`, the text
+/// the packet was read from, if there is one, and a number in the message printed as written
+/// there.
+fn decode_rejection(command: Command, error: DecodeError, source: Option<&Source>) -> Rejection {
+    let (instance_path, message) = match error {
         DecodeError::Invalid {
-            pointer, source, ..
-        } => Rejection::Decode {
-            command,
-            instance_path: pointer,
-            message: source.to_string(),
-            span: None,
-        },
-        other => Rejection::Decode {
-            command,
-            instance_path: String::new(),
-            message: other.to_string(),
-            span: None,
-        },
+            pointer,
+            source: error,
+            ..
+        } => (pointer, error.to_string()),
+        other => (String::new(), other.to_string()),
+    };
+    let span = source.and_then(|source| source.locate(&instance_path));
+    let message = source
+        .zip(span)
+        .and_then(|(source, span)| written::decode_message(&message, source, span))
+        .unwrap_or(message);
+    Rejection::Decode {
+        command,
+        instance_path,
+        message,
+        span,
     }
 }

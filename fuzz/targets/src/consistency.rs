@@ -98,17 +98,93 @@ pub(crate) fn assert_report_of(text: &[u8], rejection: &Rejection) {
     serde_json::to_string(&issues).expect("issues serialize");
 }
 
-/// The rejection without the source positions of its values (a packet validated as a value
-/// has none).
-pub(crate) fn without_spans(mut rejection: Rejection) -> Rejection {
+/// The rejection as a packet validated as a value gets it: without the source positions of
+/// its values, and with every number of its messages read as the double it denotes (given as
+/// text, a message prints a number as the text writes it, `18446744073709551616` or `-0`;
+/// given as a value, as the double the value holds, `1.8446744073709552e+19` or `-0.0`).
+pub(crate) fn as_from_a_value(mut rejection: Rejection) -> Rejection {
     match &mut rejection {
         Rejection::Schema { violations, .. } => {
             for violation in violations {
                 violation.span = None;
+                violation.message = numbers_as_doubles(&violation.message);
             }
         }
-        Rejection::Decode { span, .. } => *span = None,
+        Rejection::Decode { span, message, .. } => {
+            *span = None;
+            *message = numbers_as_doubles(message);
+        }
         Rejection::Syntax(_) | Rejection::UnknownCommand(_) => {}
     }
     rejection
+}
+
+/// `message` with every number (`-?digits[.digits][e[+-]digits]`) replaced by the double it
+/// denotes, printed by Rust's `{:?}`: two spellings of one double become the same text.
+fn numbers_as_doubles(message: &str) -> String {
+    let bytes = message.as_bytes();
+    let mut out = String::with_capacity(message.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        let mut end = at + usize::from(bytes[at] == b'-');
+        let digits = |from: usize| {
+            from + bytes[from..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        };
+        let integer_end = digits(end);
+        if integer_end == end {
+            let next = start + message[start..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&message[start..next]);
+            at = next;
+            continue;
+        }
+        end = integer_end;
+        if bytes.get(end) == Some(&b'.') && digits(end + 1) > end + 1 {
+            end = digits(end + 1);
+        }
+        if matches!(bytes.get(end), Some(b'e' | b'E')) {
+            let sign = end + 1 + usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+            if digits(sign) > sign {
+                end = digits(sign);
+            }
+        }
+        match message[start..end].parse::<f64>() {
+            Ok(double) => out.push_str(&format!("{double:?}")),
+            Err(_) => out.push_str(&message[start..end]),
+        }
+        at = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbers_as_doubles;
+
+    #[test]
+    fn two_spellings_of_one_double_read_alike() {
+        for (written, held) in [
+            (
+                "18446744073709551616 is greater",
+                "1.8446744073709552e+19 is greater",
+            ),
+            (
+                "-9223372036854775809 is less",
+                "-9.223372036854776e+18 is less",
+            ),
+            (
+                "floating point `-0`, expected",
+                "floating point `-0.0`, expected",
+            ),
+            ("[1e2,{\"a\":2.50}] is not", "[100.0,{\"a\":2.5}] is not"),
+            ("`1e-400`", "`0.0`"),
+        ] {
+            assert_eq!(numbers_as_doubles(written), numbers_as_doubles(held));
+        }
+        assert_ne!(numbers_as_doubles("1 is"), numbers_as_doubles("2 is"));
+        assert_eq!(numbers_as_doubles("\"pk-3\" é"), "\"pk-3.0\" é");
+    }
 }

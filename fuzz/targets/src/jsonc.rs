@@ -4,7 +4,7 @@
 use serde_json::Value;
 use trtc_live_validate::{locate, parse_json, parse_jsonc};
 
-use crate::consistency::{assert_report_of, assert_syntax_error_in};
+use crate::consistency::{as_from_a_value, assert_report_of, assert_syntax_error_in};
 
 /// How many values of a parsed input are located (the first ones, depth first): enough to
 /// reach every level of a packet, few enough to keep an execution fast.
@@ -15,7 +15,8 @@ const LOCATED_VALUES: usize = 64;
 /// - on JSON that `parse_json` accepts, `parse_jsonc` gives the same value, and
 ///   `validate_jsonc` the same result as `validate`; on text without a `/`, whose stripping
 ///   changes nothing, `parse_jsonc` gives exactly what `parse_json` gives, errors included;
-/// - every syntax error and every report lies in the text (see `consistency`);
+/// - every syntax error and every report lies in the text (see `consistency`), and a report is
+///   the one the parsed value gets but for the spans and the spelling of numbers;
 /// - every value of a parsed text is found by the locator, and the text of its span parses
 ///   to that value.
 pub fn jsonc(data: &[u8]) {
@@ -45,6 +46,16 @@ pub fn jsonc(data: &[u8]) {
     }
     if let Err(rejection) = validator.validate_jsonc(data) {
         assert_report_of(data, &rejection);
+        if let Ok(value) = with_comments {
+            // Read from the text (comments in values included), the report is the value's but
+            // for where the values stand and how the numbers are spelt.
+            let from_value = validator.validate_value(value);
+            assert_eq!(
+                Err(as_from_a_value(rejection)),
+                from_value.map_err(as_from_a_value),
+                "validate_jsonc and validate_value disagree"
+            );
+        }
     }
 }
 

@@ -284,10 +284,11 @@ fn a_number_beyond_f64_is_out_of_range_wherever_it_stands() {
         "syntax 1:{} number out of range",
         at(&account, "-1e400")
     ));
-    // A tiny one underflows to 0 without error: a float, so not an account id or an integer.
+    // A tiny one underflows to 0 without error: a float, so not an account id or an integer
+    // (the message quotes it as written, not as the 0.0 it was read as).
     let tiny = GIFT.replace("\"Count\": 1", "\"Count\": 1e-400");
     Everywhere::of(tiny.as_bytes()).all_rejected_as(
-        "decode /GiftWater/Count at 1:215: invalid type: floating point `0.0`, expected u64",
+        "decode /GiftWater/Count at 1:215: invalid type: floating point `1e-400`, expected u64",
     );
     response_everywhere(
         Command::LiveCallbackBeforeSendGift,
@@ -301,26 +302,27 @@ fn negative_zero_passes_the_schema_and_is_refused_by_the_decoder() {
     // Draft-07 counts -0 and -0.0 as the integer 0 (the schema passes), but serde_json reads
     // them as the float -0.0, which no integer field of the typed model holds: a decode error
     // at the value, at every entry point.
+    // The messages quote the number as the packet writes it.
     for (zero, width) in [("-0", 2), ("-0.0", 4)] {
         let count = GIFT.replace("\"Count\": 1", &format!("\"Count\": {zero}"));
-        Everywhere::of(count.as_bytes()).all_rejected_as(
-            "decode /GiftWater/Count at 1:215: invalid type: floating point `-0.0`, expected u64",
-        );
+        Everywhere::of(count.as_bytes()).all_rejected_as(&format!(
+            "decode /GiftWater/Count at 1:215: invalid type: floating point `{zero}`, expected u64",
+        ));
         let span = locate(count.as_bytes(), "/GiftWater/Count").unwrap();
         assert_eq!(span.end - span.start, width);
         // An account id number must be a u64: the same.
         let account = GIFT.replace("\"brennanli\"", zero);
         Everywhere::of(account.as_bytes()).all_rejected_as(&format!(
-            "decode /Operator_Account at 1:{}: invalid value: floating point `-0.0`, expected an account id: a string, or an integer from 0 to 18446744073709551615",
+            "decode /Operator_Account at 1:{}: invalid value: floating point `{zero}`, expected an account id: a string, or an integer from 0 to 18446744073709551615",
             GIFT.find("\"brennanli\"").unwrap() + 1
         ));
         response_everywhere(
             Command::LiveCallbackBeforeSendGift,
             format!(r#"{{"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": {zero}}}"#).as_bytes(),
         )
-        .all_rejected_as(
-            "decode /ErrorCode at 1:54: invalid type: floating point `-0.0`, expected i64",
-        );
+        .all_rejected_as(&format!(
+            "decode /ErrorCode at 1:54: invalid type: floating point `{zero}`, expected i64"
+        ));
     }
 }
 
@@ -336,11 +338,12 @@ fn integers_at_and_beyond_u64_max() {
         };
         assert_eq!(gift.operator_account, AccountId::Number(number));
     }
-    // 2^64 is read as a float (1.8446744073709552e+19) and broken by the schema's maximum.
+    // 2^64 is read as a float (1.8446744073709552e+19) and broken by the schema's maximum;
+    // every message prints it as the packet writes it.
     let packet = GIFT.replace("\"brennanli\"", "18446744073709551616");
     Everywhere::of(packet.as_bytes()).all_rejected_as(&format!(
         "schema /Operator_Account at 1:{column}: /properties/Operator_Account/$ref/maximum: \
-         1.8446744073709552e+19 is greater than the maximum of 18446744073709551615"
+         18446744073709551616 is greater than the maximum of 18446744073709551615"
     ));
     // So is a quoted id that looks like a number: it is a string, so it is an account id.
     let packet = GIFT.replace("\"brennanli\"", "\"18446744073709551616\"");
@@ -353,11 +356,8 @@ fn integers_at_and_beyond_u64_max() {
     ] {
         let packet = GIFT.replace("\"room_id\"", number);
         let column = GIFT.find("\"room_id\"").unwrap() + 1;
-        let shown = number
-            .parse::<u64>()
-            .map_or("1.8446744073709552e+19".to_owned(), |n| n.to_string());
         Everywhere::of(packet.as_bytes()).all_rejected_as(&format!(
-            "schema /RoomId at 1:{column}: /properties/RoomId/type: {shown} is not of type \"string\""
+            "schema /RoomId at 1:{column}: /properties/RoomId/type: {number} is not of type \"string\""
         ));
     }
     // In integer fields: u64::MAX fits `Count`, exact.
@@ -370,12 +370,12 @@ fn integers_at_and_beyond_u64_max() {
     let packet = GIFT.replace("\"Count\": 1", "\"Count\": 18446744073709551616");
     Everywhere::of(packet.as_bytes()).all_rejected_as(
         "schema /GiftWater/Count at 1:215: /properties/GiftWater/$ref/properties/Count/maximum: \
-         1.8446744073709552e+19 is greater than the maximum of 18446744073709551615",
+         18446744073709551616 is greater than the maximum of 18446744073709551615",
     );
     let packet = GIFT.replace("\"Count\": 1", "\"Count\": -9223372036854775809");
     Everywhere::of(packet.as_bytes()).all_rejected_as(
         "schema /GiftWater/Count at 1:215: /properties/GiftWater/$ref/properties/Count/minimum: \
-         -9.223372036854776e+18 is less than the minimum of 0",
+         -9223372036854775809 is less than the minimum of 0",
     );
     response_everywhere(
         Command::LiveCallbackBeforeSendGift,
@@ -385,6 +385,44 @@ fn integers_at_and_beyond_u64_max() {
         "schema /ErrorCode at 1:54: /properties/ErrorCode/$ref/anyOf: \
          9223372036854775808 is not valid under any of the schemas listed in the 'anyOf' keyword",
     );
+}
+
+#[test]
+fn every_message_prints_a_number_as_the_packet_writes_it() {
+    // serde_json reads these as floats, which the schema messages used to print
+    // (`1.8446744073709552e+19`, `-0.0`, `0.1`); now every entry point prints them as written,
+    // inside arrays and objects too.
+    let column = GIFT.find("\"room_id\"").unwrap() + 1;
+    for (written, printed) in [
+        ("18446744073709551616", "18446744073709551616"),
+        ("-18446744073709551616", "-18446744073709551616"),
+        ("-0", "-0"),
+        ("1e2", "1e2"),
+        ("1.0000000000000000000000001", "1.0000000000000000000000001"),
+        ("[18446744073709551616, -0]", "[18446744073709551616,-0]"),
+        (
+            "{\"a\": {\"b\": [0.30000000000000000001]}}",
+            "{\"a\":{\"b\":[0.30000000000000000001]}}",
+        ),
+    ] {
+        let packet = GIFT.replace("\"room_id\"", written);
+        let expected = format!(
+            "schema /RoomId at 1:{column}: /properties/RoomId/type: {printed} is not of type \"string\""
+        );
+        Everywhere::of(packet.as_bytes()).all_rejected_as(&expected);
+        // The receiver's error, as it is logged.
+        let error = receive(packet.as_bytes(), 1 << 20).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("{printed} is not of type")),
+            "{error}"
+        );
+    }
+    // 1e400 is beyond a double: a syntax error (at its last digit) that prints no number.
+    let packet = GIFT.replace("\"room_id\"", "1e400");
+    Everywhere::of(packet.as_bytes())
+        .all_rejected_as(&format!("syntax 1:{} number out of range", column + 4));
 }
 
 #[test]

@@ -17,7 +17,8 @@ use trtc_live_validate::{parse_json, Command, Validator, WebhookResponse};
 
 use crate::args::{Format, SendArgs};
 use crate::environment::read_token_file;
-use packets::{Input, Packet};
+pub use packets::Input;
+use packets::Packet;
 
 /// The most of an answer's body that is read and shown: 1 MiB (a webhook answer is a few
 /// dozen bytes; a proxy's error page can be long).
@@ -69,8 +70,9 @@ pub fn run(args: &SendArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (token, input) = match token(args).and_then(|token| Ok((token, Input::of(&args.packet)?))) {
-        Ok(found) => found,
+    let input = &args.packet;
+    let token = match token(args) {
+        Ok(token) => token,
         Err(message) => {
             eprintln!("trtc-live send: {message}");
             return ExitCode::from(2);

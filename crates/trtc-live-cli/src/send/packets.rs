@@ -18,6 +18,7 @@ pub struct Packet {
 }
 
 /// What `COMMAND|FILE` names.
+#[derive(Clone, Debug)]
 pub enum Input {
     /// Examples of a command, made by the generator.
     Example(Command),
@@ -32,7 +33,8 @@ pub enum Input {
 }
 
 impl Input {
-    /// The input `target` names: a file (by its extension), else a command word.
+    /// The input `target` names: a file (by its extension), else a command word (clap's value
+    /// parser of `COMMAND|FILE`: a misspelt word gets the closest known one).
     pub fn of(target: &str) -> Result<Self, String> {
         let path = Path::new(target);
         if path.is_file() {
@@ -50,7 +52,8 @@ impl Input {
             .map(Self::Example)
             .ok_or_else(|| {
                 format!(
-                    "{target} is neither a file nor a command word (`trtc-live list` lists them)"
+                    "neither a file nor a known command word; {}",
+                    crate::command_word::hint(target)
                 )
             })
     }
