@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use trtc_live_types::Command;
 
+pub mod boundaries;
 pub mod mutation;
 pub mod process;
 pub mod python_package;

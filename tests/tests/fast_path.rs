@@ -20,8 +20,7 @@ use serde_json::Value;
 use trtc_live_tests::mutation::{self, census, mutants, Mutant, Scope, Seed};
 use trtc_live_tests::{test_cases, Role};
 use trtc_live_validate::{
-    parse_json, semantic_warnings, Checked, Command, Options, Rejection, Validator, Webhook,
-    BUNDLED_SCHEMA,
+    parse_json, warnings, Checked, Command, Options, Rejection, Validator, Webhook, BUNDLED_SCHEMA,
 };
 
 /// Why the library may refuse, as `decode`, a mutant that the jsonschema crate accepts: the
@@ -47,11 +46,11 @@ fn typed_refusal_reason(raw: &str) -> Option<&'static str> {
 }
 
 /// What `Validator::check` must give for a packet that `validate` typed: its command, and the
-/// semantic warnings of the typed value.
+/// warnings of the typed value (semantic, older revisions, unknown enumeration values).
 fn checked_by_typing(webhook: &Webhook) -> Checked {
     Checked {
         command: webhook.command(),
-        warnings: semantic_warnings(webhook),
+        warnings: warnings(webhook),
     }
 }
 
@@ -312,6 +311,7 @@ fn the_verdict_alone_is_that_of_validate_on_every_test_case() {
         "strict-invalid",
         "decode-invalid",
         "semantic-warning",
+        "warning",
     ];
     let cases: Vec<_> = groups.iter().flat_map(|group| test_cases(group)).collect();
     assert!(cases.len() > 200);

@@ -1,7 +1,9 @@
-//! The webhook URL's query parameters, against the documented example URL.
+//! The webhook URL's query parameters, against the documented example URL and the parameters of
+//! captured deliveries.
 
 use serde_json::{json, Value};
-use trtc_live_validate::Validator;
+use trtc_live_types::OptPlatform;
+use trtc_live_validate::{IssueKind, Options, Validator};
 
 /// The parameters of Tencent's example, with the signature of the documented worked example
 /// (token `xxxxyyyy`, RequestTime `1669872112`).
@@ -54,6 +56,8 @@ fn the_command_word_is_required_under_either_name() {
         "\"CallbackCommand\" (or \"WebhookCommand\") is a required property"
     );
     assert_eq!(violations[0].schema_path, "/not");
+    let malformed = json!({"SdkAppid": "1", "WebhookCommand": "not a word"});
+    assert!(validator.validate_url_parameters(&malformed).is_err());
 }
 
 #[test]
@@ -64,10 +68,8 @@ fn every_platform_documented_is_accepted() {
     ] {
         let mut parameters = documented();
         parameters["OptPlatform"] = json!(platform);
-        assert!(
-            validator.validate_url_parameters(&parameters).is_ok(),
-            "{platform}"
-        );
+        let (_, warnings) = validator.check_url_parameters(&parameters).unwrap();
+        assert!(warnings.is_empty(), "{platform}: {warnings:?}");
     }
 }
 
@@ -78,8 +80,62 @@ fn bad_parameters_are_all_reported() {
     let object = parameters.as_object_mut().unwrap();
     object.remove("RequestTime"); // Sign without RequestTime
     object.insert("SdkAppid".into(), json!("14000x"));
-    object.insert("OptPlatform".into(), json!("iOs"));
-    object.insert("contenttype".into(), json!("xml"));
+    object.insert("OptPlatform".into(), json!(7));
+    object.insert("contenttype".into(), json!(["json"]));
     let violations = validator.validate_url_parameters(&parameters).unwrap_err();
     insta::assert_json_snapshot!(violations);
+}
+
+#[test]
+fn the_parameters_of_real_deliveries_are_typed() {
+    // As captured in 2022 (tests/real-traffic/Group.CallbackBeforeSendMsg/2022-07-13-*.query).
+    let captured = json!({
+        "CallbackCommand": "Group.CallbackBeforeSendMsg",
+        "ClientIP": "112.95.228.195",
+        "OptPlatform": "Web",
+        "RequestID": "80b98a8d-b1f9-4ea0-9320-22cc0dd0d8f2",
+        "SdkAppid": "1400701118",
+        "contenttype": "json"
+    });
+    for validator in [
+        Validator::new().unwrap(),
+        Validator::with_options(Options { strict: true }).unwrap(),
+    ] {
+        let (typed, warnings) = validator.check_url_parameters(&captured).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            typed.request_id.as_deref(),
+            Some("80b98a8d-b1f9-4ea0-9320-22cc0dd0d8f2")
+        );
+        assert_eq!(typed.opt_platform, Some(OptPlatform::Web));
+        assert_eq!(serde_json::to_value(&typed).unwrap(), captured);
+    }
+}
+
+#[test]
+fn unknown_platforms_and_content_types_are_warnings() {
+    let validator = Validator::new().unwrap();
+    let mut parameters = documented();
+    parameters["OptPlatform"] = json!("HarmonyOS");
+    parameters["contenttype"] = json!("JSON");
+    let (typed, warnings) = validator.check_url_parameters(&parameters).unwrap();
+    assert_eq!(
+        typed.opt_platform,
+        Some(OptPlatform::Other("HarmonyOS".into()))
+    );
+    assert_eq!(serde_json::to_value(&typed).unwrap(), parameters);
+    let found: Vec<(IssueKind, &str)> = warnings
+        .iter()
+        .map(|w| (w.kind, w.instance_path.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (IssueKind::UnknownEnumValue, "/contenttype"),
+            (IssueKind::UnknownEnumValue, "/OptPlatform")
+        ]
+    );
+    // A value of another type is still refused.
+    parameters["OptPlatform"] = json!(3);
+    assert!(validator.check_url_parameters(&parameters).is_err());
 }

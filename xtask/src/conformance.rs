@@ -19,19 +19,25 @@
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
-use crate::struct_deserialize::{has_serde_flag, member};
+use crate::findings::Plan;
+use crate::struct_deserialize::{members, Member};
 
 /// Adds `impl Conform` for every struct and enum of `file`. Run it before the derived
 /// `Deserialize` of structs is replaced: a newtype's derive tells a transparent wrapper.
-pub fn implement_conform(file: &mut syn::File) {
+///
+/// A struct of module `kept` also reports unknown values of open enumerations
+/// (`crate::open_enum::UnknownValues`); that of a request packet keeps the members the packet
+/// lacks as an older revision (`crate::revision::KeptRevision`), and the packet's conformance
+/// applies its revision rules (see [`crate::findings`]).
+pub fn implement_conform(file: &mut syn::File, plan: &Plan) {
     let mut impls = Vec::new();
     let mut kept = Vec::new();
     for item in &file.items {
         let implementation = match item {
             syn::Item::Struct(item) => match &item.fields {
                 syn::Fields::Named(fields) => {
-                    kept.push(kept_struct(&item.ident, fields));
-                    Some(for_struct(&item.ident, fields))
+                    kept.extend(kept_struct(&item.ident, fields, plan));
+                    Some(for_struct(&item.ident, fields, plan))
                 }
                 syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
                     Some(for_newtype(item, &fields.unnamed[0].ty))
@@ -54,30 +60,51 @@ pub fn implement_conform(file: &mut syn::File) {
     });
 }
 
-/// The struct of module `kept` for struct `name`: what is kept of each member.
-fn kept_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
-    let members = fields
-        .named
-        .iter()
-        .filter(|field| !has_serde_flag(field, "flatten"))
-        .map(member)
-        .map(|m| {
-            let (ident, mut ty) = (&m.ident, m.read_as.clone());
-            SeenFromKept.visit_type_mut(&mut ty);
-            let doc = format!("What is kept of `{}`.", m.key);
-            quote! {
-                #[doc = #doc]
-                pub #ident: <#ty as crate::conform::Conform>::Kept,
-            }
-        });
+/// The struct of module `kept` for struct `name` (what is kept of each member), and its
+/// findings.
+fn kept_struct(name: &syn::Ident, fields: &syn::FieldsNamed, plan: &Plan) -> Vec<syn::Item> {
+    let all: Vec<Member> = members(fields);
+    let revised = plan.revision_code(name, &all).is_some();
+    let older = revised.then(|| {
+        quote! {
+            /// The members the packet lacks as an older revision.
+            pub older_revisions: ::std::vec::Vec<crate::revision::OlderRevision>,
+        }
+    });
+    let members = all.iter().map(|m| {
+        let (ident, mut ty) = (&m.ident, m.read_as.clone());
+        SeenFromKept.visit_type_mut(&mut ty);
+        let doc = format!("What is kept of `{}`.", m.key);
+        quote! {
+            #[doc = #doc]
+            pub #ident: <#ty as crate::conform::Conform>::Kept,
+        }
+    });
     let doc = format!("What is kept of a [`super::{name}`] read without building it.");
-    syn::parse_quote! {
+    let mut items: Vec<syn::Item> = vec![syn::parse_quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #(#members)*
+            #older
         }
+    }];
+    items.push(plan.unknown_values_impl(&syn::parse_quote!(#name), &all));
+    if plan.is_request(name) {
+        let body = if revised {
+            quote!(self.older_revisions.clone())
+        } else {
+            quote!(::std::vec::Vec::new())
+        };
+        items.push(syn::parse_quote! {
+            impl crate::revision::KeptRevision for #name {
+                fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+                    #body
+                }
+            }
+        });
     }
+    items
 }
 
 /// First path segments that do not name a generated type: path roots and primitive types.
@@ -106,13 +133,8 @@ impl VisitMut for SeenFromKept {
     }
 }
 
-fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
-    let members: Vec<_> = fields
-        .named
-        .iter()
-        .filter(|field| !has_serde_flag(field, "flatten"))
-        .map(member)
-        .collect();
+fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed, plan: &Plan) -> syn::Item {
+    let members: Vec<_> = members(fields);
     let slots = members.iter().map(|m| {
         let slot = format_ident!("slot_{}", m.ident);
         quote! { let mut #slot: ::std::option::Option<bool> = ::std::option::Option::None; }
@@ -150,6 +172,14 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
             }
         })
         .collect();
+    let (revision_statements, revision_condition) = match plan.revision_code(name, &members) {
+        Some(code) => {
+            let (statements, condition) = code.conform_check();
+            (statements, Some(condition))
+        }
+        None => (quote! {}, None),
+    };
+    let conditions: Vec<_> = conditions.into_iter().chain(revision_condition).collect();
     let fits = if conditions.is_empty() {
         quote! { true }
     } else {
@@ -182,6 +212,7 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
                             }
                         }
                         #command_check
+                        #revision_statements
                         ::std::result::Result::Ok((crate::conform::Fit::from_bool(#fits), kept))
                     }
                 }

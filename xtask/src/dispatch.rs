@@ -29,7 +29,8 @@ pub fn generate(tree: &SchemaTree, words: &[CommandWord]) -> Result<String, Erro
         source,
         r#"//! The command table and the typed dispatch over every webhook of `schemas/`.
 use super::types::*;
-use crate::conform::{{fit_of_bytes, Fit}};
+use crate::conform::{{fit_of_bytes, fit_of_bytes_keeping, Fit}};
+use crate::findings::Findings;
 use crate::decode::{{decode_as, from_json_bytes}};
 use crate::DecodeError;
 
@@ -100,6 +101,12 @@ impl Command {{
         match self {{ {decision} }}
     }}
 
+    /// The revision rules of the request packet: the members Tencent added later, with their
+    /// dates, and the packet's own times that date it (see [`crate::revision`]).
+    pub const fn revisions(self) -> crate::revision::Revisions {{
+        match self {{ {revisions} }}
+    }}
+
     /// The command words of Tencent's list that are never sent, with what they are:
     /// configuration switches, not webhooks.
     pub const CONFIGURATION_WORDS: &'static [(&'static str, &'static str)] = &[{configuration_words}];
@@ -116,6 +123,10 @@ impl std::fmt::Display for Command {{
 "#,
         variants = arms(&|w| format!("/// `{}`: {}\n{},\n", w.command, w.summary, w.request_type)),
         all = arms(&|w| format!("Command::{},", w.request_type)),
+        revisions = arms(&|w| format!(
+            "Command::{0} => <{0} as crate::revision::Revised>::REVISIONS,",
+            w.request_type
+        )),
         as_str = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.command)),
         from_word = arms(&|w| format!("{:?} => Some(Command::{}),", w.command, w.request_type)),
         request_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.request_id)),
@@ -145,6 +156,8 @@ struct PacketEnum {
     command_doc: &'static str,
     decode_doc: &'static str,
     type_of: fn(&WebhookFolder) -> &str,
+    /// Whether the enum has the findings of its packets (requests).
+    findings: bool,
 }
 
 impl PacketEnum {
@@ -155,6 +168,7 @@ impl PacketEnum {
         command_doc: "The command of this packet.",
         decode_doc: "Decodes a request packet of `command` from a parsed JSON value.",
         type_of: |w| &w.request_type,
+        findings: true,
     };
     const RESPONSE: Self = Self {
         name: "WebhookResponse",
@@ -163,6 +177,7 @@ impl PacketEnum {
         command_doc: "The command this response answers.",
         decode_doc: "Decodes a response packet to `command` from a parsed JSON value.",
         type_of: |w| &w.response_type,
+        findings: false,
     };
 }
 
@@ -175,12 +190,15 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
         command_doc,
         decode_doc,
         type_of,
+        findings,
     } = spec;
     let mut variants = String::new();
     let mut commands = String::new();
     let mut decodes = String::new();
     let mut slice_decodes = String::new();
     let mut fits = String::new();
+    let mut packet_findings = String::new();
+    let mut kept_findings = String::new();
     for w in hooks {
         let (variant, command) = (&w.request_type, &w.command);
         let _ = write!(
@@ -202,7 +220,37 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
             "Command::{variant} => fit_of_bytes::<{}>(bytes),",
             type_of(w)
         );
+        let _ = write!(
+            packet_findings,
+            "{name}::{variant}(packet) => Findings::of_packet(packet),"
+        );
+        let _ = write!(
+            kept_findings,
+            "Command::{variant} => {{ let (fit, kept) = fit_of_bytes_keeping::<{}>(bytes)?; \
+             (fit, if fit.fits() {{ Findings::of_kept(&kept) }} else {{ Findings::default() }}) }}",
+            type_of(w)
+        );
     }
+    let findings_methods = if findings {
+        format!(
+            r#"
+    /// What this valid packet still deserves a warning for: the members it lacks as an older
+    /// revision ([`crate::revision`]) and its values of open enumerations outside their known
+    /// values ([`crate::open_enum`]).
+    pub fn findings(&self) -> Findings {{
+        match self {{ {packet_findings} }}
+    }}
+
+    /// [`Self::fit_as`], with the findings of a packet that fits (what [`Self::findings`] gives
+    /// on its typed value), from what the one pass keeps: nothing is typed.
+    pub fn fit_with_findings(command: Command, bytes: &[u8]) -> Result<(Fit, Findings), serde_json::Error> {{
+        Ok(match command {{ {kept_findings} }})
+    }}
+"#
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"/// {doc}
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -235,7 +283,7 @@ impl {name} {{
     pub fn fit_as(command: Command, bytes: &[u8]) -> Result<Fit, serde_json::Error> {{
         match command {{ {fits} }}
     }}
-}}
+{findings_methods}}}
 "#
     )
 }

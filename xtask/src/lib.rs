@@ -22,6 +22,9 @@ pub mod command_words;
 pub mod conformance;
 pub mod dispatch;
 mod error;
+pub mod extensions;
+pub mod findings;
+pub mod open_enums;
 mod output;
 pub mod python_models;
 pub mod reference;
@@ -68,7 +71,22 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     let words = command_words::load(&root.join("schemas"))?;
     command_words::check_against(&words, &tree)?;
     let bundle = bundle::bundle(&tree)?;
-    typify_workarounds::check_supported(&bundle)?;
+    let extensions = extensions::read(&bundle)?;
+    typify_workarounds::check_supported(&bundle, &open_enums::string_enum_names(&extensions))?;
+    let requests: Vec<String> = tree
+        .webhooks
+        .iter()
+        .map(|w| w.request_type.clone())
+        .collect();
+    let responses: Vec<String> = tree
+        .webhooks
+        .iter()
+        .map(|w| w.response_type.clone())
+        .collect();
+    let packets = rust_types::Packets {
+        requests: &requests,
+        responses: &responses,
+    };
 
     let bundle_text = bundle::to_pretty_json(&bundle)?;
     let mut outputs = vec![
@@ -76,9 +94,12 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
         (PYTHON_BUNDLE_PATH.to_owned(), bundle_text),
         (
             PYTHON_MODELS_PATH.to_owned(),
-            python_models::generate(&bundle, &tree, &words)?,
+            python_models::generate(&bundle, &extensions, &tree, &words)?,
         ),
-        (TYPES_PATH.to_owned(), rust_types::generate(&bundle)?),
+        (
+            TYPES_PATH.to_owned(),
+            rust_types::generate(&bundle, &extensions, &packets)?,
+        ),
         (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
         (
             REGISTRY_PATH.to_owned(),

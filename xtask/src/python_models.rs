@@ -18,6 +18,7 @@ use std::fmt::Write;
 use serde_json::{Map, Value};
 
 use crate::command_words::{self, CommandWord, Kind};
+use crate::extensions::{ClockUnit, Extensions, Revisions};
 use crate::schema_tree::SchemaTree;
 use crate::Error;
 
@@ -78,8 +79,14 @@ const RESERVED: &[&str] = &[
     "update_forward_refs",
 ];
 
-/// Generates `models.py` from the bundle, the webhook folders and the command list.
-pub fn generate(bundle: &Value, tree: &SchemaTree, words: &[CommandWord]) -> Result<String, Error> {
+/// Generates `models.py` from the bundle (and what its vendor keywords say), the webhook folders
+/// and the command list.
+pub fn generate(
+    bundle: &Value,
+    extensions: &Extensions,
+    tree: &SchemaTree,
+    words: &[CommandWord],
+) -> Result<String, Error> {
     let definitions = bundle["definitions"]
         .as_object()
         .ok_or_else(|| Error::new("the bundle has no definitions"))?;
@@ -88,7 +95,7 @@ pub fn generate(bundle: &Value, tree: &SchemaTree, words: &[CommandWord]) -> Res
     let mut names = Vec::new();
     for name in dependency_order(definitions)? {
         let schema = &definitions[&name];
-        let text = definition(&name, schema, definitions)
+        let text = definition(&name, schema, definitions, extensions)
             .map_err(|e| Error::new(format!("models.py: definitions/{name}: {e}")))?;
         out += "\n\n";
         out += &text;
@@ -190,6 +197,7 @@ from ._model_support import (
     WebhookModel,
     check_dependencies,
     check_not_all_absent,
+    check_revisions,
 )
 "#;
 
@@ -264,12 +272,22 @@ fn definition(
     name: &str,
     schema: &Value,
     definitions: &Map<String, Value>,
+    extensions: &Extensions,
 ) -> Result<String, String> {
     let object = schema.as_object().ok_or("not an object")?;
     let description = object
         .get("description")
         .and_then(Value::as_str)
         .unwrap_or(name);
+    if let Some(revisions) = extensions.revisions.get(name) {
+        // Its `allOf` is the revision rules (checked by `extensions::read`), said by a model
+        // validator from the vendor keywords they are written from.
+        let mut object = object.clone();
+        object.remove("allOf");
+        let mut text = class(name, &object, description, definitions)?;
+        text += &revisions_check(name, revisions);
+        return Ok(text);
+    }
     if let Some(base) = single_all_of(object)? {
         return Ok(format!(
             "class {name}({base}):\n    {}\n",
@@ -308,7 +326,7 @@ fn reference(schema: &Value) -> Option<String> {
         .strip_prefix("#/definitions/")?;
     object
         .keys()
-        .all(|key| key == "$ref" || DOCUMENTATION.contains(&key.as_str()))
+        .all(|key| key == "$ref" || DOCUMENTATION.contains(&key.as_str()) || key.starts_with("x-"))
         .then(|| name.to_owned())
 }
 
@@ -418,6 +436,40 @@ fn not_all_absent_check(name: &str, not: &Value) -> Result<String, String> {
     Ok(format!(
         "\n    @model_validator(mode=\"after\")\n    def _not_all_absent(self) -> \"{name}\":\n        \"\"\"The schema's ``not``: one of these members at least is present.\"\"\"\n        check_not_all_absent(self, {tuple})\n        return self\n"
     ))
+}
+
+/// The model validator of the revision rules: a packet whose clock (the first of its clocks it
+/// carries) is at or after a member's date must carry that member.
+fn revisions_check(name: &str, revisions: &Revisions) -> String {
+    let clocks: Vec<String> = revisions
+        .clocks
+        .iter()
+        .map(|clock| {
+            let (scale, digits) = match clock.unit {
+                ClockUnit::Seconds => (1000, "False"),
+                ClockUnit::Millis => (1, "False"),
+                ClockUnit::MillisOrDigits => (1, "True"),
+            };
+            format!("({}, {scale}, {digits})", py_str(&clock.member))
+        })
+        .collect();
+    let since: Vec<String> = revisions
+        .members
+        .iter()
+        .map(|dated| {
+            format!(
+                "{}: ({}, {})",
+                py_str(&dated.member),
+                dated.since_millis,
+                py_str(&dated.since)
+            )
+        })
+        .collect();
+    format!(
+        "\n    @model_validator(mode=\"after\")\n    def _revisions(self) -> \"{name}\":\n        \"\"\"The schema's revision rules (``x-trtc-since``, ``x-trtc-clock``).\"\"\"\n        check_revisions(\n            self,\n            clocks=({},),\n            since={{{}}},\n        )\n        return self\n",
+        clocks.join(", "),
+        since.join(", ")
+    )
 }
 
 /// Objects must accept unknown members (`"additionalProperties": {}`), as the base model does.

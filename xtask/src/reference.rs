@@ -144,12 +144,17 @@ fn field_table(out: &mut String, schema: &Value, definitions: &Value) {
     let mut rows = Vec::new();
     collect_fields(schema, "", definitions, &mut rows);
     for row in rows {
+        let required = match (&row.since, row.required) {
+            (Some(since), _) => format!("since {since} (older packets may lack it)"),
+            (None, true) => "yes".to_owned(),
+            (None, false) => "no".to_owned(),
+        };
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} |",
             row.path,
             cell(&row.type_label),
-            if row.required { "yes" } else { "no" },
+            cell(&required),
             cell(&row.description)
         );
     }
@@ -159,6 +164,8 @@ struct FieldRow {
     path: String,
     type_label: String,
     required: bool,
+    /// `x-trtc-since`: required of packets dated at or after this date.
+    since: Option<String>,
     description: String,
 }
 
@@ -198,6 +205,7 @@ fn collect_fields(schema: &Value, prefix: &str, definitions: &Value, rows: &mut 
             path: path.clone(),
             type_label: type_label(property, definitions),
             required: required.contains(&name.as_str()),
+            since: property["x-trtc-since"].as_str().map(str::to_owned),
             description: description.to_owned(),
         });
         if resolved["properties"].is_object() {
@@ -229,6 +237,10 @@ fn type_label(schema: &Value, definitions: &Value) -> String {
             .join(" or "),
         _ => String::new(),
     };
+    if schema["x-trtc-open-enum"] == true {
+        let known = constraint_label(&schema["anyOf"][0]);
+        return format!("{base}, open: {known}, or another (a warning)");
+    }
     let alternatives: Vec<String> = schema["anyOf"]
         .as_array()
         .map(|all| all.iter().map(constraint_label).collect())

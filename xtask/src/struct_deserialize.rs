@@ -15,22 +15,36 @@
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
+use crate::findings::Plan;
 use crate::typify_workarounds;
+use crate::Error;
 
-/// Replaces the derived `Deserialize` of every struct with a flattened `extra` map.
-pub fn deserialize_without_buffering(file: &mut syn::File) {
+/// Replaces the derived `Deserialize` of every struct with a flattened `extra` map; that of a
+/// packet with revision rules also refuses a packet whose clock has reached the date of a member
+/// it lacks (see [`crate::findings`]).
+pub fn deserialize_without_buffering(file: &mut syn::File, plan: &Plan) -> Result<(), Error> {
     let mut impls = Vec::new();
     for item in &mut file.items {
         if let syn::Item::Struct(item) = item {
-            if let Some(implementation) = rewrite(item) {
-                impls.push(implementation);
+            match rewrite(item, plan) {
+                Some(implementation) => impls.push(implementation),
+                None if plan.has_revisions(&item.ident) => {
+                    return Err(Error::new(format!(
+                        "{}: a packet with revision rules must keep unknown members \
+                         (\"additionalProperties\": {{}}), so that its Deserialize is generated",
+                        item.ident
+                    )))
+                }
+                None => {}
             }
         }
     }
     file.items.extend(impls);
+    Ok(())
 }
 
 /// One named field of a struct, as the deserializer sees it.
+#[derive(Clone)]
 pub(crate) struct Member {
     pub(crate) ident: syn::Ident,
     pub(crate) key: String,
@@ -39,7 +53,7 @@ pub(crate) struct Member {
     pub(crate) optional: bool,
 }
 
-fn rewrite(item: &mut syn::ItemStruct) -> Option<syn::Item> {
+fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<syn::Item> {
     let syn::Fields::Named(fields) = &item.fields else {
         return None;
     };
@@ -48,13 +62,11 @@ fn rewrite(item: &mut syn::ItemStruct) -> Option<syn::Item> {
         .iter()
         .find(|field| has_serde_flag(field, "flatten"))?;
     let extra = extra.ident.clone().expect("named field");
-    let members: Vec<Member> = fields
-        .named
-        .iter()
-        .filter(|field| !has_serde_flag(field, "flatten"))
-        .map(member)
-        .collect();
+    let members: Vec<Member> = members(fields);
     RemoveDeserializeDerive.visit_item_struct_mut(item);
+    let revision_check = plan
+        .revision_code(&item.ident, &members)
+        .map(|code| code.deserialize_check());
 
     let name = &item.ident;
     let expecting = format!("a {name} object");
@@ -109,6 +121,7 @@ fn rewrite(item: &mut syn::ItemStruct) -> Option<syn::Item> {
                                 }
                             }
                         }
+                        #revision_check
                         ::std::result::Result::Ok(#name { #(#inits)* #extra })
                     }
                 }
@@ -116,6 +129,16 @@ fn rewrite(item: &mut syn::ItemStruct) -> Option<syn::Item> {
             }
         }
     })
+}
+
+/// The members of a struct's `fields`, its flattened catch-all left out.
+pub(crate) fn members(fields: &syn::FieldsNamed) -> Vec<Member> {
+    fields
+        .named
+        .iter()
+        .filter(|field| !has_serde_flag(field, "flatten"))
+        .map(member)
+        .collect()
 }
 
 pub(crate) fn member(field: &syn::Field) -> Member {

@@ -139,7 +139,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub jsonc: bool,
 
-    /// Count a packet with a semantic warning as invalid.
+    /// Count a packet with a warning (semantic, older_revision or unknown_enum_value) as invalid.
     #[arg(long)]
     pub deny_warnings: bool,
 

@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 use trtc_live_validate::{
-    locate, parse_jsonc, semantic_warnings, Command, Issue, IssueKind, Rejection, UnknownCommand,
-    Validator,
+    locate, parse_jsonc, warnings, Command, Issue, IssueKind, Rejection, UnknownCommand, Validator,
+    Warning,
 };
 
 use crate::packets::{Packet, TooLarge, Window};
@@ -59,7 +59,7 @@ pub struct PacketReport<'w> {
     pub command: Option<Command>,
     /// Errors (none when valid).
     pub errors: Vec<Finding>,
-    /// Semantic warnings (of valid packets).
+    /// Warnings (of valid packets): semantic, older revisions, unknown enumeration values.
     pub warnings: Vec<Finding>,
     /// The packet's text, kept for diagnostics when something is reported.
     pub text: Option<&'w [u8]>,
@@ -176,12 +176,8 @@ impl Checker<'_> {
         report
     }
 
-    /// The command of a valid packet and its semantic warnings, or the rejection.
-    fn validate(
-        &self,
-        text: &[u8],
-        comments: bool,
-    ) -> Result<(Command, Vec<trtc_live_validate::SemanticWarning>), Rejection> {
+    /// The command of a valid packet and its warnings, or the rejection.
+    fn validate(&self, text: &[u8], comments: bool) -> Result<(Command, Vec<Warning>), Rejection> {
         let validator = self.validator;
         match (self.response, comments) {
             // Nothing is typed: the verdict and the warnings come from the bytes.
@@ -190,7 +186,7 @@ impl Checker<'_> {
                 .map(|checked| (checked.command, checked.warnings)),
             (None, true) => validator
                 .validate_jsonc(text)
-                .map(|webhook| (webhook.command(), semantic_warnings(&webhook))),
+                .map(|webhook| (webhook.command(), warnings(&webhook))),
             (Some(command), false) => validator
                 .validate_response(command, text)
                 .map(|response| (response.command(), Vec::new())),
@@ -230,8 +226,20 @@ fn place(findings: &mut [Finding], text: &[u8], packet_line: Option<usize>) {
             }
         } else {
             // The validator has located schema and decode errors already; the others (an
-            // unknown command, a semantic warning) are located here.
-            let located = issue.span.or_else(|| locate(text, &issue.instance_path));
+            // unknown command, a warning) are located here. A member that is missing (an older
+            // revision's) is shown at the object that lacks it.
+            let located = issue
+                .span
+                .or_else(|| locate(text, &issue.instance_path))
+                .or_else(|| {
+                    let parent = issue
+                        .instance_path
+                        .rsplit_once('/')
+                        .map(|(parent, _)| parent)?;
+                    (issue.kind == IssueKind::OlderRevision)
+                        .then(|| locate(text, parent))
+                        .flatten()
+                });
             located.map(|span| {
                 issue.line = Some(span.line);
                 issue.column = Some(span.column);

@@ -40,7 +40,7 @@ fn response_samples_are_valid_with_response() {
 #[test]
 fn invalid_and_malformed_packets_are_all_reported_in_human_form() {
     let paths: Vec<String> = [
-        "optype-7",
+        "optype-negative",
         "several-errors",
         "malformed-missing-comma",
         "callbackcommand-wrong",
@@ -60,7 +60,7 @@ fn invalid_and_malformed_packets_are_all_reported_in_human_form() {
 #[test]
 fn json_format_prints_one_object_per_packet() {
     let valid = format!("{SAMPLES}/request.jsonc");
-    let optype = format!("{CASES}/invalid/optype-7.json");
+    let optype = format!("{CASES}/invalid/optype-negative.json");
     let malformed = format!("{CASES}/invalid/malformed-missing-comma.json");
     let common::Run {
         code,
@@ -121,7 +121,7 @@ fn stdin_is_read_with_a_dash_and_comments_need_jsonc() {
 #[test]
 fn unreadable_inputs_exit_2_and_the_others_are_still_checked() {
     let valid = format!("{SAMPLES}/request.jsonc");
-    let optype = format!("{CASES}/invalid/optype-7.json");
+    let optype = format!("{CASES}/invalid/optype-negative.json");
     let common::Run {
         code, transcript, ..
     } = run(
@@ -276,7 +276,7 @@ fn ndjson_reports_in_json_carry_the_line_of_each_packet() {
         }
     }
     assert_eq!(
-        stderr, "2 valid, 3 invalid, 1 malformed, 0 unreadable (1 warning)\n",
+        stderr, "3 valid, 2 invalid, 1 malformed, 0 unreadable (2 warnings)\n",
         "the summary goes to stderr, so stdout stays JSON lines"
     );
     insta::assert_snapshot!(transcript);
@@ -326,7 +326,7 @@ fn help_names_every_semantic_check() {
 
 #[test]
 fn colors_are_used_only_when_asked_or_on_a_terminal() {
-    let optype = format!("{CASES}/invalid/optype-7.json");
+    let optype = format!("{CASES}/invalid/optype-negative.json");
     let plain = run(&["validate", &optype], b"");
     assert!(
         !plain.stdout.contains('\u{1b}'),
@@ -366,7 +366,7 @@ fn a_long_ndjson_stream_is_reported_in_input_order() {
     .unwrap();
     let valid: serde_json::Value = serde_json::from_str(&valid).unwrap();
     let valid = serde_json::to_string(&valid).unwrap();
-    let invalid = valid.replace("\"OpType\":0", "\"OpType\":9");
+    let invalid = valid.replace("\"OpType\":0", "\"OpType\":\"0\"");
     assert_ne!(valid, invalid);
     // Every 7th packet is invalid: enough packets for several windows spread over threads.
     let count = 20_000;

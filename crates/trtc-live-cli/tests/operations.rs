@@ -72,9 +72,20 @@ fn json_logs_are_one_object_per_line_and_every_rejection_has_its_reason() {
     assert_eq!(send(&url, &["--token", "wrong", battle]).0, 1);
     assert_eq!(send(&url, &["--token", TOKEN, invalid]).0, 1);
     assert_eq!(send_as("1", &url, &["--token", TOKEN, battle]).0, 1);
-    // Valid, with a semantic warning: the battle ends before it starts.
+    // Valid, with a semantic warning (the battle ends before it starts) and two values of open
+    // enumerations the schemas do not know yet (a new platform, a new way for a battle to end).
     let sample = "schemas/Live.CallbackAfterEndBattle/samples/request.jsonc";
-    let early_end = ["--token", TOKEN, "--set", "/EndTime=1739956105", sample];
+    let early_end = [
+        "--token",
+        TOKEN,
+        "--platform",
+        "HarmonyOS",
+        "--set",
+        "/EndTime=1739956105",
+        "--set",
+        "/OpType=7",
+        sample,
+    ];
     assert_eq!(send(&url, &early_end).0, 0);
     let logs = stop(server);
 
@@ -96,8 +107,10 @@ fn json_logs_are_one_object_per_line_and_every_rejection_has_its_reason() {
     assert_eq!(accepted[0]["command"], battle);
     assert!(accepted[0].get("warnings").is_none(), "{logs}");
     assert_eq!(
-        accepted[1]["warnings"], "semantic/battle-time-order \"/EndTime\"",
-        "the validator's warnings are logged with the delivery"
+        accepted[1]["warnings"],
+        "unknown_enum_value \"/OptPlatform\"; semantic/battle-time-order \"/EndTime\"; \
+         unknown_enum_value \"/OpType\"",
+        "the validator's warnings are logged with the delivery, by kind"
     );
     let rejected: Vec<(&str, u64)> = with("rejected")
         .iter()

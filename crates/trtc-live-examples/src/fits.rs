@@ -77,6 +77,19 @@ fn keyword_fits(
         "allOf" => all(argument),
         "anyOf" => matching(argument) >= 1,
         "oneOf" => matching(argument) == 1,
+        "not" => !fits_at(argument, value, depth + 1),
+        "if" => {
+            let branch = if fits_at(argument, value, depth + 1) {
+                map.get("then")
+            } else {
+                map.get("else")
+            };
+            branch.is_none_or(|branch| fits_at(branch, value, depth + 1))
+        }
+        // Read with their `if`.
+        "then" | "else" => true,
+        // The project's vendor keywords (open enumerations, revisions) constrain nothing.
+        vendor if vendor.starts_with("x-trtc-") => true,
         _ => false,
     }
 }

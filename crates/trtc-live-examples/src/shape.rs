@@ -32,9 +32,15 @@ fn flatten_at(schema: &Value, rng: &mut Rng, depth: usize) -> Map<String, Value>
     }
     let mut flat = Map::new();
     let mut parts = Vec::new();
+    // An open enumeration (`anyOf` of its known values and the bare type): examples use the
+    // known values, as Tencent sends them today.
+    let open_enum = map.get("x-trtc-open-enum") == Some(&Value::Bool(true));
     for (keyword, argument) in map {
         match keyword.as_str() {
             "allOf" => parts.extend(argument.as_array().into_iter().flatten().cloned()),
+            "anyOf" if open_enum => {
+                parts.extend(argument.as_array().and_then(|list| list.first()).cloned());
+            }
             "anyOf" | "oneOf" => {
                 if let Some(branch) = argument.as_array().and_then(|list| dice::pick(rng, list)) {
                     parts.push(branch.clone());

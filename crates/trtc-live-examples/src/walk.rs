@@ -2,9 +2,9 @@
 //!
 //! It honours `type`, `enum`, `const`, `minimum` / `maximum` (and their exclusive forms),
 //! `minLength` / `maxLength`, `pattern`, `properties` / `required` (an optional property is
-//! present half of the time), `items` / `minItems` / `maxItems` (0 to 4 items unless the
-//! schema or the property name says otherwise), `allOf`, `anyOf` / `oneOf` (one branch) and
-//! `dependencies`. Members come out in the schema's property order.
+//! present half of the time; a member added later, `x-trtc-since`, always), `items` / `minItems` / `maxItems` (0 to 4 items unless the
+//! schema or the property name says otherwise), `allOf`, `anyOf` / `oneOf` (one branch; the known
+//! values of an open enumeration, `x-trtc-open-enum`) and `dependencies`. Members come out in the schema's property order.
 
 use std::collections::HashMap;
 
@@ -171,7 +171,10 @@ impl<'r> Walker<'r> {
         let mut present: Vec<&str> = Vec::new();
         let mut deferred: Vec<&str> = Vec::new();
         for name in properties.keys().map(String::as_str) {
-            if required.contains(&name) {
+            // A member Tencent added later (`x-trtc-since`) is required of a packet as recent as
+            // the examples: present.
+            let added_later = properties[name].get("x-trtc-since").is_some();
+            if required.contains(&name) || added_later {
                 present.push(name);
             } else if dependencies.get(name).is_some_and(Value::is_object) {
                 deferred.push(name);

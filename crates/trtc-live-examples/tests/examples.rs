@@ -465,7 +465,8 @@ fn members_follow_the_schema_property_order() {
             Some(r) => definition(r.trim_start_matches("#/definitions/")),
             None => schema,
         };
-        let schema = if let Some(first) = schema["allOf"].get(0) {
+        let wrapper = schema.get("properties").is_none();
+        let schema = if let Some(first) = schema["allOf"].get(0).filter(|_| wrapper) {
             let target = first["$ref"].as_str().unwrap();
             definition(target.trim_start_matches("#/definitions/"))
         } else {

@@ -84,8 +84,8 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::http_answer::failure_response;
 use crate::{
-    Answer, AnswerMismatch, Command, Delivery, Genuine, InvalidDelivery, Issue, ReceiveError,
-    Receiver,
+    Answer, AnswerMismatch, Command, Delivery, Genuine, InvalidDelivery, ReceiveError, Receiver,
+    Warning,
 };
 
 /// The clock of an endpoint: a function giving the current time.
@@ -135,7 +135,7 @@ pub enum OutcomeKind<'a> {
     /// A valid delivery, journaled (when the endpoint has journals), handled and answered.
     Accepted {
         /// The validator's warnings on it.
-        warnings: &'a [Issue],
+        warnings: &'a [Warning],
     },
     /// An authenticated request whose packet is not valid, handed to the application's handler
     /// of invalid deliveries (and quarantined first, when the endpoint has journals).
@@ -243,7 +243,7 @@ impl Outcome<'_> {
 }
 
 /// Warnings for a log line: `kind[/check] pointer`, separated by `; `.
-struct Warnings<'a>(&'a [Issue]);
+struct Warnings<'a>(&'a [Warning]);
 
 impl fmt::Display for Warnings<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

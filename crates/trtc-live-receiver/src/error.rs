@@ -47,7 +47,7 @@ use crate::{Answer, InvalidBeforeWebhookPolicy};
 /// | `CommandMismatch` | yes | 400, or the policy's 200 | `CallbackCommand differs between URL and body` |
 /// | `Schema` | yes | 422, or the policy's 200 | `packet does not match its schema` |
 ///
-/// "The policy's 200": when the URL's `CallbackCommand` is one of the two before-webhooks
+/// "The policy's 200": when the URL's command word is one of the two before-webhooks
 /// (`Live.CallbackBeforeSendGift`, `Group.CallbackBeforeSendMsg`) and the
 /// [`InvalidBeforeWebhookPolicy`] is `Allow` or `Refuse`, the answer is HTTP 200 with that
 /// decision instead: `Allow` answers `{"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}`
@@ -148,31 +148,36 @@ pub enum ReceiveError {
         /// `WebhookCommand`, as received.
         webhook_command: String,
     },
-    /// The URL parameters break their schema (`CallbackCommand` missing, an unknown
-    /// `OptPlatform`, `contenttype` not `json`, ...).
+    /// The URL parameters break their schema (no `CallbackCommand` nor `WebhookCommand`, a
+    /// command word that is not `Prefix.Name`, ...). A value of an open enumeration outside its
+    /// known ones (a new `OptPlatform`) is not a violation but a warning of the delivery.
     UrlParameters {
-        /// The URL's `CallbackCommand`, when it names a known command.
+        /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place), when it
+        /// names a known command.
         url_command: Option<Command>,
         /// Every violation.
         violations: Vec<Violation>,
     },
     /// The body is not JSON.
     NotJson {
-        /// The URL's `CallbackCommand`, when it names a known command.
+        /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place), when it
+        /// names a known command.
         url_command: Option<Command>,
         /// Where and why.
         error: SyntaxError,
     },
     /// The body's `CallbackCommand` is missing, not a string, or not a known command word.
     UnknownCommand {
-        /// The URL's `CallbackCommand`, when it names a known command.
+        /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place), when it
+        /// names a known command.
         url_command: Option<Command>,
         /// What is wrong with the body's `CallbackCommand`.
         unknown: trtc_live_validate::UnknownCommand,
     },
-    /// The URL's `CallbackCommand` is not the body's.
+    /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place) is not the
+    /// body's.
     CommandMismatch {
-        /// The URL's `CallbackCommand`, as received.
+        /// The URL's command word, as received.
         url: String,
         /// The body's command.
         body: Command,
@@ -198,9 +203,10 @@ impl ReceiveError {
         )
     }
 
-    /// The command the request is for, once it is authenticated: the URL's `CallbackCommand`
-    /// when it names a known command (for `Schema`, the body's, which is the same). `None` for
-    /// the rejections before authentication, which tell nothing trustworthy.
+    /// The command the request is for, once it is authenticated: the URL's command word
+    /// (`CallbackCommand`, or `WebhookCommand` in its place) when it names a known command (for
+    /// `Schema`, the body's, which is the same). `None` for the rejections before
+    /// authentication, which tell nothing trustworthy, and for a URL naming two commands.
     pub fn command(&self) -> Option<Command> {
         match self {
             Self::UrlParameters { url_command, .. }

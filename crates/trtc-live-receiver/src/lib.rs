@@ -162,5 +162,8 @@ pub use http_answer::failure_response;
 pub use receiver::{Delivery, Genuine, InvalidDelivery, Receiver};
 pub use token::{sign, Token};
 pub use trtc_live_types::{Command, Webhook, WebhookUrlParameters};
-/// The validator's report types, carried by [`ReceiveError`].
-pub use trtc_live_validate::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
+/// The validator's report types, carried by [`ReceiveError`], [`InvalidDelivery`] and
+/// [`Delivery`] (its warnings).
+pub use trtc_live_validate::{
+    Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation, Warning,
+};

@@ -6,17 +6,17 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 use trtc_live_types::{Command, Webhook, WebhookUrlParameters};
-use trtc_live_validate::{parse_json, semantic_warnings, Issue, Rejection, Validator, Violation};
+use trtc_live_validate::{parse_json, Issue, Rejection, Validator, Violation, Warning};
 
 use crate::auth::authenticate;
 use crate::query::Query;
 use crate::{ConfigError, ReceiveError, ReceiverConfig};
 
 /// An accepted webhook: its URL parameters, its packet (both typed and valid), the body exactly
-/// as received, and the validator's warnings.
+/// as received, and what they are still worth a warning for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delivery {
-    /// The URL's query parameters (`OptPlatform` as an enum, `Sign` and `RequestTime` when
+    /// The URL's query parameters (`OptPlatform` as an open enum, `Sign` and `RequestTime` when
     /// sent, unknown parameters in `extra`).
     pub parameters: WebhookUrlParameters,
     /// The packet.
@@ -24,10 +24,13 @@ pub struct Delivery {
     /// The body exactly as received, byte for byte (to store, forward or hash it: the typed
     /// packet serialized again is the same JSON but not the same bytes).
     pub body: Bytes,
-    /// What the validator noticed in a packet it accepts: for now the semantic checks' warnings
-    /// (kind `semantic`, see `trtc_live_validate::SEMANTIC_CHECKS`), each with the JSON pointer
-    /// of the value concerned. They never change the verdict; log them, count them.
-    pub warnings: Vec<Issue>,
+    /// The validator's warnings on the URL parameters and on the packet, each with its kind and
+    /// the JSON pointer of the member concerned: values of open enumerations outside their known
+    /// values (`unknown_enum_value`, such as an `OptPlatform` of a new client platform), members
+    /// the packet lacks as an older revision (`older_revision`), semantic warnings (`semantic`,
+    /// see `trtc_live_validate::SEMANTIC_CHECKS`). They never change the verdict: the delivery
+    /// is accepted all the same; log them, count them.
+    pub warnings: Vec<Warning>,
 }
 
 impl Delivery {
@@ -270,16 +273,16 @@ impl Receiver {
             url_command,
             violations: violations.to_vec(),
         };
-        let parameters = self.validator.validate_url_parameters(&query.to_value());
+        let parameters = self.validator.check_url_parameters(&query.to_value());
         if let (Err(violations), false) = (&parameters, describe_invalid) {
             // Refused at the URL: the body is not even parsed.
             return Err(url_error(violations));
         }
         // The validator parses, routes and checks in one pass; the command comparison is
         // placed between routing and the schema by looking at what the rejection got to.
-        let verdict = self.validator.validate(&body);
+        let verdict = self.validator.validate_with_warnings(&body);
         let body_command = match &verdict {
-            Ok(webhook) => Some(webhook.command()),
+            Ok(validated) => Some(validated.webhook.command()),
             Err(rejection) => rejection.command(),
         };
         if let Some(body_command) = body_command.filter(|&c| url_command != Some(c)) {
@@ -290,20 +293,22 @@ impl Receiver {
             });
         }
         let (error, parameters, verdict) = match (parameters, verdict) {
-            (Ok(parameters), Ok(webhook)) => {
-                let warnings = semantic_warnings(&webhook)
-                    .iter()
-                    .map(|warning| warning.to_issue())
-                    .collect();
+            (Ok((parameters, mut warnings)), Ok(validated)) => {
+                // The URL's warnings, then the packet's.
+                warnings.extend(validated.warnings);
                 return Ok(Genuine::Valid(Delivery {
                     parameters,
-                    webhook,
+                    webhook: validated.webhook,
                     body,
                     warnings,
                 }));
             }
-            (Err(violations), verdict) => (url_error(&violations), Err(violations), verdict),
-            (Ok(parameters), Err(rejection)) => (
+            (Err(violations), verdict) => (
+                url_error(&violations),
+                Err(violations),
+                verdict.map(|validated| validated.webhook),
+            ),
+            (Ok((parameters, _)), Err(rejection)) => (
                 body_error(url_command, &rejection),
                 Ok(parameters),
                 Err(rejection),

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use common::*;
 use trtc_live_receiver::{
-    sign, Command, ReceiveError, Receiver, ReceiverConfig, Token, WebhookUrlParameters,
+    sign, Command, IssueKind, ReceiveError, Receiver, ReceiverConfig, Token, Webhook,
+    WebhookUrlParameters,
 };
-use trtc_live_types::WebhookUrlParametersOptPlatform;
+use trtc_live_types::OptPlatform;
 
 #[test]
 fn the_documented_vector_signs_the_documented_request() {
@@ -27,7 +28,7 @@ fn the_documented_vector_signs_the_documented_request() {
         request_time,
         ..
     } = &delivery.parameters;
-    assert_eq!(*opt_platform, Some(WebhookUrlParametersOptPlatform::IOs));
+    assert_eq!(*opt_platform, Some(OptPlatform::Ios));
     assert_eq!(client_ip.as_deref(), Some("127.0.0.1"));
     assert_eq!(sign.as_deref().map(|s| s.as_str()), Some(DOCUMENTED_SIGN));
     assert_eq!(
@@ -37,6 +38,52 @@ fn the_documented_vector_signs_the_documented_request() {
     // Exact integers: the 64-bit id is not rounded.
     let json = serde_json::to_string(&delivery.webhook).unwrap();
     assert!(json.contains("144115245442327522"), "{json}");
+}
+
+#[test]
+fn what_tencent_really_sends_is_accepted_with_warnings_to_log() {
+    // A delivery shaped like one captured in 2022 (RequestID, no MsgId: Tencent began sending
+    // it later), from a platform the documentation does not list.
+    let query = format!(
+        "{}&RequestID=80b98a8d-b1f9-4ea0-9320-22cc0dd0d8f2",
+        signed_query("Group.CallbackAfterSendMsg", REQUEST_TIME).replace("RESTAPI", "HarmonyOS")
+    );
+    let body = r#"{"CallbackCommand": "Group.CallbackAfterSendMsg", "GroupId": "@TGS#aC5SZEAEF",
+        "Type": "Public", "From_Account": "@TLS#NOT_FOUND", "Operator_Account": "@TLS#NOT_FOUND",
+        "Random": 2287524101, "MsgSeq": 21, "MsgTime": 1657612269, "OnlineOnlyFlag": 0,
+        "MsgPriority": "Normal", "EventTime": 1657612269059,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello"}}]}"#;
+    let delivery = post(&receiver(), &query, body, now()).unwrap();
+    assert_eq!(
+        delivery.parameters.opt_platform,
+        Some(OptPlatform::Other("HarmonyOS".into()))
+    );
+    assert_eq!(
+        delivery.parameters.request_id.as_deref(),
+        Some("80b98a8d-b1f9-4ea0-9320-22cc0dd0d8f2")
+    );
+    let Webhook::GroupCallbackAfterSendMsg(message) = &delivery.webhook else {
+        panic!("{:?}", delivery.webhook)
+    };
+    assert_eq!(message.msg_id, None);
+    let warnings: Vec<_> = delivery
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.instance_path.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (IssueKind::UnknownEnumValue, "/OptPlatform"),
+            (IssueKind::OlderRevision, "/MsgId"),
+        ]
+    );
+    // The same packet stamped after MsgId appeared is refused.
+    let recent = body.replace("1657612269059", "1757612269059");
+    assert!(matches!(
+        post(&receiver(), &query, &recent, now()),
+        Err(ReceiveError::Schema(_))
+    ));
 }
 
 #[test]
@@ -204,7 +251,7 @@ fn errors_carry_what_was_found() {
     let ReceiveError::Schema(rejection) = post(
         &receiver,
         &good,
-        r#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": 7}"#,
+        r#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": -1}"#,
         now(),
     )
     .unwrap_err() else {
@@ -227,7 +274,7 @@ fn errors_carry_what_was_found() {
     );
     let error = post(
         &receiver,
-        &good.replace("RESTAPI", "iOs"),
+        &good.replace("CallbackCommand=Live.", "WebhookCommand=Live-"),
         END_BATTLE,
         now(),
     )
@@ -239,8 +286,8 @@ fn errors_carry_what_was_found() {
     else {
         panic!("{error}")
     };
-    assert_eq!(*url_command, Some(Command::LiveCallbackAfterEndBattle));
-    assert_eq!(violations[0].instance_path, "/OptPlatform");
+    assert_eq!(*url_command, None);
+    assert_eq!(violations[0].instance_path, "/WebhookCommand");
 }
 
 /// Each request is wrong in several ways; the earliest check in the documented order wins.

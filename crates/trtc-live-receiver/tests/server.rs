@@ -49,7 +49,7 @@ async fn a_delivery_is_on_disk_before_the_handler_sees_it_and_rejections_are_rep
         status(&post_to(server.address, &wrong_sign, END_BATTLE).await),
         401
     );
-    let invalid = END_BATTLE.replace("\"OpType\": 0", "\"OpType\": 7");
+    let invalid = END_BATTLE.replace("\"OpType\": 0", "\"OpType\": -1");
     let answer = post_signed(server.address, "Live.CallbackAfterEndBattle", &invalid).await;
     assert_eq!(status(&answer), 422, "{answer}");
     server.stop().await;
@@ -101,7 +101,7 @@ async fn invalid_deliveries_reach_the_app_that_asks_for_them_after_the_quarantin
     .on_outcome(hook(&seen));
     let server = Running::start(endpoint, ServerLimits::default()).await;
 
-    let battle = END_BATTLE.replace("\"OpType\": 0", "\"OpType\": 7");
+    let battle = END_BATTLE.replace("\"OpType\": 0", "\"OpType\": -1");
     let query = signed_now("Live.CallbackAfterEndBattle");
     assert_eq!(status(&post_to(server.address, &query, &battle).await), 200);
     let gift = GIFT.replace("\"Coins\": 1000", "\"Coins\": -1");

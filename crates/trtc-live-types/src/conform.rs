@@ -395,6 +395,7 @@ conform_by_replay!(
     i64,
     crate::wire::BattleEndReason,
     crate::wire::OnlineOnlyFlag,
+    crate::wire::GroupAtAllFlag,
     crate::timestamp::UnixMillisecondsOrDigits,
     crate::decision::SendGiftErrorCode,
     crate::decision::SendMsgErrorCode,

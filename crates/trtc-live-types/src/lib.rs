@@ -4,6 +4,12 @@
 //! `schemas/`; [`wire`] holds the few hand-written types that typify cannot derive (see
 //! `xtask/src/typify_workarounds.rs`).
 //!
+//! Tencent extends its packets over time. A value set that grows (a new client platform, a new
+//! cause) is an open enumeration ([`open_enum`]): its type keeps an unknown value in an `Other`
+//! variant instead of failing. A member added later ([`revision`]) is an `Option`, so that an
+//! older packet is still typed; a packet dated (by its own times) after the member appeared must
+//! carry it. [`findings::Findings`] lists what a valid packet still deserves a warning for.
+//!
 //! Decoding from bytes without validation:
 //!
 //! ```
@@ -28,6 +34,9 @@
 pub mod conform;
 pub mod decision;
 mod decode;
+pub mod findings;
+pub mod open_enum;
+pub mod revision;
 pub mod timestamp;
 pub mod wire;
 
@@ -52,4 +61,4 @@ pub const BUNDLED_SCHEMA: &str = include_str!("../../../dist/trtc-live-webhooks.
 pub use generated::types::*;
 pub use generated::webhooks::{Command, Webhook, WebhookResponse};
 pub use timestamp::UnixMillisecondsOrDigits;
-pub use wire::{AccountId, BattleEndReason, OnlineOnlyFlag};
+pub use wire::{AccountId, BattleEndReason, GroupAtAllFlag, OnlineOnlyFlag};

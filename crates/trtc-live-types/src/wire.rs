@@ -109,20 +109,94 @@ impl Visitor<'_> for AccountIdVisitor {
     }
 }
 
-/// Why a battle ended (`OpType` of `Live.CallbackAfterEndBattle`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize_repr, Deserialize_repr)]
-#[repr(u8)]
+/// Why a battle ended (`OpType` of `Live.CallbackAfterEndBattle`): an open enumeration (see
+/// [`crate::open_enum`]), whose values beyond the documented ones are kept in `Other`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BattleEndReason {
     /// 0: the battle's time ran out (normal end).
-    TimeUp = 0,
+    TimeUp,
     /// 1: every room owner left after the battle had started.
-    AllOwnersLeft = 1,
+    AllOwnersLeft,
     /// 2: the battle was created but ended without starting, because no invited room owner joined.
-    NeverStarted = 2,
+    NeverStarted,
+    /// Any other value from 0 to `u64::MAX`, as received: a reason Tencent added later.
+    Other(u64),
 }
 
-/// Whether a room message was sent online-only (`OnlineOnlyFlag` of
-/// `Group.CallbackAfterSendMsg`, printed by one revision of the page only).
+impl BattleEndReason {
+    /// The value as sent (`OpType`).
+    pub const fn code(self) -> u64 {
+        match self {
+            Self::TimeUp => 0,
+            Self::AllOwnersLeft => 1,
+            Self::NeverStarted => 2,
+            Self::Other(code) => code,
+        }
+    }
+
+    /// The reason of a value: a known one, or `Other`.
+    pub const fn from_code(code: u64) -> Self {
+        match code {
+            0 => Self::TimeUp,
+            1 => Self::AllOwnersLeft,
+            2 => Self::NeverStarted,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl Serialize for BattleEndReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for BattleEndReason {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Code;
+        impl Visitor<'_> for Code {
+            type Value = BattleEndReason;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a battle end reason: an integer from 0 to 18446744073709551615")
+            }
+            fn visit_u64<E: de::Error>(self, code: u64) -> Result<BattleEndReason, E> {
+                Ok(BattleEndReason::from_code(code))
+            }
+            fn visit_i64<E: de::Error>(self, code: i64) -> Result<BattleEndReason, E> {
+                u64::try_from(code)
+                    .map(BattleEndReason::from_code)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(code), &self))
+            }
+        }
+        deserializer.deserialize_u64(Code)
+    }
+}
+
+impl crate::open_enum::OpenEnum for BattleEndReason {
+    const DEFINITION: &'static str = "BattleEndReason";
+    const KNOWN: &'static [&'static str] = &["0", "1", "2"];
+
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+
+    fn json_text(&self) -> String {
+        self.code().to_string()
+    }
+}
+
+impl crate::open_enum::UnknownValues for BattleEndReason {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
+    }
+}
+
+/// Whether a room message was sent online-only (`OnlineOnlyFlag` of the `Group.` message
+/// webhooks). A flag: closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize_repr, Deserialize_repr)]
 #[repr(u8)]
 pub enum OnlineOnlyFlag {
@@ -130,6 +204,16 @@ pub enum OnlineOnlyFlag {
     Ordinary = 0,
     /// 1: an online-only message.
     OnlineOnly = 1,
+}
+
+/// Whether a mention is of every member (`GroupAtAllFlag` of `GroupAtInfo`). A flag: closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum GroupAtAllFlag {
+    /// 0: the mention is of the member in `GroupAt_Account`.
+    Member = 0,
+    /// 1: the mention is of every member (@all).
+    All = 1,
 }
 
 /// The name of a member, as the generated `Deserialize` impls read it: its bytes (escapes
@@ -244,24 +328,40 @@ mod tests {
     }
 
     #[test]
-    fn battle_end_reasons_are_exactly_0_1_2() {
-        let all = [
+    fn battle_end_reasons_keep_every_integer_and_refuse_the_rest() {
+        let known = [
             BattleEndReason::TimeUp,
             BattleEndReason::AllOwnersLeft,
             BattleEndReason::NeverStarted,
         ];
-        for (number, reason) in all.into_iter().enumerate() {
+        for (number, reason) in known.into_iter().enumerate() {
             assert_eq!(
                 from_str::<BattleEndReason>(&number.to_string()).unwrap(),
                 reason
             );
             assert_eq!(to_string(&reason).unwrap(), number.to_string());
         }
-        for text in ["3", "7", "-1", "256", "\"0\"", "null"] {
+        for text in ["3", "7", "256", "18446744073709551615"] {
+            let reason = from_str::<BattleEndReason>(text).unwrap();
+            assert!(matches!(reason, BattleEndReason::Other(_)), "{text}");
+            assert_eq!(to_string(&reason).unwrap(), text);
+        }
+        for text in ["-1", "1.0", "\"0\"", "null", "18446744073709551616"] {
             assert!(
                 from_str::<BattleEndReason>(text).is_err(),
                 "{text} must be rejected"
             );
+        }
+    }
+
+    #[test]
+    fn group_at_all_flags_are_exactly_0_1() {
+        assert_eq!(
+            from_str::<GroupAtAllFlag>("1").unwrap(),
+            GroupAtAllFlag::All
+        );
+        for text in ["2", "-1", "true"] {
+            assert!(from_str::<GroupAtAllFlag>(text).is_err(), "{text}");
         }
     }
 }

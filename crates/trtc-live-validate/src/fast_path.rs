@@ -20,7 +20,7 @@ use trtc_live_types::wire::MemberName;
 use trtc_live_types::{Command, Webhook, WebhookResponse};
 
 use crate::semantic::fit_with_warnings;
-use crate::SemanticWarning;
+use crate::Warning;
 
 /// The packet typed, when its bytes decode into the type of the command they name.
 pub(crate) fn decode_directly(bytes: &[u8]) -> Option<Webhook> {
@@ -49,9 +49,9 @@ pub(crate) fn valid_command(bytes: &[u8]) -> Option<Command> {
     valid_command_judged(bytes, judge).map(|(command, ())| command)
 }
 
-/// The command of a valid request and its semantic warnings, `None` for an invalid one, from its
-/// bytes alone: [`valid_command`], with the warnings found in the same pass.
-pub(crate) fn valid_command_with_warnings(bytes: &[u8]) -> Option<(Command, Vec<SemanticWarning>)> {
+/// The command of a valid request and its warnings, `None` for an invalid one, from its bytes
+/// alone: [`valid_command`], with the warnings found in the same pass.
+pub(crate) fn valid_command_with_warnings(bytes: &[u8]) -> Option<(Command, Vec<Warning>)> {
     valid_command_judged(bytes, fit_with_warnings)
 }
 

@@ -10,11 +10,31 @@
 //!
 //! let validator = Validator::new()?;
 //! let rejection = validator
-//!     .validate(br#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": 7}"#)
+//!     .validate(br#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": "7"}"#)
 //!     .unwrap_err();
 //! let Rejection::Schema { violations, .. } = &rejection else { panic!() };
 //! assert!(violations.iter().any(|v| v.instance_path == "/OpType"));
 //! assert!(violations.iter().any(|v| v.message.contains("\"BattleId\" is a required property")));
+//! # Ok::<(), trtc_live_validate::BuildError>(())
+//! ```
+//!
+//! A valid packet may still deserve a [`Warning`]: a value of an open enumeration outside its
+//! known ones (`unknown_enum_value`), members an older revision of the webhook did not send
+//! (`older_revision`, decided by the packet's own time), a semantic check that failed.
+//! [`Validator::validate_with_warnings`] and [`Validator::check`] return them with the packet.
+//!
+//! ```
+//! use trtc_live_validate::{IssueKind, Validator};
+//!
+//! let validator = Validator::new()?;
+//! // A message of 2019, before Tencent added EventTime and MsgId to this webhook.
+//! let validated = validator.validate_with_warnings(
+//!     br#"{"CallbackCommand": "Group.CallbackAfterSendMsg", "GroupId": "@TGS#1", "Type": "Public",
+//!          "From_Account": "a", "Operator_Account": "a", "Random": 1, "MsgSeq": 2,
+//!          "MsgTime": 1567032819, "MsgBody": []}"#,
+//! ).expect("valid");
+//! assert!(validated.warnings.iter().all(|w| w.kind == IssueKind::OlderRevision));
+//! assert_eq!(validated.warnings.len(), 2);
 //! # Ok::<(), trtc_live_validate::BuildError>(())
 //! ```
 
@@ -24,12 +44,15 @@
 mod fast_path;
 mod jsonc;
 mod locate;
+mod open_enum_report;
 mod registry;
 mod report;
+mod revision_report;
 mod schema_texts;
 mod semantic;
 mod strict;
 mod validator;
+mod warning;
 mod written;
 
 // Written by `cargo xtask codegen` and formatted by prettyplease: rustfmt leaves it alone.
@@ -47,7 +70,11 @@ pub use semantic::{
     DURATION_TOLERANCE_MS, SEMANTIC_CHECKS,
 };
 pub use strict::close_objects;
+pub use trtc_live_types::findings::Findings;
+pub use trtc_live_types::open_enum::UnknownValue;
+pub use trtc_live_types::revision::OlderRevision;
 pub use trtc_live_types::{
     Command, Webhook, WebhookResponse, WebhookUrlParameters, BUNDLED_SCHEMA,
 };
-pub use validator::{BuildError, Checked, Options, Validator};
+pub use validator::{BuildError, Checked, Options, Validated, Validator};
+pub use warning::{warnings, Warning};

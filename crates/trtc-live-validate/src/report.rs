@@ -98,6 +98,13 @@ pub enum IssueKind {
     /// A semantic warning: the packet passes its schema but breaks a rule of the documentation
     /// (see [`crate::SEMANTIC_CHECKS`]). A warning, not an error.
     Semantic,
+    /// A warning: the packet lacks a member that Tencent added later, and its own time (its
+    /// clock: `EventTime`, `MsgTime`...) is before the member appeared, or it carries no time at
+    /// all: an older revision of the packet, valid.
+    OlderRevision,
+    /// A warning: a value of an open enumeration (such as an `OptPlatform` of a new client
+    /// platform) outside the known values; accepted, as Tencent may have added it.
+    UnknownEnumValue,
 }
 
 /// One problem of a rejected packet, flattened for reports (the CLI's `--format json`).
@@ -106,6 +113,7 @@ pub struct Issue {
     /// What kind of problem.
     pub kind: IssueKind,
     /// For a semantic warning, the name of the check ([`crate::SemanticCheck::name`]).
+    /// Absent for the other kinds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<&'static str>,
     /// JSON pointer to the offending value (`""` for the packet itself or a syntax error).
@@ -142,7 +150,17 @@ impl IssueKind {
             Self::Decode => "decode",
             Self::TooLarge => "too_large",
             Self::Semantic => "semantic",
+            Self::OlderRevision => "older_revision",
+            Self::UnknownEnumValue => "unknown_enum_value",
         }
+    }
+
+    /// Whether issues of this kind are warnings (the packet is valid) rather than errors.
+    pub const fn is_warning(self) -> bool {
+        matches!(
+            self,
+            Self::Semantic | Self::OlderRevision | Self::UnknownEnumValue
+        )
     }
 }
 
@@ -332,6 +350,8 @@ mod tests {
             IssueKind::Decode,
             IssueKind::TooLarge,
             IssueKind::Semantic,
+            IssueKind::OlderRevision,
+            IssueKind::UnknownEnumValue,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
         }

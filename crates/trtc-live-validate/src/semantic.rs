@@ -25,13 +25,17 @@
 use serde::Serialize;
 
 use trtc_live_types::conform::{fit_of_bytes_keeping, Conform, Fit};
+use trtc_live_types::findings::Findings;
+use trtc_live_types::open_enum::UnknownValues;
+use trtc_live_types::revision::KeptRevision;
 use trtc_live_types::{
     BattleEndReason, Command, GroupCallbackAfterSendMsg, LiveCallbackAfterCreateRoom,
     LiveCallbackAfterDestroyRoom, LiveCallbackAfterEndBattle, LiveCallbackAfterStartBattle,
     LiveCallbackAfterUpdateRoomInfo, RoomInfo, Webhook,
 };
 
-use crate::{Issue, IssueKind};
+use crate::warning::{combine, Warning};
+use crate::Issue;
 
 /// One semantic check: its name, what it checks, and the webhooks it applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,20 +60,10 @@ pub struct SemanticWarning {
 }
 
 impl SemanticWarning {
-    /// The warning as an [`Issue`] of kind [`IssueKind::Semantic`], for reports; the line and
+    /// The warning as an [`Issue`] of kind [`crate::IssueKind::Semantic`], for reports; the line and
     /// column are left for the caller, who has the text.
     pub fn to_issue(&self) -> Issue {
-        Issue {
-            kind: IssueKind::Semantic,
-            check: Some(self.check),
-            instance_path: self.instance_path.clone(),
-            schema_path: String::new(),
-            keyword_location: None,
-            message: self.message.clone(),
-            line: None,
-            column: None,
-            span: None,
-        }
+        crate::Warning::from(self.clone()).to_issue()
     }
 }
 
@@ -152,13 +146,14 @@ pub fn semantic_warnings(webhook: &Webhook) -> Vec<SemanticWarning> {
 }
 
 /// How the JSON bytes of a request fit the type of `command` ([`Webhook::fit_as`]), with the
-/// semantic warnings of a packet that fits: what [`semantic_warnings`] gives on its typed value.
-/// The numbers the checks read are kept by the one reading that judges the packet
+/// warnings of a packet that fits: what [`crate::warnings`] gives on its typed value (semantic
+/// warnings, older revisions, unknown values of open enumerations). The numbers the checks read
+/// and the findings are kept by the one reading that judges the packet
 /// ([`trtc_live_types::conform`]), so nothing is typed. An error means the bytes are not JSON.
 pub(crate) fn fit_with_warnings(
     command: Command,
     bytes: &[u8],
-) -> Result<(Fit, Vec<SemanticWarning>), serde_json::Error> {
+) -> Result<(Fit, Vec<Warning>), serde_json::Error> {
     match command {
         Command::LiveCallbackAfterStartBattle => {
             judge::<LiveCallbackAfterStartBattle>(command, bytes, |kept| {
@@ -203,20 +198,29 @@ pub(crate) fn fit_with_warnings(
                 })
             })
         }
-        _ => Ok((Webhook::fit_as(command, bytes)?, Vec::new())),
+        _ => {
+            let (fit, findings) = Webhook::fit_with_findings(command, bytes)?;
+            Ok((fit, combine(Vec::new(), findings)))
+        }
     }
 }
 
-/// How `bytes` fit `T`, the request type of `command`, with the warnings of the facts that
-/// `facts` finds in what the reading kept, if they fit.
+/// How `bytes` fit `T`, the request type of `command`, with the warnings of a packet that fits:
+/// those of the facts that `facts` finds in what the reading kept, and its findings.
 fn judge<T: Conform>(
     command: Command,
     bytes: &[u8],
     facts: impl FnOnce(&T::Kept) -> Option<Facts>,
-) -> Result<(Fit, Vec<SemanticWarning>), serde_json::Error> {
+) -> Result<(Fit, Vec<Warning>), serde_json::Error>
+where
+    T::Kept: KeptRevision + UnknownValues,
+{
     let (fit, kept) = fit_of_bytes_keeping::<T>(bytes)?;
     let warnings = match fit {
-        Fit::Fits => facts(&kept).map_or_else(Vec::new, |facts| facts.warnings(command)),
+        Fit::Fits => {
+            let semantic = facts(&kept).map_or_else(Vec::new, |facts| facts.warnings(command));
+            combine(semantic, Findings::of_kept(&kept))
+        }
         Fit::DoesNotFit | Fit::CommandDiffers => Vec::new(),
     };
     Ok((fit, warnings))
@@ -314,8 +318,8 @@ impl Facts {
                 Facts::room(Some(*packet.event_time), created(Some(&packet.room_info)))?
             }
             Webhook::GroupCallbackAfterSendMsg(packet) => Facts::Message {
-                event_time_ms: packet.event_time.millis(),
-                msg_time: *packet.msg_time,
+                event_time_ms: packet.event_time.as_ref()?.millis(),
+                msg_time: packet.msg_time.as_ref()?.0,
             },
             _ => return None,
         })
@@ -546,7 +550,7 @@ mod tests {
         let bytes = serde_json::to_vec(webhook).unwrap();
         assert_eq!(
             fit_with_warnings(webhook.command(), &bytes).unwrap(),
-            (Fit::Fits, typed.clone())
+            (Fit::Fits, crate::warnings(webhook))
         );
         typed
     }
@@ -880,7 +884,7 @@ mod tests {
             let typed = validator.validate(text.as_bytes()).expect(text);
             let (fit, warnings) = fit_with_warnings(typed.command(), text.as_bytes()).unwrap();
             assert_eq!(fit, Fit::Fits, "{text}");
-            assert_eq!(warnings, semantic_warnings(&typed), "{text}");
+            assert_eq!(warnings, crate::warnings(&typed), "{text}");
             assert_eq!(warnings.len(), expected, "{text}");
         }
     }

@@ -8,9 +8,9 @@ use trtc_live_types::{Command, DecodeError, Webhook, WebhookResponse, WebhookUrl
 use crate::fast_path::{self, decode_directly};
 use crate::locate::Source;
 use crate::registry::SchemaDocuments;
+use crate::warning::Warning;
 use crate::{
-    parse_json, parse_jsonc, semantic_warnings, written, Rejection, SemanticWarning, SyntaxError,
-    UnknownCommand, Violation,
+    parse_json, parse_jsonc, warnings, written, Rejection, SyntaxError, UnknownCommand, Violation,
 };
 
 /// How strict the validator is.
@@ -32,14 +32,15 @@ pub struct BuildError {
     pub message: String,
 }
 
-/// What [`Validator::check`] finds in a valid request packet: its command and its semantic
-/// warnings, found without typing it.
+/// What [`Validator::check`] finds in a valid request packet: its command and its warnings,
+/// found without typing it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     /// The packet's command.
     pub command: Command,
-    /// Its semantic warnings, as [`crate::semantic_warnings`] gives them.
-    pub warnings: Vec<SemanticWarning>,
+    /// Its warnings, as [`crate::warnings`] gives them: semantic warnings, members it lacks as
+    /// an older revision, values of open enumerations outside their known values.
+    pub warnings: Vec<Warning>,
 }
 
 impl Checked {
@@ -47,9 +48,19 @@ impl Checked {
     fn of(webhook: Webhook) -> Self {
         Self {
             command: webhook.command(),
-            warnings: semantic_warnings(&webhook),
+            warnings: warnings(&webhook),
         }
     }
+}
+
+/// A valid request packet, typed, with its warnings: what [`Validator::validate_with_warnings`]
+/// gives, for a receiver that logs them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validated {
+    /// The packet.
+    pub webhook: Webhook,
+    /// Its warnings, as [`crate::warnings`] gives them.
+    pub warnings: Vec<Warning>,
 }
 
 /// Validates webhook packets against the schemas of `schemas/`.
@@ -123,6 +134,17 @@ impl Validator {
         self.schema_path(bytes)
     }
 
+    /// Validates a request packet given as JSON bytes, as [`Self::validate`] does, and gives it
+    /// typed with its warnings: the members it lacks as an older revision, its values of open
+    /// enumerations outside their known values, and its semantic warnings. A packet with warnings
+    /// is valid: the warnings are for the caller to log.
+    pub fn validate_with_warnings(&self, bytes: &[u8]) -> Result<Validated, Rejection> {
+        self.validate(bytes).map(|webhook| Validated {
+            warnings: warnings(&webhook),
+            webhook,
+        })
+    }
+
     /// A request checked against its schema, then decoded: the verdict and the full report.
     fn schema_path(&self, bytes: &[u8]) -> Result<Webhook, Rejection> {
         from_text(bytes, parse_json, |packet, source| {
@@ -149,7 +171,7 @@ impl Validator {
     }
 
     /// Validates a request packet given as JSON bytes, as [`Self::validate`] does, and gives its
-    /// command and semantic warnings without typing it: the packet is judged as
+    /// command and warnings (see [`Checked`]) without typing it: the packet is judged as
     /// [`Self::is_valid`] judges it, in one pass that builds nothing, and that pass keeps the
     /// few numbers the semantic checks read. An invalid packet gets the full report. For tools
     /// that count packets and report what is wrong with them.
@@ -180,7 +202,8 @@ impl Validator {
     /// read from) and its value printed from there.
     fn request(&self, packet: Value, source: Option<&Source>) -> Result<Webhook, Rejection> {
         let command = route(&packet).map_err(Rejection::UnknownCommand)?;
-        check(&self.requests[&command], command, &packet, source)?;
+        check(&self.requests[&command], command, &packet, source)
+            .map_err(|rejection| crate::revision_report::explain(rejection, command, &packet))?;
         Webhook::from_value_as(command, packet)
             .map_err(|error| decode_rejection(command, error, source))
     }
@@ -252,6 +275,21 @@ impl Validator {
         check(&self.responses[&command], command, &packet, source)?;
         WebhookResponse::from_value_as(command, packet)
             .map_err(|error| decode_rejection(command, error, source))
+    }
+
+    /// Validates the webhook URL's query parameters, as [`Self::validate_url_parameters`] does,
+    /// and gives them typed with their warnings: values of open enumerations outside their known
+    /// values (an `OptPlatform` of a new client platform), which do not make them invalid.
+    pub fn check_url_parameters(
+        &self,
+        parameters: &Value,
+    ) -> Result<(WebhookUrlParameters, Vec<Warning>), Vec<Violation>> {
+        let typed = self.validate_url_parameters(parameters)?;
+        let warnings = trtc_live_types::open_enum::unknown_values_of(&typed)
+            .into_iter()
+            .map(Warning::from)
+            .collect();
+        Ok((typed, warnings))
     }
 
     /// Validates the webhook URL's query parameters, given as an object of strings (the query
@@ -359,6 +397,7 @@ fn violations(
     violations.sort_by(|a, b| {
         (&a.instance_path, &a.schema_path).cmp(&(&b.instance_path, &b.schema_path))
     });
+    crate::open_enum_report::explain(&mut violations, instance, source);
     violations
 }
 

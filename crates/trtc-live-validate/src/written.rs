@@ -62,6 +62,17 @@ pub(crate) fn decode_message(message: &str, source: &Source<'_>, span: Span) -> 
     Some(format!("{}{written}{}", &message[..start], &message[end..]))
 }
 
+/// `value`, which stands at `span` in `source` (when both are known), printed as serde_json
+/// prints it but every number read as a float copied from the text: for messages of our own
+/// that quote the value.
+pub(crate) fn value(value: &Value, source: Option<&Source<'_>>, span: Option<Span>) -> String {
+    source
+        .zip(span)
+        .filter(|_| holds_float(value))
+        .and_then(|(source, span)| as_written(value, source, span))
+        .unwrap_or_else(|| value.to_string())
+}
+
 /// Whether `value` holds a number serde_json read as a float.
 fn holds_float(value: &Value) -> bool {
     match value {
@@ -240,6 +251,30 @@ mod tests {
             ),
             "18446744073709551616 is greater than the maximum of 18446744073709551615"
         );
+    }
+
+    #[test]
+    fn a_value_outside_an_open_enumeration_is_printed_as_written() {
+        for written in ["18446744073709551616", "-1e2"] {
+            let text = format!(
+                r#"{{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": {written}}}"#
+            );
+            let rejection = VALIDATOR.validate(text.as_bytes()).unwrap_err();
+            let messages: Vec<String> = rejection
+                .issues()
+                .into_iter()
+                .filter(|issue| issue.instance_path == "/OpType")
+                .map(|issue| issue.message)
+                .collect();
+            assert_eq!(
+                messages,
+                [format!(
+                    "{written} is not a BattleEndReason: an integer from 0 to \
+                     18446744073709551615 (known: 0, 1, 2; another is accepted with a warning)"
+                )],
+                "{written}"
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use trtc_live_types::Command;
-use trtc_live_validate::{parse_json, semantic_warnings, Options, Validator};
+use trtc_live_validate::{parse_json, warnings, Options, Validator};
 
 use crate::consistency::{as_from_a_value, assert_report_of};
 
@@ -31,7 +31,7 @@ fn validators() -> &'static Validators {
 /// Validates `data` as a request packet, and as a response packet to the command its length
 /// picks, and asserts:
 ///
-/// - `is_valid`, `validate` and `check` agree, `check` gives the command and the semantic
+/// - `is_valid`, `validate` and `check` agree, `check` gives the command and the
 ///   warnings of the typed packet, and an invalid packet gets the same report from both;
 /// - the fast path and the schema path agree: `validate` gives what `validate_value` gives on
 ///   the parsed packet (the same typed packet, or the same report but for the source spans
@@ -53,7 +53,7 @@ pub fn validator(data: &[u8]) {
     match (&validated, lenient.check(data)) {
         (Ok(webhook), Ok(checked)) => {
             assert_eq!(checked.command, webhook.command());
-            assert_eq!(checked.warnings, semantic_warnings(webhook));
+            assert_eq!(checked.warnings, warnings(webhook));
         }
         (Err(by_validate), Err(by_check)) => assert_eq!(by_validate, &by_check),
         (validated, checked) => {

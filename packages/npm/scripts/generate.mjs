@@ -28,13 +28,18 @@ export function readBundle(text) {
 // ---------------------------------------------------------------------------------------------
 // TypeScript types
 
-/** Keywords that only constrain values (or document them): they change no TypeScript type. */
+/**
+ * Keywords that only constrain values (or document them): they change no TypeScript type. The
+ * revision rules (an `allOf` of `if`/`then` on a packet) require members that are optional in
+ * the type; the vendor keywords (`x-trtc-open-enum`, `x-trtc-since`, `x-trtc-clock`) annotate.
+ */
 const CONSTRAINTS = new Set([
   "$schema", "$id", "$comment", "title", "description", "default", "examples",
   "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
   "minLength", "maxLength", "pattern", "format",
   "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-  "dependencies", "propertyNames", "not",
+  "dependencies", "propertyNames", "not", "if", "then", "else",
+  "x-trtc-open-enum", "x-trtc-since", "x-trtc-clock",
 ]);
 
 /** Keywords that make the type. */

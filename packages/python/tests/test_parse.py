@@ -10,8 +10,10 @@ from trtc_live_webhooks import WebhookError, parse_response, parse_webhook
 from trtc_live_webhooks.models import (
     REQUEST_MODELS,
     BattleRoomResult,
+    GroupCallbackAfterSendMsg,
     LiveCallbackAfterEndBattle,
     Webhook,
+    WebhookUrlParameters,
 )
 
 
@@ -36,7 +38,7 @@ def test_unknown_members_are_kept_and_dumped_again():
 def test_every_violation_is_reported_with_pointer_and_keyword():
     packet = json.loads(END_BATTLE)
     del packet["BattleId"]
-    packet["OpType"] = 7
+    packet["OpType"] = -1
     packet["ToRoomList"][0]["RoomId"] = None
     with pytest.raises(WebhookError) as caught:
         parse_webhook(json.dumps(packet))
@@ -44,7 +46,7 @@ def test_every_violation_is_reported_with_pointer_and_keyword():
     assert error.command == "Live.CallbackAfterEndBattle" and not error.malformed
     assert [(e.pointer, e.keyword, e.kind) for e in error.errors] == [
         ("", "required", "schema"),
-        ("/OpType", "enum", "schema"),
+        ("/OpType", "anyOf", "schema"),
         ("/ToRoomList/0/RoomId", "type", "schema"),
     ]
     assert "BattleId" in error.errors[0].message
@@ -165,3 +167,39 @@ def test_no_model_has_a_numbered_name():
 
     numbered = [name for name in models.__all__ if re.search(r"\d+$", name)]
     assert numbered == []
+
+
+# A room message as captured in 2019, before Tencent added EventTime and MsgId to the packet.
+MESSAGE_2019 = {
+    "CallbackCommand": "Group.CallbackAfterSendMsg", "GroupId": "@TGS#1", "Type": "Public",
+    "From_Account": "a", "Operator_Account": "a", "Random": 1, "MsgSeq": 2,
+    "MsgTime": 1567032819, "MsgBody": [],
+}
+
+
+def test_an_older_revision_is_valid_and_a_recent_packet_without_its_members_is_not():
+    message = parse_webhook(json.dumps(MESSAGE_2019))
+    assert isinstance(message, GroupCallbackAfterSendMsg)
+    assert message.MsgId is None and message.EventTime is None
+    # Tencent sends EventTime since 2022-07-12T07:51:09.059Z: one second later, it is required.
+    recent = dict(MESSAGE_2019, MsgTime=1657612270)
+    with pytest.raises(WebhookError) as caught:
+        parse_webhook(json.dumps(recent))
+    assert [(e.pointer, e.keyword) for e in caught.value.errors] == [("", "required")]
+    # The model says the same without the schema, from whichever clock the packet carries.
+    for packet in (recent, dict(MESSAGE_2019, EventTime="1727580296000")):
+        with pytest.raises(ValidationError, match="Tencent sends it since"):
+            GroupCallbackAfterSendMsg.model_validate(packet)
+    GroupCallbackAfterSendMsg.model_validate(dict(MESSAGE_2019, MsgTime=1657612269))
+    GroupCallbackAfterSendMsg.model_validate(dict(MESSAGE_2019, EventTime=1727580295999))
+
+
+def test_a_new_value_of_an_open_enumeration_is_accepted():
+    packet = json.loads(END_BATTLE)
+    packet["OpType"] = 3
+    assert parse_webhook(json.dumps(packet)).OpType == 3
+    parameters = {"SdkAppid": "1", "WebhookCommand": "Live.CallbackAfterEndBattle",
+                  "OptPlatform": "HarmonyOS", "RequestID": "80b98a8d-b1f9-4ea0-9320-22cc0dd0d8f2"}
+    assert WebhookUrlParameters.model_validate(parameters).OptPlatform == "HarmonyOS"
+    with pytest.raises(ValidationError, match=r"'CallbackCommand' \(or 'WebhookCommand'\) is a required property"):
+        WebhookUrlParameters.model_validate({"SdkAppid": "1"})

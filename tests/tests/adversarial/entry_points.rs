@@ -6,7 +6,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use trtc_live_receiver::{sign, Delivery, ReceiveError, Receiver, ReceiverConfig, Token};
 use trtc_live_validate::{
-    semantic_warnings, Command, Options, Rejection, Validator, Violation, Webhook, WebhookResponse,
+    warnings, Command, Options, Rejection, Validator, Violation, Webhook, WebhookResponse,
 };
 
 /// A valid `Live.CallbackBeforeSendGift` packet on one line.
@@ -206,7 +206,7 @@ impl Everywhere {
         assert!(self.is_valid && self.strict_is_valid, "is_valid");
         let checked = self.check.as_ref().expect("check");
         assert_eq!(checked.command, webhook.command());
-        assert_eq!(checked.warnings, semantic_warnings(webhook));
+        assert_eq!(checked.warnings, warnings(webhook));
     }
 }
 

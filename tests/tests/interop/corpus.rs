@@ -1,9 +1,12 @@
-//! The parity corpus: every documentation sample, every hand-written test case and a few
-//! hundred generated examples, each with the verdict it must get.
+//! The parity corpus: every documentation sample, every hand-written test case, the packets on
+//! both sides of every revision date (`trtc_live_tests::boundaries`), the real-traffic corpus
+//! (`tests/real-traffic/`) and a few hundred generated examples, each with the verdict it must
+//! get.
 
 use serde::Serialize;
 use serde_json::Value;
 use trtc_live_examples::ExampleGenerator;
+use trtc_live_tests::boundaries::boundaries;
 use trtc_live_tests::{documentation_samples, test_cases, PacketFile, Role};
 use trtc_live_validate::Command;
 
@@ -65,6 +68,7 @@ pub fn corpus() -> Vec<Entry> {
         ("valid", Some(Verdict::Valid)),
         ("strict-invalid", Some(Verdict::Valid)),
         ("semantic-warning", Some(Verdict::Valid)),
+        ("warning", Some(Verdict::Valid)),
         ("decode-invalid", Some(Verdict::Valid)),
         ("invalid", None),
     ] {
@@ -86,6 +90,28 @@ pub fn corpus() -> Vec<Entry> {
             entries.push(entry);
         }
     }
+    // The older-revision rule on both sides of every date, for every clock.
+    for boundary in boundaries() {
+        let file = PacketFile {
+            command: boundary.command,
+            role: Role::Request,
+            path: Default::default(),
+            name: boundary.name.clone(),
+        };
+        let expected = if boundary.valid {
+            Verdict::Valid
+        } else {
+            Verdict::Invalid
+        };
+        let text = serde_json::to_string(&boundary.packet).expect("a value serializes");
+        entries.push(entry(
+            &format!("boundary {}", boundary.name),
+            &file,
+            text,
+            expected,
+        ));
+    }
+    entries.extend(real_traffic());
     let mut examples = ExampleGenerator::new(0x5eed);
     for &command in Command::ALL {
         for index in 0..EXAMPLES_PER_COMMAND {
@@ -106,6 +132,52 @@ pub fn corpus() -> Vec<Entry> {
                 &file,
                 text,
                 Verdict::Valid,
+            ));
+        }
+    }
+    entries
+}
+
+/// The packets of `tests/real-traffic/` of known commands (the others are Chat callbacks that
+/// every reader refuses alike, as unknown commands), comments removed, with the verdict the Rust
+/// validator gives (`tests/tests/real_traffic.rs` holds it to the corpus' README).
+fn real_traffic() -> Vec<Entry> {
+    let validator = trtc_live_validate::Validator::new().expect("the schemas compile");
+    let root = trtc_live_tests::repo_root()
+        .join("tests")
+        .join("real-traffic");
+    let mut entries = Vec::new();
+    for &command in Command::ALL {
+        let Ok(files) = std::fs::read_dir(root.join(command.as_str())) else {
+            continue;
+        };
+        let mut paths: Vec<_> = files.map(|f| f.expect("readable").path()).collect();
+        paths.sort();
+        for path in paths {
+            let extension = path.extension().and_then(|e| e.to_str());
+            if !matches!(extension, Some("json" | "jsonc")) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).expect("readable");
+            let value = trtc_live_validate::parse_jsonc(&bytes).expect("the corpus is JSON");
+            let expected = if validator.validate_value(value.clone()).is_ok() {
+                Verdict::Valid
+            } else {
+                Verdict::Invalid
+            };
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let file = PacketFile {
+                command,
+                role: Role::Request,
+                path: path.clone(),
+                name: format!("{}__{name}", command.as_str()),
+            };
+            let text = serde_json::to_string_pretty(&value).expect("a value serializes");
+            entries.push(entry(
+                &format!("real traffic {}", file.name),
+                &file,
+                text,
+                expected,
             ));
         }
     }

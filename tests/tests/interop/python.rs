@@ -212,6 +212,7 @@ fn requests() -> Vec<Request> {
         ("WebhookCommand in place of CallbackCommand".into(), "POST", good("Live.CallbackAfterEndBattle").replace("CallbackCommand=", "WebhookCommand="), end_battle.clone(), now),
         ("CallbackCommand and WebhookCommand, the same".into(), "POST", good("Live.CallbackAfterEndBattle") + "&WebhookCommand=Live.CallbackAfterEndBattle", end_battle.clone(), now),
         ("CallbackCommand and WebhookCommand differ".into(), "POST", good("Live.CallbackBeforeSendGift") + "&WebhookCommand=Live.CallbackAfterEndBattle", end_battle.clone(), now),
+        ("WebhookCommand alone, not a command word".into(), "POST", good("Live.CallbackAfterEndBattle").replace("CallbackCommand=Live.", "WebhookCommand=Live-"), end_battle.clone(), now),
         ("WebhookCommand against the body".into(), "POST", good("Live.CallbackAfterStartBattle").replace("CallbackCommand=", "WebhookCommand="), end_battle.clone(), now),
     ];
     for entry in crate::corpus::corpus()

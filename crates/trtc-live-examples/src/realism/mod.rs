@@ -105,6 +105,10 @@ pub(crate) fn suggest(
     rng: &mut Rng,
     packet: &mut PacketContext,
 ) -> Option<Value> {
+    // An open enumeration: its known values, from the schema.
+    if field.schema.get("x-trtc-open-enum").is_some() {
+        return None;
+    }
     match field.definition {
         Some("AccountId") => return Some(accounts::account_id(rng, field.name)),
         Some("MessageElement") => return Some(messages::element(rng)),

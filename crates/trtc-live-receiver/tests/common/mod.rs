@@ -159,7 +159,7 @@ pub fn rejections() -> Vec<(
         ("61 s ahead", post.clone(), good(), body(), at(t - 61, 0), "RequestTimeInFuture"),
         ("CallbackCommand and WebhookCommand differ", post.clone(), format!("{}&WebhookCommand=Live.CallbackAfterStartBattle", good()), body(), now(), "UrlCommandConflict"),
         ("no CallbackCommand in the URL", post.clone(), format!("SdkAppid={SDK_APP_ID}&Sign={sign}&RequestTime={t}"), body(), now(), "UrlParameters"),
-        ("unknown OptPlatform", post.clone(), good().replace("RESTAPI", "HarmonyOS"), body(), now(), "UrlParameters"),
+        ("WebhookCommand alone, not a command word", post.clone(), good().replace("CallbackCommand=Live.", "WebhookCommand=Live-"), body(), now(), "UrlParameters"),
         ("not JSON", post.clone(), good(), "{\"CallbackCommand\": ".to_owned(), now(), "NotJson"),
         ("empty body", post.clone(), good(), String::new(), now(), "NotJson"),
         ("unknown command in the body", post.clone(), good(), r#"{"CallbackCommand": "Live.CallbackAfterNothing"}"#.to_owned(), now(), "UnknownCommand"),
@@ -167,7 +167,7 @@ pub fn rejections() -> Vec<(
         ("a JSON array", post.clone(), good(), "[]".to_owned(), now(), "UnknownCommand"),
         ("URL says StartBattle, body EndBattle", post.clone(), signed_query("Live.CallbackAfterStartBattle", t), body(), now(), "CommandMismatch"),
         ("unknown URL command, known body", post.clone(), signed_query("Live.CallbackAfterNothing", t), body(), now(), "CommandMismatch"),
-        ("schema violation", post.clone(), good(), r#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": 7}"#.to_owned(), now(), "Schema"),
+        ("schema violation", post.clone(), good(), r#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": -1}"#.to_owned(), now(), "Schema"),
         ("integer with a fraction", post.clone(), good(), END_BATTLE.replace("30000", "30000.0"), now(), "Schema"),
     ]
 }

@@ -342,54 +342,93 @@ pub struct GiftWater {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///Request packet of Group.CallbackAfterSendMsg, sent by the Chat backend after a room message has been sent. It is triggered when a message that an app user sent from the client, or an admin through the REST API, has been delivered to the room (a Chat group of type Live); the Live page reuses Chat's group-message webhook. Notification only: Tencent ignores the answer.
+///One mention (@) of a room message. Chat's page: GroupAtAllFlag 1 mentions everybody, 0 the member in GroupAt_Account. Both members are optional: the send API takes GroupAt_Account only with GroupAtAllFlag 0.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct GroupAtInfoEntry {
+    ///The member mentioned, when GroupAtAllFlag is 0.
+    #[serde(
+        rename = "GroupAt_Account",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub group_at_account: ::std::option::Option<crate::wire::AccountId>,
+    ///1: the message mentions every member (@all); 0: it mentions the member in GroupAt_Account (see GroupAtAllFlag).
+    #[serde(
+        rename = "GroupAtAllFlag",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub group_at_all_flag: ::std::option::Option<crate::wire::GroupAtAllFlag>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///Request packet of Group.CallbackAfterSendMsg, sent by the Chat backend after a room message has been sent. It is triggered when a message that an app user sent from the client, or an admin through the REST API, has been delivered to the room (a Chat group of type Live); the Live page reuses Chat's group-message webhook, whose packet has grown over the years: the 2016 packet had five members, Operator_Account, Random, MsgSeq and MsgTime came next, EventTime by mid-2022, MsgId by 2024 (see x-trtc-since on each, and schemas/README.md, Revisions). Notification only: Tencent ignores the answer.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GroupCallbackAfterSendMsg {
     ///The command word, always Group.CallbackAfterSendMsg.
     #[serde(rename = "CallbackCommand")]
     pub callback_command: GroupCallbackAfterSendMsgCallbackCommand,
-    ///Custom data stored with the message (delivered to the receivers along with it). Optional although the table lists it and every sample prints it: the page says the packet carries what the send request carried, and the send APIs it points to (647/74353, 647/74354) make CloudCustomData optional, so a message sent without custom data has none.
+    ///Custom data stored with the message (delivered to the receivers along with it). Optional although the table lists it and every sample prints it: the page says the packet carries what the send request carried, and the send APIs it points to (647/74353, 647/74354) make CloudCustomData optional, so a message sent without custom data has none (no capture of 2016 to 2022 has it).
     #[serde(
         rename = "CloudCustomData",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
-    ///When the event was triggered, in Unix milliseconds. Documented as Integer, but both revisions of the sample print a quoted string ("1670574414123"); decision: an integer or a string of decimal digits, kept in the form received.
-    #[serde(rename = "EventTime")]
-    pub event_time: crate::timestamp::UnixMillisecondsOrDigits,
-    ///The user who sent the message.
+    ///When the event was triggered, in Unix milliseconds. Documented as Integer, but both revisions of the sample print a quoted string ("1670574414123"), while captured deliveries print an integer; decision: an integer or a string of decimal digits, kept in the form received. The packet's clock (see x-trtc-clock). Captures of 2016 to 2020 do not have it: required since 2022-07-12T07:51:09.059Z, the EventTime of the first capture that has it.
+    #[serde(
+        rename = "EventTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_time: ::std::option::Option<crate::timestamp::UnixMillisecondsOrDigits>,
+    ///The user who sent the message. A message sent through the REST API without a sender arrives from @TLS#NOT_FOUND (a capture of 2022).
     #[serde(rename = "From_Account")]
     pub from_account: crate::wire::AccountId,
+    ///The mentions (@) of the message, one element per mention (see GroupAtInfoEntry); at most 30 members at once. Only in Chat's current page, absent from the Live page and from every capture; optional.
+    #[serde(
+        rename = "GroupAtInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub group_at_info: ::std::option::Option<::std::vec::Vec<GroupAtInfoEntry>>,
     ///ID of the room, which is a Chat group ID (such as @TGS#2J4SZEAEL).
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     ///The message body: its elements in order, each a type and its content, as in Chat's TIMMessage.
     #[serde(rename = "MsgBody")]
     pub msg_body: ::std::vec::Vec<MessageElement>,
-    ///Unique ID of the message on the client (in the sample three numbers joined by '-').
-    #[serde(rename = "MsgId")]
-    pub msg_id: ::std::string::String,
-    ///Sequence number of the message in the room: a later message has a larger number.
-    #[serde(rename = "MsgSeq")]
-    pub msg_seq: u64,
-    ///When the server sent the message, in Unix seconds. The table gives no unit; the sample's 10-digit 1490686222 is seconds, while EventTime in the same packet is milliseconds.
-    #[serde(rename = "MsgTime")]
-    pub msg_time: UnixSeconds,
-    ///Whether the message is online-only (see OnlineOnlyFlag). Optional: one English revision of the page prints it (1), the other, with the full field table, neither prints nor documents it; which revision is current is unknown.
+    ///Unique ID of the message on the client: the sender's 64-bit tiny ID, the client's send time in Unix seconds and a random number, joined by '-' (144115233406643804-1727580296-4026038328 in the sample). Captures of 2019 to 2022 do not have it: required since 2024-09-29T03:24:56Z, the send time inside the sample's own MsgId, the first dated evidence of the member.
+    #[serde(rename = "MsgId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg_id: ::std::option::Option<::std::string::String>,
+    ///Priority of the message in the room (see MsgPriority), as the send request gave it: captures of 2022 carry Normal. No webhook page documents it; optional.
+    #[serde(
+        rename = "MsgPriority",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_priority: ::std::option::Option<MsgPriority>,
+    ///Sequence number of the message in the room: a later message has a larger number. Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.
+    #[serde(rename = "MsgSeq", skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg_seq: ::std::option::Option<u64>,
+    ///When the server sent the message, in Unix seconds. The table gives no unit; the sample's 10-digit 1490686222 is seconds, while EventTime in the same packet is milliseconds. The packet's clock when it has no EventTime (see x-trtc-clock). Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.
+    #[serde(rename = "MsgTime", skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg_time: ::std::option::Option<UnixSeconds>,
+    ///Whether the message is online-only (see OnlineOnlyFlag). Optional: Chat's page prints it since 2021 at the latest and captures of 2022 carry it (0), but the mirrored revision of the Live page neither prints nor documents it, and captures of 2019 and 2020 do not have it.
     #[serde(
         rename = "OnlineOnlyFlag",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub online_only_flag: ::std::option::Option<crate::wire::OnlineOnlyFlag>,
-    ///The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart.
-    #[serde(rename = "Operator_Account")]
-    pub operator_account: crate::wire::AccountId,
-    ///The 32-bit unsigned random number of the send request (0 to 4294967295).
-    #[serde(rename = "Random")]
-    pub random: u32,
-    ///Type of the group: Live for a live room, the only value the Live page names. The webhook is Chat's group-message webhook, which an app that also uses Chat groups may receive with their other group types (such as Public or AVChatRoom), so any string is accepted.
+    ///The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart, or @TLS#NOT_FOUND (a capture of 2022). Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.
+    #[serde(
+        rename = "Operator_Account",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub operator_account: ::std::option::Option<crate::wire::AccountId>,
+    ///The 32-bit unsigned random number of the send request (0 to 4294967295). Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.
+    #[serde(rename = "Random", skip_serializing_if = "::std::option::Option::is_none")]
+    pub random: ::std::option::Option<u32>,
+    ///ID of the topic the message was sent in, such as @TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic; only for messages in a topic of a Community group with topics (Chat's page; the Live page does not list it). Optional.
+    #[serde(rename = "TopicId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub topic_id: ::std::option::Option<::std::string::String>,
+    ///Type of the group (see GroupType): Live for a live room, the only value the Live page names; captured deliveries of Chat apps print AVChatRoom, Public and ChatRoom.
     #[serde(rename = "Type")]
-    pub type_: ::std::string::String,
+    pub type_: GroupType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -465,7 +504,7 @@ impl ::std::convert::From<CallbackResponse> for GroupCallbackAfterSendMsgRespons
         Self(value)
     }
 }
-///Request packet of Group.CallbackBeforeSendMsg, sent by the Chat backend before a room message is delivered. It is triggered when an app user sends a room message from the client, or an admin through the REST API, to a room (a Chat group of type Live); the Live page reuses Chat's group-message webhook. Before-event webhook: the answer can let the message through, rewrite it, forbid it or drop it silently (see the response schema); Tencent waits 2 seconds by default, and the page advises against changing that.
+///Request packet of Group.CallbackBeforeSendMsg, sent by the Chat backend before a room message is delivered. It is triggered when an app user sends a room message from the client, or an admin through the REST API, to a room (a Chat group of type Live); the Live page reuses Chat's group-message webhook, whose packet has grown over the years (EventTime by mid-2022, MsgId by 2024: see x-trtc-since on each, and schemas/README.md, Revisions). Before-event webhook: the answer can let the message through, rewrite it, forbid it or drop it silently (see the response schema); Tencent waits 2 seconds by default, and the page advises against changing that.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GroupCallbackBeforeSendMsg {
     ///The command word, always Group.CallbackBeforeSendMsg.
@@ -477,10 +516,13 @@ pub struct GroupCallbackBeforeSendMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
-    ///When the event was triggered, in Unix milliseconds. Documented as Integer, but the sample prints a quoted string ("1670574414123"); decision: an integer or a string of decimal digits, kept in the form received.
-    #[serde(rename = "EventTime")]
-    pub event_time: crate::timestamp::UnixMillisecondsOrDigits,
-    ///The user who sent the message.
+    ///When the event was triggered, in Unix milliseconds. Documented as Integer, but the sample prints a quoted string ("1670574414123"), while a captured delivery prints an integer; decision: an integer or a string of decimal digits, kept in the form received. The packet's only clock (see x-trtc-clock). The 2016 page has no EventTime; it is required since 2022-07-13T07:59:56.949Z, the EventTime of the first capture that has it, which in effect makes it optional with a warning: a packet without EventTime has no time of its own to date it by, so it is taken as an older revision (older_revision).
+    #[serde(
+        rename = "EventTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_time: ::std::option::Option<crate::timestamp::UnixMillisecondsOrDigits>,
+    ///The user who sent the message. A message sent through the REST API without a sender comes from @TLS#NOT_FOUND (a capture of the after-send webhook, 2022).
     #[serde(rename = "From_Account")]
     pub from_account: crate::wire::AccountId,
     ///ID of the room, which is a Chat group ID (such as @TGS#2J4SZEAEL).
@@ -489,18 +531,33 @@ pub struct GroupCallbackBeforeSendMsg {
     ///The message body as the user sent it: its elements in order, each a type and its content, as in Chat's TIMMessage. The answer may replace it.
     #[serde(rename = "MsgBody")]
     pub msg_body: ::std::vec::Vec<MessageElement>,
-    ///Unique ID of the message on the client (in the sample three numbers joined by '-').
-    #[serde(rename = "MsgId")]
-    pub msg_id: ::std::string::String,
+    ///Unique ID of the message on the client: the sender's 64-bit tiny ID, the client's send time in Unix seconds and a random number, joined by '-' (144115233406643804-1727580296-4026038328 in the sample). Chat's page revisions with EventTime do not print it, and a capture of 2022 does not have it: required since 2024-09-29T03:24:56Z, the send time inside the sample's own MsgId, the first dated evidence of the member. The packet's only clock is EventTime: a packet without EventTime cannot be dated, and its missing MsgId is a warning (older_revision).
+    #[serde(rename = "MsgId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg_id: ::std::option::Option<::std::string::String>,
+    ///Priority of the message in the room (see MsgPriority), as the send request gave it: a capture of 2022 carries Normal. No webhook page documents it; optional.
+    #[serde(
+        rename = "MsgPriority",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_priority: ::std::option::Option<MsgPriority>,
+    ///Whether the message is online-only (see OnlineOnlyFlag). Chat's page prints it (1 in its sample; always 0 in audio-video groups) and a capture of 2022 carries 0; the Live page neither prints nor documents it. Optional.
+    #[serde(
+        rename = "OnlineOnlyFlag",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub online_only_flag: ::std::option::Option<crate::wire::OnlineOnlyFlag>,
     ///The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart.
     #[serde(rename = "Operator_Account")]
     pub operator_account: crate::wire::AccountId,
     ///The 32-bit unsigned random number of the send request (0 to 4294967295).
     #[serde(rename = "Random")]
     pub random: u32,
-    ///Type of the group: Live for a live room, the only value the Live page names. The webhook is Chat's group-message webhook, which an app that also uses Chat groups may receive with their other group types (such as Public or AVChatRoom), so any string is accepted.
+    ///ID of the topic the message is sent in, such as @TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic; only for messages in a topic of a Community group with topics (Chat's page; the Live page does not list it). Optional.
+    #[serde(rename = "TopicId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub topic_id: ::std::option::Option<::std::string::String>,
+    ///Type of the group (see GroupType): Live for a live room, the only value the Live page names; a capture of 2022 prints AVChatRoom, Chat's page prints Public and Community.
     #[serde(rename = "Type")]
-    pub type_: ::std::string::String,
+    pub type_: GroupType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -1091,9 +1148,9 @@ pub struct LiveCallbackAfterDestroyRoom {
     ///When the event was triggered, in Unix milliseconds.
     #[serde(rename = "EventTime")]
     pub event_time: UnixMilliseconds,
-    ///How the room ended: DestroyByUser (dissolved by a user or an administrator) or DestroyBySystem (dissolved automatically because nobody was left in it).
+    ///How the room ended (see DestroyRoomEventType).
     #[serde(rename = "EventType")]
-    pub event_type: LiveCallbackAfterDestroyRoomEventType,
+    pub event_type: DestroyRoomEventType,
     ///The user (UserID) who had the room destroyed, such as admin for a REST API call; a captured real payload of a system destroy prints @TIM#SYSTEM.
     #[serde(rename = "Operator_Account")]
     pub operator_account: crate::wire::AccountId,
@@ -1159,60 +1216,6 @@ impl ::std::convert::TryFrom<&str> for LiveCallbackAfterDestroyRoomCallbackComma
 }
 impl ::std::convert::TryFrom<::std::string::String>
 for LiveCallbackAfterDestroyRoomCallbackCommand {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///How the room ended: DestroyByUser (dissolved by a user or an administrator) or DestroyBySystem (dissolved automatically because nobody was left in it).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum LiveCallbackAfterDestroyRoomEventType {
-    DestroyByUser,
-    DestroyBySystem,
-}
-impl ::std::fmt::Display for LiveCallbackAfterDestroyRoomEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::DestroyByUser => f.write_str("DestroyByUser"),
-            Self::DestroyBySystem => f.write_str("DestroyBySystem"),
-        }
-    }
-}
-impl ::std::str::FromStr for LiveCallbackAfterDestroyRoomEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "DestroyByUser" => Ok(Self::DestroyByUser),
-            "DestroyBySystem" => Ok(Self::DestroyBySystem),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for LiveCallbackAfterDestroyRoomEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LiveCallbackAfterDestroyRoomEventType {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -1931,68 +1934,6 @@ pub struct LiveCallbackBeforeSendGiftResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///Cause of a member state change. Enter: the user entered the room. Leave: the user left the room. HeartbeatInterrupt: the user's room heartbeat timed out. HeartbeatRecover: the heartbeat came back after a timeout. Kicked: the user was kicked out (banned) by an admin or the room owner. The older page revision lists four causes; the newest revision adds Kicked, and the schema accepts all five. A cause Tencent adds later is rejected until it is added here.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MemberStateChangedEventCause {
-    Enter,
-    Leave,
-    HeartbeatInterrupt,
-    HeartbeatRecover,
-    Kicked,
-}
-impl ::std::fmt::Display for MemberStateChangedEventCause {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Enter => f.write_str("Enter"),
-            Self::Leave => f.write_str("Leave"),
-            Self::HeartbeatInterrupt => f.write_str("HeartbeatInterrupt"),
-            Self::HeartbeatRecover => f.write_str("HeartbeatRecover"),
-            Self::Kicked => f.write_str("Kicked"),
-        }
-    }
-}
-impl ::std::str::FromStr for MemberStateChangedEventCause {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "Enter" => Ok(Self::Enter),
-            "Leave" => Ok(Self::Leave),
-            "HeartbeatInterrupt" => Ok(Self::HeartbeatInterrupt),
-            "HeartbeatRecover" => Ok(Self::HeartbeatRecover),
-            "Kicked" => Ok(Self::Kicked),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for MemberStateChangedEventCause {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MemberStateChangedEventCause {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Direction of a member state change: Online (the member is now in the room) or Offline (the member is no longer in it). The pages do not say which EventType goes with which EventCause (presumably Online with Enter and HeartbeatRecover, Offline with Leave, HeartbeatInterrupt and Kicked); the schema does not tie them together.
 #[derive(
     ::serde::Deserialize,
@@ -2055,7 +1996,7 @@ pub struct MemberStateChangedMember {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///One element of a room message body (MsgBody), in the format of Tencent Chat's TIMMessage: a type and its content. The Live pages show TIMTextElem ({"Text": ...}) and TIMCustomElem ({"Data", "Desc"}); Chat defines further types (TIMFaceElem, TIMLocationElem, TIMImageElem, TIMSoundElem, TIMVideoFileElem, TIMFileElem, ...), so any type name is accepted and the content is kept as received.
+///One element of a room message body (MsgBody), in the format of Tencent Chat's TIMMessage: a type and its content. The Live pages show TIMTextElem ({"Text": ...}) and TIMCustomElem ({"Data", "Desc"}); Chat defines further types (TIMFaceElem, TIMLocationElem, TIMImageElem, TIMSoundElem, TIMVideoFileElem, TIMFileElem, ...), so any type name is accepted and the content is kept as received. MsgType is deliberately not an enumeration, open or closed: the body is the app's own content, relayed as it was sent and never judged here (MsgContent is free-form), and its types are listed as the ones Chat supports currently (TIMTextElem, TIMLocationElem, TIMFaceElem, TIMCustomElem, TIMSoundElem, TIMImageElem, TIMFileElem, TIMVideoFileElem on the message-format page, 1047/33527).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MessageElement {
     ///Element content; its members depend on MsgType (TIMTextElem: Text; TIMCustomElem: Data, Desc, Ext, Sound).
@@ -2300,12 +2241,12 @@ pub struct RoomInfo {
     ///Room type: Live for a live room. The field tables say "Meeting (Meeting Room)", text copied from the Conference product; every sample prints Live. Any string is accepted.
     #[serde(rename = "RoomType", skip_serializing_if = "::std::option::Option::is_none")]
     pub room_type: ::std::option::Option<::std::string::String>,
-    ///Seat policy: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake (a user must apply and be approved).
+    ///Seat policy (see TakeSeatMode).
     #[serde(
         rename = "TakeSeatMode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub take_seat_mode: ::std::option::Option<RoomInfoTakeSeatMode>,
+    pub take_seat_mode: ::std::option::Option<TakeSeatMode>,
     ///How many times users entered the room in total.
     #[serde(
         rename = "ViewCount",
@@ -2314,62 +2255,6 @@ pub struct RoomInfo {
     pub view_count: ::std::option::Option<u64>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-///Seat policy: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake (a user must apply and be approved).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum RoomInfoTakeSeatMode {
-    None,
-    FreeToTake,
-    ApplyToTake,
-}
-impl ::std::fmt::Display for RoomInfoTakeSeatMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("None"),
-            Self::FreeToTake => f.write_str("FreeToTake"),
-            Self::ApplyToTake => f.write_str("ApplyToTake"),
-        }
-    }
-}
-impl ::std::str::FromStr for RoomInfoTakeSeatMode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "None" => Ok(Self::None),
-            "FreeToTake" => Ok(Self::FreeToTake),
-            "ApplyToTake" => Ok(Self::ApplyToTake),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for RoomInfoTakeSeatMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RoomInfoTakeSeatMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 ///One seat (microphone slot) of the room and its state.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2493,10 +2378,10 @@ impl ::std::convert::TryFrom<String> for UnixSeconds {
         value.parse()
     }
 }
-///The query parameters Tencent appends to the app's webhook URL, as an object of strings (the form every language gets after decoding a query string). Example: ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI, followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver must check that SdkAppid is its own. The command word is required under one of its two names, CallbackCommand or WebhookCommand: the `not` below refuses an object in which both are absent (an `anyOf` of two `required` lists would say the same, but code generators make it two types).
+///The query parameters Tencent appends to the app's webhook URL, as an object of strings (the form every language gets after decoding a query string). Example: ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI, followed by &Sign=...&RequestTime=... when webhook authentication is enabled. Real deliveries also carry RequestID, which no page lists (see schemas/common/SOURCES.md). The command word comes as CallbackCommand (every sample URL and every captured delivery) or as WebhookCommand (the name the newest English overview gives it); at least one of the two is required: the `not` below refuses an object in which both are absent (an `anyOf` of two `required` lists would say the same, but code generators make it two types). The receiver must check that SdkAppid is its own.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebhookUrlParameters {
-    ///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.
+    ///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL and every captured delivery names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.
     #[serde(
         rename = "CallbackCommand",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2505,28 +2390,34 @@ pub struct WebhookUrlParameters {
     ///IP address of the client whose action caused the event, such as 127.0.0.1. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).
     #[serde(rename = "ClientIP", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_ip: ::std::option::Option<::std::string::String>,
-    ///Format of the body; always json.
+    ///Format of the body: json in every sample URL and every captured delivery (some parameter tables write JSON).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub contenttype: ::std::option::Option<WebhookUrlParametersContenttype>,
-    ///Platform of the client whose action caused the event: RESTAPI (a REST API call), Web (Web SDK), Android, iOS, Windows, Mac, iPad, or Unknown (unknown device type). The Chinese overview prints iOs; we take that as a typo of iOS. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).
+    pub contenttype: ::std::option::Option<ContentType>,
+    ///Platform of the client whose action caused the event (see OptPlatform). Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).
     #[serde(
         rename = "OptPlatform",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub opt_platform: ::std::option::Option<WebhookUrlParametersOptPlatform>,
+    pub opt_platform: ::std::option::Option<OptPlatform>,
+    ///Identifier of this delivery, a UUID such as 80b98a8d-b1f9-4ea0-9320-22cc0dd0d8f2 in every captured delivery that shows its URL (2022). No page documents it; it is kept as received, any string, and worth logging to match a delivery with Tencent's support.
+    #[serde(
+        rename = "RequestID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_id: ::std::option::Option<::std::string::String>,
     ///Present only when webhook authentication is enabled: the time the request was signed, as Unix seconds in decimal digits (10 digits in Tencent's example). A request more than 60 seconds away from the receiver's clock, in either direction, is to be rejected.
     #[serde(
         rename = "RequestTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub request_time: ::std::option::Option<WebhookUrlParametersRequestTime>,
-    ///The SDKAppID of the application the event belongs to, in decimal digits. Spelled SdkAppid in every sample URL (the overview table spells it SdkAppId).
+    ///The SDKAppID of the application the event belongs to, in decimal digits. Spelled SdkAppid in every sample URL and every captured delivery (the overview table spells it SdkAppId).
     #[serde(rename = "SdkAppid")]
     pub sdk_appid: WebhookUrlParametersSdkAppid,
     ///Present only when webhook authentication is enabled: SHA-256 of the token immediately followed by RequestTime (no separator), as 64 hexadecimal digits (lowercase in Tencent's worked example). It covers the token and the time, not the body.
     #[serde(rename = "Sign", skip_serializing_if = "::std::option::Option::is_none")]
     pub sign: ::std::option::Option<WebhookUrlParametersSign>,
-    ///The command word under the name the newest English overview gives the CallbackCommand parameter, accepted in its place. When a URL carries both, they must be the same word (a receiver refuses a URL whose two words differ). It must match the CallbackCommand of the body.
+    ///The command word under the name the newest English overview (647/64412, 1071/78176) gives the CallbackCommand parameter; no sample URL and no captured delivery uses it. Accepted in place of CallbackCommand: a receiver takes whichever is present, and refuses a request that carries both with different words (a rule across parameters that this schema cannot express). It must match the CallbackCommand of the body.
     #[serde(
         rename = "WebhookCommand",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2535,7 +2426,7 @@ pub struct WebhookUrlParameters {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.
+///The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL and every captured delivery names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WebhookUrlParametersCallbackCommand(::std::string::String);
@@ -2591,131 +2482,6 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParametersCallbackCommand {
             .map_err(|e: self::error::ConversionError| {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
-    }
-}
-///Format of the body; always json.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum WebhookUrlParametersContenttype {
-    #[serde(rename = "json")]
-    Json,
-}
-impl ::std::fmt::Display for WebhookUrlParametersContenttype {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Json => f.write_str("json"),
-        }
-    }
-}
-impl ::std::str::FromStr for WebhookUrlParametersContenttype {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "json" => Ok(Self::Json),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for WebhookUrlParametersContenttype {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WebhookUrlParametersContenttype {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Platform of the client whose action caused the event: RESTAPI (a REST API call), Web (Web SDK), Android, iOS, Windows, Mac, iPad, or Unknown (unknown device type). The Chinese overview prints iOs; we take that as a typo of iOS. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum WebhookUrlParametersOptPlatform {
-    #[serde(rename = "RESTAPI")]
-    Restapi,
-    Web,
-    Android,
-    #[serde(rename = "iOS")]
-    IOs,
-    Windows,
-    Mac,
-    #[serde(rename = "iPad")]
-    IPad,
-    Unknown,
-}
-impl ::std::fmt::Display for WebhookUrlParametersOptPlatform {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Restapi => f.write_str("RESTAPI"),
-            Self::Web => f.write_str("Web"),
-            Self::Android => f.write_str("Android"),
-            Self::IOs => f.write_str("iOS"),
-            Self::Windows => f.write_str("Windows"),
-            Self::Mac => f.write_str("Mac"),
-            Self::IPad => f.write_str("iPad"),
-            Self::Unknown => f.write_str("Unknown"),
-        }
-    }
-}
-impl ::std::str::FromStr for WebhookUrlParametersOptPlatform {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "RESTAPI" => Ok(Self::Restapi),
-            "Web" => Ok(Self::Web),
-            "Android" => Ok(Self::Android),
-            "iOS" => Ok(Self::IOs),
-            "Windows" => Ok(Self::Windows),
-            "Mac" => Ok(Self::Mac),
-            "iPad" => Ok(Self::IPad),
-            "Unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for WebhookUrlParametersOptPlatform {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WebhookUrlParametersOptPlatform {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
     }
 }
 ///Present only when webhook authentication is enabled: the time the request was signed, as Unix seconds in decimal digits (10 digits in Tencent's example). A request more than 60 seconds away from the receiver's clock, in either direction, is to be rejected.
@@ -2774,7 +2540,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParametersRequestTime {
             })
     }
 }
-///The SDKAppID of the application the event belongs to, in decimal digits. Spelled SdkAppid in every sample URL (the overview table spells it SdkAppId).
+///The SDKAppID of the application the event belongs to, in decimal digits. Spelled SdkAppid in every sample URL and every captured delivery (the overview table spells it SdkAppId).
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WebhookUrlParametersSdkAppid(::std::string::String);
@@ -2886,7 +2652,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParametersSign {
             })
     }
 }
-///The command word under the name the newest English overview gives the CallbackCommand parameter, accepted in its place. When a URL carries both, they must be the same word (a receiver refuses a URL whose two words differ). It must match the CallbackCommand of the body.
+///The command word under the name the newest English overview (647/64412, 1071/78176) gives the CallbackCommand parameter; no sample URL and no captured delivery uses it. Accepted in place of CallbackCommand: a receiver takes whichever is present, and refuses a request that carries both with different words (a rule across parameters that this schema cannot express). It must match the CallbackCommand of the body.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WebhookUrlParametersWebhookCommand(::std::string::String);
@@ -2973,6 +2739,897 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+/**Format of the body. Known value: json. Open enumeration: a parameter table writes JSON, so any string is accepted and a value other than json is reported as a warning (unknown_enum_value), not an error: the body is JSON whatever this says.
+
+An open enumeration: a value outside the known ones is kept in `Other`, as received.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContentType {
+    ///`json`
+    Json,
+    /// A value outside the known ones, kept as received: one Tencent added later.
+    Other(::std::string::String),
+}
+impl ContentType {
+    /// The known values, in the schema's order.
+    pub const KNOWN: &'static [&'static str] = &["json"];
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Other(value) => value,
+        }
+    }
+    /// Whether the value is one of the known ones.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl ::std::convert::From<&str> for ContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "json" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ContentType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "json" => Self::Json,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::fmt::Display for ContentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ContentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Value;
+        impl<'de> ::serde::de::Visitor<'de> for Value {
+            type Value = ContentType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ContentType: a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<ContentType, E> {
+                ::std::result::Result::Ok(ContentType::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<ContentType, E> {
+                ::std::result::Result::Ok(ContentType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Value)
+    }
+}
+impl crate::open_enum::OpenEnum for ContentType {
+    const DEFINITION: &'static str = "ContentType";
+    const KNOWN: &'static [&'static str] = &["\"json\""];
+    fn is_known(&self) -> bool {
+        ContentType::is_known(self)
+    }
+    fn json_text(&self) -> ::std::string::String {
+        ::serde_json::Value::from(self.as_str()).to_string()
+    }
+}
+impl crate::open_enum::UnknownValues for ContentType {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
+    }
+}
+/**How a room ended. DestroyByUser: dissolved by a user or an administrator. DestroyBySystem: dissolved automatically because nobody was left in it (a capture of 2025 prints it, with Operator_Account @TIM#SYSTEM). Open enumeration: a new way for a room to end must not lose the notification that it ended, so any string is accepted, and a value outside the two known ones is reported as a warning (unknown_enum_value), not an error.
+
+An open enumeration: a value outside the known ones is kept in `Other`, as received.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DestroyRoomEventType {
+    ///`DestroyByUser`
+    DestroyByUser,
+    ///`DestroyBySystem`
+    DestroyBySystem,
+    /// A value outside the known ones, kept as received: one Tencent added later.
+    Other(::std::string::String),
+}
+impl DestroyRoomEventType {
+    /// The known values, in the schema's order.
+    pub const KNOWN: &'static [&'static str] = &["DestroyByUser", "DestroyBySystem"];
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DestroyByUser => "DestroyByUser",
+            Self::DestroyBySystem => "DestroyBySystem",
+            Self::Other(value) => value,
+        }
+    }
+    /// Whether the value is one of the known ones.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl ::std::convert::From<&str> for DestroyRoomEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "DestroyByUser" => Self::DestroyByUser,
+            "DestroyBySystem" => Self::DestroyBySystem,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DestroyRoomEventType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DestroyByUser" => Self::DestroyByUser,
+            "DestroyBySystem" => Self::DestroyBySystem,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::fmt::Display for DestroyRoomEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DestroyRoomEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DestroyRoomEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Value;
+        impl<'de> ::serde::de::Visitor<'de> for Value {
+            type Value = DestroyRoomEventType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a DestroyRoomEventType: a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<DestroyRoomEventType, E> {
+                ::std::result::Result::Ok(DestroyRoomEventType::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<DestroyRoomEventType, E> {
+                ::std::result::Result::Ok(DestroyRoomEventType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Value)
+    }
+}
+impl crate::open_enum::OpenEnum for DestroyRoomEventType {
+    const DEFINITION: &'static str = "DestroyRoomEventType";
+    const KNOWN: &'static [&'static str] = &["\"DestroyByUser\"", "\"DestroyBySystem\""];
+    fn is_known(&self) -> bool {
+        DestroyRoomEventType::is_known(self)
+    }
+    fn json_text(&self) -> ::std::string::String {
+        ::serde_json::Value::from(self.as_str()).to_string()
+    }
+}
+impl crate::open_enum::UnknownValues for DestroyRoomEventType {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
+    }
+}
+/**Type of the Chat group a room message was sent in. Live is the only value the Live pages name (a live room); the webhook is Chat's group-message webhook, which an app that also uses Chat groups receives for its other groups too: Chat's group types (its group-system page, 1047/33529) are Work, Public, Meeting, AVChatRoom and Community, Work and Meeting being the earlier Private and ChatRoom, and captured deliveries print AVChatRoom (2016, 2022), Public (2019) and ChatRoom (2020). Open enumeration: any string is accepted, and a value outside the known ones is reported as a warning (unknown_enum_value), not an error.
+
+An open enumeration: a value outside the known ones is kept in `Other`, as received.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupType {
+    ///`Live`
+    Live,
+    ///`AVChatRoom`
+    AVChatRoom,
+    ///`Public`
+    Public,
+    ///`Private`
+    Private,
+    ///`Work`
+    Work,
+    ///`ChatRoom`
+    ChatRoom,
+    ///`Meeting`
+    Meeting,
+    ///`Community`
+    Community,
+    /// A value outside the known ones, kept as received: one Tencent added later.
+    Other(::std::string::String),
+}
+impl GroupType {
+    /// The known values, in the schema's order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "Live",
+        "AVChatRoom",
+        "Public",
+        "Private",
+        "Work",
+        "ChatRoom",
+        "Meeting",
+        "Community",
+    ];
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "Live",
+            Self::AVChatRoom => "AVChatRoom",
+            Self::Public => "Public",
+            Self::Private => "Private",
+            Self::Work => "Work",
+            Self::ChatRoom => "ChatRoom",
+            Self::Meeting => "Meeting",
+            Self::Community => "Community",
+            Self::Other(value) => value,
+        }
+    }
+    /// Whether the value is one of the known ones.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl ::std::convert::From<&str> for GroupType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Live" => Self::Live,
+            "AVChatRoom" => Self::AVChatRoom,
+            "Public" => Self::Public,
+            "Private" => Self::Private,
+            "Work" => Self::Work,
+            "ChatRoom" => Self::ChatRoom,
+            "Meeting" => Self::Meeting,
+            "Community" => Self::Community,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GroupType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Live" => Self::Live,
+            "AVChatRoom" => Self::AVChatRoom,
+            "Public" => Self::Public,
+            "Private" => Self::Private,
+            "Work" => Self::Work,
+            "ChatRoom" => Self::ChatRoom,
+            "Meeting" => Self::Meeting,
+            "Community" => Self::Community,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::fmt::Display for GroupType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for GroupType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Value;
+        impl<'de> ::serde::de::Visitor<'de> for Value {
+            type Value = GroupType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a GroupType: a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<GroupType, E> {
+                ::std::result::Result::Ok(GroupType::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<GroupType, E> {
+                ::std::result::Result::Ok(GroupType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Value)
+    }
+}
+impl crate::open_enum::OpenEnum for GroupType {
+    const DEFINITION: &'static str = "GroupType";
+    const KNOWN: &'static [&'static str] = &[
+        "\"Live\"",
+        "\"AVChatRoom\"",
+        "\"Public\"",
+        "\"Private\"",
+        "\"Work\"",
+        "\"ChatRoom\"",
+        "\"Meeting\"",
+        "\"Community\"",
+    ];
+    fn is_known(&self) -> bool {
+        GroupType::is_known(self)
+    }
+    fn json_text(&self) -> ::std::string::String {
+        ::serde_json::Value::from(self.as_str()).to_string()
+    }
+}
+impl crate::open_enum::UnknownValues for GroupType {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
+    }
+}
+/**Cause of a member state change. Enter: the user entered the room. Leave: the user left the room. HeartbeatInterrupt: the user's room heartbeat timed out. HeartbeatRecover: the heartbeat came back after a timeout. Kicked: the user was kicked out (banned) by an admin or the room owner. The older page revision lists four causes; the newest revision adds Kicked. Open enumeration, since Tencent has extended the list before: any string is accepted, and a cause outside the five known ones is reported as a warning (unknown_enum_value), not an error.
+
+An open enumeration: a value outside the known ones is kept in `Other`, as received.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MemberStateChangedEventCause {
+    ///`Enter`
+    Enter,
+    ///`Leave`
+    Leave,
+    ///`HeartbeatInterrupt`
+    HeartbeatInterrupt,
+    ///`HeartbeatRecover`
+    HeartbeatRecover,
+    ///`Kicked`
+    Kicked,
+    /// A value outside the known ones, kept as received: one Tencent added later.
+    Other(::std::string::String),
+}
+impl MemberStateChangedEventCause {
+    /// The known values, in the schema's order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "Enter",
+        "Leave",
+        "HeartbeatInterrupt",
+        "HeartbeatRecover",
+        "Kicked",
+    ];
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enter => "Enter",
+            Self::Leave => "Leave",
+            Self::HeartbeatInterrupt => "HeartbeatInterrupt",
+            Self::HeartbeatRecover => "HeartbeatRecover",
+            Self::Kicked => "Kicked",
+            Self::Other(value) => value,
+        }
+    }
+    /// Whether the value is one of the known ones.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl ::std::convert::From<&str> for MemberStateChangedEventCause {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enter" => Self::Enter,
+            "Leave" => Self::Leave,
+            "HeartbeatInterrupt" => Self::HeartbeatInterrupt,
+            "HeartbeatRecover" => Self::HeartbeatRecover,
+            "Kicked" => Self::Kicked,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MemberStateChangedEventCause {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Enter" => Self::Enter,
+            "Leave" => Self::Leave,
+            "HeartbeatInterrupt" => Self::HeartbeatInterrupt,
+            "HeartbeatRecover" => Self::HeartbeatRecover,
+            "Kicked" => Self::Kicked,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::fmt::Display for MemberStateChangedEventCause {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MemberStateChangedEventCause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MemberStateChangedEventCause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Value;
+        impl<'de> ::serde::de::Visitor<'de> for Value {
+            type Value = MemberStateChangedEventCause;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a MemberStateChangedEventCause: a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<MemberStateChangedEventCause, E> {
+                ::std::result::Result::Ok(MemberStateChangedEventCause::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<MemberStateChangedEventCause, E> {
+                ::std::result::Result::Ok(MemberStateChangedEventCause::from(value))
+            }
+        }
+        deserializer.deserialize_str(Value)
+    }
+}
+impl crate::open_enum::OpenEnum for MemberStateChangedEventCause {
+    const DEFINITION: &'static str = "MemberStateChangedEventCause";
+    const KNOWN: &'static [&'static str] = &[
+        "\"Enter\"",
+        "\"Leave\"",
+        "\"HeartbeatInterrupt\"",
+        "\"HeartbeatRecover\"",
+        "\"Kicked\"",
+    ];
+    fn is_known(&self) -> bool {
+        MemberStateChangedEventCause::is_known(self)
+    }
+    fn json_text(&self) -> ::std::string::String {
+        ::serde_json::Value::from(self.as_str()).to_string()
+    }
+}
+impl crate::open_enum::UnknownValues for MemberStateChangedEventCause {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
+    }
+}
+/**Priority of a room message, as its send request set it (Chat's send-group-message API and the SDKs' TIMMsgPriority: High, Normal, Low, Lowest; lower priorities are the first dropped when a live room is flooded). Captured deliveries of 2022 carry Normal; no webhook page documents the member. Open enumeration: any string is accepted, and a value outside the known ones is reported as a warning (unknown_enum_value), not an error.
+
+An open enumeration: a value outside the known ones is kept in `Other`, as received.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MsgPriority {
+    ///`High`
+    High,
+    ///`Normal`
+    Normal,
+    ///`Low`
+    Low,
+    ///`Lowest`
+    Lowest,
+    /// A value outside the known ones, kept as received: one Tencent added later.
+    Other(::std::string::String),
+}
+impl MsgPriority {
+    /// The known values, in the schema's order.
+    pub const KNOWN: &'static [&'static str] = &["High", "Normal", "Low", "Lowest"];
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "High",
+            Self::Normal => "Normal",
+            Self::Low => "Low",
+            Self::Lowest => "Lowest",
+            Self::Other(value) => value,
+        }
+    }
+    /// Whether the value is one of the known ones.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl ::std::convert::From<&str> for MsgPriority {
+    fn from(value: &str) -> Self {
+        match value {
+            "High" => Self::High,
+            "Normal" => Self::Normal,
+            "Low" => Self::Low,
+            "Lowest" => Self::Lowest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MsgPriority {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "High" => Self::High,
+            "Normal" => Self::Normal,
+            "Low" => Self::Low,
+            "Lowest" => Self::Lowest,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::fmt::Display for MsgPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MsgPriority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MsgPriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Value;
+        impl<'de> ::serde::de::Visitor<'de> for Value {
+            type Value = MsgPriority;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a MsgPriority: a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<MsgPriority, E> {
+                ::std::result::Result::Ok(MsgPriority::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<MsgPriority, E> {
+                ::std::result::Result::Ok(MsgPriority::from(value))
+            }
+        }
+        deserializer.deserialize_str(Value)
+    }
+}
+impl crate::open_enum::OpenEnum for MsgPriority {
+    const DEFINITION: &'static str = "MsgPriority";
+    const KNOWN: &'static [&'static str] = &[
+        "\"High\"",
+        "\"Normal\"",
+        "\"Low\"",
+        "\"Lowest\"",
+    ];
+    fn is_known(&self) -> bool {
+        MsgPriority::is_known(self)
+    }
+    fn json_text(&self) -> ::std::string::String {
+        ::serde_json::Value::from(self.as_str()).to_string()
+    }
+}
+impl crate::open_enum::UnknownValues for MsgPriority {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
+    }
+}
+/**Platform of the client whose action caused the event. Known values, from the overviews: RESTAPI (a REST API call), Web (Web SDK), Android, iOS, Windows, Mac, iPad, Unknown (unknown device type). Open enumeration: Tencent's SDKs reach new platforms over time, and the spelling varies between pages (the Chinese overview prints iOs, older pages Unkown), so any string is accepted; a value outside the known ones is reported as a warning (unknown_enum_value), not an error.
+
+An open enumeration: a value outside the known ones is kept in `Other`, as received.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OptPlatform {
+    ///`RESTAPI`
+    Restapi,
+    ///`Web`
+    Web,
+    ///`Android`
+    Android,
+    ///`iOS`
+    Ios,
+    ///`Windows`
+    Windows,
+    ///`Mac`
+    Mac,
+    ///`iPad`
+    IPad,
+    ///`Unknown`
+    Unknown,
+    /// A value outside the known ones, kept as received: one Tencent added later.
+    Other(::std::string::String),
+}
+impl OptPlatform {
+    /// The known values, in the schema's order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "RESTAPI",
+        "Web",
+        "Android",
+        "iOS",
+        "Windows",
+        "Mac",
+        "iPad",
+        "Unknown",
+    ];
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Restapi => "RESTAPI",
+            Self::Web => "Web",
+            Self::Android => "Android",
+            Self::Ios => "iOS",
+            Self::Windows => "Windows",
+            Self::Mac => "Mac",
+            Self::IPad => "iPad",
+            Self::Unknown => "Unknown",
+            Self::Other(value) => value,
+        }
+    }
+    /// Whether the value is one of the known ones.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl ::std::convert::From<&str> for OptPlatform {
+    fn from(value: &str) -> Self {
+        match value {
+            "RESTAPI" => Self::Restapi,
+            "Web" => Self::Web,
+            "Android" => Self::Android,
+            "iOS" => Self::Ios,
+            "Windows" => Self::Windows,
+            "Mac" => Self::Mac,
+            "iPad" => Self::IPad,
+            "Unknown" => Self::Unknown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OptPlatform {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RESTAPI" => Self::Restapi,
+            "Web" => Self::Web,
+            "Android" => Self::Android,
+            "iOS" => Self::Ios,
+            "Windows" => Self::Windows,
+            "Mac" => Self::Mac,
+            "iPad" => Self::IPad,
+            "Unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::fmt::Display for OptPlatform {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OptPlatform {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OptPlatform {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Value;
+        impl<'de> ::serde::de::Visitor<'de> for Value {
+            type Value = OptPlatform;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a OptPlatform: a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<OptPlatform, E> {
+                ::std::result::Result::Ok(OptPlatform::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<OptPlatform, E> {
+                ::std::result::Result::Ok(OptPlatform::from(value))
+            }
+        }
+        deserializer.deserialize_str(Value)
+    }
+}
+impl crate::open_enum::OpenEnum for OptPlatform {
+    const DEFINITION: &'static str = "OptPlatform";
+    const KNOWN: &'static [&'static str] = &[
+        "\"RESTAPI\"",
+        "\"Web\"",
+        "\"Android\"",
+        "\"iOS\"",
+        "\"Windows\"",
+        "\"Mac\"",
+        "\"iPad\"",
+        "\"Unknown\"",
+    ];
+    fn is_known(&self) -> bool {
+        OptPlatform::is_known(self)
+    }
+    fn json_text(&self) -> ::std::string::String {
+        ::serde_json::Value::from(self.as_str()).to_string()
+    }
+}
+impl crate::open_enum::UnknownValues for OptPlatform {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
+    }
+}
+/**Seat policy of a room: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake (a user must apply and be approved). Open enumeration: a room webhook must not be lost for a seat policy added later, so any string is accepted, and a value outside the three known ones is reported as a warning (unknown_enum_value), not an error.
+
+An open enumeration: a value outside the known ones is kept in `Other`, as received.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TakeSeatMode {
+    ///`None`
+    None,
+    ///`FreeToTake`
+    FreeToTake,
+    ///`ApplyToTake`
+    ApplyToTake,
+    /// A value outside the known ones, kept as received: one Tencent added later.
+    Other(::std::string::String),
+}
+impl TakeSeatMode {
+    /// The known values, in the schema's order.
+    pub const KNOWN: &'static [&'static str] = &["None", "FreeToTake", "ApplyToTake"];
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "None",
+            Self::FreeToTake => "FreeToTake",
+            Self::ApplyToTake => "ApplyToTake",
+            Self::Other(value) => value,
+        }
+    }
+    /// Whether the value is one of the known ones.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl ::std::convert::From<&str> for TakeSeatMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => Self::None,
+            "FreeToTake" => Self::FreeToTake,
+            "ApplyToTake" => Self::ApplyToTake,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TakeSeatMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "None" => Self::None,
+            "FreeToTake" => Self::FreeToTake,
+            "ApplyToTake" => Self::ApplyToTake,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::fmt::Display for TakeSeatMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TakeSeatMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TakeSeatMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Value;
+        impl<'de> ::serde::de::Visitor<'de> for Value {
+            type Value = TakeSeatMode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a TakeSeatMode: a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<TakeSeatMode, E> {
+                ::std::result::Result::Ok(TakeSeatMode::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<TakeSeatMode, E> {
+                ::std::result::Result::Ok(TakeSeatMode::from(value))
+            }
+        }
+        deserializer.deserialize_str(Value)
+    }
+}
+impl crate::open_enum::OpenEnum for TakeSeatMode {
+    const DEFINITION: &'static str = "TakeSeatMode";
+    const KNOWN: &'static [&'static str] = &[
+        "\"None\"",
+        "\"FreeToTake\"",
+        "\"ApplyToTake\"",
+    ];
+    fn is_known(&self) -> bool {
+        TakeSeatMode::is_known(self)
+    }
+    fn json_text(&self) -> ::std::string::String {
+        ::serde_json::Value::from(self.as_str()).to_string()
+    }
+}
+impl crate::open_enum::UnknownValues for TakeSeatMode {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::note_unknown(self, at, out);
     }
 }
 impl crate::conform::Conform for ActionStatus {
@@ -3602,6 +4259,63 @@ impl crate::conform::Conform for GiftWater {
         crate::conform::object(deserializer, Members)
     }
 }
+impl crate::conform::Conform for GroupAtInfoEntry {
+    type Kept = kept::GroupAtInfoEntry;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, kept::GroupAtInfoEntry), D::Error> {
+        struct Members;
+        impl<'de> crate::conform::Members<'de> for Members {
+            type Kept = kept::GroupAtInfoEntry;
+            fn members<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                (crate::conform::Fit, kept::GroupAtInfoEntry),
+                A::Error,
+            > {
+                let mut slot_group_at_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_group_at_all_flag: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut kept = kept::GroupAtInfoEntry::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"GroupAt_Account" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::AccountId>::new(),
+                                )?;
+                            slot_group_at_account = ::std::option::Option::Some(fits);
+                            kept.group_at_account = value;
+                        }
+                        b"GroupAtAllFlag" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::GroupAtAllFlag>::new(),
+                                )?;
+                            slot_group_at_all_flag = ::std::option::Option::Some(fits);
+                            kept.group_at_all_flag = value;
+                        }
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
+                    }
+                }
+                ::std::result::Result::Ok((
+                    crate::conform::Fit::from_bool(
+                        slot_group_at_account != ::std::option::Option::Some(false)
+                            && slot_group_at_all_flag
+                                != ::std::option::Option::Some(false),
+                    ),
+                    kept,
+                ))
+            }
+        }
+        crate::conform::object(deserializer, Members)
+    }
+}
 impl crate::conform::Conform for GroupCallbackAfterSendMsg {
     type Kept = kept::GroupCallbackAfterSendMsg;
     fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
@@ -3624,14 +4338,17 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                 let mut slot_cloud_custom_data: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_from_account: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_group_at_info: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_group_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_body: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_priority: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_seq: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_online_only_flag: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_random: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_topic_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_type_: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut kept = kept::GroupCallbackAfterSendMsg::default();
                 while let ::std::option::Option::Some(key) = map
@@ -3674,6 +4391,16 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                             slot_from_account = ::std::option::Option::Some(fits);
                             kept.from_account = value;
                         }
+                        b"GroupAtInfo" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<GroupAtInfoEntry>,
+                                    >::new(),
+                                )?;
+                            slot_group_at_info = ::std::option::Option::Some(fits);
+                            kept.group_at_info = value;
+                        }
                         b"GroupId" => {
                             let (fits, value) = map
                                 .next_value_seed(
@@ -3699,6 +4426,14 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                                 )?;
                             slot_msg_id = ::std::option::Option::Some(fits);
                             kept.msg_id = value;
+                        }
+                        b"MsgPriority" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<MsgPriority>::new(),
+                                )?;
+                            slot_msg_priority = ::std::option::Option::Some(fits);
+                            kept.msg_priority = value;
                         }
                         b"MsgSeq" => {
                             let (fits, value) = map
@@ -3736,10 +4471,18 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                             slot_random = ::std::option::Option::Some(fits);
                             kept.random = value;
                         }
-                        b"Type" => {
+                        b"TopicId" => {
                             let (fits, value) = map
                                 .next_value_seed(
                                     crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_topic_id = ::std::option::Option::Some(fits);
+                            kept.topic_id = value;
+                        }
+                        b"Type" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<GroupType>::new(),
                                 )?;
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
@@ -3756,23 +4499,54 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                         kept,
                     ));
                 }
+                let revision_readings = [
+                    kept
+                        .event_time
+                        .as_ref()
+                        .map(|t| crate::revision::from_millis(t.millis())),
+                    kept.msg_time.map(crate::revision::from_seconds),
+                ];
+                let revision_present = [
+                    slot_operator_account.is_some(),
+                    slot_random.is_some(),
+                    slot_msg_id.is_some(),
+                    slot_msg_seq.is_some(),
+                    slot_msg_time.is_some(),
+                    slot_event_time.is_some(),
+                ];
+                let revision_kept = crate::revision::required_missing(
+                        &<GroupCallbackAfterSendMsg as crate::revision::Revised>::REVISIONS,
+                        &revision_readings,
+                        &revision_present,
+                    )
+                    .is_none();
+                kept.older_revisions = crate::revision::older_revisions(
+                    &<GroupCallbackAfterSendMsg as crate::revision::Revised>::REVISIONS,
+                    &revision_readings,
+                    &revision_present,
+                );
                 ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_cloud_custom_data
                                 != ::std::option::Option::Some(false)
-                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_event_time != ::std::option::Option::Some(false)
                             && slot_from_account == ::std::option::Option::Some(true)
+                            && slot_group_at_info != ::std::option::Option::Some(false)
                             && slot_group_id == ::std::option::Option::Some(true)
                             && slot_msg_body == ::std::option::Option::Some(true)
-                            && slot_msg_id == ::std::option::Option::Some(true)
-                            && slot_msg_seq == ::std::option::Option::Some(true)
-                            && slot_msg_time == ::std::option::Option::Some(true)
+                            && slot_msg_id != ::std::option::Option::Some(false)
+                            && slot_msg_priority != ::std::option::Option::Some(false)
+                            && slot_msg_seq != ::std::option::Option::Some(false)
+                            && slot_msg_time != ::std::option::Option::Some(false)
                             && slot_online_only_flag
                                 != ::std::option::Option::Some(false)
-                            && slot_operator_account == ::std::option::Option::Some(true)
-                            && slot_random == ::std::option::Option::Some(true)
-                            && slot_type_ == ::std::option::Option::Some(true),
+                            && slot_operator_account
+                                != ::std::option::Option::Some(false)
+                            && slot_random != ::std::option::Option::Some(false)
+                            && slot_topic_id != ::std::option::Option::Some(false)
+                            && slot_type_ == ::std::option::Option::Some(true)
+                            && revision_kept,
                     ),
                     kept,
                 ))
@@ -3822,8 +4596,11 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                 let mut slot_group_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_body: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_msg_id: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_msg_priority: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_online_only_flag: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_random: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_topic_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_type_: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut kept = kept::GroupCallbackBeforeSendMsg::default();
                 while let ::std::option::Option::Some(key) = map
@@ -3892,6 +4669,22 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                             slot_msg_id = ::std::option::Option::Some(fits);
                             kept.msg_id = value;
                         }
+                        b"MsgPriority" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<MsgPriority>::new(),
+                                )?;
+                            slot_msg_priority = ::std::option::Option::Some(fits);
+                            kept.msg_priority = value;
+                        }
+                        b"OnlineOnlyFlag" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<crate::wire::OnlineOnlyFlag>::new(),
+                                )?;
+                            slot_online_only_flag = ::std::option::Option::Some(fits);
+                            kept.online_only_flag = value;
+                        }
                         b"Operator_Account" => {
                             let (fits, value) = map
                                 .next_value_seed(
@@ -3906,10 +4699,18 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                             slot_random = ::std::option::Option::Some(fits);
                             kept.random = value;
                         }
-                        b"Type" => {
+                        b"TopicId" => {
                             let (fits, value) = map
                                 .next_value_seed(
                                     crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_topic_id = ::std::option::Option::Some(fits);
+                            kept.topic_id = value;
+                        }
+                        b"Type" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<GroupType>::new(),
                                 )?;
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
@@ -3926,19 +4727,45 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                         kept,
                     ));
                 }
+                let revision_readings = [
+                    kept
+                        .event_time
+                        .as_ref()
+                        .map(|t| crate::revision::from_millis(t.millis())),
+                ];
+                let revision_present = [
+                    slot_msg_id.is_some(),
+                    slot_event_time.is_some(),
+                ];
+                let revision_kept = crate::revision::required_missing(
+                        &<GroupCallbackBeforeSendMsg as crate::revision::Revised>::REVISIONS,
+                        &revision_readings,
+                        &revision_present,
+                    )
+                    .is_none();
+                kept.older_revisions = crate::revision::older_revisions(
+                    &<GroupCallbackBeforeSendMsg as crate::revision::Revised>::REVISIONS,
+                    &revision_readings,
+                    &revision_present,
+                );
                 ::std::result::Result::Ok((
                     crate::conform::Fit::from_bool(
                         slot_callback_command == ::std::option::Option::Some(true)
                             && slot_cloud_custom_data
                                 != ::std::option::Option::Some(false)
-                            && slot_event_time == ::std::option::Option::Some(true)
+                            && slot_event_time != ::std::option::Option::Some(false)
                             && slot_from_account == ::std::option::Option::Some(true)
                             && slot_group_id == ::std::option::Option::Some(true)
                             && slot_msg_body == ::std::option::Option::Some(true)
-                            && slot_msg_id == ::std::option::Option::Some(true)
+                            && slot_msg_id != ::std::option::Option::Some(false)
+                            && slot_msg_priority != ::std::option::Option::Some(false)
+                            && slot_online_only_flag
+                                != ::std::option::Option::Some(false)
                             && slot_operator_account == ::std::option::Option::Some(true)
                             && slot_random == ::std::option::Option::Some(true)
-                            && slot_type_ == ::std::option::Option::Some(true),
+                            && slot_topic_id != ::std::option::Option::Some(false)
+                            && slot_type_ == ::std::option::Option::Some(true)
+                            && revision_kept,
                     ),
                     kept,
                 ))
@@ -4717,9 +5544,7 @@ impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
                         b"EventType" => {
                             let (fits, value) = map
                                 .next_value_seed(
-                                    crate::conform::Keeps::<
-                                        LiveCallbackAfterDestroyRoomEventType,
-                                    >::new(),
+                                    crate::conform::Keeps::<DestroyRoomEventType>::new(),
                                 )?;
                             slot_event_type = ::std::option::Option::Some(fits);
                             kept.event_type = value;
@@ -4784,14 +5609,6 @@ impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
     }
 }
 impl crate::conform::Conform for LiveCallbackAfterDestroyRoomCallbackCommand {
-    type Kept = ::std::option::Option<Self>;
-    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
-        crate::conform::by_replay::<Self, D>(deserializer)
-    }
-}
-impl crate::conform::Conform for LiveCallbackAfterDestroyRoomEventType {
     type Kept = ::std::option::Option<Self>;
     fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5743,14 +6560,6 @@ impl crate::conform::Conform for LiveCallbackBeforeSendGiftResponse {
         crate::conform::object(deserializer, Members)
     }
 }
-impl crate::conform::Conform for MemberStateChangedEventCause {
-    type Kept = ::std::option::Option<Self>;
-    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
-        crate::conform::by_replay::<Self, D>(deserializer)
-    }
-}
 impl crate::conform::Conform for MemberStateChangedEventType {
     type Kept = ::std::option::Option<Self>;
     fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
@@ -6136,7 +6945,7 @@ impl crate::conform::Conform for RoomInfo {
                         b"TakeSeatMode" => {
                             let (fits, value) = map
                                 .next_value_seed(
-                                    crate::conform::Keeps::<RoomInfoTakeSeatMode>::new(),
+                                    crate::conform::Keeps::<TakeSeatMode>::new(),
                                 )?;
                             slot_take_seat_mode = ::std::option::Option::Some(fits);
                             kept.take_seat_mode = value;
@@ -6183,14 +6992,6 @@ impl crate::conform::Conform for RoomInfo {
             }
         }
         crate::conform::object(deserializer, Members)
-    }
-}
-impl crate::conform::Conform for RoomInfoTakeSeatMode {
-    type Kept = ::std::option::Option<Self>;
-    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
-        crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
 impl crate::conform::Conform for SeatInfoChangedSeat {
@@ -6371,6 +7172,7 @@ impl crate::conform::Conform for WebhookUrlParameters {
                 let mut slot_client_ip: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_contenttype: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_opt_platform: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot_request_id: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_request_time: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_sdk_appid: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut slot_sign: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -6401,9 +7203,7 @@ impl crate::conform::Conform for WebhookUrlParameters {
                         b"contenttype" => {
                             let (fits, value) = map
                                 .next_value_seed(
-                                    crate::conform::Keeps::<
-                                        WebhookUrlParametersContenttype,
-                                    >::new(),
+                                    crate::conform::Keeps::<ContentType>::new(),
                                 )?;
                             slot_contenttype = ::std::option::Option::Some(fits);
                             kept.contenttype = value;
@@ -6411,12 +7211,18 @@ impl crate::conform::Conform for WebhookUrlParameters {
                         b"OptPlatform" => {
                             let (fits, value) = map
                                 .next_value_seed(
-                                    crate::conform::Keeps::<
-                                        WebhookUrlParametersOptPlatform,
-                                    >::new(),
+                                    crate::conform::Keeps::<OptPlatform>::new(),
                                 )?;
                             slot_opt_platform = ::std::option::Option::Some(fits);
                             kept.opt_platform = value;
+                        }
+                        b"RequestID" => {
+                            let (fits, value) = map
+                                .next_value_seed(
+                                    crate::conform::Keeps::<::std::string::String>::new(),
+                                )?;
+                            slot_request_id = ::std::option::Option::Some(fits);
+                            kept.request_id = value;
                         }
                         b"RequestTime" => {
                             let (fits, value) = map
@@ -6472,6 +7278,7 @@ impl crate::conform::Conform for WebhookUrlParameters {
                             && slot_client_ip != ::std::option::Option::Some(false)
                             && slot_contenttype != ::std::option::Option::Some(false)
                             && slot_opt_platform != ::std::option::Option::Some(false)
+                            && slot_request_id != ::std::option::Option::Some(false)
                             && slot_request_time != ::std::option::Option::Some(false)
                             && slot_sdk_appid == ::std::option::Option::Some(true)
                             && slot_sign != ::std::option::Option::Some(false)
@@ -6485,22 +7292,6 @@ impl crate::conform::Conform for WebhookUrlParameters {
     }
 }
 impl crate::conform::Conform for WebhookUrlParametersCallbackCommand {
-    type Kept = ::std::option::Option<Self>;
-    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
-        crate::conform::by_replay::<Self, D>(deserializer)
-    }
-}
-impl crate::conform::Conform for WebhookUrlParametersContenttype {
-    type Kept = ::std::option::Option<Self>;
-    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
-        crate::conform::by_replay::<Self, D>(deserializer)
-    }
-}
-impl crate::conform::Conform for WebhookUrlParametersOptPlatform {
     type Kept = ::std::option::Option<Self>;
     fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6540,6 +7331,62 @@ impl crate::conform::Conform for WebhookUrlParametersWebhookCommand {
         crate::conform::by_replay::<Self, D>(deserializer)
     }
 }
+impl crate::conform::Conform for ContentType {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for DestroyRoomEventType {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for GroupType {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for MemberStateChangedEventCause {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for MsgPriority {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for OptPlatform {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
+impl crate::conform::Conform for TakeSeatMode {
+    type Kept = ::std::option::Option<Self>;
+    fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
+        crate::conform::by_replay::<Self, D>(deserializer)
+    }
+}
 /// What reading a packet without building it keeps of each struct
 /// (`crate::conform::Conform::Kept`): the value of every leaf member that fits, by
 /// member, under the name of the struct.
@@ -6552,6 +7399,13 @@ pub mod kept {
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for BattleRoom {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
     ///What is kept of a [`super::BattleRoomResult`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BattleRoomResult {
@@ -6562,6 +7416,13 @@ pub mod kept {
         ///What is kept of `Score`.
         pub score: <i64 as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for BattleRoomResult {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
     ///What is kept of a [`super::CallbackResponse`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CallbackResponse {
@@ -6571,6 +7432,13 @@ pub mod kept {
         pub error_code: <i64 as crate::conform::Conform>::Kept,
         ///What is kept of `ErrorInfo`.
         pub error_info: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for CallbackResponse {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
     }
     ///What is kept of a [`super::DestroyRoomStatistic`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6586,6 +7454,13 @@ pub mod kept {
         ///What is kept of `TotalViewers`.
         pub total_viewers: <u64 as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for DestroyRoomStatistic {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
     ///What is kept of a [`super::FollowCallbackAfterFollowAdd`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FollowCallbackAfterFollowAdd {
@@ -6599,6 +7474,18 @@ pub mod kept {
         > as crate::conform::Conform>::Kept,
         ///What is kept of `From_Account`.
         pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for FollowCallbackAfterFollowAdd {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for FollowCallbackAfterFollowAdd {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::FollowCallbackAfterFollowDelete`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6614,11 +7501,30 @@ pub mod kept {
             crate::wire::AccountId,
         > as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for FollowCallbackAfterFollowDelete {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for FollowCallbackAfterFollowDelete {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
+    }
     ///What is kept of a [`super::FollowListEntry`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FollowListEntry {
         ///What is kept of `To_Account`.
         pub to_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for FollowListEntry {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
     }
     ///What is kept of a [`super::GiftWater`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6638,6 +7544,28 @@ pub mod kept {
             crate::wire::AccountId,
         > as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for GiftWater {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    ///What is kept of a [`super::GroupAtInfoEntry`] read without building it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GroupAtInfoEntry {
+        ///What is kept of `GroupAt_Account`.
+        pub group_at_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `GroupAtAllFlag`.
+        pub group_at_all_flag: <crate::wire::GroupAtAllFlag as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for GroupAtInfoEntry {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
     ///What is kept of a [`super::GroupCallbackAfterSendMsg`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroupCallbackAfterSendMsg {
@@ -6649,6 +7577,10 @@ pub mod kept {
         pub event_time: <crate::timestamp::UnixMillisecondsOrDigits as crate::conform::Conform>::Kept,
         ///What is kept of `From_Account`.
         pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+        ///What is kept of `GroupAtInfo`.
+        pub group_at_info: <::std::vec::Vec<
+            super::GroupAtInfoEntry,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `GroupId`.
         pub group_id: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `MsgBody`.
@@ -6657,6 +7589,8 @@ pub mod kept {
         > as crate::conform::Conform>::Kept,
         ///What is kept of `MsgId`.
         pub msg_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgPriority`.
+        pub msg_priority: <super::MsgPriority as crate::conform::Conform>::Kept,
         ///What is kept of `MsgSeq`.
         pub msg_seq: <u64 as crate::conform::Conform>::Kept,
         ///What is kept of `MsgTime`.
@@ -6667,8 +7601,35 @@ pub mod kept {
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `Random`.
         pub random: <u32 as crate::conform::Conform>::Kept,
+        ///What is kept of `TopicId`.
+        pub topic_id: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `Type`.
-        pub type_: <::std::string::String as crate::conform::Conform>::Kept,
+        pub type_: <super::GroupType as crate::conform::Conform>::Kept,
+        /// The members the packet lacks as an older revision.
+        pub older_revisions: ::std::vec::Vec<crate::revision::OlderRevision>,
+    }
+    impl crate::open_enum::UnknownValues for GroupCallbackAfterSendMsg {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.msg_priority,
+                &at.child("MsgPriority"),
+                out,
+            );
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.type_,
+                &at.child("Type"),
+                out,
+            );
+        }
+    }
+    impl crate::revision::KeptRevision for GroupCallbackAfterSendMsg {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            self.older_revisions.clone()
+        }
     }
     ///What is kept of a [`super::GroupCallbackBeforeSendMsg`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6689,12 +7650,43 @@ pub mod kept {
         > as crate::conform::Conform>::Kept,
         ///What is kept of `MsgId`.
         pub msg_id: <::std::string::String as crate::conform::Conform>::Kept,
+        ///What is kept of `MsgPriority`.
+        pub msg_priority: <super::MsgPriority as crate::conform::Conform>::Kept,
+        ///What is kept of `OnlineOnlyFlag`.
+        pub online_only_flag: <crate::wire::OnlineOnlyFlag as crate::conform::Conform>::Kept,
         ///What is kept of `Operator_Account`.
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `Random`.
         pub random: <u32 as crate::conform::Conform>::Kept,
+        ///What is kept of `TopicId`.
+        pub topic_id: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `Type`.
-        pub type_: <::std::string::String as crate::conform::Conform>::Kept,
+        pub type_: <super::GroupType as crate::conform::Conform>::Kept,
+        /// The members the packet lacks as an older revision.
+        pub older_revisions: ::std::vec::Vec<crate::revision::OlderRevision>,
+    }
+    impl crate::open_enum::UnknownValues for GroupCallbackBeforeSendMsg {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.msg_priority,
+                &at.child("MsgPriority"),
+                out,
+            );
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.type_,
+                &at.child("Type"),
+                out,
+            );
+        }
+    }
+    impl crate::revision::KeptRevision for GroupCallbackBeforeSendMsg {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            self.older_revisions.clone()
+        }
     }
     ///What is kept of a [`super::GroupCallbackBeforeSendMsgResponse`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6712,6 +7704,13 @@ pub mod kept {
             super::MessageElement,
         > as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for GroupCallbackBeforeSendMsgResponse {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
     ///What is kept of a [`super::LiveCallbackAfterChangeOwner`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LiveCallbackAfterChangeOwner {
@@ -6727,6 +7726,18 @@ pub mod kept {
         pub original_owner_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterChangeOwner {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterChangeOwner {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::LiveCallbackAfterCreateBattle`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6754,6 +7765,18 @@ pub mod kept {
             ::std::string::String,
         > as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterCreateBattle {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterCreateBattle {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
+    }
     ///What is kept of a [`super::LiveCallbackAfterCreateRoom`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LiveCallbackAfterCreateRoom {
@@ -6765,6 +7788,24 @@ pub mod kept {
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `RoomInfo`.
         pub room_info: <super::RoomInfo as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterCreateRoom {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.room_info,
+                &at.child("RoomInfo"),
+                out,
+            );
+        }
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterCreateRoom {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::LiveCallbackAfterCreateRoomReachingThreshold`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6779,6 +7820,19 @@ pub mod kept {
         pub max_room_count: <u64 as crate::conform::Conform>::Kept,
         ///What is kept of `Operator_Account`.
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues
+    for LiveCallbackAfterCreateRoomReachingThreshold {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterCreateRoomReachingThreshold {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::LiveCallbackAfterDelMetadata`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6796,6 +7850,18 @@ pub mod kept {
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterDelMetadata {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterDelMetadata {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
+    }
     ///What is kept of a [`super::LiveCallbackAfterDestroyRoom`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LiveCallbackAfterDestroyRoom {
@@ -6804,7 +7870,7 @@ pub mod kept {
         ///What is kept of `EventTime`.
         pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
         ///What is kept of `EventType`.
-        pub event_type: <super::LiveCallbackAfterDestroyRoomEventType as crate::conform::Conform>::Kept,
+        pub event_type: <super::DestroyRoomEventType as crate::conform::Conform>::Kept,
         ///What is kept of `Operator_Account`.
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `RoomId`.
@@ -6813,6 +7879,29 @@ pub mod kept {
         pub room_info: <super::RoomInfo as crate::conform::Conform>::Kept,
         ///What is kept of `Statistic`.
         pub statistic: <super::DestroyRoomStatistic as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterDestroyRoom {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.event_type,
+                &at.child("EventType"),
+                out,
+            );
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.room_info,
+                &at.child("RoomInfo"),
+                out,
+            );
+        }
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterDestroyRoom {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::LiveCallbackAfterEndBattle`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6840,6 +7929,24 @@ pub mod kept {
             super::BattleRoomResult,
         > as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterEndBattle {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.op_type,
+                &at.child("OpType"),
+                out,
+            );
+        }
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterEndBattle {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
+    }
     ///What is kept of a [`super::LiveCallbackAfterMemberStateChanged`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LiveCallbackAfterMemberStateChanged {
@@ -6857,6 +7964,24 @@ pub mod kept {
         > as crate::conform::Conform>::Kept,
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterMemberStateChanged {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.event_cause,
+                &at.child("EventCause"),
+                out,
+            );
+        }
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterMemberStateChanged {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::LiveCallbackAfterModifyAdmin`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6876,6 +8001,18 @@ pub mod kept {
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterModifyAdmin {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterModifyAdmin {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
+    }
     ///What is kept of a [`super::LiveCallbackAfterSetMetadata`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LiveCallbackAfterSetMetadata {
@@ -6891,6 +8028,18 @@ pub mod kept {
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterSetMetadata {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterSetMetadata {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::LiveCallbackAfterStartBattle`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6914,6 +8063,18 @@ pub mod kept {
             super::BattleRoom,
         > as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterStartBattle {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterStartBattle {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
+    }
     ///What is kept of a [`super::LiveCallbackAfterUpdateRoomInfo`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LiveCallbackAfterUpdateRoomInfo {
@@ -6925,6 +8086,24 @@ pub mod kept {
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `RoomInfo`.
         pub room_info: <super::RoomInfo as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for LiveCallbackAfterUpdateRoomInfo {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.room_info,
+                &at.child("RoomInfo"),
+                out,
+            );
+        }
+    }
+    impl crate::revision::KeptRevision for LiveCallbackAfterUpdateRoomInfo {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::LiveCallbackBeforeSendGift`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6938,6 +8117,18 @@ pub mod kept {
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for LiveCallbackBeforeSendGift {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for LiveCallbackBeforeSendGift {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
+    }
     ///What is kept of a [`super::LiveCallbackBeforeSendGiftResponse`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LiveCallbackBeforeSendGiftResponse {
@@ -6948,11 +8139,25 @@ pub mod kept {
         ///What is kept of `ErrorInfo`.
         pub error_info: <::std::string::String as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for LiveCallbackBeforeSendGiftResponse {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
     ///What is kept of a [`super::MemberStateChangedMember`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MemberStateChangedMember {
         ///What is kept of `Member_Account`.
         pub member_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for MemberStateChangedMember {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
     }
     ///What is kept of a [`super::MessageElement`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6964,6 +8169,13 @@ pub mod kept {
         > as crate::conform::Conform>::Kept,
         ///What is kept of `MsgType`.
         pub msg_type: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for MessageElement {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
     }
     ///What is kept of a [`super::MicCallbackAfterSeatInfoChanged`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -6978,6 +8190,18 @@ pub mod kept {
         pub seat_list: <::std::vec::Vec<
             super::SeatInfoChangedSeat,
         > as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for MicCallbackAfterSeatInfoChanged {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
+    impl crate::revision::KeptRevision for MicCallbackAfterSeatInfoChanged {
+        fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+            ::std::vec::Vec::new()
+        }
     }
     ///What is kept of a [`super::RoomInfo`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -7015,9 +8239,22 @@ pub mod kept {
         ///What is kept of `RoomType`.
         pub room_type: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `TakeSeatMode`.
-        pub take_seat_mode: <super::RoomInfoTakeSeatMode as crate::conform::Conform>::Kept,
+        pub take_seat_mode: <super::TakeSeatMode as crate::conform::Conform>::Kept,
         ///What is kept of `ViewCount`.
         pub view_count: <u64 as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for RoomInfo {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.take_seat_mode,
+                &at.child("TakeSeatMode"),
+                out,
+            );
+        }
     }
     ///What is kept of a [`super::SeatInfoChangedSeat`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -7033,6 +8270,13 @@ pub mod kept {
         ///What is kept of `Member_Account`.
         pub member_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
     }
+    impl crate::open_enum::UnknownValues for SeatInfoChangedSeat {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
+    }
     ///What is kept of a [`super::SetMetadataEntry`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SetMetadataEntry {
@@ -7040,6 +8284,13 @@ pub mod kept {
         pub key: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `Value`.
         pub value: <::std::string::String as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for SetMetadataEntry {
+        fn unknown_values(
+            &self,
+            _at: &crate::open_enum::Pointer<'_>,
+            _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {}
     }
     ///What is kept of a [`super::WebhookUrlParameters`] read without building it.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -7049,9 +8300,11 @@ pub mod kept {
         ///What is kept of `ClientIP`.
         pub client_ip: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `contenttype`.
-        pub contenttype: <super::WebhookUrlParametersContenttype as crate::conform::Conform>::Kept,
+        pub contenttype: <super::ContentType as crate::conform::Conform>::Kept,
         ///What is kept of `OptPlatform`.
-        pub opt_platform: <super::WebhookUrlParametersOptPlatform as crate::conform::Conform>::Kept,
+        pub opt_platform: <super::OptPlatform as crate::conform::Conform>::Kept,
+        ///What is kept of `RequestID`.
+        pub request_id: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `RequestTime`.
         pub request_time: <super::WebhookUrlParametersRequestTime as crate::conform::Conform>::Kept,
         ///What is kept of `SdkAppid`.
@@ -7060,6 +8313,525 @@ pub mod kept {
         pub sign: <super::WebhookUrlParametersSign as crate::conform::Conform>::Kept,
         ///What is kept of `WebhookCommand`.
         pub webhook_command: <super::WebhookUrlParametersWebhookCommand as crate::conform::Conform>::Kept,
+    }
+    impl crate::open_enum::UnknownValues for WebhookUrlParameters {
+        fn unknown_values(
+            &self,
+            at: &crate::open_enum::Pointer<'_>,
+            out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+        ) {
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.contenttype,
+                &at.child("contenttype"),
+                out,
+            );
+            crate::open_enum::UnknownValues::unknown_values(
+                &self.opt_platform,
+                &at.child("OptPlatform"),
+                out,
+            );
+        }
+    }
+}
+impl crate::open_enum::UnknownValues for BattleRoom {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for BattleRoomResult {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for CallbackResponse {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for DestroyRoomStatistic {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for FollowCallbackAfterFollowAdd {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for FollowCallbackAfterFollowAdd {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for FollowCallbackAfterFollowDelete {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for FollowCallbackAfterFollowDelete {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for FollowListEntry {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for GiftWater {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for GroupAtInfoEntry {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for GroupCallbackAfterSendMsg {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.msg_priority,
+            &at.child("MsgPriority"),
+            out,
+        );
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.type_,
+            &at.child("Type"),
+            out,
+        );
+    }
+}
+impl crate::revision::Revised for GroupCallbackAfterSendMsg {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions {
+        clocks: &[
+            crate::revision::Clock {
+                member: "EventTime",
+                unit: crate::revision::TimeUnit::Milliseconds,
+            },
+            crate::revision::Clock {
+                member: "MsgTime",
+                unit: crate::revision::TimeUnit::Seconds,
+            },
+        ],
+        members: &[
+            crate::revision::MemberSince {
+                member: "Operator_Account",
+                since: "2019-08-28T22:53:39Z",
+                since_millis: 1567032819000u64,
+            },
+            crate::revision::MemberSince {
+                member: "Random",
+                since: "2019-08-28T22:53:39Z",
+                since_millis: 1567032819000u64,
+            },
+            crate::revision::MemberSince {
+                member: "MsgId",
+                since: "2024-09-29T03:24:56Z",
+                since_millis: 1727580296000u64,
+            },
+            crate::revision::MemberSince {
+                member: "MsgSeq",
+                since: "2019-08-28T22:53:39Z",
+                since_millis: 1567032819000u64,
+            },
+            crate::revision::MemberSince {
+                member: "MsgTime",
+                since: "2019-08-28T22:53:39Z",
+                since_millis: 1567032819000u64,
+            },
+            crate::revision::MemberSince {
+                member: "EventTime",
+                since: "2022-07-12T07:51:09.059Z",
+                since_millis: 1657612269059u64,
+            },
+        ],
+    };
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        crate::revision::older_revisions(
+            &Self::REVISIONS,
+            &[
+                self
+                    .event_time
+                    .as_ref()
+                    .map(|t| crate::revision::from_millis(t.millis())),
+                self.msg_time.as_ref().map(|t| crate::revision::from_seconds(t.0)),
+            ],
+            &[
+                self.operator_account.is_some(),
+                self.random.is_some(),
+                self.msg_id.is_some(),
+                self.msg_seq.is_some(),
+                self.msg_time.is_some(),
+                self.event_time.is_some(),
+            ],
+        )
+    }
+}
+impl crate::open_enum::UnknownValues for GroupCallbackBeforeSendMsg {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.msg_priority,
+            &at.child("MsgPriority"),
+            out,
+        );
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.type_,
+            &at.child("Type"),
+            out,
+        );
+    }
+}
+impl crate::revision::Revised for GroupCallbackBeforeSendMsg {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions {
+        clocks: &[
+            crate::revision::Clock {
+                member: "EventTime",
+                unit: crate::revision::TimeUnit::Milliseconds,
+            },
+        ],
+        members: &[
+            crate::revision::MemberSince {
+                member: "MsgId",
+                since: "2024-09-29T03:24:56Z",
+                since_millis: 1727580296000u64,
+            },
+            crate::revision::MemberSince {
+                member: "EventTime",
+                since: "2022-07-13T07:59:56.949Z",
+                since_millis: 1657699196949u64,
+            },
+        ],
+    };
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        crate::revision::older_revisions(
+            &Self::REVISIONS,
+            &[
+                self
+                    .event_time
+                    .as_ref()
+                    .map(|t| crate::revision::from_millis(t.millis())),
+            ],
+            &[self.msg_id.is_some(), self.event_time.is_some()],
+        )
+    }
+}
+impl crate::open_enum::UnknownValues for GroupCallbackBeforeSendMsgResponse {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterChangeOwner {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackAfterChangeOwner {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterCreateBattle {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackAfterCreateBattle {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterCreateRoom {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.room_info,
+            &at.child("RoomInfo"),
+            out,
+        );
+    }
+}
+impl crate::revision::Revised for LiveCallbackAfterCreateRoom {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterCreateRoomReachingThreshold {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackAfterCreateRoomReachingThreshold {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterDelMetadata {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackAfterDelMetadata {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterDestroyRoom {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.event_type,
+            &at.child("EventType"),
+            out,
+        );
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.room_info,
+            &at.child("RoomInfo"),
+            out,
+        );
+    }
+}
+impl crate::revision::Revised for LiveCallbackAfterDestroyRoom {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterEndBattle {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.op_type,
+            &at.child("OpType"),
+            out,
+        );
+    }
+}
+impl crate::revision::Revised for LiveCallbackAfterEndBattle {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterMemberStateChanged {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.event_cause,
+            &at.child("EventCause"),
+            out,
+        );
+    }
+}
+impl crate::revision::Revised for LiveCallbackAfterMemberStateChanged {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterModifyAdmin {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackAfterModifyAdmin {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterSetMetadata {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackAfterSetMetadata {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterStartBattle {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackAfterStartBattle {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackAfterUpdateRoomInfo {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.room_info,
+            &at.child("RoomInfo"),
+            out,
+        );
+    }
+}
+impl crate::revision::Revised for LiveCallbackAfterUpdateRoomInfo {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackBeforeSendGift {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for LiveCallbackBeforeSendGift {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for LiveCallbackBeforeSendGiftResponse {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for MemberStateChangedMember {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for MessageElement {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for MicCallbackAfterSeatInfoChanged {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::revision::Revised for MicCallbackAfterSeatInfoChanged {
+    const REVISIONS: crate::revision::Revisions = crate::revision::Revisions::NONE;
+    fn older_revisions(&self) -> ::std::vec::Vec<crate::revision::OlderRevision> {
+        ::std::vec::Vec::new()
+    }
+}
+impl crate::open_enum::UnknownValues for RoomInfo {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.take_seat_mode,
+            &at.child("TakeSeatMode"),
+            out,
+        );
+    }
+}
+impl crate::open_enum::UnknownValues for SeatInfoChangedSeat {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for SetMetadataEntry {
+    fn unknown_values(
+        &self,
+        _at: &crate::open_enum::Pointer<'_>,
+        _out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {}
+}
+impl crate::open_enum::UnknownValues for WebhookUrlParameters {
+    fn unknown_values(
+        &self,
+        at: &crate::open_enum::Pointer<'_>,
+        out: &mut ::std::vec::Vec<crate::open_enum::UnknownValue>,
+    ) {
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.contenttype,
+            &at.child("contenttype"),
+            out,
+        );
+        crate::open_enum::UnknownValues::unknown_values(
+            &self.opt_platform,
+            &at.child("OptPlatform"),
+            out,
+        );
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BattleRoom {
@@ -7746,6 +9518,69 @@ impl<'de> ::serde::Deserialize<'de> for GiftWater {
         deserializer.deserialize_map(Members)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for GroupAtInfoEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GroupAtInfoEntry;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a GroupAtInfoEntry object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupAtInfoEntry, A::Error> {
+                let mut slot_group_at_account: ::std::option::Option<
+                    crate::wire::AccountId,
+                > = ::std::option::Option::None;
+                let mut slot_group_at_all_flag: ::std::option::Option<
+                    crate::wire::GroupAtAllFlag,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::wire::MemberName<'de>>()?
+                {
+                    match key.as_bytes() {
+                        b"GroupAt_Account" => {
+                            if slot_group_at_account.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("GroupAt_Account"),
+                                );
+                            }
+                            slot_group_at_account = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"GroupAtAllFlag" => {
+                            if slot_group_at_all_flag.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("GroupAtAllFlag"),
+                                );
+                            }
+                            slot_group_at_all_flag = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string()?, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GroupAtInfoEntry {
+                    group_at_account: slot_group_at_account,
+                    group_at_all_flag: slot_group_at_all_flag,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7775,11 +9610,15 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
                 let mut slot_from_account: ::std::option::Option<
                     crate::wire::AccountId,
                 > = ::std::option::Option::None;
+                let mut slot_group_at_info: ::std::option::Option<
+                    ::std::vec::Vec<GroupAtInfoEntry>,
+                > = ::std::option::Option::None;
                 let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut slot_msg_body: ::std::option::Option<
                     ::std::vec::Vec<MessageElement>,
                 > = ::std::option::Option::None;
                 let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
                 let mut slot_msg_seq: ::std::option::Option<u64> = ::std::option::Option::None;
                 let mut slot_msg_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
                 let mut slot_online_only_flag: ::std::option::Option<
@@ -7789,7 +9628,8 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
                     crate::wire::AccountId,
                 > = ::std::option::Option::None;
                 let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
-                let mut slot_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
                 let mut extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
@@ -7835,6 +9675,16 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
                                 map.next_value()?,
                             );
                         }
+                        b"GroupAtInfo" => {
+                            if slot_group_at_info.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("GroupAtInfo"),
+                                );
+                            }
+                            slot_group_at_info = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
                         b"GroupId" => {
                             if slot_group_id.is_some() {
                                 return ::std::result::Result::Err(
@@ -7862,6 +9712,16 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
                                 );
                             }
                             slot_msg_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        b"MsgPriority" => {
+                            if slot_msg_priority.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgPriority"),
+                                );
+                            }
+                            slot_msg_priority = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
                         }
                         b"MsgSeq" => {
                             if slot_msg_seq.is_some() {
@@ -7911,6 +9771,16 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
                             }
                             slot_random = ::std::option::Option::Some(map.next_value()?);
                         }
+                        b"TopicId" => {
+                            if slot_topic_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("TopicId"),
+                                );
+                            }
+                            slot_topic_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
                         b"Type" => {
                             if slot_type_.is_some() {
                                 return ::std::result::Result::Err(
@@ -7924,35 +9794,55 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
                         }
                     }
                 }
+                if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
+                    &<GroupCallbackAfterSendMsg as crate::revision::Revised>::REVISIONS,
+                    &[
+                        slot_event_time
+                            .as_ref()
+                            .map(|t| crate::revision::from_millis(t.millis())),
+                        slot_msg_time
+                            .as_ref()
+                            .map(|t| crate::revision::from_seconds(t.0)),
+                    ],
+                    &[
+                        slot_operator_account.is_some(),
+                        slot_random.is_some(),
+                        slot_msg_id.is_some(),
+                        slot_msg_seq.is_some(),
+                        slot_msg_time.is_some(),
+                        slot_event_time.is_some(),
+                    ],
+                ) {
+                    return ::std::result::Result::Err(
+                        ::serde::de::Error::custom(
+                            crate::revision::missing_message(missing),
+                        ),
+                    );
+                }
                 ::std::result::Result::Ok(GroupCallbackAfterSendMsg {
                     callback_command: slot_callback_command
                         .ok_or_else(|| ::serde::de::Error::missing_field(
                             "CallbackCommand",
                         ))?,
                     cloud_custom_data: slot_cloud_custom_data,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    event_time: slot_event_time,
                     from_account: slot_from_account
                         .ok_or_else(|| ::serde::de::Error::missing_field(
                             "From_Account",
                         ))?,
+                    group_at_info: slot_group_at_info,
                     group_id: slot_group_id
                         .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
                     msg_body: slot_msg_body
                         .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
-                    msg_id: slot_msg_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgId"))?,
-                    msg_seq: slot_msg_seq
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgSeq"))?,
-                    msg_time: slot_msg_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgTime"))?,
+                    msg_id: slot_msg_id,
+                    msg_priority: slot_msg_priority,
+                    msg_seq: slot_msg_seq,
+                    msg_time: slot_msg_time,
                     online_only_flag: slot_online_only_flag,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    random: slot_random
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Random"))?,
+                    operator_account: slot_operator_account,
+                    random: slot_random,
+                    topic_id: slot_topic_id,
                     type_: slot_type_
                         .ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
                     extra,
@@ -7996,11 +9886,16 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
                     ::std::vec::Vec<MessageElement>,
                 > = ::std::option::Option::None;
                 let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
+                let mut slot_online_only_flag: ::std::option::Option<
+                    crate::wire::OnlineOnlyFlag,
+                > = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<
                     crate::wire::AccountId,
                 > = ::std::option::Option::None;
                 let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
-                let mut slot_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
                 let mut extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::wire::MemberName<'de>>()?
@@ -8074,6 +9969,26 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
                             }
                             slot_msg_id = ::std::option::Option::Some(map.next_value()?);
                         }
+                        b"MsgPriority" => {
+                            if slot_msg_priority.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("MsgPriority"),
+                                );
+                            }
+                            slot_msg_priority = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        b"OnlineOnlyFlag" => {
+                            if slot_online_only_flag.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("OnlineOnlyFlag"),
+                                );
+                            }
+                            slot_online_only_flag = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
                         b"Operator_Account" => {
                             if slot_operator_account.is_some() {
                                 return ::std::result::Result::Err(
@@ -8092,6 +10007,16 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
                             }
                             slot_random = ::std::option::Option::Some(map.next_value()?);
                         }
+                        b"TopicId" => {
+                            if slot_topic_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("TopicId"),
+                                );
+                            }
+                            slot_topic_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
                         b"Type" => {
                             if slot_type_.is_some() {
                                 return ::std::result::Result::Err(
@@ -8105,14 +10030,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
                         }
                     }
                 }
+                if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
+                    &<GroupCallbackBeforeSendMsg as crate::revision::Revised>::REVISIONS,
+                    &[
+                        slot_event_time
+                            .as_ref()
+                            .map(|t| crate::revision::from_millis(t.millis())),
+                    ],
+                    &[slot_msg_id.is_some(), slot_event_time.is_some()],
+                ) {
+                    return ::std::result::Result::Err(
+                        ::serde::de::Error::custom(
+                            crate::revision::missing_message(missing),
+                        ),
+                    );
+                }
                 ::std::result::Result::Ok(GroupCallbackBeforeSendMsg {
                     callback_command: slot_callback_command
                         .ok_or_else(|| ::serde::de::Error::missing_field(
                             "CallbackCommand",
                         ))?,
                     cloud_custom_data: slot_cloud_custom_data,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+                    event_time: slot_event_time,
                     from_account: slot_from_account
                         .ok_or_else(|| ::serde::de::Error::missing_field(
                             "From_Account",
@@ -8121,14 +10060,16 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
                         .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
                     msg_body: slot_msg_body
                         .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
-                    msg_id: slot_msg_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgId"))?,
+                    msg_id: slot_msg_id,
+                    msg_priority: slot_msg_priority,
+                    online_only_flag: slot_online_only_flag,
                     operator_account: slot_operator_account
                         .ok_or_else(|| ::serde::de::Error::missing_field(
                             "Operator_Account",
                         ))?,
                     random: slot_random
                         .ok_or_else(|| ::serde::de::Error::missing_field("Random"))?,
+                    topic_id: slot_topic_id,
                     type_: slot_type_
                         .ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
                     extra,
@@ -8896,9 +10837,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterDestroyRoom {
                     LiveCallbackAfterDestroyRoomCallbackCommand,
                 > = ::std::option::Option::None;
                 let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_event_type: ::std::option::Option<
-                    LiveCallbackAfterDestroyRoomEventType,
-                > = ::std::option::Option::None;
+                let mut slot_event_type: ::std::option::Option<DestroyRoomEventType> = ::std::option::Option::None;
                 let mut slot_operator_account: ::std::option::Option<
                     crate::wire::AccountId,
                 > = ::std::option::Option::None;
@@ -10202,9 +12141,7 @@ impl<'de> ::serde::Deserialize<'de> for RoomInfo {
                 let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut slot_room_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut slot_room_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_take_seat_mode: ::std::option::Option<
-                    RoomInfoTakeSeatMode,
-                > = ::std::option::Option::None;
+                let mut slot_take_seat_mode: ::std::option::Option<TakeSeatMode> = ::std::option::Option::None;
                 let mut slot_view_count: ::std::option::Option<u64> = ::std::option::Option::None;
                 let mut extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
@@ -10607,12 +12544,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
                     WebhookUrlParametersCallbackCommand,
                 > = ::std::option::Option::None;
                 let mut slot_client_ip: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_contenttype: ::std::option::Option<
-                    WebhookUrlParametersContenttype,
-                > = ::std::option::Option::None;
-                let mut slot_opt_platform: ::std::option::Option<
-                    WebhookUrlParametersOptPlatform,
-                > = ::std::option::Option::None;
+                let mut slot_contenttype: ::std::option::Option<ContentType> = ::std::option::Option::None;
+                let mut slot_opt_platform: ::std::option::Option<OptPlatform> = ::std::option::Option::None;
+                let mut slot_request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut slot_request_time: ::std::option::Option<
                     WebhookUrlParametersRequestTime,
                 > = ::std::option::Option::None;
@@ -10668,6 +12602,16 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
                                 map.next_value()?,
                             );
                         }
+                        b"RequestID" => {
+                            if slot_request_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::duplicate_field("RequestID"),
+                                );
+                            }
+                            slot_request_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
                         b"RequestTime" => {
                             if slot_request_time.is_some() {
                                 return ::std::result::Result::Err(
@@ -10716,6 +12660,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
                     client_ip: slot_client_ip,
                     contenttype: slot_contenttype,
                     opt_platform: slot_opt_platform,
+                    request_id: slot_request_id,
                     request_time: slot_request_time,
                     sdk_appid: slot_sdk_appid
                         .ok_or_else(|| ::serde::de::Error::missing_field("SdkAppid"))?,

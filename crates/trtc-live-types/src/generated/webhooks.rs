@@ -2,7 +2,8 @@
 
 //! The command table and the typed dispatch over every webhook of `schemas/`.
 use super::types::*;
-use crate::conform::{fit_of_bytes, Fit};
+use crate::conform::{fit_of_bytes, fit_of_bytes_keeping, Fit};
+use crate::findings::Findings;
 use crate::decode::{decode_as, from_json_bytes};
 use crate::DecodeError;
 /// Every command word this crate knows: one per webhook folder in `schemas/`.
@@ -543,6 +544,66 @@ impl Command {
             Command::MicCallbackAfterSeatInfoChanged => false,
         }
     }
+    /// The revision rules of the request packet: the members Tencent added later, with their
+    /// dates, and the packet's own times that date it (see [`crate::revision`]).
+    pub const fn revisions(self) -> crate::revision::Revisions {
+        match self {
+            Command::FollowCallbackAfterFollowAdd => {
+                <FollowCallbackAfterFollowAdd as crate::revision::Revised>::REVISIONS
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                <FollowCallbackAfterFollowDelete as crate::revision::Revised>::REVISIONS
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                <GroupCallbackAfterSendMsg as crate::revision::Revised>::REVISIONS
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                <GroupCallbackBeforeSendMsg as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                <LiveCallbackAfterChangeOwner as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                <LiveCallbackAfterCreateBattle as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                <LiveCallbackAfterCreateRoom as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                <LiveCallbackAfterCreateRoomReachingThreshold as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                <LiveCallbackAfterDelMetadata as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                <LiveCallbackAfterDestroyRoom as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterEndBattle => {
+                <LiveCallbackAfterEndBattle as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                <LiveCallbackAfterMemberStateChanged as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                <LiveCallbackAfterModifyAdmin as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                <LiveCallbackAfterSetMetadata as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                <LiveCallbackAfterStartBattle as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                <LiveCallbackAfterUpdateRoomInfo as crate::revision::Revised>::REVISIONS
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                <LiveCallbackBeforeSendGift as crate::revision::Revised>::REVISIONS
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                <MicCallbackAfterSeatInfoChanged as crate::revision::Revised>::REVISIONS
+            }
+        }
+    }
     /// The command words of Tencent's list that are never sent, with what they are:
     /// configuration switches, not webhooks.
     pub const CONFIGURATION_WORDS: &'static [(&'static str, &'static str)] = &[
@@ -848,6 +909,286 @@ impl Webhook {
                 fit_of_bytes::<MicCallbackAfterSeatInfoChanged>(bytes)
             }
         }
+    }
+    /// What this valid packet still deserves a warning for: the members it lacks as an older
+    /// revision ([`crate::revision`]) and its values of open enumerations outside their known
+    /// values ([`crate::open_enum`]).
+    pub fn findings(&self) -> Findings {
+        match self {
+            Webhook::FollowCallbackAfterFollowAdd(packet) => Findings::of_packet(packet),
+            Webhook::FollowCallbackAfterFollowDelete(packet) => {
+                Findings::of_packet(packet)
+            }
+            Webhook::GroupCallbackAfterSendMsg(packet) => Findings::of_packet(packet),
+            Webhook::GroupCallbackBeforeSendMsg(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterChangeOwner(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterCreateBattle(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterCreateRoom(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterCreateRoomReachingThreshold(packet) => {
+                Findings::of_packet(packet)
+            }
+            Webhook::LiveCallbackAfterDelMetadata(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterDestroyRoom(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterEndBattle(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterMemberStateChanged(packet) => {
+                Findings::of_packet(packet)
+            }
+            Webhook::LiveCallbackAfterModifyAdmin(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterSetMetadata(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterStartBattle(packet) => Findings::of_packet(packet),
+            Webhook::LiveCallbackAfterUpdateRoomInfo(packet) => {
+                Findings::of_packet(packet)
+            }
+            Webhook::LiveCallbackBeforeSendGift(packet) => Findings::of_packet(packet),
+            Webhook::MicCallbackAfterSeatInfoChanged(packet) => {
+                Findings::of_packet(packet)
+            }
+        }
+    }
+    /// [`Self::fit_as`], with the findings of a packet that fits (what [`Self::findings`] gives
+    /// on its typed value), from what the one pass keeps: nothing is typed.
+    pub fn fit_with_findings(
+        command: Command,
+        bytes: &[u8],
+    ) -> Result<(Fit, Findings), serde_json::Error> {
+        Ok(
+            match command {
+                Command::FollowCallbackAfterFollowAdd => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        FollowCallbackAfterFollowAdd,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::FollowCallbackAfterFollowDelete => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        FollowCallbackAfterFollowDelete,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::GroupCallbackAfterSendMsg => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        GroupCallbackAfterSendMsg,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::GroupCallbackBeforeSendMsg => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        GroupCallbackBeforeSendMsg,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterChangeOwner => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterChangeOwner,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterCreateBattle => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterCreateBattle,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterCreateRoom => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterCreateRoom,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterCreateRoomReachingThreshold,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterDelMetadata => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterDelMetadata,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterDestroyRoom => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterDestroyRoom,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterEndBattle => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterEndBattle,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterMemberStateChanged => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterMemberStateChanged,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterModifyAdmin => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterModifyAdmin,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterSetMetadata => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterSetMetadata,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterStartBattle => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterStartBattle,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackAfterUpdateRoomInfo => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackAfterUpdateRoomInfo,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::LiveCallbackBeforeSendGift => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        LiveCallbackBeforeSendGift,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+                Command::MicCallbackAfterSeatInfoChanged => {
+                    let (fit, kept) = fit_of_bytes_keeping::<
+                        MicCallbackAfterSeatInfoChanged,
+                    >(bytes)?;
+                    (
+                        fit,
+                        if fit.fits() {
+                            Findings::of_kept(&kept)
+                        } else {
+                            Findings::default()
+                        },
+                    )
+                }
+            },
+        )
     }
 }
 /// A response packet of any known webhook, typed. It serializes as the packet itself.

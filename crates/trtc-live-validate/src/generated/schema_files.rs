@@ -240,8 +240,20 @@ pub(crate) const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../../schemas/common/callback-response.schema.json"),
     ),
     (
+        "https://trtc-live-webhooks.invalid/schemas/common/group-type.schema.json",
+        include_str!("../../../../schemas/common/group-type.schema.json"),
+    ),
+    (
         "https://trtc-live-webhooks.invalid/schemas/common/message-element.schema.json",
         include_str!("../../../../schemas/common/message-element.schema.json"),
+    ),
+    (
+        "https://trtc-live-webhooks.invalid/schemas/common/msg-priority.schema.json",
+        include_str!("../../../../schemas/common/msg-priority.schema.json"),
+    ),
+    (
+        "https://trtc-live-webhooks.invalid/schemas/common/online-only-flag.schema.json",
+        include_str!("../../../../schemas/common/online-only-flag.schema.json"),
     ),
     (
         "https://trtc-live-webhooks.invalid/schemas/common/room-info.schema.json",

@@ -7,7 +7,14 @@ from typing import Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-__all__ = ["EXACT_INT", "NOT_NULL", "WebhookModel", "check_dependencies", "check_not_all_absent"]
+__all__ = [
+    "EXACT_INT",
+    "NOT_NULL",
+    "WebhookModel",
+    "check_dependencies",
+    "check_not_all_absent",
+    "check_revisions",
+]
 
 
 class WebhookModel(BaseModel):
@@ -74,3 +81,45 @@ def check_not_all_absent(model: BaseModel, members: tuple[str, ...]) -> None:
     if not any(member in present for member in members):
         others = ", ".join(repr(member) for member in members[1:])
         raise ValueError(f"{members[0]!r} (or {others}) is a required property")
+
+
+def _present(model: BaseModel) -> dict[str, Any]:
+    values = {name: getattr(model, name) for name in model.model_fields_set}
+    values.update(model.model_extra or {})
+    return values
+
+
+def _millis(value: Any, scale: int, digits: bool) -> int | None:
+    # The clock's value in Unix milliseconds: an integer (bool excluded), or for a clock that
+    # may be written as a string, a string of ASCII decimal digits.
+    if type(value) is int:
+        return value * scale
+    if digits and isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value) * scale
+    return None
+
+
+def check_revisions(
+    model: BaseModel,
+    clocks: tuple[tuple[str, int, bool], ...],
+    since: Mapping[str, tuple[int, str]],
+) -> None:
+    """The revision rules of a packet whose members were added over time: the packet's clock
+    is the first of ``clocks`` (member, milliseconds per unit, whether a string of digits is
+    read) that it carries; when that clock is at or after the date (Unix milliseconds) of a
+    member of ``since``, the member is required. A packet without a clock, or whose clock is
+    not a time, requires none (an older revision of the packet)."""
+    present = _present(model)
+    clock = next((name for name, _, _ in clocks if name in present), None)
+    if clock is None:
+        return
+    scale, digits = next((s, d) for name, s, d in clocks if name == clock)
+    millis = _millis(present[clock], scale, digits)
+    if millis is None:
+        return
+    for member, (date, written) in since.items():
+        if member not in present and millis >= date:
+            raise ValueError(
+                f"{member!r} is required: Tencent sends it since {written}, and this packet's "
+                f"{clock} is not before that"
+            )

@@ -21,16 +21,20 @@ from ._model_support import (
     WebhookModel,
     check_dependencies,
     check_not_all_absent,
+    check_revisions,
 )
 
 
-AccountId = Annotated[Union[str, Annotated[int, Field(ge=0, le=18446744073709551615)]], Field(description="A user account (UserID) such as a room owner. Tencent's field tables say String and most samples print a quoted name (\"brennan\"), but some samples print a bare integer beyond 2^53 (144115245442327522). Decision: accept either form. A string is any JSON string; a number must be a non-negative integer no larger than u64::MAX (18446744073709551615). Keep the form you received: a string stays a string and a number stays a number, and a number must never be read into a floating-point type (144115245442327522 would become 144115245442327520).")]
+AccountId = Annotated[Union[str, Annotated[int, Field(ge=0, le=18446744073709551615)]], Field(description="A user account (UserID) such as a room owner. Tencent's field tables say String and most samples print a quoted name (\"brennan\"), but some samples print a bare integer beyond 2^53 (144115245442327522). Tencent also fills account fields with markers that are not users: @TIM#SYSTEM for the system (a captured Destroy Room of 2025) and @TLS#NOT_FOUND for a message sent through the REST API without a sender (a captured room message of 2022). Decision: accept either form, any string. A string is any JSON string; a number must be a non-negative integer no larger than u64::MAX (18446744073709551615). Keep the form you received: a string stays a string and a number stays a number, and a number must never be read into a floating-point type (144115245442327522 would become 144115245442327520).")]
 """A user account (UserID) such as a room owner. Tencent's field tables say String and most samples
 print a quoted name ("brennan"), but some samples print a bare integer beyond 2^53
-(144115245442327522). Decision: accept either form. A string is any JSON string; a number must
-be a non-negative integer no larger than u64::MAX (18446744073709551615). Keep the form you
-received: a string stays a string and a number stays a number, and a number must never be read
-into a floating-point type (144115245442327522 would become 144115245442327520).
+(144115245442327522). Tencent also fills account fields with markers that are not users:
+@TIM#SYSTEM for the system (a captured Destroy Room of 2025) and @TLS#NOT_FOUND for a message
+sent through the REST API without a sender (a captured room message of 2022). Decision: accept
+either form, any string. A string is any JSON string; a number must be a non-negative integer no
+larger than u64::MAX (18446744073709551615). Keep the form you received: a string stays a string
+and a number stays a number, and a number must never be read into a floating-point type
+(144115245442327522 would become 144115245442327520).
 """
 
 
@@ -38,10 +42,13 @@ ActionStatus = Annotated[Literal["OK", "FAIL"], Field(description="Outcome of th
 """Outcome of the app's processing, in every response packet: OK for success, FAIL for failure."""
 
 
-BattleEndReason = Annotated[Literal[0, 1, 2], EXACT_INT, Field(description="Why a battle ended. 0: its time ran out (normal end). 1: every room owner left after the battle had started. 2: it was created but ended without starting, because no invited room owner joined. The sample's comment says streamers where the table says room owners; same meaning.")]
+BattleEndReason = Annotated[Union[Annotated[Literal[0, 1, 2], EXACT_INT], Annotated[int, Field(ge=0, le=18446744073709551615)]], Field(description="Why a battle ended. 0: its time ran out (normal end). 1: every room owner left after the battle had started. 2: it was created but ended without starting, because no invited room owner joined. The sample's comment says streamers where the table says room owners; same meaning. Open enumeration: a battle may come to end in a way the pages do not list yet, so any integer from 0 to 18446744073709551615 is accepted, and a value other than 0, 1 or 2 is reported as a warning (unknown_enum_value), not an error.")]
 """Why a battle ended. 0: its time ran out (normal end). 1: every room owner left after the battle
 had started. 2: it was created but ended without starting, because no invited room owner joined.
-The sample's comment says streamers where the table says room owners; same meaning.
+The sample's comment says streamers where the table says room owners; same meaning. Open
+enumeration: a battle may come to end in a way the pages do not list yet, so any integer from 0
+to 18446744073709551615 is accepted, and a value other than 0, 1 or 2 is reported as a warning
+(unknown_enum_value), not an error.
 """
 
 
@@ -75,6 +82,22 @@ class CallbackResponse(WebhookModel):
     ActionStatus: Annotated[ActionStatus, Field(description="Outcome of the app's processing: OK for success, FAIL for failure.")]
     ErrorInfo: Annotated[str, Field(description="Human-readable error text; the empty string when there is no error.")]
     ErrorCode: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807, description="Error code; 0 means success. After-event webhooks ignore it; before-event webhooks read it as a decision (see each webhook's response schema).")]
+
+
+ContentType = Annotated[Union[Literal["json"], str], Field(description="Format of the body. Known value: json. Open enumeration: a parameter table writes JSON, so any string is accepted and a value other than json is reported as a warning (unknown_enum_value), not an error: the body is JSON whatever this says.")]
+"""Format of the body. Known value: json. Open enumeration: a parameter table writes JSON, so any
+string is accepted and a value other than json is reported as a warning (unknown_enum_value),
+not an error: the body is JSON whatever this says.
+"""
+
+
+DestroyRoomEventType = Annotated[Union[Literal["DestroyByUser", "DestroyBySystem"], str], Field(description="How a room ended. DestroyByUser: dissolved by a user or an administrator. DestroyBySystem: dissolved automatically because nobody was left in it (a capture of 2025 prints it, with Operator_Account @TIM#SYSTEM). Open enumeration: a new way for a room to end must not lose the notification that it ended, so any string is accepted, and a value outside the two known ones is reported as a warning (unknown_enum_value), not an error.")]
+"""How a room ended. DestroyByUser: dissolved by a user or an administrator. DestroyBySystem:
+dissolved automatically because nobody was left in it (a capture of 2025 prints it, with
+Operator_Account @TIM#SYSTEM). Open enumeration: a new way for a room to end must not lose the
+notification that it ended, so any string is accepted, and a value outside the two known ones is
+reported as a warning (unknown_enum_value), not an error.
+"""
 
 
 class DestroyRoomStatistic(WebhookModel):
@@ -165,23 +188,61 @@ class GiftWater(WebhookModel):
     Coins: Annotated[int, Field(ge=0, le=18446744073709551615, description="Value of the gift in the app's coins. The page does not say whether it is the value of one gift or of all Count gifts.")]
 
 
+GroupAtAllFlag = Annotated[Literal[0, 1], EXACT_INT, Field(description="Whether a mention is of every member. 1: @all. 0: a single member. A flag: closed.")]
+"""Whether a mention is of every member. 1: @all. 0: a single member. A flag: closed."""
+
+
+class GroupAtInfoEntry(WebhookModel):
+    """One mention (@) of a room message. Chat's page: GroupAtAllFlag 1 mentions everybody, 0 the
+    member in GroupAt_Account. Both members are optional: the send API takes GroupAt_Account
+    only with GroupAtAllFlag 0.
+    """
+
+    GroupAtAllFlag: Annotated[Union[GroupAtAllFlag, None], NOT_NULL, Field(default=None, description="1: the message mentions every member (@all); 0: it mentions the member in GroupAt_Account (see GroupAtAllFlag).")]
+    GroupAt_Account: Annotated[Union[AccountId, None], NOT_NULL, Field(description="The member mentioned, when GroupAtAllFlag is 0.")] = None
+
+
+GroupType = Annotated[Union[Literal["Live", "AVChatRoom", "Public", "Private", "Work", "ChatRoom", "Meeting", "Community"], str], Field(description="Type of the Chat group a room message was sent in. Live is the only value the Live pages name (a live room); the webhook is Chat's group-message webhook, which an app that also uses Chat groups receives for its other groups too: Chat's group types (its group-system page, 1047/33529) are Work, Public, Meeting, AVChatRoom and Community, Work and Meeting being the earlier Private and ChatRoom, and captured deliveries print AVChatRoom (2016, 2022), Public (2019) and ChatRoom (2020). Open enumeration: any string is accepted, and a value outside the known ones is reported as a warning (unknown_enum_value), not an error.")]
+"""Type of the Chat group a room message was sent in. Live is the only value the Live pages name (a
+live room); the webhook is Chat's group-message webhook, which an app that also uses Chat groups
+receives for its other groups too: Chat's group types (its group-system page, 1047/33529) are
+Work, Public, Meeting, AVChatRoom and Community, Work and Meeting being the earlier Private and
+ChatRoom, and captured deliveries print AVChatRoom (2016, 2022), Public (2019) and ChatRoom
+(2020). Open enumeration: any string is accepted, and a value outside the known ones is reported
+as a warning (unknown_enum_value), not an error.
+"""
+
+
 class MessageElement(WebhookModel):
     """One element of a room message body (MsgBody), in the format of Tencent Chat's TIMMessage: a
     type and its content. The Live pages show TIMTextElem ({"Text": ...}) and TIMCustomElem
     ({"Data", "Desc"}); Chat defines further types (TIMFaceElem, TIMLocationElem, TIMImageElem,
     TIMSoundElem, TIMVideoFileElem, TIMFileElem, ...), so any type name is accepted and the
-    content is kept as received.
+    content is kept as received. MsgType is deliberately not an enumeration, open or closed: the
+    body is the app's own content, relayed as it was sent and never judged here (MsgContent is
+    free-form), and its types are listed as the ones Chat supports currently (TIMTextElem,
+    TIMLocationElem, TIMFaceElem, TIMCustomElem, TIMSoundElem, TIMImageElem, TIMFileElem,
+    TIMVideoFileElem on the message-format page, 1047/33527).
     """
 
     MsgType: Annotated[str, Field(description="Element type, such as TIMTextElem (text) or TIMCustomElem (custom data).")]
     MsgContent: Annotated[dict[str, Any], Field(description="Element content; its members depend on MsgType (TIMTextElem: Text; TIMCustomElem: Data, Desc, Ext, Sound).")]
 
 
-OnlineOnlyFlag = Annotated[Literal[0, 1], EXACT_INT, Field(description="Whether a room message is online-only. 1: an online-only message (delivered to members who are online, not stored). 0: an ordinary message (the default). The page's sample comment says the value is always 0 in audio-video groups. Only one revision of the page prints it, in its sample (its field table row was not recovered).")]
+MsgPriority = Annotated[Union[Literal["High", "Normal", "Low", "Lowest"], str], Field(description="Priority of a room message, as its send request set it (Chat's send-group-message API and the SDKs' TIMMsgPriority: High, Normal, Low, Lowest; lower priorities are the first dropped when a live room is flooded). Captured deliveries of 2022 carry Normal; no webhook page documents the member. Open enumeration: any string is accepted, and a value outside the known ones is reported as a warning (unknown_enum_value), not an error.")]
+"""Priority of a room message, as its send request set it (Chat's send-group-message API and the
+SDKs' TIMMsgPriority: High, Normal, Low, Lowest; lower priorities are the first dropped when a
+live room is flooded). Captured deliveries of 2022 carry Normal; no webhook page documents the
+member. Open enumeration: any string is accepted, and a value outside the known ones is reported
+as a warning (unknown_enum_value), not an error.
+"""
+
+
+OnlineOnlyFlag = Annotated[Literal[0, 1], EXACT_INT, Field(description="Whether a room message is online-only. 1: an online-only message (delivered to members who are online, not stored). 0: an ordinary message (the default). Chat's pages say the value is always 0 in audio-video (live) groups, and captures of 2022 print 0. A flag: the two values are all there is, so it stays a closed enumeration.")]
 """Whether a room message is online-only. 1: an online-only message (delivered to members who are
-online, not stored). 0: an ordinary message (the default). The page's sample comment says the
-value is always 0 in audio-video groups. Only one revision of the page prints it, in its sample
-(its field table row was not recovered).
+online, not stored). 0: an ordinary message (the default). Chat's pages say the value is always
+0 in audio-video (live) groups, and captures of 2022 print 0. A flag: the two values are all
+there is, so it stays a closed enumeration.
 """
 
 
@@ -198,23 +259,38 @@ class GroupCallbackAfterSendMsg(WebhookModel):
     """Request packet of Group.CallbackAfterSendMsg, sent by the Chat backend after a room message
     has been sent. It is triggered when a message that an app user sent from the client, or an
     admin through the REST API, has been delivered to the room (a Chat group of type Live); the
-    Live page reuses Chat's group-message webhook. Notification only: Tencent ignores the
-    answer.
+    Live page reuses Chat's group-message webhook, whose packet has grown over the years: the
+    2016 packet had five members, Operator_Account, Random, MsgSeq and MsgTime came next,
+    EventTime by mid-2022, MsgId by 2024 (see x-trtc-since on each, and schemas/README.md,
+    Revisions). Notification only: Tencent ignores the answer.
     """
 
     CallbackCommand: Annotated[Literal["Group.CallbackAfterSendMsg"], Field(description="The command word, always Group.CallbackAfterSendMsg.")]
     GroupId: Annotated[str, Field(description="ID of the room, which is a Chat group ID (such as @TGS#2J4SZEAEL).")]
-    Type: Annotated[str, Field(description="Type of the group: Live for a live room, the only value the Live page names. The webhook is Chat's group-message webhook, which an app that also uses Chat groups may receive with their other group types (such as Public or AVChatRoom), so any string is accepted.")]
-    From_Account: Annotated[AccountId, Field(description="The user who sent the message.")]
-    Operator_Account: Annotated[AccountId, Field(description="The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart.")]
-    Random: Annotated[int, Field(ge=0, le=4294967295, description="The 32-bit unsigned random number of the send request (0 to 4294967295).")]
-    MsgId: Annotated[str, Field(description="Unique ID of the message on the client (in the sample three numbers joined by '-').")]
-    MsgSeq: Annotated[int, Field(ge=0, le=18446744073709551615, description="Sequence number of the message in the room: a later message has a larger number.")]
-    MsgTime: Annotated[UnixSeconds, Field(description="When the server sent the message, in Unix seconds. The table gives no unit; the sample's 10-digit 1490686222 is seconds, while EventTime in the same packet is milliseconds.")]
-    OnlineOnlyFlag: Annotated[Union[OnlineOnlyFlag, None], NOT_NULL, Field(default=None, description="Whether the message is online-only (see OnlineOnlyFlag). Optional: one English revision of the page prints it (1), the other, with the full field table, neither prints nor documents it; which revision is current is unknown.")]
+    Type: Annotated[GroupType, Field(description="Type of the group (see GroupType): Live for a live room, the only value the Live page names; captured deliveries of Chat apps print AVChatRoom, Public and ChatRoom.")]
+    From_Account: Annotated[AccountId, Field(description="The user who sent the message. A message sent through the REST API without a sender arrives from @TLS#NOT_FOUND (a capture of 2022).")]
+    Operator_Account: Annotated[Union[AccountId, None], NOT_NULL, Field(description="The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart, or @TLS#NOT_FOUND (a capture of 2022). Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.")] = None
+    Random: Annotated[Union[Annotated[int, Field(ge=0, le=4294967295)], None], NOT_NULL, Field(description="The 32-bit unsigned random number of the send request (0 to 4294967295). Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.")] = None
+    MsgId: Annotated[Union[str, None], NOT_NULL, Field(description="Unique ID of the message on the client: the sender's 64-bit tiny ID, the client's send time in Unix seconds and a random number, joined by '-' (144115233406643804-1727580296-4026038328 in the sample). Captures of 2019 to 2022 do not have it: required since 2024-09-29T03:24:56Z, the send time inside the sample's own MsgId, the first dated evidence of the member.")] = None
+    MsgSeq: Annotated[Union[Annotated[int, Field(ge=0, le=18446744073709551615)], None], NOT_NULL, Field(description="Sequence number of the message in the room: a later message has a larger number. Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.")] = None
+    MsgTime: Annotated[Union[UnixSeconds, None], NOT_NULL, Field(description="When the server sent the message, in Unix seconds. The table gives no unit; the sample's 10-digit 1490686222 is seconds, while EventTime in the same packet is milliseconds. The packet's clock when it has no EventTime (see x-trtc-clock). Not in the 2016 packet: required since 2019-08-28T22:53:39Z, the time of the first capture that has it.")] = None
+    OnlineOnlyFlag: Annotated[Union[OnlineOnlyFlag, None], NOT_NULL, Field(default=None, description="Whether the message is online-only (see OnlineOnlyFlag). Optional: Chat's page prints it since 2021 at the latest and captures of 2022 carry it (0), but the mirrored revision of the Live page neither prints nor documents it, and captures of 2019 and 2020 do not have it.")]
+    MsgPriority: Annotated[Union[MsgPriority, None], NOT_NULL, Field(default=None, description="Priority of the message in the room (see MsgPriority), as the send request gave it: captures of 2022 carry Normal. No webhook page documents it; optional.")]
     MsgBody: Annotated[list[MessageElement], Field(description="The message body: its elements in order, each a type and its content, as in Chat's TIMMessage.")]
-    CloudCustomData: Annotated[Union[str, None], NOT_NULL, Field(description="Custom data stored with the message (delivered to the receivers along with it). Optional although the table lists it and every sample prints it: the page says the packet carries what the send request carried, and the send APIs it points to (647/74353, 647/74354) make CloudCustomData optional, so a message sent without custom data has none.")] = None
-    EventTime: Annotated[UnixMillisecondsOrDigits, Field(description="When the event was triggered, in Unix milliseconds. Documented as Integer, but both revisions of the sample print a quoted string (\"1670574414123\"); decision: an integer or a string of decimal digits, kept in the form received.")]
+    CloudCustomData: Annotated[Union[str, None], NOT_NULL, Field(description="Custom data stored with the message (delivered to the receivers along with it). Optional although the table lists it and every sample prints it: the page says the packet carries what the send request carried, and the send APIs it points to (647/74353, 647/74354) make CloudCustomData optional, so a message sent without custom data has none (no capture of 2016 to 2022 has it).")] = None
+    TopicId: Annotated[Union[str, None], NOT_NULL, Field(description="ID of the topic the message was sent in, such as @TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic; only for messages in a topic of a Community group with topics (Chat's page; the Live page does not list it). Optional.")] = None
+    GroupAtInfo: Annotated[Union[list[GroupAtInfoEntry], None], NOT_NULL, Field(description="The mentions (@) of the message, one element per mention (see GroupAtInfoEntry); at most 30 members at once. Only in Chat's current page, absent from the Live page and from every capture; optional.")] = None
+    EventTime: Annotated[Union[UnixMillisecondsOrDigits, None], NOT_NULL, Field(description="When the event was triggered, in Unix milliseconds. Documented as Integer, but both revisions of the sample print a quoted string (\"1670574414123\"), while captured deliveries print an integer; decision: an integer or a string of decimal digits, kept in the form received. The packet's clock (see x-trtc-clock). Captures of 2016 to 2020 do not have it: required since 2022-07-12T07:51:09.059Z, the EventTime of the first capture that has it.")] = None
+
+    @model_validator(mode="after")
+    def _revisions(self) -> "GroupCallbackAfterSendMsg":
+        """The schema's revision rules (``x-trtc-since``, ``x-trtc-clock``)."""
+        check_revisions(
+            self,
+            clocks=(("EventTime", 1, True), ("MsgTime", 1000, False),),
+            since={"Operator_Account": (1567032819000, "2019-08-28T22:53:39Z"), "Random": (1567032819000, "2019-08-28T22:53:39Z"), "MsgId": (1727580296000, "2024-09-29T03:24:56Z"), "MsgSeq": (1567032819000, "2019-08-28T22:53:39Z"), "MsgTime": (1567032819000, "2019-08-28T22:53:39Z"), "EventTime": (1657612269059, "2022-07-12T07:51:09.059Z")},
+        )
+        return self
 
 
 class GroupCallbackAfterSendMsgResponse(CallbackResponse):
@@ -228,21 +304,36 @@ class GroupCallbackBeforeSendMsg(WebhookModel):
     """Request packet of Group.CallbackBeforeSendMsg, sent by the Chat backend before a room
     message is delivered. It is triggered when an app user sends a room message from the client,
     or an admin through the REST API, to a room (a Chat group of type Live); the Live page
-    reuses Chat's group-message webhook. Before-event webhook: the answer can let the message
-    through, rewrite it, forbid it or drop it silently (see the response schema); Tencent waits
-    2 seconds by default, and the page advises against changing that.
+    reuses Chat's group-message webhook, whose packet has grown over the years (EventTime by
+    mid-2022, MsgId by 2024: see x-trtc-since on each, and schemas/README.md, Revisions).
+    Before-event webhook: the answer can let the message through, rewrite it, forbid it or drop
+    it silently (see the response schema); Tencent waits 2 seconds by default, and the page
+    advises against changing that.
     """
 
     CallbackCommand: Annotated[Literal["Group.CallbackBeforeSendMsg"], Field(description="The command word, always Group.CallbackBeforeSendMsg.")]
     GroupId: Annotated[str, Field(description="ID of the room, which is a Chat group ID (such as @TGS#2J4SZEAEL).")]
-    Type: Annotated[str, Field(description="Type of the group: Live for a live room, the only value the Live page names. The webhook is Chat's group-message webhook, which an app that also uses Chat groups may receive with their other group types (such as Public or AVChatRoom), so any string is accepted.")]
-    From_Account: Annotated[AccountId, Field(description="The user who sent the message.")]
+    Type: Annotated[GroupType, Field(description="Type of the group (see GroupType): Live for a live room, the only value the Live page names; a capture of 2022 prints AVChatRoom, Chat's page prints Public and Community.")]
+    From_Account: Annotated[AccountId, Field(description="The user who sent the message. A message sent through the REST API without a sender comes from @TLS#NOT_FOUND (a capture of the after-send webhook, 2022).")]
     Operator_Account: Annotated[AccountId, Field(description="The user who made the send request; an admin account (admin in the sample) when the message was sent through the REST API, which tells such messages apart.")]
     Random: Annotated[int, Field(ge=0, le=4294967295, description="The 32-bit unsigned random number of the send request (0 to 4294967295).")]
-    MsgId: Annotated[str, Field(description="Unique ID of the message on the client (in the sample three numbers joined by '-').")]
+    MsgId: Annotated[Union[str, None], NOT_NULL, Field(description="Unique ID of the message on the client: the sender's 64-bit tiny ID, the client's send time in Unix seconds and a random number, joined by '-' (144115233406643804-1727580296-4026038328 in the sample). Chat's page revisions with EventTime do not print it, and a capture of 2022 does not have it: required since 2024-09-29T03:24:56Z, the send time inside the sample's own MsgId, the first dated evidence of the member. The packet's only clock is EventTime: a packet without EventTime cannot be dated, and its missing MsgId is a warning (older_revision).")] = None
+    OnlineOnlyFlag: Annotated[Union[OnlineOnlyFlag, None], NOT_NULL, Field(default=None, description="Whether the message is online-only (see OnlineOnlyFlag). Chat's page prints it (1 in its sample; always 0 in audio-video groups) and a capture of 2022 carries 0; the Live page neither prints nor documents it. Optional.")]
+    MsgPriority: Annotated[Union[MsgPriority, None], NOT_NULL, Field(default=None, description="Priority of the message in the room (see MsgPriority), as the send request gave it: a capture of 2022 carries Normal. No webhook page documents it; optional.")]
     MsgBody: Annotated[list[MessageElement], Field(description="The message body as the user sent it: its elements in order, each a type and its content, as in Chat's TIMMessage. The answer may replace it.")]
     CloudCustomData: Annotated[Union[str, None], NOT_NULL, Field(description="Custom data of the message as the user sent it (stored with the message and delivered to the receivers); the answer may replace it. Optional although the table lists it and every sample prints it: the page says MsgBody and CloudCustomData are taken from the send request, and the send APIs it points to (647/74353, 647/74354) make CloudCustomData optional.")] = None
-    EventTime: Annotated[UnixMillisecondsOrDigits, Field(description="When the event was triggered, in Unix milliseconds. Documented as Integer, but the sample prints a quoted string (\"1670574414123\"); decision: an integer or a string of decimal digits, kept in the form received.")]
+    TopicId: Annotated[Union[str, None], NOT_NULL, Field(description="ID of the topic the message is sent in, such as @TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic; only for messages in a topic of a Community group with topics (Chat's page; the Live page does not list it). Optional.")] = None
+    EventTime: Annotated[Union[UnixMillisecondsOrDigits, None], NOT_NULL, Field(description="When the event was triggered, in Unix milliseconds. Documented as Integer, but the sample prints a quoted string (\"1670574414123\"), while a captured delivery prints an integer; decision: an integer or a string of decimal digits, kept in the form received. The packet's only clock (see x-trtc-clock). The 2016 page has no EventTime; it is required since 2022-07-13T07:59:56.949Z, the EventTime of the first capture that has it, which in effect makes it optional with a warning: a packet without EventTime has no time of its own to date it by, so it is taken as an older revision (older_revision).")] = None
+
+    @model_validator(mode="after")
+    def _revisions(self) -> "GroupCallbackBeforeSendMsg":
+        """The schema's revision rules (``x-trtc-since``, ``x-trtc-clock``)."""
+        check_revisions(
+            self,
+            clocks=(("EventTime", 1, True),),
+            since={"MsgId": (1727580296000, "2024-09-29T03:24:56Z"), "EventTime": (1657699196949, "2022-07-13T07:59:56.949Z")},
+        )
+        return self
 
 
 SendMsgErrorCode = Annotated[Union[Annotated[Literal[0, 1, 2], EXACT_INT], Annotated[int, Field(ge=10100, le=10200)]], Field(description="The app's decision on a room message, as an ErrorCode. 0: send it (rewritten if the response has MsgBody or CloudCustomData). 1: forbid it; the sender gets error 10016. 2: drop it silently; the sender is told it was sent. 10100 to 10200 (inclusive): forbid it and pass ErrorCode and ErrorInfo to the sender. Other codes are undocumented and refused here.")]
@@ -325,6 +416,14 @@ class LiveCallbackAfterCreateBattleResponse(CallbackResponse):
     """
 
 
+TakeSeatMode = Annotated[Union[Literal["None", "FreeToTake", "ApplyToTake"], str], Field(description="Seat policy of a room: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake (a user must apply and be approved). Open enumeration: a room webhook must not be lost for a seat policy added later, so any string is accepted, and a value outside the three known ones is reported as a warning (unknown_enum_value), not an error.")]
+"""Seat policy of a room: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake
+(a user must apply and be approved). Open enumeration: a room webhook must not be lost for a
+seat policy added later, so any string is accepted, and a value outside the three known ones is
+reported as a warning (unknown_enum_value), not an error.
+"""
+
+
 class RoomInfo(WebhookModel):
     """The properties of a live room, as the room webhooks report them in RoomInfo. The field
     tables list these members flat, without the enclosing RoomInfo object, and each webhook
@@ -342,7 +441,7 @@ class RoomInfo(WebhookModel):
     IsMessageDisabled: Annotated[Union[bool, None], NOT_NULL, Field(description="Whether every member is barred from sending text messages.")] = None
     CustomInfo: Annotated[Union[str, None], NOT_NULL, Field(description="Custom data defined by the app.")] = None
     IsSeatEnabled: Annotated[Union[bool, None], NOT_NULL, Field(description="Whether the room has seats (microphone slots).")] = None
-    TakeSeatMode: Annotated[Union[Literal["None", "FreeToTake", "ApplyToTake"], None], NOT_NULL, Field(description="Seat policy: None (no seats), FreeToTake (anyone may take a free seat) or ApplyToTake (a user must apply and be approved).")] = None
+    TakeSeatMode: Annotated[Union[TakeSeatMode, None], NOT_NULL, Field(default=None, description="Seat policy (see TakeSeatMode).")]
     MaxSeatCount: Annotated[Union[Annotated[int, Field(ge=0, le=18446744073709551615)], None], NOT_NULL, Field(description="Maximum number of seats.")] = None
     CreateTime: Annotated[Union[UnixSeconds, None], NOT_NULL, Field(description="When the room was created, in Unix seconds. The table calls it a \"scheduled meeting start time\" (text copied from the Conference product); the 10-digit value is a creation time in seconds.")] = None
     IsPublicVisible: Annotated[Union[bool, None], NOT_NULL, Field(description="Whether the room is publicly listed.")] = None
@@ -428,7 +527,7 @@ class LiveCallbackAfterDestroyRoom(WebhookModel):
     CallbackCommand: Annotated[Literal["Live.CallbackAfterDestroyRoom"], Field(description="The command word, always Live.CallbackAfterDestroyRoom.")]
     Operator_Account: Annotated[AccountId, Field(description="The user (UserID) who had the room destroyed, such as admin for a REST API call; a captured real payload of a system destroy prints @TIM#SYSTEM.")]
     RoomId: Annotated[str, Field(description="ID of the destroyed room.")]
-    EventType: Annotated[Literal["DestroyByUser", "DestroyBySystem"], Field(description="How the room ended: DestroyByUser (dissolved by a user or an administrator) or DestroyBySystem (dissolved automatically because nobody was left in it).")]
+    EventType: Annotated[DestroyRoomEventType, Field(description="How the room ended (see DestroyRoomEventType).")]
     EventTime: Annotated[UnixMilliseconds, Field(description="When the event was triggered, in Unix milliseconds.")]
     RoomInfo: Annotated[Union[RoomInfo, None], NOT_NULL, Field(default=None, description="The room's state when it was destroyed. The field table has no RoomInfo row: it lists the members flat (RoomName, RoomType, Owner_Account, IsSeatEnabled, TakeSeatMode, MaxMemberCount, MaxSeatCount, Category, CustomInfo, IsMessageDisabled, CoverURL, ActivityStatus, IsPublicVisible, ViewCount, BackgroundURL, IsUnlimitedRoomEnabled). The documentation sample prints them without RoomId; a captured real payload prints RoomId too. Owner_Account is documented as String; the sample prints the bare integer 144115216631667826 (beyond 2^53: a double turns it into 144115216631667840), the captured payload the string \"10100015411\"; decision: AccountId, either form, kept exactly. RoomType is described as \"Meeting (Meeting Room)\" (Conference text); the samples print Live. Optional: the older page revision does not print RoomInfo.")]
     Statistic: Annotated[Union[DestroyRoomStatistic, None], NOT_NULL, Field(description="Statistics of the room's whole life. The field table has no Statistic row: it lists the members flat. Optional: the older page revision and the captured real payload do not print it.")] = None
@@ -465,12 +564,13 @@ class LiveCallbackAfterEndBattleResponse(CallbackResponse):
     """
 
 
-MemberStateChangedEventCause = Annotated[Literal["Enter", "Leave", "HeartbeatInterrupt", "HeartbeatRecover", "Kicked"], Field(description="Cause of a member state change. Enter: the user entered the room. Leave: the user left the room. HeartbeatInterrupt: the user's room heartbeat timed out. HeartbeatRecover: the heartbeat came back after a timeout. Kicked: the user was kicked out (banned) by an admin or the room owner. The older page revision lists four causes; the newest revision adds Kicked, and the schema accepts all five. A cause Tencent adds later is rejected until it is added here.")]
+MemberStateChangedEventCause = Annotated[Union[Literal["Enter", "Leave", "HeartbeatInterrupt", "HeartbeatRecover", "Kicked"], str], Field(description="Cause of a member state change. Enter: the user entered the room. Leave: the user left the room. HeartbeatInterrupt: the user's room heartbeat timed out. HeartbeatRecover: the heartbeat came back after a timeout. Kicked: the user was kicked out (banned) by an admin or the room owner. The older page revision lists four causes; the newest revision adds Kicked. Open enumeration, since Tencent has extended the list before: any string is accepted, and a cause outside the five known ones is reported as a warning (unknown_enum_value), not an error.")]
 """Cause of a member state change. Enter: the user entered the room. Leave: the user left the room.
 HeartbeatInterrupt: the user's room heartbeat timed out. HeartbeatRecover: the heartbeat came
 back after a timeout. Kicked: the user was kicked out (banned) by an admin or the room owner.
-The older page revision lists four causes; the newest revision adds Kicked, and the schema
-accepts all five. A cause Tencent adds later is rejected until it is added here.
+The older page revision lists four causes; the newest revision adds Kicked. Open enumeration,
+since Tencent has extended the list before: any string is accepted, and a cause outside the five
+known ones is reported as a warning (unknown_enum_value), not an error.
 """
 
 
@@ -684,23 +784,35 @@ class MicCallbackAfterSeatInfoChangedResponse(CallbackResponse):
     """
 
 
+OptPlatform = Annotated[Union[Literal["RESTAPI", "Web", "Android", "iOS", "Windows", "Mac", "iPad", "Unknown"], str], Field(description="Platform of the client whose action caused the event. Known values, from the overviews: RESTAPI (a REST API call), Web (Web SDK), Android, iOS, Windows, Mac, iPad, Unknown (unknown device type). Open enumeration: Tencent's SDKs reach new platforms over time, and the spelling varies between pages (the Chinese overview prints iOs, older pages Unkown), so any string is accepted; a value outside the known ones is reported as a warning (unknown_enum_value), not an error.")]
+"""Platform of the client whose action caused the event. Known values, from the overviews: RESTAPI
+(a REST API call), Web (Web SDK), Android, iOS, Windows, Mac, iPad, Unknown (unknown device
+type). Open enumeration: Tencent's SDKs reach new platforms over time, and the spelling varies
+between pages (the Chinese overview prints iOs, older pages Unkown), so any string is accepted;
+a value outside the known ones is reported as a warning (unknown_enum_value), not an error.
+"""
+
+
 class WebhookUrlParameters(WebhookModel):
     """The query parameters Tencent appends to the app's webhook URL, as an object of strings (the
     form every language gets after decoding a query string). Example:
     ?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterEndBattle&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI,
-    followed by &Sign=...&RequestTime=... when webhook authentication is enabled. The receiver
-    must check that SdkAppid is its own. The command word is required under one of its two
-    names, CallbackCommand or WebhookCommand: the `not` below refuses an object in which both
-    are absent (an `anyOf` of two `required` lists would say the same, but code generators make
-    it two types).
+    followed by &Sign=...&RequestTime=... when webhook authentication is enabled. Real
+    deliveries also carry RequestID, which no page lists (see schemas/common/SOURCES.md). The
+    command word comes as CallbackCommand (every sample URL and every captured delivery) or as
+    WebhookCommand (the name the newest English overview gives it); at least one of the two is
+    required: the `not` below refuses an object in which both are absent (an `anyOf` of two
+    `required` lists would say the same, but code generators make it two types). The receiver
+    must check that SdkAppid is its own.
     """
 
-    SdkAppid: Annotated[str, Field(pattern="^[0-9]{1,20}$", description="The SDKAppID of the application the event belongs to, in decimal digits. Spelled SdkAppid in every sample URL (the overview table spells it SdkAppId).")]
-    CallbackCommand: Annotated[Union[Annotated[str, Field(pattern="^[A-Za-z]+\\.[A-Za-z]+$")], None], NOT_NULL, Field(description="The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.")] = None
-    WebhookCommand: Annotated[Union[Annotated[str, Field(pattern="^[A-Za-z]+\\.[A-Za-z]+$")], None], NOT_NULL, Field(description="The command word under the name the newest English overview gives the CallbackCommand parameter, accepted in its place. When a URL carries both, they must be the same word (a receiver refuses a URL whose two words differ). It must match the CallbackCommand of the body.")] = None
-    contenttype: Annotated[Union[Literal["json"], None], NOT_NULL, Field(description="Format of the body; always json.")] = None
+    SdkAppid: Annotated[str, Field(pattern="^[0-9]{1,20}$", description="The SDKAppID of the application the event belongs to, in decimal digits. Spelled SdkAppid in every sample URL and every captured delivery (the overview table spells it SdkAppId).")]
+    CallbackCommand: Annotated[Union[Annotated[str, Field(pattern="^[A-Za-z]+\\.[A-Za-z]+$")], None], NOT_NULL, Field(description="The command word of the webhook, such as Live.CallbackAfterEndBattle: a prefix (Live, Mic, Group, Follow), a dot and a name. It must match the CallbackCommand of the body. Every sample URL and every captured delivery names this parameter CallbackCommand; the newest English overview names it WebhookCommand. A URL carries CallbackCommand or WebhookCommand, or both with the same word.")] = None
+    WebhookCommand: Annotated[Union[Annotated[str, Field(pattern="^[A-Za-z]+\\.[A-Za-z]+$")], None], NOT_NULL, Field(description="The command word under the name the newest English overview (647/64412, 1071/78176) gives the CallbackCommand parameter; no sample URL and no captured delivery uses it. Accepted in place of CallbackCommand: a receiver takes whichever is present, and refuses a request that carries both with different words (a rule across parameters that this schema cannot express). It must match the CallbackCommand of the body.")] = None
+    contenttype: Annotated[Union[ContentType, None], NOT_NULL, Field(description="Format of the body: json in every sample URL and every captured delivery (some parameter tables write JSON).")] = None
     ClientIP: Annotated[Union[str, None], NOT_NULL, Field(description="IP address of the client whose action caused the event, such as 127.0.0.1. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).")] = None
-    OptPlatform: Annotated[Union[Literal["RESTAPI", "Web", "Android", "iOS", "Windows", "Mac", "iPad", "Unknown"], None], NOT_NULL, Field(description="Platform of the client whose action caused the event: RESTAPI (a REST API call), Web (Web SDK), Android, iOS, Windows, Mac, iPad, or Unknown (unknown device type). The Chinese overview prints iOs; we take that as a typo of iOS. Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).")] = None
+    OptPlatform: Annotated[Union[OptPlatform, None], NOT_NULL, Field(default=None, description="Platform of the client whose action caused the event (see OptPlatform). Absent from the sample URLs of some webhooks (ChangeOwner, ModifyAdmin).")]
+    RequestID: Annotated[Union[str, None], NOT_NULL, Field(description="Identifier of this delivery, a UUID such as 80b98a8d-b1f9-4ea0-9320-22cc0dd0d8f2 in every captured delivery that shows its URL (2022). No page documents it; it is kept as received, any string, and worth logging to match a delivery with Tencent's support.")] = None
     Sign: Annotated[Union[Annotated[str, Field(pattern="^[0-9a-fA-F]{64}$")], None], NOT_NULL, Field(description="Present only when webhook authentication is enabled: SHA-256 of the token immediately followed by RequestTime (no separator), as 64 hexadecimal digits (lowercase in Tencent's worked example). It covers the token and the time, not the body.")] = None
     RequestTime: Annotated[Union[Annotated[str, Field(pattern="^[0-9]{1,20}$")], None], NOT_NULL, Field(description="Present only when webhook authentication is enabled: the time the request was signed, as Unix seconds in decimal digits (10 digits in Tencent's example). A request more than 60 seconds away from the receiver's clock, in either direction, is to be rejected.")] = None
 
@@ -808,6 +920,8 @@ __all__ = [
     "BattleRoomResult",
     "CONFIGURATION_WORDS",
     "CallbackResponse",
+    "ContentType",
+    "DestroyRoomEventType",
     "DestroyRoomStatistic",
     "FollowCallbackAfterFollowAdd",
     "FollowCallbackAfterFollowAddResponse",
@@ -815,10 +929,13 @@ __all__ = [
     "FollowCallbackAfterFollowDeleteResponse",
     "FollowListEntry",
     "GiftWater",
+    "GroupAtAllFlag",
+    "GroupAtInfoEntry",
     "GroupCallbackAfterSendMsg",
     "GroupCallbackAfterSendMsgResponse",
     "GroupCallbackBeforeSendMsg",
     "GroupCallbackBeforeSendMsgResponse",
+    "GroupType",
     "LiveCallbackAfterChangeOwner",
     "LiveCallbackAfterChangeOwnerResponse",
     "LiveCallbackAfterCreateBattle",
@@ -852,7 +969,9 @@ __all__ = [
     "MicCallbackAfterSeatInfoChanged",
     "MicCallbackAfterSeatInfoChangedResponse",
     "ModifyAdminOpType",
+    "MsgPriority",
     "OnlineOnlyFlag",
+    "OptPlatform",
     "REQUEST_MODELS",
     "RESPONSE_MODELS",
     "RoomInfo",
@@ -860,6 +979,7 @@ __all__ = [
     "SendGiftErrorCode",
     "SendMsgErrorCode",
     "SetMetadataEntry",
+    "TakeSeatMode",
     "UnixMilliseconds",
     "UnixMillisecondsOrDigits",
     "UnixSeconds",
