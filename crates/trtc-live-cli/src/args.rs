@@ -42,8 +42,9 @@ pub enum Subcommand {
     /// packets differ from the schemas: members the schemas do not name (unknown_member),
     /// members they require that are missing (missing_required), values of another JSON type
     /// (type_mismatch), values outside an enumeration (unknown_enum_value) or out of range
-    /// (out_of_range), command words they do not know (unknown_command), and, for the records of
-    /// a journal, URL parameters they do not know (unknown_url_parameter). Each finding gives the JSON pointer (`*` for array
+    /// (out_of_range), command words they do not know (unknown_command), for the records of a
+    /// journal URL parameters they do not know (unknown_url_parameter), and, from the
+    /// validator's warnings, members that older packets lack (older_revision). Each finding gives the JSON pointer (`*` for array
     /// items), how many packets have it, the JSON types seen with their lengths or digit
     /// counts, the first and last packet time seen, and up to 3 places (source:line). Values
     /// are not printed unless --show-values is given: account ids and message texts are

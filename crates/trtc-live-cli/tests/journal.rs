@@ -3,8 +3,9 @@
 //! flag; `journal export` prints the bodies as NDJSON, byte for byte.
 //!
 //! The fixture (`tests/fixtures/journal/`) is a journal directory as `serve` writes it: three
-//! accepted deliveries (one with a member the schemas do not name, two with a `RequestID` URL
-//! parameter, one from a platform the schemas do not list) and one quarantined (`OpType` 7).
+//! accepted deliveries (one with a member the schemas do not name, two with a URL parameter the
+//! schemas do not list, one from a platform they do not know) and one quarantined (a negative
+//! `Duration`), also with that parameter.
 
 mod common;
 
@@ -95,7 +96,7 @@ fn drift_reads_the_body_and_the_url_parameters_of_each_record() {
             finding(
                 "Group.CallbackAfterSendMsg",
                 "unknown_url_parameter",
-                "/RequestID"
+                "/TraceId"
             ),
             finding(
                 "Live.CallbackAfterEndBattle",
@@ -105,7 +106,7 @@ fn drift_reads_the_body_and_the_url_parameters_of_each_record() {
             finding(
                 "Live.CallbackAfterEndBattle",
                 "unknown_url_parameter",
-                "/RequestID"
+                "/TraceId"
             ),
         ]
     );

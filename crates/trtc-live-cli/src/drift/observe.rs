@@ -10,8 +10,8 @@
 use serde_json::Value;
 use trtc_live_types::conform::counting_unknown_members;
 use trtc_live_validate::{
-    locate, parse_json, parse_jsonc, semantic_warnings, Command, Issue, IssueKind, Rejection,
-    SyntaxError, UnknownCommand, Validator, Violation, Webhook,
+    locate, parse_json, parse_jsonc, Command, IssueKind, Rejection, SyntaxError, UnknownCommand,
+    Validator, Violation, Warning, Webhook, URL_PARAMETERS_SCHEMA_ID,
 };
 
 use super::kind::{JsonType, Kind, Part};
@@ -173,9 +173,18 @@ impl Observer<'_> {
             .map(|(name, value)| (name.into_owned(), Value::String(value.into_owned())))
             .collect();
         let parameters = Value::Object(parameters);
-        let Err(violations) = self.strict.validate_url_parameters(&parameters) else {
-            return Vec::new();
+        let violations = match self.strict.validate_url_parameters(&parameters) {
+            Ok(_) => Vec::new(),
+            Err(violations) => violations,
         };
+        // Values of open enumerations (a new OptPlatform) are warnings of parameters that pass.
+        let warnings = match self.lenient.check_url_parameters(&parameters) {
+            Ok((_, warnings)) => warnings,
+            Err(_) => Vec::new(),
+        };
+        if violations.is_empty() && warnings.is_empty() {
+            return Vec::new();
+        }
         let mut found = Collector {
             text: None,
             packet: &parameters,
@@ -188,6 +197,7 @@ impl Observer<'_> {
         for violation in &violations {
             found.violation(violation, self.schemas);
         }
+        found.warnings(&warnings, URL_PARAMETERS_SCHEMA_ID, self.schemas);
         found.observations
     }
 
@@ -200,20 +210,17 @@ impl Observer<'_> {
                 let drift_warnings = checked
                     .warnings
                     .iter()
-                    .any(|warning| drift_kind_of_warning(warning.to_issue().kind).is_some());
+                    .any(|warning| drift_kind_of_warning(warning.kind).is_some());
                 if unknown == 0 && !drift_warnings {
                     return Outcome::Read {
                         command: Word::Known(checked.command),
                         observations: Vec::new(),
                     };
                 }
-                warnings = checked.warnings.iter().map(|w| w.to_issue()).collect();
+                warnings = checked.warnings;
             }
         } else if let Ok(webhook) = self.lenient.validate_jsonc(text) {
-            warnings = semantic_warnings(&webhook)
-                .iter()
-                .map(|w| w.to_issue())
-                .collect();
+            warnings = trtc_live_validate::warnings(&webhook);
         }
         let parsed = if comments {
             parse_jsonc(text)
@@ -233,7 +240,7 @@ impl Observer<'_> {
         text: &[u8],
         packet: &Value,
         place: Place<'_>,
-        warnings: &[Issue],
+        warnings: &[Warning],
     ) -> Outcome {
         let command = match packet.get("CallbackCommand").and_then(Value::as_str) {
             Some(word) => match Command::from_command_word(word) {
@@ -278,16 +285,8 @@ impl Observer<'_> {
             }
             Err(Rejection::Decode { instance_path, .. }) => found.decode(&instance_path),
         }
-        for warning in warnings {
-            if let Some(kind) = drift_kind_of_warning(warning.kind) {
-                found.add(
-                    kind,
-                    &warning.instance_path,
-                    Some(&warning.instance_path),
-                    None,
-                    None,
-                );
-            }
+        if let Word::Known(known) = command {
+            found.warnings(warnings, known.request_schema_id(), self.schemas);
         }
         Outcome::Read {
             command,
@@ -300,6 +299,8 @@ impl Observer<'_> {
 /// the documentation's rules, not about the schemas.
 fn drift_kind_of_warning(kind: IssueKind) -> Option<Kind> {
     match kind {
+        IssueKind::OlderRevision => Some(Kind::OlderRevision),
+        IssueKind::UnknownEnumValue => Some(Kind::UnknownEnumValue),
         IssueKind::Semantic
         | IssueKind::Syntax
         | IssueKind::Schema
@@ -506,6 +507,56 @@ impl Collector<'_> {
             other => {
                 let expected = Some(format!("{other} {keyword}"));
                 self.add(Kind::OutOfRange, at, Some(at), Some(&location), expected);
+            }
+        }
+    }
+
+    /// The validator's warnings of a drift kind, on a packet (or URL parameters) of the schema
+    /// file `root_id`: a member added later, missing from an older packet (`older_revision`,
+    /// with the date its schema gives); a value outside the known values of an open
+    /// enumeration (`unknown_enum_value`, located at the enumeration of known values, for its
+    /// patch).
+    fn warnings(&mut self, warnings: &[Warning], root_id: &str, schemas: &SchemaDocuments) {
+        for warning in warnings {
+            let Some(kind) = drift_kind_of_warning(warning.kind) else {
+                continue;
+            };
+            let at = warning.instance_path.as_str();
+            let schema = schemas.schema_of(root_id, at);
+            let object = schema.as_ref().and_then(|(id, pointer)| {
+                let document = schemas.document(id)?;
+                document.pointer(pointer).cloned()
+            });
+            match kind {
+                Kind::OlderRevision => {
+                    let since = schemas
+                        .member_schema(root_id, at)
+                        .as_ref()
+                        .and_then(|member| member.get("x-trtc-since"))
+                        .and_then(Value::as_str)
+                        .map(|date| format!("required in packets dated from {date} on"));
+                    self.add(kind, at, None, None, since);
+                }
+                _ => {
+                    let known = object.as_ref().and_then(|enumeration| {
+                        let branches = enumeration.get("anyOf")?.as_array()?;
+                        let index = branches.iter().position(|b| b.get("enum").is_some())?;
+                        let values = branches[index].get("enum")?.as_array()?;
+                        Some((index, texts(values)))
+                    });
+                    let (location, expected) = match (&schema, known) {
+                        (Some((id, pointer)), Some((index, values))) => (
+                            Some(KeywordLocation {
+                                schema_id: id.clone(),
+                                schema_pointer: format!("{pointer}/anyOf/{index}"),
+                                keyword: "enum".to_owned(),
+                            }),
+                            Some(format!("one of {values} (an open enumeration)")),
+                        ),
+                        _ => (None, None),
+                    };
+                    self.add(kind, at, Some(at), location.as_ref(), expected);
+                }
             }
         }
     }

@@ -10,7 +10,8 @@
 //!
 //! Values out of range, older revisions and unknown command words get no patch: the first are
 //! more often the sender's fault than the schema's, the second are accepted already, and a new
-//! webhook is a folder of its own. Each `remove` and `replace` is preceded by a `test` of what it
+//! webhook is a folder of its own. Neither does a member that a revision rule requires (a
+//! recent packet without `MsgId`): its date (`x-trtc-since`) is the maintainer's to move. Each `remove` and `replace` is preceded by a `test` of what it
 //! changes, so that a patch applied to another revision of the file fails instead of changing
 //! the wrong thing.
 
@@ -81,6 +82,9 @@ pub fn patches(findings: &Findings, schemas: &SchemaDocuments) -> BTreeMap<Strin
                     }
                 }
             }
+            // A member required by a revision rule (`allOf`/`then`, derived from its
+            // `x-trtc-since`): its date is the maintainer's to move.
+            (Kind::MissingRequired, "required") if is_in_a_rule(object) => {}
             (Kind::MissingRequired, "required") => {
                 let name = key.path.rsplit_once('/').map(|(_, name)| unescape(name));
                 let required = schemas
@@ -232,6 +236,14 @@ fn enumeration_values(finding: &Finding) -> Vec<Value> {
             (written_again.as_str() == value.text.trim()).then_some(parsed)
         })
         .collect()
+}
+
+/// Whether the schema object at `pointer` is part of a rule (`allOf`, `if`/`then`/`else`)
+/// rather than an object's own schema.
+fn is_in_a_rule(pointer: &str) -> bool {
+    pointer
+        .split('/')
+        .any(|token| matches!(token, "allOf" | "anyOf" | "oneOf" | "if" | "then" | "else"))
 }
 
 fn min_of(a: Option<u64>, b: Option<u64>) -> Option<u64> {

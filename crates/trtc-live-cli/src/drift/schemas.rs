@@ -80,11 +80,82 @@ impl SchemaDocuments {
         document.pointer(&location.schema_pointer).cloned()
     }
 
+    /// Where the schema of the value at `instance` (a JSON pointer into a packet) stands, from
+    /// the schema file `root_id`: the file's `$id` and a JSON pointer in it, `$ref`s followed.
+    /// `None` when the schemas do not describe that place member by member.
+    pub fn schema_of(&self, root_id: &str, instance: &str) -> Option<(String, String)> {
+        let mut at = self.follow_refs(root_id.to_owned(), String::new())?;
+        for token in instance.split('/').skip(1) {
+            let document = self.document(&at.0)?;
+            let schema = document.pointer(&at.1)?;
+            let member = schema
+                .get("properties")
+                .and_then(|members| members.get(unescape(token)));
+            let pointer = if member.is_some() {
+                format!("{}/properties/{token}", at.1)
+            } else if schema.get("items").is_some() && token.parse::<usize>().is_ok() {
+                format!("{}/items", at.1)
+            } else {
+                return None;
+            };
+            at = self.follow_refs(at.0, pointer)?;
+        }
+        Some(at)
+    }
+
+    /// The schema of the member at `instance` as its object's `properties` write it, before
+    /// any `$ref` of its own is followed (where the schemas put a member's own keywords, such
+    /// as the date it was added since).
+    pub fn member_schema(&self, root_id: &str, instance: &str) -> Option<Value> {
+        let (parent, name) = instance.rsplit_once('/')?;
+        let (id, pointer) = self.schema_of(root_id, parent)?;
+        let document = self.document(&id)?;
+        let members = document.pointer(&pointer)?.get("properties")?;
+        members.get(unescape(name)).cloned()
+    }
+
+    /// The schema a `$ref` (or a chain of them) at `pointer` of file `id` leads to.
+    fn follow_refs(&self, mut id: String, mut pointer: String) -> Option<(String, String)> {
+        for _ in 0..16 {
+            let document = self.document(&id)?;
+            let Some(reference) = document
+                .pointer(&pointer)?
+                .get("$ref")
+                .and_then(Value::as_str)
+            else {
+                return Some((id, pointer));
+            };
+            let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+            if !file.is_empty() {
+                id = joined(&id, file);
+            }
+            pointer = fragment.to_owned();
+        }
+        None
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Option<Arc<Value>>>> {
         self.parsed
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// The `$id` a relative reference `file` leads to from the schema file `id`
+/// (`../common/room-info.schema.json` from `.../Live.X/request.schema.json`).
+fn joined(id: &str, file: &str) -> String {
+    let mut segments: Vec<&str> = id.split('/').collect();
+    segments.pop();
+    for segment in file.split('/') {
+        match segment {
+            ".." => {
+                segments.pop();
+            }
+            "." => {}
+            other => segments.push(other),
+        }
+    }
+    segments.join("/")
 }
 
 /// A member name as a JSON pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
@@ -100,6 +171,35 @@ pub fn unescape(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schema_of_a_place_is_found_through_references() {
+        let documents = SchemaDocuments::default();
+        let battle = format!("{ID_PREFIX}Live.CallbackAfterEndBattle/request.schema.json");
+        let at = |instance: &str| documents.schema_of(&battle, instance);
+        assert_eq!(
+            at("/ToRoomList/3/Score"),
+            Some((
+                format!("{ID_PREFIX}common/battle-room-result.schema.json"),
+                "/properties/Score".to_owned()
+            ))
+        );
+        assert_eq!(
+            at("/OpType"),
+            Some((battle.clone(), "/definitions/BattleEndReason".to_owned()))
+        );
+        assert_eq!(
+            at("/FromRoomInfo/Owner_Account"),
+            Some((
+                format!("{ID_PREFIX}common/account-id.schema.json"),
+                String::new()
+            ))
+        );
+        assert_eq!(at("/Nothing"), None);
+        let member = documents.member_schema(&battle, "/CreateTime").unwrap();
+        assert!(member.get("$ref").is_some(), "{member}");
+        assert_eq!(at("/ToRoomList/x"), None);
+    }
 
     #[test]
     fn a_keyword_location_is_split_into_file_object_and_keyword() {
