@@ -203,13 +203,16 @@ mod tests {
 
     #[test]
     fn a_keyword_location_is_split_into_file_object_and_keyword() {
-        let uri = "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterEndBattle/request.schema.json#/definitions/BattleEndReason/enum";
+        let uri = "https://trtc-live-webhooks.invalid/schemas/Live.CallbackAfterEndBattle/request.schema.json#/definitions/BattleEndReason/anyOf/0/enum";
         let location = KeywordLocation::parse(uri).unwrap();
         assert_eq!(
             location.file(),
             "Live.CallbackAfterEndBattle/request.schema.json"
         );
-        assert_eq!(location.schema_pointer, "/definitions/BattleEndReason");
+        assert_eq!(
+            location.schema_pointer,
+            "/definitions/BattleEndReason/anyOf/0"
+        );
         assert_eq!(location.keyword, "enum");
         assert_eq!(location.uri(), uri);
         let documents = SchemaDocuments::default();
