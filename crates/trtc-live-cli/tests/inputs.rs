@@ -47,7 +47,7 @@ fn ndjson_from_standard_input_is_read_per_line_without_the_flag() {
     assert_eq!(detected.code, 1, "{}", detected.transcript);
     assert_eq!(detected.stdout, flagged.stdout);
     assert!(
-        detected.stdout.contains("-:3: invalid"),
+        detected.stdout.contains("-:4: malformed"),
         "{}",
         detected.stdout
     );
