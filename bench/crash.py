@@ -31,10 +31,22 @@ What it does:
       - every restart that followed a torn record reported it, at the byte offset and with the
         length seen before the restart, and no other restart reported one; the side file
         (accepted.ndjson.torn) holds exactly the torn records, one a line.
+  * with --forward, serve is a gateway (`--forward-to`) in front of an application run by this
+    script (a thread of it: an HTTP server that records the BattleId of every request and
+    answers 500 to a share of them, --app-fail-rate, so that the forwarder retries); after the
+    last kill the server is left running until the forwarder has nothing left (or
+    --drain-timeout), then stopped, and the checks add:
+      - every delivery answered 200 reached the application at least once (dead letters
+        allowed only after --forward-max-attempts failures, and counted);
+      - the application received nothing that was not sent;
+      - the counts of repeats (deliveries received more than once: an attempt in flight or
+        finished after the last position saved when the server was killed, or retried after a
+        500).
 Prints the counts; exits 1 on any violation, 2 when it cannot run.
 """
 
 import argparse
+import base64
 import hashlib
 import http.client
 import json
@@ -47,6 +59,7 @@ import subprocess
 import sys
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SDK_APP_ID = "1400000000"
@@ -81,11 +94,62 @@ def free_port():
         return s.getsockname()[1]
 
 
+class App:
+    """The application behind the gateway: records each request's BattleId, answers 500 to a
+    share of them."""
+
+    def __init__(self, fail_rate, seed):
+        self.lock = threading.Lock()
+        self.received = {}  # BattleId -> times received with a 2xx answer
+        self.refused = 0
+        self.requests = 0
+        self.unsigned = 0
+        random_answers = random.Random(seed)
+        app = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                battle = json.loads(body).get("BattleId")
+                with app.lock:
+                    app.requests += 1
+                    if not self.headers.get("webhook-signature", "").startswith("v1,"):
+                        app.unsigned += 1
+                    fail = random_answers.random() < fail_rate
+                    if fail:
+                        app.refused += 1
+                    else:
+                        app.received[battle] = app.received.get(battle, 0) + 1
+                status = 500 if fail else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_):
+                pass
+
+        class Quiet(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # connections reset by a killed gateway
+
+        self.server = Quiet(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def count(self):
+        with self.lock:
+            return dict(self.received), self.requests, self.refused, self.unsigned
+
+
 class Server:
     """The `serve` processes, one after the other, on the same port and journal directory."""
 
-    def __init__(self, binary, work, port):
-        self.binary, self.work, self.port = binary, work, port
+    def __init__(self, binary, work, port, extra=()):
+        self.binary, self.work, self.port, self.extra = binary, work, port, list(extra)
         self.process = None
         self.starts = 0
         self.torn_reports = []  # (tag, journal file name, offset, length)
@@ -102,7 +166,7 @@ class Server:
                     [self.binary, "serve", "--sdkappid", SDK_APP_ID,
                      "--token-file", str(self.work / "token"),
                      "--listen", f"127.0.0.1:{self.port}",
-                     "--journal", str(self.work / "journal")],
+                     "--journal", str(self.work / "journal"), *self.extra],
                     stdout=subprocess.DEVNULL, stderr=err,
                     env={**os.environ, "RUST_LOG": "warn", "NO_COLOR": "1"},
                 )
@@ -246,6 +310,11 @@ def main():
     parser.add_argument("--pad-every", type=int, default=1)
     parser.add_argument("--quarantine-every", type=int, default=10)
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
+    parser.add_argument("--forward", action="store_true")
+    parser.add_argument("--app-fail-rate", type=float, default=0.02)
+    parser.add_argument("--forward-concurrency", type=int, default=8)
+    parser.add_argument("--forward-max-attempts", type=int, default=1000)
+    parser.add_argument("--drain-timeout", type=float, default=300)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
@@ -255,7 +324,17 @@ def main():
     journal = args.work / "journal"
     accepted_path, quarantine_path = journal / "accepted.ndjson", journal / "quarantine.ndjson"
 
-    server = Server(args.binary, args.work, args.port)
+    app, extra = None, []
+    if args.forward:
+        app = App(args.app_fail_rate, args.seed)
+        secret = "whsec_" + base64.b64encode(rng.randbytes(32)).decode()
+        (args.work / "secret").write_text(secret + "\n")
+        extra = ["--forward-to", f"http://127.0.0.1:{app.port}/hooks",
+                 "--forward-secret-file", str(args.work / "secret"),
+                 "--forward-backoff-ms", "20", "--forward-backoff-max-secs", "1",
+                 "--forward-concurrency", str(args.forward_concurrency),
+                 "--forward-max-attempts", str(args.forward_max_attempts)]
+    server = Server(args.binary, args.work, args.port, extra)
     server.start(0)
     stop = threading.Event()
     senders = [Sender(n, args, token, stop) for n in range(args.senders)]
@@ -300,6 +379,21 @@ def main():
     for sender in senders:
         sender.join()
     load_seconds = time.monotonic() - began
+    drain_seconds = None
+    if app is not None:
+        # Left running until every record of the journal was forwarded (the forwarder's
+        # position at the end of the journal) or the timeout.
+        drain_began = time.monotonic()
+        position_file = journal / "forward.position"
+        while time.monotonic() - drain_began < args.drain_timeout:
+            try:
+                position = json.loads(position_file.read_text())["offset"]
+            except (OSError, ValueError, KeyError):
+                position = -1
+            if position == accepted_path.stat().st_size:
+                break
+            time.sleep(0.1)
+        drain_seconds = time.monotonic() - drain_began
     status = server.stop()
 
     # What the senders saw.
@@ -384,6 +478,37 @@ def main():
         log.read_text(errors="replace").count("not_recorded")
         for log in args.work.glob("serve-*.log"))
 
+    forward_rows = []
+    if app is not None:
+        received, requests, refused, unsigned = app.count()
+        dead, dead_bad = read_journal(journal / "dead-letter.ndjson")
+        lost = sorted(i for i in accepted_ok if i not in received and i not in dead)
+        for delivery_id in lost[:20]:
+            violations.append(f"forward: {delivery_id} was answered 200 and never reached "
+                              f"the application")
+        if len(lost) > 20:
+            violations.append(f"forward: {len(lost) - 20} more never reached the application")
+        strangers = [i for i in received if i not in deliveries]
+        for delivery_id in strangers[:20]:
+            violations.append(f"forward: the application received {delivery_id}, never sent")
+        if unsigned:
+            violations.append(f"forward: {unsigned} requests without a v1 signature")
+        for problem in dead_bad:
+            violations.append(f"dead-letter.ndjson: a line does not parse: {problem}")
+        forwarded_not_ok = sum(1 for i in received if i in deliveries and i not in accepted_ok)
+        forward_rows = [
+            ("forwarding: time to drain after the load, seconds", f"{drain_seconds:.1f}"),
+            ("  requests to the application / answered 500 on purpose", f"{requests} / {refused}"),
+            ("  answered 200 and received by the application", sum(1 for i in accepted_ok if i in received)),
+            ("  answered 200 and NEVER received nor dead-lettered (must be 0)", len(lost)),
+            ("  dead letters", sum(len(r) for r in dead.values())),
+            ("  received more than once (repeats allowed: at least once)",
+             sum(1 for n in received.values() if n > 1)),
+            ("  extra receipts in all", sum(n - 1 for n in received.values())),
+            ("  received but not answered 200 (journaled, answer lost to a kill)", forwarded_not_ok),
+            ("  received, never sent (must be 0)", len(strangers)),
+        ]
+
     restart_ms.sort()
     rows = [
         ("SIGKILLs (each followed by a restart on the same journal)", kills),
@@ -424,6 +549,7 @@ def main():
         ("  expected from what was seen (must match)", len(expected_reports)),
         ("lines in accepted.ndjson.torn", len(side_lines)),
         ("journal append failures logged by serve", errors_logged),
+        *forward_rows,
     ]
     print(f"crash.py: seed {args.seed}, {args.senders} senders, kill every "
           f"{args.min_gap}-{args.max_gap} s, torn record written after {args.tear_rate:.0%} of "

@@ -20,6 +20,10 @@
 # can tear by itself (PAD_BYTES=900000 PAD_EVERY=3 TEAR_RATE=0), SEED (random), PROFILE (release
 # or dev, release), JOURNAL_PARENT (where the work directory goes: target/, which must be on a
 # disk, not tmpfs), KEEP=1 keeps the work directory (journals, serve logs, sender logs).
+# FORWARD=1 makes serve a gateway (--forward-to) in front of an application the script runs,
+# which answers 500 to APP_FAIL_RATE of the requests (0.02); FORWARD_CONCURRENCY (8); after the
+# load the server runs until the forwarder has drained the journal (DRAIN_TIMEOUT, 300 s), and
+# every delivery answered 200 must have reached the application at least once.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,6 +72,8 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $PROFILE build, $(nproc) CPUs, Linux $(u
     "journal on $filesystem"
 seed_args=()
 [ -z "${SEED:-}" ] || seed_args=(--seed "$SEED")
+[ "${FORWARD:-0}" != 1 ] || seed_args+=(--forward --app-fail-rate "${APP_FAIL_RATE:-0.02}"
+    --forward-concurrency "${FORWARD_CONCURRENCY:-8}" --drain-timeout "${DRAIN_TIMEOUT:-300}")
 python3 "$repo/bench/crash.py" --binary "$work/trtc-live" --work "$work" \
     --kills "${KILLS:-50}" --duration "${DURATION:-120}" --senders "${SENDERS:-8}" \
     --min-gap "${MIN_GAP:-0.2}" --max-gap "${MAX_GAP:-2}" --tear-rate "${TEAR_RATE:-0.2}" \

@@ -132,7 +132,7 @@ pub fn build_and_install(name: &str) -> Result<PythonPackage, String> {
 }
 
 /// `python3`, if it is Python 3.11 or newer.
-fn system_python() -> Result<&'static str, String> {
+pub fn system_python() -> Result<&'static str, String> {
     let output = Command::new("python3")
         .args(["-c", "import sys; print(sys.version_info >= (3, 11))"])
         .output()

@@ -94,7 +94,30 @@ pub enum Subcommand {
     ///
     /// Without --token-file requests are not authenticated: serve warns, and refuses to listen
     /// on an address other than loopback unless given --insecure-no-auth.
+    ///
+    /// With --forward-to URL, serve is a gateway in front of an application written in any
+    /// language (docs/gateway.md): notifications are answered 200 once journaled, then
+    /// forwarded from the journal in order, retried with backoff, and put in
+    /// DIR/dead-letter.ndjson after --forward-max-attempts; the forwarder's position is kept in
+    /// DIR/forward.position, so a restart resumes where it left off. The two before-webhooks
+    /// are forwarded at once and the application's answer, checked, relayed to Tencent (or the
+    /// fallback's, past the budget). Every forwarded request carries the body byte for byte and
+    /// Standard Webhooks headers signed with --forward-secret-file. --metrics-listen serves
+    /// Prometheus metrics at /metrics on an address of its own.
     Serve(ServeArgs),
+
+    /// Deliver journaled deliveries again: from accepted.ndjson, quarantine.ndjson or
+    /// dead-letter.ndjson, byte for byte.
+    ///
+    /// --as tencent (the default) sends each as Tencent would: the original URL parameters,
+    /// re-signed with --token-file and a fresh RequestTime (without a token, Sign and
+    /// RequestTime are left out). --as forwarder sends each as `serve --forward-to` does:
+    /// Standard Webhooks headers signed with --forward-secret-file, the same webhook-id as the
+    /// forwarder's. Filters (--command, --since, --until, --id) choose the deliveries; --rate
+    /// bounds how fast they go. Exit status: 0 when every delivery sent was answered 2xx, 1
+    /// when one was not (or a journal line is not a record), 2 for usage errors, a journal that
+    /// cannot be read, or when no delivery matched.
+    Replay(ReplayArgs),
 
     /// Play Tencent's part against any receiver: sign, POST packets, check and show the answers.
     ///
@@ -341,6 +364,149 @@ pub struct ServeArgs {
     /// descriptor limit (`ulimit -n`).
     #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+
+    /// Forward every accepted delivery to this http:// URL (the application): notifications
+    /// from the journal, in order, with retries; before-webhooks at once, relaying the
+    /// application's answer.
+    #[arg(long, value_name = "URL", value_parser = parse_url, requires = "forward_secret_file", conflicts_with = "no_journal", help_heading = "Forwarding")]
+    pub forward_to: Option<String>,
+
+    /// File holding the secret that signs forwarded requests (Standard Webhooks: `whsec_` and
+    /// 24 to 64 bytes in base64; make one with
+    /// echo "whsec_$(head -c 32 /dev/urandom | base64)").
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "forward_to",
+        help_heading = "Forwarding"
+    )]
+    pub forward_secret_file: Option<PathBuf>,
+
+    /// Send the command words matching PATTERN to PATH on the application (or to another
+    /// http:// URL): `*` matches any characters, the first route that matches wins, words no
+    /// route matches go to --forward-to. Repeatable. Example: --route 'Live.*=/live'.
+    #[arg(
+        long,
+        value_name = "PATTERN=PATH",
+        requires = "forward_to",
+        help_heading = "Forwarding"
+    )]
+    pub route: Vec<trtc_live_receiver::forward::Route>,
+
+    /// Attempts per notification before it goes to DIR/dead-letter.ndjson.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = "Forwarding")]
+    pub forward_max_attempts: u32,
+
+    /// Milliseconds before the second attempt; doubled before each next one (±20 %).
+    #[arg(long, value_name = "MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=3_600_000), help_heading = "Forwarding")]
+    pub forward_backoff_ms: u64,
+
+    /// The longest wait between two attempts, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400), help_heading = "Forwarding")]
+    pub forward_backoff_max_secs: u64,
+
+    /// Milliseconds the application has to answer one attempt of a notification.
+    #[arg(long, value_name = "MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000), help_heading = "Forwarding")]
+    pub forward_timeout_ms: u64,
+
+    /// Notifications in flight at once. 1 keeps the journal's order at the application; more
+    /// send faster to an application that answers requests in parallel, in journal order, but
+    /// one may then arrive before an earlier one that is retried.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Forwarding")]
+    pub forward_concurrency: u16,
+
+    /// Milliseconds the application has to answer a before-webhook (Tencent waits 2 s in all).
+    #[arg(long, value_name = "MS", default_value_t = 1500, value_parser = clap::value_parser!(u64).range(1..=10_000), help_heading = "Forwarding")]
+    pub before_webhook_budget_ms: u64,
+
+    /// What answers a before-webhook when the application does not in time, fails, or answers
+    /// something that is not a valid answer: `fail` (HTTP 504 or 502: Tencent applies the
+    /// application's failure setting), `allow` (the gift or message goes through), `refuse`.
+    #[arg(long, value_enum, default_value_t = Fallback::Fail, help_heading = "Forwarding")]
+    pub before_webhook_fallback: Fallback,
+
+    /// Serve Prometheus metrics at http://HOST:PORT/metrics (an address of its own, not the
+    /// webhook's).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub metrics_listen: Option<String>,
+}
+
+/// What answers a before-webhook the application did not decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Fallback {
+    /// A failed delivery (HTTP 504 on a timeout, 502 otherwise).
+    Fail,
+    /// Let the gift or message through.
+    Allow,
+    /// Refuse the gift or message.
+    Refuse,
+}
+
+/// Arguments of `trtc-live replay`.
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// Journal files (accepted.ndjson, quarantine.ndjson, dead-letter.ndjson), read in order.
+    #[arg(required = true, value_name = "SOURCE")]
+    pub sources: Vec<PathBuf>,
+
+    /// Where to send them: an http:// or https:// URL.
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
+    pub to: String,
+
+    /// Send as Tencent would, or as the forwarder of `serve --forward-to` would.
+    #[arg(long = "as", value_enum, default_value_t = ReplayAs::Tencent)]
+    pub as_: ReplayAs,
+
+    /// The webhook token to sign with (--as tencent): Sign and a fresh RequestTime.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// The Standard Webhooks secret to sign with (--as forwarder).
+    #[arg(long, value_name = "FILE")]
+    pub forward_secret_file: Option<PathBuf>,
+
+    /// Only the deliveries of these command words (`*` matches any characters, as in
+    /// `serve --route`). Repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    pub command: Vec<String>,
+
+    /// Only the deliveries received at or after this time: RFC 3339
+    /// (2026-11-26T10:00:00Z, 2026-11-26T18:00:00+08:00) or Unix seconds.
+    #[arg(long, value_name = "TIME", value_parser = crate::replay::parse_time)]
+    pub since: Option<u64>,
+
+    /// Only the deliveries received before this time (same forms as --since).
+    #[arg(long, value_name = "TIME", value_parser = crate::replay::parse_time)]
+    pub until: Option<u64>,
+
+    /// Only the deliveries with this delivery id (the forwarder's webhook-id). Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub id: Vec<String>,
+
+    /// At most this many deliveries a second.
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
+
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout_secs: u64,
+
+    /// List what would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// How to report each delivery.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// How `replay` sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReplayAs {
+    /// As Tencent: the URL parameters, Sign and RequestTime.
+    Tencent,
+    /// As the forwarder: Standard Webhooks headers.
+    Forwarder,
 }
 
 /// Arguments of `trtc-live send`.

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use trtc_live_receiver::forward::ForwardSecret;
 use trtc_live_receiver::Token;
 
 /// Whether output to a stream may be colored: it is a terminal and `NO_COLOR` is unset or empty
@@ -25,4 +26,16 @@ pub fn read_token_file(path: &Path) -> Result<Token, String> {
         ));
     }
     Ok(token)
+}
+
+/// The Standard Webhooks secret in the file at `path` (`whsec_` and base64; the whitespace
+/// around it removed).
+pub fn read_forward_secret(path: &Path) -> Result<ForwardSecret, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        format!(
+            "cannot read the forwarding secret {}: {error}",
+            path.display()
+        )
+    })?;
+    ForwardSecret::parse(&text).map_err(|error| format!("{}: {error}", path.display()))
 }

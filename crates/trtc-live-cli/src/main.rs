@@ -19,6 +19,7 @@ mod one_line;
 mod packets;
 mod pipeline;
 mod progress;
+mod replay;
 mod schema;
 mod semantic_help;
 mod send;
@@ -48,5 +49,6 @@ fn main() -> ExitCode {
         args::Subcommand::List(options) => list::run(&options),
         args::Subcommand::Serve(options) => serve::run(&options),
         args::Subcommand::Send(options) => send::run(&options),
+        args::Subcommand::Replay(options) => replay::run(&options),
     }
 }

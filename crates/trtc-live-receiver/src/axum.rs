@@ -100,6 +100,32 @@ type InvalidHandler = Arc<dyn Fn(InvalidDelivery) -> InvalidAnswerFuture + Send 
 /// The hook called with every outcome ([`WebhookEndpoint::on_outcome`]).
 type OutcomeHook = Arc<dyn Fn(&Outcome<'_>) + Send + Sync>;
 
+/// What a handler of valid deliveries answers: an [`Answer`] (HTTP 200 and the answer's
+/// packet; an `async fn` returning `Answer` is a handler), or a failure of the application's
+/// own, answered with a failure status so that Tencent counts a failed delivery (and, for a
+/// before-webhook, applies the application's failure setting). A gateway uses the failure when
+/// the application behind it did not answer in time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// The answer, sent with HTTP 200.
+    Answer(Answer),
+    /// A failed delivery: `status` (5xx) and the failure packet with `info` as its `ErrorInfo`.
+    Fail {
+        /// The HTTP status.
+        status: StatusCode,
+        /// A stable name for logs and counters (`app_timeout`, ...).
+        code: &'static str,
+        /// What went wrong, in words (sent as `ErrorInfo`, and logged).
+        info: String,
+    },
+}
+
+impl From<Answer> for Reply {
+    fn from(answer: Answer) -> Self {
+        Self::Answer(answer)
+    }
+}
+
 /// The error a request body gives when it did not arrive in time: the server of the `server`
 /// feature ends a body with it at its deadline, and [`read_body`] reports it as
 /// [`ReceiveError::BodyTimeout`]. A server of the application's own can do the same.
@@ -160,12 +186,20 @@ pub enum OutcomeKind<'a> {
         /// What does not fit.
         mismatch: &'a AnswerMismatch,
     },
+    /// A valid delivery (journaled, when the endpoint has journals) whose handler answered
+    /// [`Reply::Fail`]: answered with its status.
+    HandlerFailed {
+        /// The handler's stable name for the failure.
+        code: &'static str,
+        /// What went wrong.
+        info: &'a str,
+    },
 }
 
 impl Outcome<'_> {
     /// A stable name for what happened, for counters: `accepted`, `delivered_invalid`, the
     /// rejection's [`ReceiveError::code`] (`sign_mismatch`, `schema`, ...), `not_recorded`,
-    /// `answer_does_not_fit`.
+    /// `answer_does_not_fit`, or the code of a handler's [`Reply::Fail`].
     pub fn reason(&self) -> &'static str {
         match &self.kind {
             OutcomeKind::Accepted { .. } => "accepted",
@@ -173,6 +207,7 @@ impl Outcome<'_> {
             OutcomeKind::Rejected { error, .. } => error.code(),
             OutcomeKind::NotRecorded { .. } => "not_recorded",
             OutcomeKind::AnswerDoesNotFit { .. } => "answer_does_not_fit",
+            OutcomeKind::HandlerFailed { code, .. } => code,
         }
     }
 
@@ -238,6 +273,14 @@ impl Outcome<'_> {
                 detail = %mismatch,
                 "answer does not fit the webhook"
             ),
+            OutcomeKind::HandlerFailed { code, info } => tracing::error!(
+                remote,
+                command,
+                status,
+                reason = code,
+                detail = info,
+                "the application failed the delivery"
+            ),
         }
     }
 }
@@ -287,10 +330,11 @@ impl<H> fmt::Debug for WebhookEndpoint<H> {
     }
 }
 
-impl<H, F> WebhookEndpoint<H>
+impl<H, F, R> WebhookEndpoint<H>
 where
     H: Fn(Delivery) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = Answer> + Send + 'static,
+    F: Future<Output = R> + Send + 'static,
+    R: Into<Reply>,
 {
     /// An endpoint that checks requests with `receiver` and hands each accepted delivery to
     /// `handler`, with the system clock.
@@ -447,7 +491,13 @@ where
             return report.not_recorded(&error);
         }
         let warnings = delivery.warnings.clone();
-        let answer = (self.handler)(delivery).await;
+        let answer = match (self.handler)(delivery).await.into() {
+            Reply::Answer(answer) => answer,
+            Reply::Fail { status, code, info } => {
+                let response = failure_response(status, &info);
+                return report.finish(response, OutcomeKind::HandlerFailed { code, info: &info });
+            }
+        };
         match answer.http_response_to(command) {
             Ok(response) => report.finish(
                 response,

@@ -18,9 +18,12 @@
 //! | `axum` | [`axum::WebhookEndpoint`] and [`axum::webhook_router`]: all of it for an axum 0.8 app, every outcome logged through `tracing` and given to an optional hook |
 //! | `journal` | [`journal`]: the durable journal of deliveries (group commit, torn-record repair), its [`journal::Record`] and [`journal::JournalReader`]; with `axum`, an endpoint journals every delivery before its handler runs |
 //! | `server` | [`server::serve`]: the HTTP/1 server of `trtc-live serve`, every wait a client controls bounded (headers, body, answers, connections), for any axum app (implies `axum`) |
+//! | `forward` | [`forward`]: the forwarding gateway of `trtc-live serve --forward-to`: journaled notifications forwarded in order to an application, with retries, backoff, dead letters and a saved position; before-webhooks forwarded within a budget; Standard Webhooks signatures; routes (implies `axum` and `journal`) |
+//! | `metrics` | [`metrics::Metrics`]: Prometheus metrics of an endpoint, its journals and its forwarder (implies `axum` and `journal`) |
 //!
-//! `trtc-live serve` is built from these three: an app built on this crate with all three
-//! features has the same checks, limits and durable journal (the example `durable_app`).
+//! `trtc-live serve` is built from these: an app built on this crate with the first three
+//! features has the same checks, limits and durable journal (the example `durable_app`), and
+//! with all five the same gateway and metrics (the example `gateway`).
 //!
 //! ```
 //! use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -147,8 +150,12 @@ mod token;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "forward")]
+pub mod forward;
 #[cfg(feature = "journal")]
 pub mod journal;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 #[cfg(feature = "server")]
 pub mod server;
 

@@ -91,7 +91,9 @@ async fn an_accepted_webhook_reaches_the_handler_and_its_answer_is_sent() {
 
 #[tokio::test]
 async fn rejections_are_answered_per_the_table_without_calling_the_handler() {
-    let never = |_: Delivery| async { panic!("the handler must not be called") };
+    async fn never(_: Delivery) -> Answer {
+        panic!("the handler must not be called")
+    }
     let endpoint = WebhookEndpoint::new(Arc::new(receiver()), never).clock(fixed_now);
     let app = Router::new().route("/webhook", endpoint.into_route());
     let good = signed_query("Live.CallbackAfterEndBattle", REQUEST_TIME);

@@ -193,7 +193,7 @@ fn url(args: &SendArgs, command: &str, token: Option<&Token>) -> String {
 }
 
 /// `value` with every byte but the unreserved characters of RFC 3986 percent-encoded.
-fn percent_encode(value: &str) -> String {
+pub(crate) fn percent_encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

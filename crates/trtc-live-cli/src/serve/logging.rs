@@ -5,10 +5,11 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 
+use trtc_live_receiver::forward::{ForwarderSnapshot, Start};
 use trtc_live_receiver::journal::{Journal, Journals, TornTail};
 use trtc_live_receiver::server::ServerLimits;
 
-use crate::args::LogFormat;
+use crate::args::{LogFormat, ServeArgs};
 use crate::environment::colors_wanted;
 
 /// Installs the log subscriber on standard error: `RUST_LOG` filters it (default `info`); one
@@ -131,6 +132,61 @@ impl Say {
             mean_fsync_ms = mean_sync_ms,
             refused = stats.failed,
             "journal statistics"
+        );
+    }
+
+    /// Where the metrics are served.
+    pub fn metrics(self, address: SocketAddr) {
+        self.plain(&format!("metrics on http://{address}/metrics"));
+        tracing::info!(%address, "metrics on http://{address}/metrics");
+    }
+
+    /// Where deliveries are forwarded, from where in the journal.
+    pub fn forwarding(self, args: &ServeArgs, start: &Start, now: &ForwarderSnapshot) {
+        let url = args.forward_to.as_deref().unwrap_or_default();
+        let routes: Vec<String> = args.route.iter().map(ToString::to_string).collect();
+        let from = match start {
+            Start::Resumed(position) => format!(
+                "resuming at line {} (byte {}) of the journal: {} records to forward",
+                position.line, position.offset, now.queued
+            ),
+            Start::New(position) => format!(
+                "from the end of the journal (line {}, byte {}): what it held before is not \
+                 forwarded (trtc-live replay sends it)",
+                position.line, position.offset
+            ),
+        };
+        self.plain(&format!("forwarding to {url}, {from}"));
+        tracing::info!(
+            url,
+            routes = %routes.join(" "),
+            max_attempts = args.forward_max_attempts,
+            concurrency = args.forward_concurrency,
+            before_webhook_budget_ms = args.before_webhook_budget_ms,
+            "forwarding to {url}, {from}"
+        );
+    }
+
+    /// What the forwarder did, at shutdown.
+    pub fn forwarder_stats(self, now: &ForwarderSnapshot) {
+        self.plain(&format!(
+            "forwarder: {} forwarded, {} dead letters, {} attempts ({} retries), {} left to \
+             forward (at line {} of the journal)",
+            now.forwarded,
+            now.dead_lettered,
+            now.attempts,
+            now.retries,
+            now.queued,
+            now.position.line
+        ));
+        tracing::info!(
+            forwarded = now.forwarded,
+            dead_letters = now.dead_lettered,
+            attempts = now.attempts,
+            retries = now.retries,
+            queued = now.queued,
+            line = now.position.line,
+            "forwarder statistics"
         );
     }
 }

@@ -4,6 +4,7 @@
 //! `server` feature bounds every wait a client controls. This module reads the options, opens
 //! the journals, picks the address, sets up the logs and says what it does in plain words.
 
+mod gateway;
 mod listen;
 mod logging;
 
@@ -12,8 +13,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use trtc_live_receiver::axum::WebhookEndpoint;
+use tokio::sync::watch;
+use trtc_live_receiver::axum::{Reply, WebhookEndpoint};
+use trtc_live_receiver::forward::Gateway;
 use trtc_live_receiver::journal::{Journal, Journals};
+use trtc_live_receiver::metrics::Metrics;
 use trtc_live_receiver::server::{serve, ServerLimits};
 use trtc_live_receiver::{Answer, Delivery, Receiver, ReceiverConfig};
 
@@ -64,31 +68,121 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         write_timeout: Duration::from_secs(args.write_timeout_secs),
         max_connections: args.max_connections,
     };
+    let metrics_address = args
+        .metrics_listen
+        .as_deref()
+        .map(listen::choose)
+        .transpose()?;
+    let metrics = metrics_address.map(|_| Metrics::new());
+    if let (Some(metrics), Some(journals)) = (&metrics, &journals) {
+        metrics.watch_journals(journals);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start: {error}"))?;
-    let mut endpoint = WebhookEndpoint::new(Arc::new(receiver), acknowledge);
+    let forwarding = match (&args.forward_to, &journals) {
+        (Some(url), Some(journals)) => Some(gateway::set_up(
+            args,
+            url,
+            &receiver,
+            journals,
+            metrics.as_ref(),
+        )?),
+        _ => None,
+    };
+    let gateway = forwarding.as_ref().map(|f| f.gateway.clone());
+    let mut endpoint = WebhookEndpoint::new(Arc::new(receiver), move |delivery| {
+        answer(gateway.clone(), delivery)
+    });
     if let Some(journals) = &journals {
         endpoint = endpoint.journals(Arc::clone(journals));
     }
-    runtime.block_on(async {
+    if let Some(metrics) = &metrics {
+        endpoint = endpoint.on_outcome(metrics.outcome_hook());
+    }
+    let (stop, stopping) = watch::channel(false);
+    let forwarder_stats = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(address)
             .await
             .map_err(|error| format!("cannot listen on {address}: {error}"))?;
         let address = listener
             .local_addr()
             .map_err(|error| format!("cannot read the bound address: {error}"))?;
+        let metrics_server = match (&metrics, metrics_address) {
+            (Some(metrics), Some(metrics_address)) => {
+                let listener = tokio::net::TcpListener::bind(metrics_address)
+                    .await
+                    .map_err(|error| format!("cannot listen on {metrics_address}: {error}"))?;
+                let bound = listener
+                    .local_addr()
+                    .map_err(|error| format!("cannot read the bound address: {error}"))?;
+                say.metrics(bound);
+                Some(tokio::spawn(serve(
+                    listener,
+                    metrics.router(),
+                    ServerLimits::default(),
+                    stopped(stopping.clone()),
+                )))
+            }
+            _ => None,
+        };
+        let mut forwarder_stats = None;
+        let forwarder = forwarding.map(|forwarding| {
+            if let Some(metrics) = &metrics {
+                metrics.watch_journal("dead_letter", &forwarding.dead_letters);
+                metrics.watch_forwarder(forwarding.forwarder.stats());
+                metrics.watch_gateway(forwarding.gateway.clone());
+            }
+            say.forwarding(
+                args,
+                &forwarding.start,
+                &forwarding.forwarder.stats().snapshot(),
+            );
+            forwarder_stats = Some(forwarding.forwarder.stats());
+            tokio::spawn(forwarding.forwarder.run(stopped(stopping.clone())))
+        });
         say.listening(address, journals.as_deref(), &limits);
         serve(listener, endpoint.into_router(), limits, shutdown_signal()).await;
         tracing::info!("stopped: every request in flight was answered");
-        Ok::<(), String>(())
+        // The forwarder and the metrics stop once every request is answered: what was
+        // journaled until then is in the position the forwarder saves.
+        let _ = stop.send(true);
+        if let Some(forwarder) = forwarder {
+            match forwarder.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => return Err(format!("the forwarder's position: {error}")),
+                Err(error) => return Err(format!("the forwarder stopped: {error}")),
+            }
+        }
+        if let Some(metrics_server) = metrics_server {
+            let _ = metrics_server.await;
+        }
+        Ok::<_, String>(forwarder_stats)
     })?;
     // Every request is answered now: the counts are final.
     for journal in journals.iter().flat_map(|journals| journals.both()) {
         say.journal_stats(journal);
     }
+    if let Some(stats) = forwarder_stats {
+        say.forwarder_stats(&stats.snapshot());
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves once `stopping` says so.
+async fn stopped(mut stopping: watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
+}
+
+/// The answer of `serve` to an accepted delivery: the gateway's when forwarding (OK to a
+/// notification, the application's decision to a before-webhook), else
+/// [`acknowledge`]'s.
+async fn answer(gateway: Option<Gateway>, delivery: Delivery) -> Reply {
+    match gateway {
+        Some(gateway) => gateway.answer(&delivery).await,
+        None => Reply::Answer(acknowledge(delivery).await),
+    }
 }
 
 /// The answer of `serve` to every accepted delivery: OK to the notifications, the gift allowed

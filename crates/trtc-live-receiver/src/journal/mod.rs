@@ -83,12 +83,14 @@ use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 pub use reader::{JournalReader, Position, DEFAULT_MAX_LINE_BYTES};
 pub use record::{Record, RecordError};
 pub use torn::TornTail;
-use torn::{cut_torn_tail, sync_directory};
+
+use torn::cut_torn_tail;
+pub(crate) use torn::sync_directory;
 
 /// Most bytes the writer puts in one batch; a longer queue waits for the next one.
 const MAX_BATCH_BYTES: usize = 4 << 20;
@@ -130,6 +132,17 @@ impl JournalStats {
     }
 }
 
+/// What is on disk for sure, as a reader of a live journal follows it
+/// ([`Journal::watch_durable`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Durable {
+    /// Bytes of the file on disk for sure ([`Journal::durable_length`]): always the end of a
+    /// line.
+    pub length: u64,
+    /// Records made durable since the journal was opened ([`JournalStats::durable`]).
+    pub records: u64,
+}
+
 /// The counters behind [`JournalStats`], shared by the callers and the writer.
 #[derive(Default)]
 struct Counters {
@@ -141,6 +154,25 @@ struct Counters {
     sync_nanos: AtomicU64,
     /// Bytes of the file known to be on disk: up to the end of the last batch fsynced.
     durable_length: AtomicU64,
+    /// Told of every batch ([`Journal::observe_batches`]).
+    observer: std::sync::OnceLock<BatchObserver>,
+}
+
+/// A function told of every batch.
+type BatchObserver = Box<dyn Fn(&Batch) + Send + Sync>;
+
+/// One batch of the writer: one write and one fsync ([`Journal::observe_batches`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Batch {
+    /// Records in the batch.
+    pub records: u64,
+    /// Bytes written.
+    pub bytes: u64,
+    /// How long its fsync took (zero when the write failed before it).
+    pub sync_time: Duration,
+    /// Whether it was made durable (its callers were told it was appended).
+    pub durable: bool,
 }
 
 /// What the writer writes to: a file, or in tests a file whose failures are chosen.
@@ -182,6 +214,8 @@ pub struct Journal {
     sender: Option<mpsc::Sender<Pending>>,
     writer: Option<JoinHandle<()>>,
     counters: Arc<Counters>,
+    /// Follows what is durable; the writer holds the sender.
+    durable: watch::Receiver<Durable>,
     /// The torn last record that opening it found and cut off, if there was one.
     torn_tail: Option<TornTail>,
 }
@@ -243,11 +277,13 @@ impl Journal {
         let (sender, receiver) = mpsc::channel();
         let counters = Arc::new(Counters::default());
         counters.durable_length.store(length, Ordering::SeqCst);
+        let (durable_sender, durable) = watch::channel(Durable { length, records: 0 });
         let writer = Writer {
             storage,
             length,
             broken: None,
             counters: Arc::clone(&counters),
+            durable: durable_sender,
         };
         let writer = std::thread::Builder::new()
             .name("journal-writer".into())
@@ -257,6 +293,7 @@ impl Journal {
             sender: Some(sender),
             writer: Some(writer),
             counters,
+            durable,
             torn_tail: None,
         })
     }
@@ -302,6 +339,20 @@ impl Journal {
         self.counters.durable_length.load(Ordering::SeqCst)
     }
 
+    /// A receiver that follows what is durable ([`Durable`]: the length and the records made
+    /// durable since opening), told after every batch whose fsync succeeded: a reader of the
+    /// live journal (a forwarder) waits on it for new records, and reads up to its length.
+    pub fn watch_durable(&self) -> watch::Receiver<Durable> {
+        self.durable.clone()
+    }
+
+    /// Calls `observer` with every batch from now on (on the writer's thread, after the batch,
+    /// before its callers are woken: keep it quick), for metrics such as a histogram of fsync
+    /// times or of batch sizes. One observer per journal: `false` if one was set already.
+    pub fn observe_batches(&self, observer: impl Fn(&Batch) + Send + Sync + 'static) -> bool {
+        self.counters.observer.set(Box::new(observer)).is_ok()
+    }
+
     /// What the journal did so far.
     pub fn stats(&self) -> JournalStats {
         let c = &self.counters;
@@ -338,6 +389,8 @@ struct Writer {
     /// Why the journal refuses every append, once it must.
     broken: Option<String>,
     counters: Arc<Counters>,
+    /// Tells readers what is durable.
+    durable: watch::Sender<Durable>,
 }
 
 impl Writer {
@@ -355,7 +408,15 @@ impl Writer {
                 waiters.push(next.done);
             }
             let records = waiters.len() as u64;
-            let outcome = self.commit(&buffer);
+            let (outcome, sync_time) = self.commit(&buffer);
+            if let Some(observer) = self.counters.observer.get() {
+                observer(&Batch {
+                    records,
+                    bytes: buffer.len() as u64,
+                    sync_time,
+                    durable: outcome.is_ok(),
+                });
+            }
             let counter = match &outcome {
                 Ok(()) => &self.counters.durable,
                 Err(_) => &self.counters.failed,
@@ -364,6 +425,14 @@ impl Writer {
             self.counters
                 .largest_batch
                 .fetch_max(records, Ordering::SeqCst);
+            if outcome.is_ok() {
+                // Before the callers are woken: a delivery acknowledged is already visible to
+                // the readers that follow the journal.
+                self.durable.send_replace(Durable {
+                    length: self.length,
+                    records: self.counters.durable.load(Ordering::SeqCst),
+                });
+            }
             for done in waiters.drain(..) {
                 // Every waiter gets its own copy of the error; one that gave up (its request
                 // was dropped) is not waiting any more.
@@ -375,10 +444,11 @@ impl Writer {
         }
     }
 
-    /// Writes `bytes` and makes them durable, or says why not.
-    fn commit(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes `bytes` and makes them durable, or says why not; with the time the fsync took
+    /// (zero when there was none).
+    fn commit(&mut self, bytes: &[u8]) -> (std::io::Result<()>, Duration) {
         if let Some(reason) = &self.broken {
-            return Err(std::io::Error::other(reason.clone()));
+            return (Err(std::io::Error::other(reason.clone())), Duration::ZERO);
         }
         if let Err(error) = self.storage.append_all(bytes) {
             if let Err(cut) = self.storage.truncate(self.length) {
@@ -387,13 +457,14 @@ impl Writer {
                      restart after checking the disk"
                 ));
             }
-            return Err(error);
+            return (Err(error), Duration::ZERO);
         }
         self.length += bytes.len() as u64;
         self.counters.batches.fetch_add(1, Ordering::SeqCst);
         let started = Instant::now();
         let synced = self.storage.sync();
-        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let sync_time = started.elapsed();
+        let nanos = u64::try_from(sync_time.as_nanos()).unwrap_or(u64::MAX);
         self.counters.sync_nanos.fetch_add(nanos, Ordering::SeqCst);
         if synced.is_ok() {
             self.counters
@@ -406,7 +477,7 @@ impl Writer {
                  checking the disk"
             ));
         }
-        synced
+        (synced, sync_time)
     }
 }
 

@@ -81,7 +81,7 @@ pub(super) fn cut_torn_tail(path: &Path, file: &mut File) -> std::io::Result<Opt
 }
 
 /// Makes the entries of `directory` durable (a newly created file's name).
-pub(super) fn sync_directory(directory: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_directory(directory: &Path) -> std::io::Result<()> {
     let directory = if directory.as_os_str().is_empty() {
         Path::new(".")
     } else {
