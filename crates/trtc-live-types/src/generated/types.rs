@@ -3678,7 +3678,10 @@ impl crate::conform::Conform for BattleRoom {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3746,7 +3749,10 @@ impl crate::conform::Conform for BattleRoomResult {
                             slot_score = ::std::option::Option::Some(fits);
                             kept.score = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3815,7 +3821,10 @@ impl crate::conform::Conform for CallbackResponse {
                             slot_error_info = ::std::option::Option::Some(fits);
                             kept.error_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3913,7 +3922,10 @@ impl crate::conform::Conform for DestroyRoomStatistic {
                             slot_total_viewers = ::std::option::Option::Some(fits);
                             kept.total_viewers = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3996,7 +4008,10 @@ impl crate::conform::Conform for FollowCallbackAfterFollowAdd {
                             slot_from_account = ::std::option::Option::Some(fits);
                             kept.from_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4098,7 +4113,10 @@ impl crate::conform::Conform for FollowCallbackAfterFollowDelete {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4166,7 +4184,10 @@ impl crate::conform::Conform for FollowListEntry {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4260,7 +4281,10 @@ impl crate::conform::Conform for GiftWater {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4317,7 +4341,10 @@ impl crate::conform::Conform for GroupAtInfoEntry {
                             slot_group_at_all_flag = ::std::option::Option::Some(fits);
                             kept.group_at_all_flag = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4504,7 +4531,10 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4729,7 +4759,10 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4865,7 +4898,10 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsgResponse {
                             slot_msg_body = ::std::option::Option::Some(fits);
                             kept.msg_body = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4967,7 +5003,10 @@ impl crate::conform::Conform for LiveCallbackAfterChangeOwner {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5129,7 +5168,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
                             slot_to_room_id_list = ::std::option::Option::Some(fits);
                             kept.to_room_id_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5233,7 +5275,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoom {
                             slot_room_info = ::std::option::Option::Some(fits);
                             kept.room_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5341,7 +5386,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
                             slot_operator_account = ::std::option::Option::Some(fits);
                             kept.operator_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5462,7 +5510,10 @@ impl crate::conform::Conform for LiveCallbackAfterDelMetadata {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5588,7 +5639,10 @@ impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
                             slot_statistic = ::std::option::Option::Some(fits);
                             kept.statistic = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5749,7 +5803,10 @@ impl crate::conform::Conform for LiveCallbackAfterEndBattle {
                             slot_to_room_list = ::std::option::Option::Some(fits);
                             kept.to_room_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5875,7 +5932,10 @@ impl crate::conform::Conform for LiveCallbackAfterMemberStateChanged {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5997,7 +6057,10 @@ impl crate::conform::Conform for LiveCallbackAfterModifyAdmin {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6110,7 +6173,10 @@ impl crate::conform::Conform for LiveCallbackAfterSetMetadata {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6249,7 +6315,10 @@ impl crate::conform::Conform for LiveCallbackAfterStartBattle {
                             slot_to_room_list = ::std::option::Option::Some(fits);
                             kept.to_room_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6351,7 +6420,10 @@ impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfo {
                             slot_room_info = ::std::option::Option::Some(fits);
                             kept.room_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6451,7 +6523,10 @@ impl crate::conform::Conform for LiveCallbackBeforeSendGift {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6534,7 +6609,10 @@ impl crate::conform::Conform for LiveCallbackBeforeSendGiftResponse {
                             slot_error_info = ::std::option::Option::Some(fits);
                             kept.error_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6590,7 +6668,10 @@ impl crate::conform::Conform for MemberStateChangedMember {
                             slot_member_account = ::std::option::Option::Some(fits);
                             kept.member_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6647,7 +6728,10 @@ impl crate::conform::Conform for MessageElement {
                             slot_msg_type = ::std::option::Option::Some(fits);
                             kept.msg_type = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6725,7 +6809,10 @@ impl crate::conform::Conform for MicCallbackAfterSeatInfoChanged {
                             slot_seat_list = ::std::option::Option::Some(fits);
                             kept.seat_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6965,7 +7052,10 @@ impl crate::conform::Conform for RoomInfo {
                             slot_view_count = ::std::option::Option::Some(fits);
                             kept.view_count = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -7064,7 +7154,10 @@ impl crate::conform::Conform for SeatInfoChangedSeat {
                             slot_member_account = ::std::option::Option::Some(fits);
                             kept.member_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -7123,7 +7216,10 @@ impl crate::conform::Conform for SetMetadataEntry {
                             slot_value = ::std::option::Option::Some(fits);
                             kept.value = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -7280,7 +7376,10 @@ impl crate::conform::Conform for WebhookUrlParameters {
                             slot_webhook_command = ::std::option::Option::Some(fits);
                             kept.webhook_command = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
