@@ -9,10 +9,10 @@
 # (`trtc-live example COMMAND --count 2000 --seed 1`), repeated until it holds SIZE_MIB MiB.
 # It is read from the page cache (one run warms it).
 #
-# Usage: bench/ndjson.sh [ROUNDS (5)] [SIZE_MIB (1024)]
+# Usage: benches/scripts/ndjson.sh [ROUNDS (5)] [SIZE_MIB (1024)]
 # Needs: cargo, taskset and /usr/bin/time (Debian: util-linux, time); installs nothing.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 rounds=${1:-5}
 size_mib=${2:-1024}
