@@ -15,7 +15,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use trtc_live_tests::tools::{checked, npm_install, python_venv, read, run_with_input, write};
+use trtc_live_tests::python_tools::{self, Dependencies};
+use trtc_live_tests::tools::{checked, npm_install, read, run_with_input, write};
 use trtc_live_tests::{documentation_samples, repo_root, Role};
 use trtc_live_validate::Command as Webhook;
 
@@ -40,7 +41,11 @@ fn python() -> &'static Path {
         .get_or_init(|| {
             let dir = tools_dir();
             npm_install(&dir)?;
-            let python = python_venv(&dir)?;
+            let python = python_tools::venv(
+                &dir.join(".venv"),
+                &dir.join("requirements.txt"),
+                Dependencies::Resolved,
+            )?;
             let _ = std::fs::remove_dir_all(dir.join("generated"));
             Ok(python)
         })
