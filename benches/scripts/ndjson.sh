@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Throughput of `trtc-live validate --ndjson --quiet` on a file of mixed webhooks (issue 7), with
+# Throughput of `trtc-live validate --ndjson --quiet` on a file of mixed webhooks, with
 # 1 and 2 cores (taskset), its peak RSS (/usr/bin/time), and the byte-scan floor on the same
 # file: serde_json::from_slice::<IgnoredAny> on every line, one core
 # (benches/examples/ndjson_floor.rs). The three run in turn, ROUNDS times, so that the machine's

@@ -522,12 +522,12 @@ time is not of the same work.
     text
 }
 
-/// `YYYY-MM-DD HH:MM` of `time`, in UTC.
+/// `YYYY-MM-DD` of `time`, in UTC (the date a figure needs, not the time of day).
 fn utc(time: SystemTime) -> String {
     let seconds = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (days, time) = (seconds / 86_400, seconds % 86_400);
+    let days = seconds / 86_400;
     // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
     let era = z.div_euclid(146_097);
@@ -539,11 +539,7 @@ fn utc(time: SystemTime) -> String {
     let day = day_of_year - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        time / 3600,
-        time % 3600 / 60
-    )
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
