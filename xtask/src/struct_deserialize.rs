@@ -29,7 +29,7 @@ pub fn deserialize_without_buffering(file: &mut syn::File, plan: &Plan) -> Resul
             match rewrite(item, plan) {
                 Some(implementation) => impls.push(implementation),
                 None if plan.has_revisions(&item.ident) => {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{}: a packet with revision rules must keep unknown members \
                          (\"additionalProperties\": {{}}), so that its Deserialize is generated",
                         item.ident
