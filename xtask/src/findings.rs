@@ -49,7 +49,7 @@ impl Plan {
         let open: BTreeSet<String> = extensions.open_enums.keys().cloned().collect();
         for name in extensions.revisions.keys() {
             if !requests.contains(name) {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "{name} has members with x-trtc-since, but only request packets may have revision rules"
                 )));
             }
@@ -77,7 +77,7 @@ impl Plan {
                     (open.contains(i) || holders.contains(i)) && Some(i) != direct.as_ref()
                 });
                 if let Some(inner) = nested {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{name}.{}: {inner} holds an open enumeration and stands inside an array or a map; \
                          the one-pass reading keeps nothing of array items, so its unknown values could not \
                          be reported (see xtask/src/findings.rs)",
@@ -88,7 +88,7 @@ impl Plan {
         }
         for (name, revisions) in &extensions.revisions {
             let members = structs.get(name).ok_or_else(|| {
-                Error::new(format!("{name} has revision rules but no generated struct"))
+                Error::msg(format!("{name} has revision rules but no generated struct"))
             })?;
             for key in revisions
                 .clocks
@@ -97,12 +97,12 @@ impl Plan {
                 .chain(revisions.members.iter().map(|d| &d.member))
             {
                 if !members.iter().any(|m| &m.key == key) {
-                    return Err(Error::new(format!("{name}: no field for the member {key}")));
+                    return Err(Error::msg(format!("{name}: no field for the member {key}")));
                 }
             }
             for dated in &revisions.members {
                 if members.iter().any(|m| m.key == dated.member && !m.optional) {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{name}.{}: a member added later must be an Option, so that an older packet is typed",
                         dated.member
                     )));
@@ -406,7 +406,7 @@ fn check_narrow_integers(
         .collect();
     for name in narrow.newtype_names() {
         if !newtypes.contains(name) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{name} is a narrow integer but typify made no newtype of it (see xtask/src/narrow_integers.rs)"
             )));
         }
@@ -416,7 +416,7 @@ fn check_narrow_integers(
             .get(name)
             .and_then(|members| members.iter().find(|m| &m.key == key))
             .ok_or_else(|| {
-                Error::new(format!(
+                Error::msg(format!(
                     "{name}.{key} is a narrow integer but no generated struct has the member"
                 ))
             })?;

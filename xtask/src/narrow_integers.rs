@@ -178,7 +178,7 @@ impl NarrowIntegers {
         } else if vec_item(read).is_some_and(|item| is_path(item, expected)) {
             syn::parse_quote!(::std::vec::Vec<#within>)
         } else {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{name}.{}: a narrow integer typed {} (expected {expected} or a Vec of it; see \
                  xtask/src/narrow_integers.rs)",
                 m.key,
@@ -232,7 +232,7 @@ fn refuse_narrow(schema: &Value, at: &str) -> Result<(), Error> {
     crate::typify_workarounds::each_object(schema, at, &mut |object, pointer| match narrow_object(
         object,
     ) {
-        Some(bounds) => Err(Error::new(format!(
+        Some(bounds) => Err(Error::msg(format!(
             "{pointer}: an integer bounded from {} to {} stands where the Rust types cannot \
                  check it; make it a named definition, a property, or the items of an array \
                  property (see xtask/src/narrow_integers.rs)",

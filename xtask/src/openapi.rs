@@ -42,7 +42,7 @@ pub fn generate(
 ) -> Result<Value, Error> {
     let definitions = bundle["definitions"]
         .as_object()
-        .ok_or_else(|| Error::new("the bundle has no definitions"))?;
+        .ok_or_else(|| Error::msg("the bundle has no definitions"))?;
     let mut schemas = Map::new();
     for (name, schema) in definitions {
         schemas.insert(
@@ -52,7 +52,7 @@ pub fn generate(
     }
     let url = tree
         .file(URL_PARAMETERS_FILE)
-        .ok_or_else(|| Error::new(format!("schemas/{URL_PARAMETERS_FILE} is missing")))?;
+        .ok_or_else(|| Error::msg(format!("schemas/{URL_PARAMETERS_FILE} is missing")))?;
     let parameters = query_parameters(&url.json)?;
 
     let mut webhooks = Map::new();
@@ -62,7 +62,7 @@ pub fn generate(
             .webhooks
             .iter()
             .find(|f| f.command == word.command)
-            .ok_or_else(|| Error::new(format!("no folder for {}", word.command)))?;
+            .ok_or_else(|| Error::msg(format!("no folder for {}", word.command)))?;
         if !tags.contains(&word.group.as_str()) {
             tags.push(&word.group);
         }
@@ -126,7 +126,7 @@ project; the schemas here are the same, in OpenAPI 3.1's dialect.";
 fn query_parameters(url_schema: &Value) -> Result<Vec<(String, Value)>, Error> {
     let properties = url_schema["properties"]
         .as_object()
-        .ok_or_else(|| Error::new(format!("schemas/{URL_PARAMETERS_FILE} has no properties")))?;
+        .ok_or_else(|| Error::msg(format!("schemas/{URL_PARAMETERS_FILE} has no properties")))?;
     let required: Vec<&str> = url_schema["required"]
         .as_array()
         .map(|names| names.iter().filter_map(Value::as_str).collect())
@@ -262,12 +262,12 @@ pub fn to_openapi_dialect(schema: &Value, at: &str) -> Result<Value, Error> {
                         let name = value
                             .as_str()
                             .and_then(|r| r.strip_prefix("#/definitions/"))
-                            .ok_or_else(|| Error::new(format!("{at}: $ref {value} is not a bundle definition")))?;
+                            .ok_or_else(|| Error::msg(format!("{at}: $ref {value} is not a bundle definition")))?;
                         converted.insert(key.clone(), format!("#/components/schemas/{name}").into());
                     }
                     "dependencies" => {
                         let members = value.as_object().ok_or_else(|| {
-                            Error::new(format!("{at}: dependencies is not an object"))
+                            Error::msg(format!("{at}: dependencies is not an object"))
                         })?;
                         for (member, dependency) in members {
                             let (keyword, converted_dependency) = if dependency.is_array() {
@@ -287,12 +287,12 @@ pub fn to_openapi_dialect(schema: &Value, at: &str) -> Result<Value, Error> {
                         }
                     }
                     "items" if value.is_array() => {
-                        return Err(Error::new(format!(
+                        return Err(Error::msg(format!(
                             "{at}: a tuple `items` (draft-07) has no conversion here: write it with prefixItems in mind first"
                         )))
                     }
                     "additionalItems" | "definitions" | "$schema" | "$id" => {
-                        return Err(Error::new(format!(
+                        return Err(Error::msg(format!(
                             "{at}: {key} means something else in OpenAPI 3.1's dialect (or is not expected in a bundle definition)"
                         )))
                     }
@@ -302,7 +302,7 @@ pub fn to_openapi_dialect(schema: &Value, at: &str) -> Result<Value, Error> {
                     }
                     "properties" | "patternProperties" => {
                         let members = value.as_object().ok_or_else(|| {
-                            Error::new(format!("{at}: {key} is not an object"))
+                            Error::msg(format!("{at}: {key} is not an object"))
                         })?;
                         let mut schemas = Map::new();
                         for (member, member_schema) in members {

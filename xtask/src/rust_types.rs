@@ -33,7 +33,7 @@ pub fn generate(
 ) -> Result<String, Error> {
     for (name, open) in &extensions.open_enums {
         if !open.strings && !is_replaced(name) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{name} is an open integer enumeration: write its Rust enum (with a variant keeping \
                  any other value) in crates/trtc-live-types/src/wire.rs and list it in REPLACEMENTS \
                  (xtask/src/typify_workarounds.rs)"
@@ -52,7 +52,7 @@ pub fn generate(
     let mut typify_input = without_member_rules(bundle, &all_packets)?;
     narrow.widen(&mut typify_input, hand_written)?;
     let root: RootSchema = serde_json::from_value(typify_input)
-        .map_err(|e| Error::new(format!("typify cannot read the bundle: {e}")))?;
+        .map_err(|e| Error::msg(format!("typify cannot read the bundle: {e}")))?;
 
     let mut settings = TypeSpaceSettings::default();
     settings
@@ -72,10 +72,10 @@ pub fn generate(
     let definitions: Vec<(String, Schema)> = root.definitions.into_iter().collect();
     space
         .add_ref_types(definitions)
-        .map_err(|e| Error::new(format!("typify failed: {e}")))?;
+        .map_err(|e| Error::msg(format!("typify failed: {e}")))?;
 
     let mut types: syn::File = syn::parse2(space.to_stream())
-        .map_err(|e| Error::new(format!("typify produced invalid Rust: {e}")))?;
+        .map_err(|e| Error::msg(format!("typify produced invalid Rust: {e}")))?;
     types.items.extend(open_enums::items(extensions)?);
     keep_empty_collections(&mut types);
     let plan = Plan::new(&types, extensions, packets.requests, narrow)?;

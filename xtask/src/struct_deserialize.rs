@@ -33,7 +33,7 @@ pub fn deserialize_without_buffering(file: &mut syn::File, plan: &Plan) -> Resul
             match rewrite(item, plan) {
                 Some(implementation) => impls.push(implementation),
                 None if narrows_a_member(item, plan) => {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{}: a struct with a narrow integer must keep unknown members \
                          (\"additionalProperties\": {{}}), so that its Deserialize is generated \
                          (see xtask/src/narrow_integers.rs)",
@@ -41,7 +41,7 @@ pub fn deserialize_without_buffering(file: &mut syn::File, plan: &Plan) -> Resul
                     )))
                 }
                 None if plan.has_revisions(&item.ident) => {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{}: a packet with revision rules must keep unknown members \
                          (\"additionalProperties\": {{}}), so that its Deserialize is generated",
                         item.ident
