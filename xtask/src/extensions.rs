@@ -25,8 +25,10 @@ const OPEN_ENUM: &str = "x-trtc-open-enum";
 const SINCE: &str = "x-trtc-since";
 const CLOCK: &str = "x-trtc-clock";
 
-/// The largest integer of the schemas (u64::MAX), as the open integer enumerations' bound.
-const U64_MAX: u64 = u64::MAX;
+/// The bound of the open integer enumerations' second branch: 2^53 - 1, the largest integer a
+/// JavaScript number holds exactly (see `schemas/README.md`, Numbers), so that every language
+/// types such a value as a plain number.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// What the vendor keywords of the bundle say.
 #[derive(Clone, Debug, Default)]
@@ -42,7 +44,7 @@ pub struct Extensions {
 pub struct OpenEnum {
     /// Its definition's description.
     pub description: String,
-    /// Whether its values are strings (else integers, from 0 to u64::MAX).
+    /// Whether its values are strings (else integers, from 0 to 2^53 - 1).
     pub strings: bool,
     /// The known values.
     pub known: Vec<Value>,
@@ -176,7 +178,7 @@ fn check_placement(schema: &Value, at: &str, pointer: &str) -> Result<(), Error>
 }
 
 /// An open enumeration's definition, checked: `"type": T`, `"anyOf": [{"type": T, "enum":
-/// [...]}, {"type": T}]` (integers: the second branch from 0 to u64::MAX), and `true`.
+/// [...]}, {"type": T}]` (integers: the second branch from 0 to 2^53 - 1), and `true`.
 fn open_enum(schema: &Value, at: &str) -> Result<OpenEnum, Error> {
     let fail = |why: &str| {
         Err(Error::msg(format!(
@@ -224,7 +226,7 @@ fn open_enum(schema: &Value, at: &str) -> Result<OpenEnum, Error> {
     let expected_any = if strings {
         json!({"type": "string"})
     } else {
-        json!({"type": "integer", "minimum": 0, "maximum": U64_MAX})
+        json!({"type": "integer", "minimum": 0, "maximum": MAX_SAFE_INTEGER})
     };
     if any != &expected_any {
         return fail(&format!("the second branch must be {expected_any}"));

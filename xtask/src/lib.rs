@@ -31,6 +31,7 @@ pub mod dist;
 pub mod dist_schemas;
 pub mod extensions;
 pub mod findings;
+pub mod narrow_integers;
 pub mod open_enums;
 pub mod openapi;
 mod output;

@@ -160,28 +160,41 @@ fn is_integer_enum(schema: &Value) -> bool {
 }
 
 fn check_subschemas(value: &Value, pointer: &str) -> Result<(), Error> {
+    each_object(value, pointer, &mut |object, pointer| {
+        if object.contains_key("const") {
+            return Err(Error::msg(format!(
+                "{pointer} uses \"const\", which typify 0.8 ignores; write a one-value \"enum\" instead"
+            )));
+        }
+        if object.get("type") == Some(&Value::from("integer")) && object.contains_key("enum") {
+            return Err(Error::msg(format!(
+                "{pointer} is an inline integer enum: make it a named definition with a hand-written \
+                 replacement (see xtask/src/typify_workarounds.rs)"
+            )));
+        }
+        Ok(())
+    })
+}
+
+/// Calls `check` on every object of `value` (a schema), with its JSON pointer from `pointer`,
+/// the values of `enum`, `examples` and `default` left out (they are data, not schemas).
+pub(crate) fn each_object(
+    value: &Value,
+    pointer: &str,
+    check: &mut impl FnMut(&serde_json::Map<String, Value>, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
     match value {
         Value::Object(object) => {
-            if object.contains_key("const") {
-                return Err(Error::msg(format!(
-                    "{pointer} uses \"const\", which typify 0.8 ignores; write a one-value \"enum\" instead"
-                )));
-            }
-            if is_integer_enum(value) {
-                return Err(Error::msg(format!(
-                    "{pointer} is an inline integer enum: make it a named definition with a hand-written \
-                     replacement (see xtask/src/typify_workarounds.rs)"
-                )));
-            }
+            check(object, pointer)?;
             for (key, child) in object {
                 if key != "enum" && key != "examples" && key != "default" {
-                    check_subschemas(child, &format!("{pointer}/{key}"))?;
+                    each_object(child, &format!("{pointer}/{key}"), check)?;
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                check_subschemas(item, &format!("{pointer}/{index}"))?;
+                each_object(item, &format!("{pointer}/{index}"), check)?;
             }
         }
         _ => {}

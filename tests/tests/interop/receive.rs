@@ -3,9 +3,9 @@
 //! signed for its command and for another, the rejections of every check in its order, the
 //! time window's edges, both names of the URL's command word, tokens with whitespace around
 //! them, hostile bodies, and the policies of the before-webhooks. Each request must get the same
-//! outcome from both: accepted with the same packet and body, or refused by the same check with
-//! the same HTTP status, headers and body, and in the genuine mode the same description of an
-//! invalid delivery.
+//! outcome from both: accepted with the same packet, body and warnings, or refused by the same
+//! check with the same HTTP status, headers and body, and in the genuine mode the same
+//! description of an invalid delivery.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
@@ -117,6 +117,20 @@ fn hand_made() -> Vec<Request> {
     };
     let mut requests = vec![
         request("accepted", good(), body),
+        request(
+            "an OptPlatform and an OpType Tencent added since: accepted with warnings",
+            good().replace("OptPlatform=RESTAPI", "OptPlatform=HarmonyOS"),
+            END_BATTLE
+                .replace("\"OpType\": 0", "\"OpType\": 3")
+                .as_bytes(),
+        ),
+        request(
+            "a content type spelled otherwise, no OptPlatform",
+            good()
+                .replace("contenttype=json", "contenttype=JSON")
+                .replace("&OptPlatform=RESTAPI", ""),
+            body,
+        ),
         request("GET", good(), body),
         request("PUT", good(), body),
         request(
@@ -564,6 +578,7 @@ fn rust_outcome(receivers: &mut BTreeMap<Options, Receiver>, request: &Request) 
                 "command": delivery.command().as_str(),
                 "webhook": serde_json::to_value(&delivery.webhook).unwrap(),
                 "body_hex": hex::encode(&delivery.body),
+                "warnings": serde_json::to_value(&delivery.warnings).unwrap(),
             })
         }
         Ok(Genuine::Invalid(invalid)) => (invalid.error.clone(), Some(invalid)),
