@@ -125,6 +125,7 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     ];
     outputs.extend(dist_schemas::generate(&tree, &bundle)?);
     outputs.extend(crate_files::generate(&tree, &bundle_text));
+    outputs.extend(crate_files::package_licenses(root)?);
     outputs.extend(reference::generate(root, &tree, &words, &bundle)?);
     let mut stale = Vec::new();
     for (path, contents) in &outputs {

@@ -119,11 +119,45 @@ fn the_sdist_holds_the_sources_the_schemas_and_the_tests() {
         "src/trtc_live_webhooks/py.typed",
         "src/trtc_live_webhooks/schema_files/trtc-live-webhooks.schema.json",
         "tests/test_receiver.py",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
     ] {
         let path = format!("trtc_live_webhooks-{version}/{file}");
         assert!(
             listing.lines().any(|l| l == path),
             "{path} not in the sdist:\n{listing}"
+        );
+    }
+}
+
+#[test]
+fn the_wheel_carries_both_licence_texts() {
+    let package = package();
+    let version = env!("CARGO_PKG_VERSION");
+    for name in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        let member = format!("trtc_live_webhooks-{version}.dist-info/licenses/{name}");
+        let output = std::process::Command::new(package.python())
+            .args([
+                "-c",
+                "import sys, zipfile\n\
+                 sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())",
+            ])
+            .arg(&package.wheel)
+            .arg(&member)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{member} not in the wheel: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(name);
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap(),
+            std::fs::read_to_string(root).unwrap(),
+            "{name}"
         );
     }
 }
