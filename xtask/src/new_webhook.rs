@@ -341,23 +341,33 @@ fn write(path: &Path, contents: &str) -> Result<(), Error> {
 }
 
 /// Fails, naming each file, while a scaffolded [`PLACEHOLDER`] is left in a webhook folder or
-/// in `command-words.json` (`schemas_dir` is `schemas/`).
+/// in `command-words.json` (`schemas_dir` is `schemas/`; its prose, such as `README.md`, may name
+/// the marker).
 pub fn check_no_placeholders(schemas_dir: &Path) -> Result<(), Error> {
+    let list = |dir: &Path| -> Result<Vec<PathBuf>, Error> {
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(dir)
+            .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?
+        {
+            paths.push(
+                entry
+                    .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?
+                    .path(),
+            );
+        }
+        Ok(paths)
+    };
+    let mut pending: Vec<PathBuf> = list(schemas_dir)?
+        .into_iter()
+        .filter(|path| path.is_dir() || path.ends_with(command_words::FILE))
+        .collect();
     let mut left = Vec::new();
-    let mut pending = vec![schemas_dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?;
-        for entry in entries {
-            let path: PathBuf = entry
-                .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if std::fs::read_to_string(&path).is_ok_and(|t| t.contains(PLACEHOLDER)) {
-                let relative = path.strip_prefix(schemas_dir).unwrap_or(&path);
-                left.push(format!("schemas/{}", relative.display()));
-            }
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            pending.extend(list(&path)?);
+        } else if std::fs::read_to_string(&path).is_ok_and(|t| t.contains(PLACEHOLDER)) {
+            let relative = path.strip_prefix(schemas_dir).unwrap_or(&path);
+            left.push(format!("schemas/{}", relative.display()));
         }
     }
     left.sort();

@@ -104,7 +104,15 @@ fn a_webhook_added_by_the_scaffold_alone_passes_the_whole_suite() {
     fill_in(&copy);
     let placeholders = git_output(
         &copy,
-        &["grep", "-l", PLACEHOLDER, "--", "schemas", "tests"],
+        &[
+            "grep",
+            "-l",
+            PLACEHOLDER,
+            "--",
+            &format!("schemas/{WORD}"),
+            "schemas/command-words.json",
+            &format!("tests/cases/{WORD}"),
+        ],
     );
     assert_eq!(placeholders, "", "placeholders left");
     checked(&mut cargo(&["xtask", "codegen"]));
