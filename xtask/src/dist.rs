@@ -309,3 +309,12 @@ pub fn default_target_dir(root: &Path) -> PathBuf {
         _ => root.join("target"),
     }
 }
+
+/// Where cargo keeps its intermediate builds in `root` (its build directory): `CARGO_BUILD_BUILD_DIR`
+/// when it is set, else the [target directory](default_target_dir).
+pub fn default_build_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_BUILD_BUILD_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => default_target_dir(root),
+    }
+}

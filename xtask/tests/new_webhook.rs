@@ -6,10 +6,12 @@
 //! with only the new webhook's snapshots added and no other snapshot changed.
 //!
 //! It builds and tests a second workspace, so `cargo test` leaves it out (`#[ignore]`); `.ci/run`
-//! runs it (`cargo test -p xtask --test new_webhook -- --ignored`). The copy builds into
-//! `target/new-webhook-check/`, kept between runs so that its dependencies are built once, and
-//! starts from the original's installed test tools (`node_modules`, `.venv`, `.wheelhouse`, all
-//! git-ignored), copied, so that it downloads nothing the original already has.
+//! runs it (`cargo test -p xtask --test new_webhook -- --ignored`). The copy's cargo shares the
+//! original's build folder (`build.build-dir`): the dependencies the original's tests compiled
+//! are reused, and only the copy's own crates compile; its binaries go to
+//! `target/new-webhook-check/`, never over the original's. It starts from the original's
+//! installed test tools (`node_modules`, `.venv`, `.wheelhouse`, all git-ignored), copied, so
+//! that it downloads nothing the original already has.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -42,6 +44,7 @@ fn a_webhook_added_by_the_scaffold_alone_passes_the_whole_suite() {
         .parent()
         .expect("the target folder")
         .join("new-webhook-check");
+    let build_dir = xtask::dist::default_build_dir(&original);
     let copy = scratch.join("new-webhook-repository");
     copy_tracked_files(&original, &copy);
     for dir in TOOL_DIRS {
@@ -59,15 +62,35 @@ fn a_webhook_added_by_the_scaffold_alone_passes_the_whole_suite() {
     let cargo = |args: &[&str]| {
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         command.args(args).current_dir(&copy);
-        // The copy is a workspace of its own: nothing of this test's cargo run applies to it.
+        // The copy is a workspace of its own: what cargo set for this test (the package's
+        // variables) does not apply to it; the user's cargo configuration does, unchanged, so
+        // that the builds it shares with the original are the same builds.
         for (name, _) in std::env::vars() {
-            if name.starts_with("CARGO_") && name != "CARGO_HOME" {
+            let set_for_this_test = [
+                "CARGO_PKG_",
+                "CARGO_BIN_",
+                "CARGO_MANIFEST_",
+                "CARGO_CRATE_",
+            ]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+                || [
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "CARGO_RUSTC_CURRENT_DIR",
+                ]
+                .contains(&name.as_str());
+            if set_for_this_test {
                 command.env_remove(name);
             }
         }
+        // Its own target folder (its binaries are uplifted there, not over the original's), and
+        // the original's build folder: the dependencies compiled for this workspace's tests are
+        // reused as they are, and only the copy's own crates (another path, so other builds)
+        // compile.
         command
             .env("CARGO_TARGET_DIR", &target)
-            .env_remove("RUSTFLAGS");
+            .env("CARGO_BUILD_BUILD_DIR", &build_dir);
         command
     };
     eprintln!("copied in {:.0?}", started.elapsed());

@@ -229,7 +229,7 @@ fn the_packaged_crates_build_a_receiver_that_the_packaged_cli_delivers_to() {
         .arg("--config")
         .arg(format!(
             "build.build-dir={:?}",
-            xtask::dist::default_target_dir(&root).display().to_string()
+            xtask::dist::default_build_dir(&root).display().to_string()
         ))
         .current_dir(&project)
         .env_remove("CARGO_TARGET_DIR"));
