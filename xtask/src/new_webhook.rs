@@ -276,7 +276,8 @@ impl NewWebhook {
              Fill in every {PLACEHOLDER} (`git grep -n '{PLACEHOLDER}'` lists them; codegen refuses to run\n\
              while one is left):\n\
              1. schemas/{command}/samples/: the page's samples, verbatim (request.jsonc, response.jsonc,\n   \
-                more revisions as request.<name>.jsonc), and SOURCES.md: where each comes from.\n\
+                more revisions as request.<name>.jsonc), and SOURCES.md: where each comes from (\"no comments\"\n   \
+                in the row of a sample printed without // comments).\n\
              2. schemas/{command}/request.schema.json: the description, then every member of the page's\n   \
                 table, each with its description and units; reuse schemas/common/ through $ref.{decision}\n\
              3. schemas/{list}: the row's group, title, doc_url; move it to its place in the list.\n\
