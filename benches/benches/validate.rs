@@ -88,7 +88,7 @@ fn main() {
                     schema: bundle.for_payload(payload),
                     typed: typed_parse(payload.type_name).unwrap_or_else(|| {
                         panic!(
-                            "add {} to typed_parsers! in benches/src/lib.rs",
+                            "no typed parse for {}: run `cargo xtask codegen`",
                             payload.type_name
                         )
                     }),

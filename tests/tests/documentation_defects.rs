@@ -114,52 +114,31 @@ fn exactly_the_known_samples_are_unreadable_as_printed() {
     );
 }
 
-/// Discrepancy C: the samples printed with `//` comments are exactly the requests of Destroy
-/// Room, Update Room Info, Member State Changed, Seat Info Changed, the three battle webhooks
-/// and both `Group.` webhooks, and every response but the gift's and the Follow ones; the
-/// others are plain JSON. (A sample unreadable as printed is judged by its corrected copy.)
+/// Discrepancy C: Tencent prints most samples with `//` comments; a sample printed without any
+/// says so in its row of the folder's `SOURCES.md` ("no comments"), and is plain JSON. Each
+/// sample is exactly as its row says. (A sample unreadable as printed is judged by its corrected
+/// copy; a captured payload is not a documentation page: plain JSON.)
 #[test]
-fn exactly_the_listed_samples_carry_comments() {
-    const COMMENTED_REQUESTS: [&str; 9] = [
-        "Live.CallbackAfterDestroyRoom",
-        "Live.CallbackAfterUpdateRoomInfo",
-        "Live.CallbackAfterMemberStateChanged",
-        "Mic.CallbackAfterSeatInfoChanged",
-        "Live.CallbackAfterCreateBattle",
-        "Live.CallbackAfterStartBattle",
-        "Live.CallbackAfterEndBattle",
-        "Group.CallbackAfterSendMsg",
-        "Group.CallbackBeforeSendMsg",
-    ];
-    const PLAIN_RESPONSES: [&str; 3] = [
-        "Live.CallbackBeforeSendGift",
-        "Follow.CallbackAfterFollowAdd",
-        "Follow.CallbackAfterFollowDelete",
-    ];
+fn exactly_the_samples_sources_md_calls_plain_are_plain_json() {
     let samples = trtc_live_tests::samples_as_printed();
     assert!(!samples.is_empty());
     for path in samples {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let command = path
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap();
+        let folder = path.parent().unwrap();
+        let command = folder.parent().unwrap().file_name().unwrap();
         let command = command.to_string_lossy();
+        let sources = std::fs::read_to_string(folder.join("SOURCES.md")).unwrap();
+        let row = sources
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("{command}/samples/SOURCES.md has no row for {name}"));
         let readable = trtc_live_tests::readable_text(&path);
         assert!(parse_jsonc(readable.as_bytes()).is_ok(), "{command}/{name}");
         let commented = serde_json::from_str::<Value>(&readable).is_err();
-        // A captured payload is not a documentation page: plain JSON.
-        let expected = if name.starts_with("response") {
-            !PLAIN_RESPONSES.contains(&command.as_ref())
-        } else {
-            COMMENTED_REQUESTS.contains(&command.as_ref()) && !name.contains("third-party-capture")
-        };
+        let expected = !row.contains("no comment") && !name.contains("third-party-capture");
         assert_eq!(
             commented, expected,
-            "{command}/{name}: printed with comments?"
+            "{command}/{name}: printed with comments? Its SOURCES.md row: {row}"
         );
     }
 }

@@ -1,5 +1,5 @@
 //! Code generators read `dist/`: json-schema-to-typescript (no flags), quicktype (TypeScript
-//! and Go) and datamodel-code-generator each produce the 18 request types from the bundle;
+//! and Go) and datamodel-code-generator each produce every webhook's request type from the bundle;
 //! quicktype's Go account ids fit a u64 once its `AccountID.go` is replaced by
 //! `examples/go/account_id.go`, as `docs/generators.md` says; `dist/openapi.json` passes two
 //! OpenAPI 3.1 validators (Redocly CLI, every documentation sample checked against its schema,
@@ -95,7 +95,7 @@ fn request_samples() -> Vec<(&'static str, Value)> {
         .collect()
 }
 
-/// A TypeScript module that imports the 18 request types of `module` and declares every request
+/// A TypeScript module that imports every request type of `module` and declares every request
 /// sample as its type (`satisfies`), so that tsc fails if a type is missing or wrong.
 fn samples_module(module: &str, root_type: Option<&str>) -> String {
     let mut text = format!("import type * as Schema from \"./{module}.js\";\n\n");
@@ -112,7 +112,7 @@ fn samples_module(module: &str, root_type: Option<&str>) -> String {
     }
     text += "];\n";
     if let Some(root) = root_type {
-        // The root type is the union of the 18 packets: each is one, and each one is a packet.
+        // The root type is the union of the request packets: each is one, and each one is a packet.
         text += &format!(
             "\nexport const everyPacketIsTheRoot = (packet: Requests): Schema.{root} => packet;\n\
              export const theRootIsAPacket = (packet: Schema.{root}): Requests => packet;\n"
@@ -122,7 +122,7 @@ fn samples_module(module: &str, root_type: Option<&str>) -> String {
 }
 
 #[test]
-fn json_schema_to_typescript_types_the_18_requests_without_flags() {
+fn json_schema_to_typescript_types_every_request_without_flags() {
     let output = generated("json2ts/webhooks.ts");
     std::fs::create_dir_all(output.parent().unwrap()).unwrap();
     checked(
@@ -139,7 +139,7 @@ fn json_schema_to_typescript_types_the_18_requests_without_flags() {
 }
 
 #[test]
-fn quicktype_types_the_18_requests_in_typescript() {
+fn quicktype_types_every_request_in_typescript() {
     let output = generated("quicktype/webhooks.ts");
     std::fs::create_dir_all(output.parent().unwrap()).unwrap();
     // quicktype flattens a union of objects into one class: it reads the definitions instead.
@@ -178,14 +178,14 @@ fn go_run(dir: &Path, input: &str) -> std::process::Output {
 }
 
 #[test]
-fn quicktype_types_the_18_requests_in_go_and_account_ids_fit_a_u64_with_the_documented_file() {
+fn quicktype_types_every_request_in_go_and_account_ids_fit_a_u64_with_the_documented_file() {
     let module = generated("go");
     let package = module.join("webhooks");
     std::fs::create_dir_all(&package).unwrap();
     for file in ["go.mod", "main.go"] {
         std::fs::copy(tools_dir().join("go").join(file), module.join(file)).unwrap();
     }
-    // The 18 request packets of the bundle, one Go file each (--multi-file-output), as
+    // Every request packet of the bundle, one Go file each (--multi-file-output), as
     // docs/generators.md says.
     let mut command = npm_bin("quicktype");
     command.args([
@@ -261,7 +261,7 @@ fn quicktype_types_the_18_requests_in_go_and_account_ids_fit_a_u64_with_the_docu
 }
 
 #[test]
-fn datamodel_code_generator_types_the_18_requests() {
+fn datamodel_code_generator_types_every_request() {
     let python = python();
     let output = generated("python/webhooks.py");
     std::fs::create_dir_all(output.parent().unwrap()).unwrap();
@@ -296,7 +296,8 @@ fn datamodel_code_generator_types_the_18_requests() {
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(
         printed.contains(&format!(
-            "18 request models, {} samples read exactly",
+            "{} request models, {} samples read exactly",
+            request_types().len(),
             request_samples().len()
         )),
         "{printed}"

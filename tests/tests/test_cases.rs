@@ -2,7 +2,7 @@
 //! one is snapshotted, and every valid one round-trips exactly.
 
 use serde_json::Value;
-use trtc_live_tests::{assert_round_trips, test_cases, PacketFile, Role};
+use trtc_live_tests::{assert_round_trips, redact_known_commands_in, test_cases, PacketFile, Role};
 use trtc_live_validate::{parse_json, Command, Options, Rejection, Validator};
 
 fn lenient() -> Validator {
@@ -24,6 +24,14 @@ fn check(validator: &Validator, case: &PacketFile) -> Result<Value, Rejection> {
     Ok(typed.expect("a typed packet serializes"))
 }
 
+/// `issues` as JSON, the list of every command word redacted (a webhook added later changes no
+/// snapshot of the others).
+fn redacted(issues: impl serde::Serialize) -> Value {
+    let mut value = serde_json::to_value(issues).expect("issues serialize");
+    redact_known_commands_in(&mut value);
+    value
+}
+
 #[test]
 fn invalid_cases_are_rejected_with_complete_reports() {
     let (lenient, strict) = (lenient(), strict());
@@ -43,7 +51,7 @@ fn invalid_cases_are_rejected_with_complete_reports() {
             "{}",
             case.name
         );
-        insta::assert_json_snapshot!(case.name.clone(), rejection.issues());
+        insta::assert_json_snapshot!(case.name.clone(), redacted(rejection.issues()));
     }
 }
 
@@ -58,7 +66,7 @@ fn unknown_fields_are_accepted_but_reported_in_strict_mode() {
         let original = parse_json(&case.bytes()).unwrap();
         assert_round_trips(&case.name, &webhook, &original);
         let rejection = check(&strict, &case).expect_err(&case.name);
-        insta::assert_json_snapshot!(case.name.clone(), rejection.issues());
+        insta::assert_json_snapshot!(case.name.clone(), redacted(rejection.issues()));
     }
 }
 
@@ -74,7 +82,7 @@ fn integers_written_as_floats_pass_the_schema_but_not_the_typed_model() {
             "{}: {rejection}",
             case.name
         );
-        insta::assert_json_snapshot!(case.name.clone(), rejection.issues());
+        insta::assert_json_snapshot!(case.name.clone(), redacted(rejection.issues()));
     }
 }
 

@@ -11,7 +11,7 @@
 //!   `#/definitions/<Name>`; any other form of reference is an error;
 //! - the root validates a request packet of any known command, in two forms that give the same
 //!   verdict: `oneOf` lists every request packet by `$ref` (what code generators read: a union
-//!   of the 18 packet types), and `allOf` requires a known `CallbackCommand`, then routes each
+//!   of the packet types), and `allOf` requires a known `CallbackCommand`, then routes each
 //!   to its request schema through `if`/`then` (what lets a validator report that packet's
 //!   errors, and all a validator needs: without `oneOf`, the root gives the same verdicts). The
 //!   packets' `CallbackCommand` enums are disjoint, so a packet matches at most one branch of

@@ -156,7 +156,7 @@ pub fn package_crates(root: &Path, options: &CrateOptions) -> Result<Vec<PathBuf
     let package_dir = options
         .target_dir
         .clone()
-        .unwrap_or_else(|| root.join("target"))
+        .unwrap_or_else(|| default_target_dir(root))
         .join("package");
     crates
         .iter()
@@ -298,5 +298,23 @@ fn run(command: &mut Command) -> Result<Vec<u8>, Error> {
             output.status,
             String::from_utf8_lossy(&output.stderr)
         )))
+    }
+}
+
+/// The target directory cargo uses in `root` when none is given: `CARGO_TARGET_DIR` (relative to
+/// `root`, where cargo runs) when it is set, else `root/target`.
+pub fn default_target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+/// Where cargo keeps its intermediate builds in `root` (its build directory): `CARGO_BUILD_BUILD_DIR`
+/// when it is set, else the [target directory](default_target_dir).
+pub fn default_build_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_BUILD_BUILD_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => default_target_dir(root),
     }
 }

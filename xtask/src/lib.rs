@@ -11,6 +11,7 @@
 //! | `crates/trtc-live-types/src/generated/webhooks.rs` | [`dispatch`]: `Command`, `Webhook`, `WebhookResponse` |
 //! | `crates/trtc-live-validate/src/generated/schema_files.rs` | [`registry`]: every schema file, embedded by `$id` |
 //! | `crates/*/src/generated/` copies of the bundle and the schema files | [`crate_files`]: what each crate embeds, inside its package |
+//! | `benches/src/generated/typed_parsers.rs` | [`bench_parsers`]: the benchmarks' typed parse of every packet type |
 //! | `packages/python/src/trtc_live_webhooks/models.py` | [`python_models`]: the Python package's pydantic models |
 //! | `packages/python/src/trtc_live_webhooks/schema_files/` | the bundle, copied into the Python package |
 //! | `docs/reference/*.md` | [`reference`](mod@reference): a Markdown page per command word of `schemas/command-words.json`, and an index |
@@ -22,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bench_parsers;
 pub mod bundle;
 pub mod command_words;
 pub mod conformance;
@@ -32,6 +34,7 @@ pub mod dist_schemas;
 pub mod extensions;
 pub mod findings;
 pub mod narrow_integers;
+pub mod new_webhook;
 pub mod open_enums;
 pub mod openapi;
 mod output;
@@ -80,6 +83,7 @@ pub fn project_root() -> PathBuf {
 /// Returns a one-line summary on success. In check mode, stale files make it fail with their
 /// names and the command that regenerates them.
 pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
+    new_webhook::check_no_placeholders(&root.join("schemas"))?;
     let tree = schema_tree::SchemaTree::load(&root.join("schemas"))?;
     let words = command_words::load(&root.join("schemas"))?;
     command_words::check_against(&words, &tree)?;
@@ -122,6 +126,10 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
         ),
         (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
         (REGISTRY_PATH.to_owned(), registry::generate(&tree)?),
+        (
+            bench_parsers::PATH.to_owned(),
+            bench_parsers::generate(&tree),
+        ),
     ];
     outputs.extend(dist_schemas::generate(&tree, &bundle)?);
     outputs.extend(crate_files::generate(&tree, &bundle_text));

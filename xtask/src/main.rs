@@ -13,6 +13,10 @@ tasks:
   codegen           regenerate the Rust types, the dispatch code, the schema registry
                     and the bundled schema from schemas/
   codegen --check   change nothing; fail, naming every stale file, if codegen would change one
+  new-webhook COMMAND_WORD [--group GROUP]
+                    scaffold a webhook: its schemas/ folder (schemas, sample placeholders,
+                    SOURCES.md), its row in schemas/command-words.json and its first invalid
+                    cases in tests/cases/; prints what to fill in before `codegen`
   dist [--no-verify] [--allow-dirty]
                     build every package into target/dist/: the crates (cargo package, verified),
                     the npm package (npm pack) and the Python package (wheel and sdist)
@@ -28,6 +32,9 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mode = match args.as_slice() {
         ["bench", options @ ..] => return bench::main(options),
+        ["new-webhook", options @ ..] => {
+            return report(xtask::new_webhook::main(&xtask::project_root(), options))
+        }
         ["dist", options @ ..] => {
             return report(xtask::dist::main(&xtask::project_root(), options))
         }

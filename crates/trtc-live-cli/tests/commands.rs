@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use common::{json_lines, run};
 use trtc_live_tests::Role;
 use trtc_live_validate::Command;
@@ -231,7 +233,35 @@ fn list_names_every_command_with_its_group() {
         .collect();
     let all: Vec<&str> = Command::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(words, all);
-    insta::assert_snapshot!(format!("{}\n{}", human.transcript, json.transcript));
+    assert_eq!(human.stderr, "", "{}", human.transcript);
+    assert_eq!(json.stderr, "", "{}", json.transcript);
+    // The columns line up: each line's description starts at the same place.
+    let starts: BTreeSet<usize> = all
+        .iter()
+        .zip(human.stdout.lines())
+        .map(|(command, line)| {
+            let after_word = line.find(command).expect("the line names its word") + command.len();
+            line.len() - line[after_word..].trim_start().len()
+        })
+        .collect();
+    assert_eq!(starts.len(), 1, "{}", human.stdout);
+    // One snapshot per command word, its columns separated by two spaces (the padding depends
+    // on the longest word), so that a webhook added later changes none of the others.
+    let lines = all
+        .iter()
+        .zip(human.stdout.lines())
+        .zip(json.stdout.lines());
+    for ((command, human_line), json_line) in lines {
+        let columns: Vec<&str> = human_line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        insta::assert_snapshot!(
+            format!("list_names_every_command_with_its_group__{command}"),
+            format!("{}\n{json_line}", columns.join("  "))
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 // Builds the package from the repository's bundled schema: `npm pack` runs it (prepack), and so
-// does `npm run build`. Steps: the dev dependencies (`npm ci` when they are missing), the
-// generated sources (src/generated/), the schema files (schemas/), then the ESM build
+// does `npm run build`. Steps: the dev dependencies (`npm ci` when they are missing), a check
+// that the bundle routes the words of schemas/command-words.json, the generated sources
+// (src/generated/), the schema files (schemas/), then the ESM build
 // (dist/esm/) and the CommonJS build (dist/cjs/), each with its type declarations.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,6 +31,16 @@ if (!existsSync(join(root, "node_modules", "typescript", "bin", "tsc"))) {
 const { perPacketSchemas, readBundle, schemaModule, typesModule } = await import("./generate.mjs");
 
 const bundle = readBundle(readFileSync(BUNDLE, "utf8"));
+
+// The command list (schemas/command-words.json) is where the webhooks are named; the bundle,
+// written from it by `cargo xtask codegen`, must route exactly its delivered words.
+const listed = JSON.parse(readFileSync(join(repository, "schemas", "command-words.json"), "utf8"))
+  .command_words.filter((row) => row.delivered).map((row) => row.command).sort();
+const routed = bundle.commands.map((command) => command.word).sort();
+if (JSON.stringify(listed) !== JSON.stringify(routed)) {
+  console.error(`build: the bundle routes ${routed.join(", ")}, but schemas/command-words.json lists ${listed.join(", ")}: run cargo xtask codegen`);
+  process.exit(1);
+}
 
 // src/generated/: the types and the bundle's text.
 const generated = join(root, "src", "generated");

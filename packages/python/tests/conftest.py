@@ -16,6 +16,13 @@ TOKEN = "xxxxyyyy"
 REQUEST_TIME = 1669872112
 DOCUMENTED_SIGN = "17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+COMMAND_WORDS = PACKAGE_DIR.parents[1] / "schemas" / "command-words.json"
+
+
+def delivered_command_words() -> list[str]:
+    """The words of the repository's command list that Tencent delivers, sorted."""
+    rows = json.loads(COMMAND_WORDS.read_text(encoding="utf-8"))["command_words"]
+    return sorted(row["command"] for row in rows if row["delivered"])
 
 # Tencent's End Battle sample (without its comments): two owners beyond 2^53.
 END_BATTLE = json.dumps(

@@ -71,28 +71,19 @@ export function dispatch(
   }
 }
 
-/** One handler per webhook, every command word covered. */
-export const handlers: { [W in CommandWord]: (packet: Packet<W>) => Answer<W> } = {
-  "Live.CallbackAfterCreateRoom": () => ok,
-  "Live.CallbackAfterDestroyRoom": () => ok,
-  "Live.CallbackAfterUpdateRoomInfo": () => ok,
-  "Live.CallbackAfterSetMetadata": () => ok,
-  "Live.CallbackAfterDelMetadata": () => ok,
-  "Live.CallbackAfterCreateRoomReachingThreshold": () => ok,
-  "Live.CallbackAfterMemberStateChanged": () => ok,
-  "Live.CallbackAfterChangeOwner": () => ok,
-  "Live.CallbackAfterModifyAdmin": () => ok,
-  "Mic.CallbackAfterSeatInfoChanged": () => ok,
-  "Live.CallbackAfterCreateBattle": () => ok,
-  "Live.CallbackAfterStartBattle": () => ok,
+/** The handlers of the webhooks whose answer matters, each typed by its own word. */
+export const handlers: { [W in CommandWord]?: (packet: Packet<W>) => Answer<W> } = {
   "Live.CallbackAfterEndBattle": () => ok,
   "Live.CallbackBeforeSendGift": (gift) =>
     onGift({ SdkAppid: "1400000000", CallbackCommand: "Live.CallbackBeforeSendGift" }, gift),
-  "Group.CallbackAfterSendMsg": () => ok,
   "Group.CallbackBeforeSendMsg": onMessage,
-  "Follow.CallbackAfterFollowAdd": () => ok,
-  "Follow.CallbackAfterFollowDelete": () => ok,
 };
+
+/** The handler of any command word: its own, or the common answer of a notification. */
+export function handlerOf<W extends CommandWord>(word: W): (packet: Packet<W>) => Answer<W> {
+  const handler = handlers[word] as ((packet: Packet<W>) => Answer<W>) | undefined;
+  return handler ?? (() => ok as Answer<W>);
+}
 
 // What the types refuse.
 export function refused(gift: Packet<"Live.CallbackBeforeSendGift">): void {

@@ -58,6 +58,12 @@ fn samples_module() -> String {
          import type * as Schema from \"trtc-live-webhooks\";\n\n",
     );
     module += &format!("export const sampleCount = {};\n\n", samples.len());
+    let words: Vec<&str> = Webhook::ALL.iter().map(|c| c.as_str()).collect();
+    module += &format!(
+        "/** The command words of schemas/command-words.json, in the Rust crate's order. */\n\
+         export const rustCommandWords: readonly string[] = {};\n\n",
+        serde_json::to_string(&words).expect("strings serialize")
+    );
     module += "export const samples = [\n";
     for sample in &samples {
         let value: Value =
