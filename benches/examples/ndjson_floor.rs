@@ -27,7 +27,9 @@ struct Counts {
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: ndjson_floor FILE [THREADS]");
-    let threads: u64 = args.next().map_or(1, |t| t.parse().expect("THREADS: a number"));
+    let threads: u64 = args
+        .next()
+        .map_or(1, |t| t.parse().expect("THREADS: a number"));
     let size = std::fs::metadata(&path)
         .unwrap_or_else(|e| panic!("{path}: {e}"))
         .len();
@@ -116,7 +118,8 @@ fn scan(path: &str, from: u64, to: u64) -> Counts {
         if read == 0 {
             if !buffer.is_empty() {
                 counts.lines += 1;
-                counts.not_json += u64::from(serde_json::from_slice::<IgnoredAny>(&buffer).is_err());
+                counts.not_json +=
+                    u64::from(serde_json::from_slice::<IgnoredAny>(&buffer).is_err());
             }
             break;
         }
