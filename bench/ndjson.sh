@@ -18,9 +18,9 @@
 # cores; validate's scaling from 1 to 2 cores (file, pipe) over the floor's own scaling in the
 # same round; drift over validate on 2 cores.
 #
-# The file (2,000 examples of each webhook, `trtc-live example COMMAND --count 2000 --seed 1`,
-# repeated until it holds SIZE_MIB MiB) is built under $BENCH_DIR (default
-# /tmp/trtc-live-bench-ndjson) and deleted at the end unless KEEP=1. It is read from the page
+# The file (bench/mixed-ndjson.sh: 2,000 examples of each webhook, `trtc-live example COMMAND
+# --count 2000 --seed 1`, repeated until it holds SIZE_MIB MiB) is built under $BENCH_DIR
+# (default /tmp/trtc-live-bench-ndjson) and deleted at the end unless KEEP=1. It is read from the page
 # cache (one run warms it).
 #
 # Usage: bench/ndjson.sh [ROUNDS (9)] [SIZE_MIB (1024)]
@@ -42,18 +42,7 @@ cleanup() {
   if [ "${KEEP:-0}" != 1 ]; then rm -f "$file" "$file.part" "$dir/base.ndjson"; rmdir "$dir" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
-if [ ! -s "$file" ]; then
-  base=$dir/base.ndjson
-  : >"$base"
-  for command in $("$tool" list | awk '{print $2}'); do
-    "$tool" example "$command" --count 2000 --seed 1 >>"$base"
-  done
-  : >"$file.part"
-  while [ "$(stat -c %s "$file.part")" -lt $((size_mib << 20)) ]; do
-    cat "$base" >>"$file.part"
-  done
-  mv "$file.part" "$file"
-fi
+BENCH_DIR=$dir bench/mixed-ndjson.sh "$size_mib" "$tool" >/dev/null
 bytes=$(stat -c %s "$file")
 packets=$(wc -l <"$file")
 has_drift=0

@@ -2,7 +2,6 @@
 //! order, a summary at the end.
 
 use std::io::{IsTerminal, Write};
-use std::num::NonZeroUsize;
 use std::ops::Range;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,13 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use trtc_live_validate::{Options, Validator};
 
 use crate::args::{ColorChoice, Format, ValidateArgs};
-use crate::check::Checker;
-use crate::discover::{expand, Expansion, Input, ReadingOptions};
+use crate::check::{Checker, PacketReport};
+use crate::discover::{gather, Input, ReadingOptions};
 use crate::environment::colors_wanted;
 use crate::human::HumanRenderer;
 use crate::json_report;
-use crate::packets::{Item, Packets, Window};
-use crate::pipeline::{for_each_batch_in_order, Reading};
+use crate::packets::{reading_for, Item, Packets, Window};
+use crate::pipeline::{for_each_batch_in_order, threads};
 use crate::progress::Progress;
 use crate::tally::Tally;
 
@@ -53,18 +52,12 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     let format = args.format;
     let mut tally = Tally::default();
     let inputs = inputs(args, &mut tally);
-    let mut progress = Progress::new(total_size(&inputs));
+    let mut progress = Progress::for_inputs(&inputs);
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     // Set by the sink when standard output is closed; the reader thread then stops.
     let closed = AtomicBool::new(false);
 
-    // Regular files are read between windows; anything else (standard input, a pipe) may
-    // pause, and is read on a thread of its own so that what was read is reported meanwhile.
-    let reading = if inputs.iter().all(Input::is_regular_file) {
-        Reading::Inline
-    } else {
-        Reading::OnItsOwnThread
-    };
+    let reading = reading_for(&inputs);
     let mut packets = Packets::new(inputs, args.max_packet_bytes);
     let next_window = |reuse: Option<Window>| {
         if closed.load(Ordering::Relaxed) {
@@ -74,18 +67,27 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     };
     let process = |window: &Window, items: Range<usize>| {
         let mut processed = Processed::default();
+        let report_on = |processed: &mut Processed, report: PacketReport| {
+            processed.tally.count(report.verdict, report.warnings.len());
+            let text = match format {
+                Format::Human => human.packet(&report),
+                Format::Json => json_report::packet(&report),
+            };
+            processed.report.push_str(&text);
+        };
         for item in &window.items()[items] {
             processed.bytes += item.bytes();
             match item {
-                Item::Packet(packet) => {
-                    let report = checker.check(window, packet);
-                    processed.tally.count(report.verdict, report.warnings.len());
-                    let text = match format {
-                        Format::Human => human.packet(&report),
-                        Format::Json => json_report::packet(&report),
-                    };
-                    processed.report.push_str(&text);
-                }
+                Item::Packet(packet) => report_on(&mut processed, checker.check(window, packet)),
+                Item::BadRecord {
+                    source,
+                    line,
+                    message,
+                    too_long,
+                } => report_on(
+                    &mut processed,
+                    PacketReport::bad_record(source, *line, message, *too_long),
+                ),
                 Item::Unreadable { source, message } => {
                     processed.tally.unreadable += 1;
                     let note = format!("{source}: {message}\n");
@@ -155,25 +157,12 @@ fn inputs(args: &ValidateArgs, tally: &mut Tally) -> Vec<Input> {
         ndjson: args.ndjson,
         comments: args.jsonc,
     };
-    let mut inputs = Vec::new();
-    for path in &args.paths {
-        match expand(path, options) {
-            Expansion::Inputs(found) => inputs.extend(found),
-            Expansion::Problem(problem) => {
-                eprintln!("{}: {}", problem.name, problem.message);
-                tally.unreadable += 1;
-            }
-        }
+    let (inputs, problems) = gather(&args.paths, options);
+    for problem in problems {
+        eprintln!("{}: {}", problem.name, problem.message);
+        tally.unreadable += 1;
     }
     inputs
-}
-
-fn total_size(inputs: &[Input]) -> Option<u64> {
-    inputs.iter().map(|input| input.size).sum()
-}
-
-fn threads() -> NonZeroUsize {
-    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
 /// Whether to color: `--color`, else a terminal on standard output without `NO_COLOR`.
