@@ -23,14 +23,19 @@
 # (default /tmp/trtc-live-bench-ndjson) and deleted at the end unless KEEP=1. It is read from the page
 # cache (one run warms it).
 #
-# Usage: bench/ndjson.sh [ROUNDS (9)] [SIZE_MIB (1024)]
+# Usage: [NO_BUILD=1] [KEEP=1] [BENCH_DIR=DIR] bench/ndjson.sh [ROUNDS (9)] [SIZE_MIB (1024)]
 # Needs: cargo, taskset and /usr/bin/time (Debian: util-linux, time); installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=${1:-9}
 size_mib=${2:-1024}
-cargo build --release --quiet -p trtc-live-cli -p trtc-live-bench --example ndjson_floor
+# Two commands: with --example, cargo builds that example alone, not the CLI's binary.
+# NO_BUILD=1 measures the binaries as they are (a build on a loaded machine takes minutes).
+if [ "${NO_BUILD:-0}" != 1 ]; then
+  cargo build --release --quiet -p trtc-live-cli --bin trtc-live
+  cargo build --release --quiet -p trtc-live-bench --example ndjson_floor
+fi
 tool=$PWD/target/release/trtc-live
 floor=$PWD/target/release/examples/ndjson_floor
 dir=${BENCH_DIR:-/tmp/trtc-live-bench-ndjson}
@@ -118,9 +123,13 @@ done
 ratio() { # title expression over the columns (one column per run of "$@")
   local title=$1 expression=$2
   shift 2
-  local columns=()
-  for run in "$@"; do columns+=(<(value "$run")); done
+  local columns=() run
+  for run in "$@"; do
+    value "$run" >"$results.$run"
+    columns+=("$results.$run")
+  done
   read -r m lo hi < <(paste "${columns[@]}" | awk "{ printf \"%.4f\\n\", $expression }" | stats)
+  for run in "$@"; do rm -f "$results.$run"; done
   printf "%-72s %5.2fx (%.2fx-%.2fx)\n" "$title" "$m" "$lo" "$hi"
 }
 echo
