@@ -9,8 +9,15 @@
 //! |---|---|---|
 //! | [`TYPES_BUNDLE_PATH`] | `dist/trtc-live-webhooks.schema.json` | `trtc_live_types::BUNDLED_SCHEMA` |
 //! | [`VALIDATE_SCHEMAS_DIR`]`/<path>` | every `schemas/<path>` schema file | the validator's registry ([`crate::registry`]) |
+//!
+//! The Python package gets the licence texts the same way ([`package_licenses`]): its sdist is
+//! built from its own folder, and a PEP 517 build of an unpacked sdist has no project root to
+//! link to. (The npm package's build script copies them into the tarball itself.)
+
+use std::path::Path;
 
 use crate::schema_tree::SchemaTree;
+use crate::Error;
 
 /// The copy of the bundle inside `trtc-live-types`, relative to the project root.
 pub const TYPES_BUNDLE_PATH: &str =
@@ -30,4 +37,24 @@ pub fn generate(tree: &SchemaTree, bundle_text: &str) -> Vec<(String, String)> {
         ));
     }
     copies
+}
+
+/// The licence files of the project root, copied into each package built from its own folder
+/// by a PEP 517 build (the crates link to the root's files instead: cargo follows links).
+pub const LICENSE_FILES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
+
+/// The packages that carry a copy of [`LICENSE_FILES`], kept by codegen.
+pub const LICENSED_PACKAGES: [&str; 1] = ["packages/python"];
+
+/// Every package's copy of the licence texts: (path relative to the project root, contents).
+pub fn package_licenses(root: &Path) -> Result<Vec<(String, String)>, Error> {
+    let mut copies = Vec::new();
+    for name in LICENSE_FILES {
+        let text = std::fs::read_to_string(root.join(name))
+            .map_err(|e| Error::msg(format!("{name}: {e}")))?;
+        for package in LICENSED_PACKAGES {
+            copies.push((format!("{package}/{name}"), text.clone()));
+        }
+    }
+    Ok(copies)
 }

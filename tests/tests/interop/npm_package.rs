@@ -24,6 +24,17 @@ fn the_public_api_works_from_esm() {
 }
 
 #[test]
+fn the_installed_package_carries_both_licence_texts() {
+    let installed = consumer().dir.join("node_modules/trtc-live-webhooks");
+    for name in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(name);
+        let shipped = std::fs::read_to_string(installed.join(name))
+            .unwrap_or_else(|e| panic!("{name} not in the installed package: {e}"));
+        assert_eq!(shipped, std::fs::read_to_string(root).unwrap(), "{name}");
+    }
+}
+
+#[test]
 fn the_public_api_works_from_commonjs() {
     let consumer = consumer();
     let output = crate::run_with_input(

@@ -18,15 +18,15 @@
 # cores; validate's scaling from 1 to 2 cores (file, pipe) over the floor's own scaling in the
 # same round; drift over validate on 2 cores.
 #
-# The file (bench/mixed-ndjson.sh: 2,000 examples of each webhook, `trtc-live example COMMAND
+# The file (benches/scripts/mixed-ndjson.sh: 2,000 examples of each webhook, `trtc-live example COMMAND
 # --count 2000 --seed 1`, repeated until it holds SIZE_MIB MiB) is built under $BENCH_DIR
 # (default /tmp/trtc-live-bench-ndjson) and deleted at the end unless KEEP=1. It is read from the page
 # cache (one run warms it).
 #
-# Usage: [NO_BUILD=1] [KEEP=1] [BENCH_DIR=DIR] bench/ndjson.sh [ROUNDS (9)] [SIZE_MIB (1024)]
+# Usage: [NO_BUILD=1] [KEEP=1] [BENCH_DIR=DIR] benches/scripts/ndjson.sh [ROUNDS (9)] [SIZE_MIB (1024)]
 # Needs: cargo, taskset and /usr/bin/time (Debian: util-linux, time); installs nothing.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 rounds=${1:-9}
 size_mib=${2:-1024}
@@ -47,7 +47,7 @@ cleanup() {
   if [ "${KEEP:-0}" != 1 ]; then rm -f "$file" "$file.part" "$dir/base.ndjson"; rmdir "$dir" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
-BENCH_DIR=$dir bench/mixed-ndjson.sh "$size_mib" "$tool" >/dev/null
+BENCH_DIR=$dir benches/scripts/mixed-ndjson.sh "$size_mib" "$tool" >/dev/null
 bytes=$(stat -c %s "$file")
 packets=$(wc -l <"$file")
 has_drift=0
