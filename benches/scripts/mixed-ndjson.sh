@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds (once) the NDJSON file of mixed webhooks the NDJSON benchmarks read, under
-# target/bench/ndjson/, and prints its path: 2,000 examples of each webhook
+# Builds (once) the NDJSON file of mixed webhooks the NDJSON benchmarks read, under $BENCH_DIR
+# (default target/bench/ndjson/), and prints its path: 2,000 examples of each webhook
 # (`trtc-live example COMMAND --count 2000 --seed 1`), repeated until it holds SIZE_MIB MiB.
 #
 # Usage: benches/scripts/mixed-ndjson.sh SIZE_MIB TOOL (TOOL: the trtc-live binary to make examples with)
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 
 size_mib=$1
 tool=$2
-dir=target/bench/ndjson
+dir=${BENCH_DIR:-target/bench/ndjson}
 mkdir -p "$dir"
 file=$dir/mixed-${size_mib}MiB.ndjson
 if [ ! -s "$file" ]; then

@@ -51,6 +51,12 @@ impl Command {{
 
     /// The command with this command word, if it is a known one.
     pub fn from_command_word(word: &str) -> Option<Self> {{
+        Self::from_command_word_bytes(word.as_bytes())
+    }}
+
+    /// The command with this command word, given as bytes (as read from a packet, before any
+    /// UTF-8 check), if it is a known one.
+    pub fn from_command_word_bytes(word: &[u8]) -> Option<Self> {{
         match word {{ {from_word} _ => None, }}
     }}
 
@@ -128,7 +134,7 @@ impl std::fmt::Display for Command {{
             w.request_type
         )),
         as_str = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.command)),
-        from_word = arms(&|w| format!("{:?} => Some(Command::{}),", w.command, w.request_type)),
+        from_word = arms(&|w| format!("b{:?} => Some(Command::{}),", w.command, w.request_type)),
         request_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.request_id)),
         response_id = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.response_id)),
         summary = arms(&|w| format!("Command::{} => {:?},", w.request_type, w.summary)),

@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
+use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 
@@ -54,7 +55,7 @@ pub enum Reading {
 /// The threads live as long as the stream: a thread started for each window would start with
 /// cold memory (a fresh stack, an empty allocator heap) every time.
 pub fn for_each_in_order<W, R>(
-    mut next_window: impl FnMut(Option<W>) -> Option<W> + Send,
+    next_window: impl FnMut(Option<W>) -> Option<W> + Send,
     reading: Reading,
     threads: NonZeroUsize,
     process: impl Fn(&W, usize) -> R + Sync,
@@ -62,6 +63,37 @@ pub fn for_each_in_order<W, R>(
 ) where
     W: Window,
     R: Send,
+{
+    for_each_batch_in_order(
+        next_window,
+        reading,
+        threads,
+        |window, items: Range<usize>| items.map(|item| process(window, item)).collect(),
+        |batches: Vec<Vec<R>>| {
+            // Sized at once: grown item by item, the vector was copied a dozen times per window.
+            let mut in_order = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+            for batch in batches {
+                in_order.extend(batch);
+            }
+            sink(in_order);
+        },
+    );
+}
+
+/// [`for_each_in_order`], a batch of consecutive items at a time: `process` is given a window
+/// and a range of its items, and gives one result for the whole batch; `sink` gets the results
+/// of a window's batches in input order. For a caller whose per-item results would only be
+/// gathered again (counted, written out): one result a batch is one allocation, one hand-over
+/// and one write instead of one per item.
+pub fn for_each_batch_in_order<W, B>(
+    mut next_window: impl FnMut(Option<W>) -> Option<W> + Send,
+    reading: Reading,
+    threads: NonZeroUsize,
+    process: impl Fn(&W, Range<usize>) -> B + Sync,
+    mut sink: impl FnMut(Vec<B>),
+) where
+    W: Window,
+    B: Send,
 {
     std::thread::scope(|scope| {
         let mut source = match reading {
@@ -84,7 +116,7 @@ pub fn for_each_in_order<W, R>(
         } else {
             LAUNCHED_WINDOWS
         };
-        let mut launched: VecDeque<Running<W, R>> = VecDeque::with_capacity(LAUNCHED_WINDOWS);
+        let mut launched: VecDeque<Running<W, B>> = VecDeque::with_capacity(LAUNCHED_WINDOWS);
         let mut read_to_end = false;
         loop {
             while !read_to_end && launched.len() < launch_ahead {
@@ -106,6 +138,17 @@ pub fn for_each_in_order<W, R>(
                 continue;
             };
             oldest.work(&process);
+            // A helper still on a batch of the oldest window (or descheduled by the system in
+            // the middle of one) would keep this thread waiting: it takes batches of the next
+            // window meanwhile, one at a time, and waits only when there is none left.
+            while !helpers.collect(&mut oldest, false) {
+                let worked = launched
+                    .front_mut()
+                    .is_some_and(|next| next.work_one(&process));
+                if !worked {
+                    helpers.collect(&mut oldest, true);
+                }
+            }
             let (window, results) = helpers.finish(oldest);
             sink(results);
             source.give_back(window);
@@ -227,7 +270,7 @@ struct Job<W> {
 
 impl<W: Window> Job<W> {
     /// Processes batches of items until none is left: the results, by batch index.
-    fn work<R>(&self, process: &impl Fn(&W, usize) -> R) -> Vec<(usize, Vec<R>)> {
+    fn work<B>(&self, process: &impl Fn(&W, Range<usize>) -> B) -> Vec<(usize, B)> {
         let items = self.window.len();
         let mut done = Vec::new();
         loop {
@@ -236,11 +279,24 @@ impl<W: Window> Job<W> {
             if first >= items {
                 return done;
             }
-            let results = (first..items.min(first + BATCH_ITEMS))
-                .map(|item| process(&self.window, item))
-                .collect();
-            done.push((batch, results));
+            done.push((
+                batch,
+                process(&self.window, first..items.min(first + BATCH_ITEMS)),
+            ));
         }
+    }
+
+    /// Processes one batch, if one is left: its index and result.
+    fn work_one<B>(&self, process: &impl Fn(&W, Range<usize>) -> B) -> Option<(usize, B)> {
+        let items = self.window.len();
+        let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
+        let first = batch.saturating_mul(BATCH_ITEMS);
+        (first < items).then(|| {
+            (
+                batch,
+                process(&self.window, first..items.min(first + BATCH_ITEMS)),
+            )
+        })
     }
 }
 
@@ -249,20 +305,31 @@ struct Running<W, R> {
     job: Arc<Job<W>>,
     /// How many helpers took the job.
     helping: usize,
-    /// The batches processed by the calling thread.
-    results: Vec<(usize, Vec<R>)>,
+    /// How many of them have reported.
+    reported: usize,
+    /// The batches processed so far: by the calling thread, and by the helpers that reported.
+    results: Vec<(usize, R)>,
 }
 
 impl<W: Window, R> Running<W, R> {
     /// Processes, on the calling thread, the batches no thread has taken yet.
-    fn work(&mut self, process: &impl Fn(&W, usize) -> R) {
+    fn work(&mut self, process: &impl Fn(&W, Range<usize>) -> R) {
         self.results.extend(self.job.work(process));
+    }
+
+    /// Processes, on the calling thread, one batch no thread has taken yet; `false` when there
+    /// was none.
+    fn work_one(&mut self, process: &impl Fn(&W, Range<usize>) -> R) -> bool {
+        let done = self.job.work_one(process);
+        let worked = done.is_some();
+        self.results.extend(done);
+        worked
     }
 }
 
 /// What a helper reports of a job: its rank, and the results of the batches it processed (or
 /// the panic of `process`).
-type Report<R> = (usize, std::thread::Result<Vec<(usize, Vec<R>)>>);
+type Report<R> = (usize, std::thread::Result<Vec<(usize, R)>>);
 
 /// The threads that work on windows besides the calling one.
 struct Helpers<W, R> {
@@ -278,7 +345,7 @@ impl<W: Window, R: Send> Helpers<W, R> {
     fn start<'scope, 'env>(
         scope: &'scope std::thread::Scope<'scope, 'env>,
         count: usize,
-        process: &'scope (impl Fn(&W, usize) -> R + Sync),
+        process: &'scope (impl Fn(&W, Range<usize>) -> R + Sync),
     ) -> Self
     where
         W: 'scope,
@@ -331,47 +398,58 @@ impl<W: Window, R: Send> Helpers<W, R> {
         Running {
             job,
             helping,
+            reported: 0,
             results: Vec::new(),
         }
     }
 
-    /// Waits for the helpers' part of `running`; gives its window back with its results in
-    /// input order.
-    fn finish(&mut self, running: Running<W, R>) -> (W, Vec<R>) {
-        let Running {
-            job,
-            helping,
-            mut results,
-        } = running;
-        let mut reported = 0;
+    /// Takes the helpers' reports of `running` that have come (waiting for them all when
+    /// `wait`): whether every helper has reported.
+    fn collect(&mut self, running: &mut Running<W, R>, wait: bool) -> bool {
         // Reports of this window that came while an earlier one was being finished.
         let mut index = 0;
         while index < self.early.len() {
-            if self.early[index].0 == job.rank {
+            if self.early[index].0 == running.job.rank {
                 let (_, done) = self.early.swap_remove(index);
-                results.extend(resume_panic(done));
-                reported += 1;
+                running.results.extend(resume_panic(done));
+                running.reported += 1;
             } else {
                 index += 1;
             }
         }
-        while reported < helping {
-            let Ok((rank, done)) = self.reports.recv() else {
-                unreachable!("a helper ends only when its jobs channel is dropped");
+        while running.reported < running.helping {
+            let (rank, done) = if wait {
+                match self.reports.recv() {
+                    Ok(report) => report,
+                    Err(_) => unreachable!("a helper ends only when its jobs channel is dropped"),
+                }
+            } else {
+                match self.reports.try_recv() {
+                    Ok(report) => report,
+                    Err(mpsc::TryRecvError::Empty) => return false,
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        unreachable!("a helper ends only when its jobs channel is dropped")
+                    }
+                }
             };
-            if rank == job.rank {
-                results.extend(resume_panic(done));
-                reported += 1;
+            if rank == running.job.rank {
+                running.results.extend(resume_panic(done));
+                running.reported += 1;
             } else {
                 self.early.push((rank, done));
             }
         }
+        true
+    }
+
+    /// Waits for the helpers' part of `running`; gives its window back with the results of its
+    /// batches in input order.
+    fn finish(&mut self, mut running: Running<W, R>) -> (W, Vec<R>) {
+        self.collect(&mut running, true);
+        let Running { job, results, .. } = running;
+        let mut results = results;
         results.sort_unstable_by_key(|(batch, _)| *batch);
-        // Sized at once: grown item by item, the vector was copied a dozen times per window.
-        let mut in_order = Vec::with_capacity(results.iter().map(|(_, batch)| batch.len()).sum());
-        for (_, batch) in results {
-            in_order.extend(batch);
-        }
+        let in_order = results.into_iter().map(|(_, result)| result).collect();
         let window = match Arc::try_unwrap(job) {
             Ok(job) => job.window,
             Err(_) => unreachable!("every helper has let the job go"),
@@ -449,6 +527,54 @@ mod tests {
                 "{made} windows made ({reading:?})"
             );
         }
+    }
+
+    #[test]
+    fn a_helper_held_up_in_a_window_does_not_hold_up_the_calling_thread() {
+        // The helper's first item of the first window waits until an item of the second
+        // window has been processed, which only the calling thread can do meanwhile: it must
+        // take batches of the next window instead of waiting for the first to be finished.
+        // The calling thread's first item waits for the helper to have taken one.
+        let main = std::thread::current().id();
+        let (held, second_started) = (AtomicBool::new(false), AtomicBool::new(false));
+        let mut read = 0;
+        let next_window = |_: Option<Vec<u32>>| {
+            read += 1;
+            (read <= 3).then(|| (read * 1000..read * 1000 + 1000).collect())
+        };
+        let mut seen = Vec::new();
+        for_each_in_order(
+            next_window,
+            Reading::Inline,
+            NonZeroUsize::new(2).unwrap(),
+            |window: &Vec<u32>, item| {
+                let value = window[item];
+                let waited = std::time::Instant::now();
+                let wait_for = |flag: &AtomicBool, what: &str| {
+                    while !flag.load(Ordering::SeqCst) {
+                        assert!(
+                            waited.elapsed() < std::time::Duration::from_secs(20),
+                            "{what}"
+                        );
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                };
+                if value >= 2000 {
+                    second_started.store(true, Ordering::SeqCst);
+                } else if value == 1000 && std::thread::current().id() == main {
+                    wait_for(&held, "the helper took no batch");
+                } else if std::thread::current().id() != main && !held.swap(true, Ordering::SeqCst)
+                {
+                    wait_for(
+                        &second_started,
+                        "the calling thread waited for the helper's batch",
+                    );
+                }
+                value
+            },
+            |results| seen.extend(results),
+        );
+        assert_eq!(seen, (1000..4000).collect::<Vec<_>>());
     }
 
     #[test]

@@ -30,6 +30,16 @@ impl Tally {
         self.warnings += warnings;
     }
 
+    /// Adds the counts of `other`.
+    pub fn add(&mut self, other: &Tally) {
+        self.valid += other.valid;
+        self.invalid += other.invalid;
+        self.malformed += other.malformed;
+        self.unreadable += other.unreadable;
+        self.without_packets += other.without_packets;
+        self.warnings += other.warnings;
+    }
+
     /// Packets checked.
     pub fn packets(&self) -> usize {
         self.valid + self.invalid + self.malformed

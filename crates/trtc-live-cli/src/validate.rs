@@ -2,32 +2,33 @@
 //! order, a summary at the end.
 
 use std::io::{IsTerminal, Write};
+use std::ops::Range;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use trtc_live_validate::{Options, Validator};
 
 use crate::args::{ColorChoice, Format, ValidateArgs};
-use crate::check::{Checker, PacketReport, Verdict};
+use crate::check::{Checker, PacketReport};
 use crate::discover::{gather, Input, ReadingOptions};
 use crate::environment::colors_wanted;
 use crate::human::HumanRenderer;
 use crate::json_report;
 use crate::packets::{reading_for, Item, Packets, Window};
-use crate::pipeline::{for_each_in_order, threads};
+use crate::pipeline::{for_each_batch_in_order, threads};
 use crate::progress::Progress;
 use crate::tally::Tally;
 
-/// What became of one item, ready to print.
+/// What became of a batch of consecutive items, ready to print: one buffer of reports and the
+/// counts, so that a worker hands over one value a batch, and the sink, the one serial stage,
+/// only adds counts and writes the buffer.
+#[derive(Default)]
 struct Processed {
-    /// For standard output.
+    /// For standard output: the reports of the batch's items, one after the other.
     report: String,
-    /// For standard error.
-    note: String,
-    /// The packet's verdict, if the item was a packet.
-    verdict: Option<Verdict>,
-    warnings: usize,
-    unreadable: bool,
+    /// For standard error, in order: each note with the length of `report` written before it.
+    notes: Vec<(usize, String)>,
+    tally: Tally,
     bytes: u64,
 }
 
@@ -64,64 +65,67 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         }
         packets.next_window(reuse)
     };
-    let process = |window: &Window, index: usize| {
-        let item = &window.items()[index];
-        let bytes = item.bytes();
-        let mut processed = Processed {
-            report: String::new(),
-            note: String::new(),
-            verdict: None,
-            warnings: 0,
-            unreadable: false,
-            bytes,
-        };
-        let mut report_on = |report: PacketReport| {
-            processed.verdict = Some(report.verdict);
-            processed.warnings = report.warnings.len();
-            processed.report = match format {
+    let process = |window: &Window, items: Range<usize>| {
+        let mut processed = Processed::default();
+        let report_on = |processed: &mut Processed, report: PacketReport| {
+            processed.tally.count(report.verdict, report.warnings.len());
+            let text = match format {
                 Format::Human => human.packet(&report),
                 Format::Json => json_report::packet(&report),
             };
+            processed.report.push_str(&text);
         };
-        match item {
-            Item::Packet(packet) => report_on(checker.check(window, packet)),
-            Item::BadRecord {
-                source,
-                line,
-                message,
-                too_long,
-            } => report_on(PacketReport::bad_record(source, *line, message, *too_long)),
-            Item::Unreadable { source, message } => {
-                processed.unreadable = true;
-                processed.note = format!("{source}: {message}\n");
-            }
-            Item::NoPacket { source } => {
-                processed.note =
-                    format!("{source}: no packet (the input is empty or has blank lines only)\n");
+        for item in &window.items()[items] {
+            processed.bytes += item.bytes();
+            match item {
+                Item::Packet(packet) => report_on(&mut processed, checker.check(window, packet)),
+                Item::BadRecord {
+                    source,
+                    line,
+                    message,
+                    too_long,
+                } => report_on(
+                    &mut processed,
+                    PacketReport::bad_record(source, *line, message, *too_long),
+                ),
+                Item::Unreadable { source, message } => {
+                    processed.tally.unreadable += 1;
+                    let note = format!("{source}: {message}\n");
+                    processed.notes.push((processed.report.len(), note));
+                }
+                Item::NoPacket { source } => {
+                    processed.tally.without_packets += 1;
+                    let note = format!(
+                        "{source}: no packet (the input is empty or has blank lines only)\n"
+                    );
+                    processed.notes.push((processed.report.len(), note));
+                }
             }
         }
         processed
     };
-    let sink = |window: Vec<Processed>| {
+    let sink = |batches: Vec<Processed>| {
         let mut bytes = 0;
-        for processed in &window {
-            match processed.verdict {
-                Some(verdict) => tally.count(verdict, processed.warnings),
-                None if processed.unreadable => tally.unreadable += 1,
-                None => tally.without_packets += 1,
-            }
+        for processed in &batches {
+            tally.add(&processed.tally);
             bytes += processed.bytes;
         }
         progress.advance(bytes, tally.packets());
-        // One write per window, with the progress bar out of the way.
+        // One write per batch, with the progress bar out of the way.
         progress.suspend(|| {
-            for processed in window {
-                if !processed.note.is_empty() {
+            for processed in batches {
+                let mut written = 0;
+                for (at, note) in &processed.notes {
+                    let _ = stdout.write_all(&processed.report.as_bytes()[written..*at]);
+                    written = *at;
                     let _ = stdout.flush();
-                    eprint!("{}", processed.note);
+                    eprint!("{note}");
                 }
                 // A closed pipe (`| head`) ends the run quietly: nothing more can be reported.
-                if stdout.write_all(processed.report.as_bytes()).is_err() {
+                if stdout
+                    .write_all(&processed.report.as_bytes()[written..])
+                    .is_err()
+                {
                     closed.store(true, Ordering::Relaxed);
                 }
             }
@@ -130,7 +134,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             }
         });
     };
-    for_each_in_order(next_window, reading, threads(), process, sink);
+    for_each_batch_in_order(next_window, reading, threads(), process, sink);
     progress.finish();
 
     let summary = tally.summary();

@@ -103,49 +103,54 @@ impl Command {
     }
     /// The command with this command word, if it is a known one.
     pub fn from_command_word(word: &str) -> Option<Self> {
+        Self::from_command_word_bytes(word.as_bytes())
+    }
+    /// The command with this command word, given as bytes (as read from a packet, before any
+    /// UTF-8 check), if it is a known one.
+    pub fn from_command_word_bytes(word: &[u8]) -> Option<Self> {
         match word {
-            "Follow.CallbackAfterFollowAdd" => {
+            b"Follow.CallbackAfterFollowAdd" => {
                 Some(Command::FollowCallbackAfterFollowAdd)
             }
-            "Follow.CallbackAfterFollowDelete" => {
+            b"Follow.CallbackAfterFollowDelete" => {
                 Some(Command::FollowCallbackAfterFollowDelete)
             }
-            "Group.CallbackAfterSendMsg" => Some(Command::GroupCallbackAfterSendMsg),
-            "Group.CallbackBeforeSendMsg" => Some(Command::GroupCallbackBeforeSendMsg),
-            "Live.CallbackAfterChangeOwner" => {
+            b"Group.CallbackAfterSendMsg" => Some(Command::GroupCallbackAfterSendMsg),
+            b"Group.CallbackBeforeSendMsg" => Some(Command::GroupCallbackBeforeSendMsg),
+            b"Live.CallbackAfterChangeOwner" => {
                 Some(Command::LiveCallbackAfterChangeOwner)
             }
-            "Live.CallbackAfterCreateBattle" => {
+            b"Live.CallbackAfterCreateBattle" => {
                 Some(Command::LiveCallbackAfterCreateBattle)
             }
-            "Live.CallbackAfterCreateRoom" => Some(Command::LiveCallbackAfterCreateRoom),
-            "Live.CallbackAfterCreateRoomReachingThreshold" => {
+            b"Live.CallbackAfterCreateRoom" => Some(Command::LiveCallbackAfterCreateRoom),
+            b"Live.CallbackAfterCreateRoomReachingThreshold" => {
                 Some(Command::LiveCallbackAfterCreateRoomReachingThreshold)
             }
-            "Live.CallbackAfterDelMetadata" => {
+            b"Live.CallbackAfterDelMetadata" => {
                 Some(Command::LiveCallbackAfterDelMetadata)
             }
-            "Live.CallbackAfterDestroyRoom" => {
+            b"Live.CallbackAfterDestroyRoom" => {
                 Some(Command::LiveCallbackAfterDestroyRoom)
             }
-            "Live.CallbackAfterEndBattle" => Some(Command::LiveCallbackAfterEndBattle),
-            "Live.CallbackAfterMemberStateChanged" => {
+            b"Live.CallbackAfterEndBattle" => Some(Command::LiveCallbackAfterEndBattle),
+            b"Live.CallbackAfterMemberStateChanged" => {
                 Some(Command::LiveCallbackAfterMemberStateChanged)
             }
-            "Live.CallbackAfterModifyAdmin" => {
+            b"Live.CallbackAfterModifyAdmin" => {
                 Some(Command::LiveCallbackAfterModifyAdmin)
             }
-            "Live.CallbackAfterSetMetadata" => {
+            b"Live.CallbackAfterSetMetadata" => {
                 Some(Command::LiveCallbackAfterSetMetadata)
             }
-            "Live.CallbackAfterStartBattle" => {
+            b"Live.CallbackAfterStartBattle" => {
                 Some(Command::LiveCallbackAfterStartBattle)
             }
-            "Live.CallbackAfterUpdateRoomInfo" => {
+            b"Live.CallbackAfterUpdateRoomInfo" => {
                 Some(Command::LiveCallbackAfterUpdateRoomInfo)
             }
-            "Live.CallbackBeforeSendGift" => Some(Command::LiveCallbackBeforeSendGift),
-            "Mic.CallbackAfterSeatInfoChanged" => {
+            b"Live.CallbackBeforeSendGift" => Some(Command::LiveCallbackBeforeSendGift),
+            b"Mic.CallbackAfterSeatInfoChanged" => {
                 Some(Command::MicCallbackAfterSeatInfoChanged)
             }
             _ => None,
