@@ -272,9 +272,72 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
 
-    /// Forward every accepted delivery to this http:// URL (the application): notifications
-    /// from the journal, in order, with retries; before-webhooks at once, relaying the
-    /// application's answer.
+    /// Keep the deliveries in a NATS JetStream stream instead of the local journal, and answer
+    /// 200 only once JetStream acknowledged them (503 when it does not in time):
+    /// nats://HOST:PORT, several separated by commas (nats://n1:4222,n2:4222,n3:4222), or
+    /// tls://HOST:PORT for TLS. Replicas of serve on the same stream share it: the same event
+    /// received twice (by one replica or two) is stored once, and --forward-to becomes a
+    /// consumer they share (docs/scaling.md).
+    #[arg(long, value_name = "nats://HOST:PORT,...", value_parser = parse_nats_servers, conflicts_with = "no_journal", help_heading = "JetStream")]
+    pub sink: Option<trtc_live_receiver::nats::NatsServers>,
+
+    /// The JetStream stream, created if missing (file storage, --nats-replicas, the duplicate
+    /// window); an existing stream with other settings is refused, naming the differences.
+    #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_STREAM, requires = "sink", help_heading = "JetStream")]
+    pub nats_stream: String,
+
+    /// The subjects' prefix: deliveries go to PREFIX.live.<CommandWord>, quarantined ones to
+    /// PREFIX.quarantine.<CommandWord>, dead letters to PREFIX.dead.<CommandWord>.
+    #[arg(long, value_name = "PREFIX", default_value = "trtc", requires = "sink", help_heading = "JetStream")]
+    pub nats_subject_prefix: String,
+
+    /// Replicas of the stream when it is created (3 in production: it survives the loss of a
+    /// node).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=5), requires = "sink", help_heading = "JetStream")]
+    pub nats_replicas: u8,
+
+    /// The stream's duplicate window, in seconds: the same event received again within it is
+    /// stored once.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400), requires = "sink", help_heading = "JetStream")]
+    pub nats_duplicate_window_secs: u64,
+
+    /// How long the stream keeps deliveries, in hours (0: forever, as the journal).
+    #[arg(long, value_name = "HOURS", default_value_t = 0, requires = "sink", help_heading = "JetStream")]
+    pub nats_max_age_hours: u64,
+
+    /// Milliseconds to wait for JetStream's acknowledgement of a delivery; past it the delivery
+    /// is answered 503 (Tencent sends it again).
+    #[arg(long, value_name = "MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=60_000), requires = "sink", help_heading = "JetStream")]
+    pub nats_ack_timeout_ms: u64,
+
+    /// A NATS credentials file (.creds: a user JWT and its nkey seed, from nsc or the NATS
+    /// account's operator).
+    #[arg(long, value_name = "FILE", requires = "sink", conflicts_with_all = ["nats_user", "nats_token_file"], help_heading = "JetStream")]
+    pub nats_creds: Option<PathBuf>,
+
+    /// A NATS user name (with --nats-password-file).
+    #[arg(long, value_name = "USER", requires_all = ["sink", "nats_password_file"], conflicts_with = "nats_token_file", help_heading = "JetStream")]
+    pub nats_user: Option<String>,
+
+    /// A file holding the password of --nats-user (whitespace around it is ignored).
+    #[arg(long, value_name = "FILE", requires = "nats_user", help_heading = "JetStream")]
+    pub nats_password_file: Option<PathBuf>,
+
+    /// A file holding a NATS token (whitespace around it is ignored).
+    #[arg(long, value_name = "FILE", requires = "sink", help_heading = "JetStream")]
+    pub nats_token_file: Option<PathBuf>,
+
+    /// A file of PEM certificates to trust for TLS to NATS besides the system's (a private CA).
+    #[arg(long, value_name = "FILE", requires = "sink", help_heading = "JetStream")]
+    pub nats_ca_file: Option<PathBuf>,
+
+    /// The durable consumer that forwards (with --forward-to), shared by every replica.
+    #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_CONSUMER, requires = "sink", help_heading = "JetStream")]
+    pub nats_consumer: String,
+
+    /// Forward every accepted delivery to this http:// or https:// URL (the application):
+    /// notifications from the journal (or the JetStream stream), in order, with retries;
+    /// before-webhooks at once, relaying the application's answer.
     #[arg(long, value_name = "URL", value_parser = parse_url, requires = "forward_secret_file", conflicts_with = "no_journal", help_heading = "Forwarding")]
     pub forward_to: Option<String>,
 
@@ -290,7 +353,7 @@ pub struct ServeArgs {
     pub forward_secret_file: Option<PathBuf>,
 
     /// Send the command words matching PATTERN to PATH on the application (or to another
-    /// http:// URL): `*` matches any characters, the first route that matches wins, words no
+    /// http:// or https:// URL): `*` matches any characters, the first route that matches wins, words no
     /// route matches go to --forward-to. Repeatable. Example: --route 'Live.*=/live'.
     #[arg(
         long,
@@ -300,7 +363,13 @@ pub struct ServeArgs {
     )]
     pub route: Vec<trtc_live_receiver::forward::Route>,
 
-    /// Attempts per notification before it goes to DIR/dead-letter.ndjson.
+    /// A file of PEM certificates to trust for https:// forwarding besides Mozilla's roots (a
+    /// private CA, or a self-signed application's certificate).
+    #[arg(long, value_name = "FILE", requires = "forward_to", help_heading = "Forwarding")]
+    pub forward_ca_file: Option<PathBuf>,
+
+    /// Attempts per notification before it goes to DIR/dead-letter.ndjson (with --sink: to
+    /// PREFIX.dead.<CommandWord>).
     #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = "Forwarding")]
     pub forward_max_attempts: u32,
 
@@ -513,6 +582,10 @@ pub enum ColorChoice {
 
 /// An http or https URL; a URL without its scheme (`127.0.0.1:8080/webhook`) gets a message that
 /// says so.
+fn parse_nats_servers(text: &str) -> Result<trtc_live_receiver::nats::NatsServers, String> {
+    text.parse().map_err(|error: trtc_live_receiver::nats::NatsError| error.to_string())
+}
+
 fn parse_url(text: &str) -> Result<String, String> {
     let lower = text.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {

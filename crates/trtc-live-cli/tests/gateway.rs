@@ -9,14 +9,13 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::app::{body, header, python, App, SECRET};
 use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
-use common::{json_lines, repo_root, run};
+use common::{json_lines, run};
 use serde_json::Value;
 use trtc_live_receiver::forward::DeliveryId;
 use trtc_live_receiver::journal::{JournalReader, Record};
@@ -24,107 +23,7 @@ use trtc_live_receiver::{sign, Token};
 use trtc_live_validate::Command as Word;
 
 const TOKEN: &str = "gateway-test-token";
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo=";
 const END_BATTLE: &str = "Live.CallbackAfterEndBattle";
-
-/// The pinned Python tools, installed once per run.
-fn python() -> &'static Path {
-    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let folder = repo_root().join("crates/trtc-live-cli/tests/gateway");
-            trtc_live_tests::python_tools::venv(
-                &folder.join(".venv"),
-                &folder.join("requirements.txt"),
-            )
-        })
-        .as_ref()
-        .unwrap_or_else(|error| panic!("the Python tools of the gateway tests: {error}"))
-}
-
-/// The application: tests/gateway/app.py, killed when dropped.
-struct App {
-    child: Child,
-    url: String,
-    record: PathBuf,
-}
-
-impl App {
-    fn start(dir: &Path, name: &str, port: u16, options: &[&str]) -> Self {
-        let record = dir.join(format!("{name}.ndjson"));
-        let mut child = Command::new(python())
-            .arg(repo_root().join("crates/trtc-live-cli/tests/gateway/app.py"))
-            .args(["--port", &port.to_string(), "--secret", SECRET, "--record"])
-            .arg(&record)
-            .args(options)
-            .env("PYTHONDONTWRITEBYTECODE", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the application starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the application said {line:?}"));
-        Self {
-            child,
-            url: format!("{address}/hooks"),
-            record,
-        }
-    }
-
-    /// Every request received so far.
-    fn requests(&self) -> Vec<Value> {
-        match std::fs::read_to_string(&self.record) {
-            Ok(text) => text
-                .lines()
-                .map(|line| serde_json::from_str(line).unwrap())
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-
-    /// Waits until `count` requests came (20 s at most), and returns them.
-    fn wait_for(&self, count: usize) -> Vec<Value> {
-        let started = Instant::now();
-        loop {
-            let requests = self.requests();
-            if requests.len() >= count {
-                return requests;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "{} requests of {count} after 20 s",
-                requests.len()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn body(request: &Value) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(request["body"].as_str().unwrap())
-        .unwrap()
-}
-
-fn header<'a>(request: &'a Value, name: &str) -> &'a str {
-    request["headers"][name]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {name}: {request}"))
-}
 
 /// A directory with the token and the secret.
 fn workspace() -> tempfile::TempDir {

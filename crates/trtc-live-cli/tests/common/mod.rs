@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub mod app;
 pub mod serve;
 
 /// The repository root (tests run the binary from there, so paths in reports are short).

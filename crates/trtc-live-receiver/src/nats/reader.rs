@@ -17,6 +17,8 @@ pub struct StoredRecord {
     pub subject: String,
     /// Its lane (from the subject).
     pub lane: Option<StoredLane>,
+    /// Its `Nats-Msg-Id`, the key JetStream deduplicated it by.
+    pub message_id: Option<String>,
     /// The record, or why the message is not one (not published by `trtc-live`).
     pub record: Result<Record, MessageError>,
 }
@@ -114,6 +116,11 @@ impl StreamReader {
         Some(Ok(StoredRecord {
             sequence,
             lane: self.subjects.lane_of(&subject),
+            message_id: message
+                .headers
+                .as_ref()
+                .and_then(|headers| headers.get(async_nats::header::NATS_MESSAGE_ID))
+                .map(|value| value.as_str().to_owned()),
             record: to_record(message.headers.as_ref(), &message.payload),
             subject,
         }))

