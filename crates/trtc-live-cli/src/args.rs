@@ -288,7 +288,13 @@ pub struct ServeArgs {
 
     /// The subjects' prefix: deliveries go to PREFIX.live.<CommandWord>, quarantined ones to
     /// PREFIX.quarantine.<CommandWord>, dead letters to PREFIX.dead.<CommandWord>.
-    #[arg(long, value_name = "PREFIX", default_value = "trtc", requires = "sink", help_heading = "JetStream")]
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "trtc",
+        requires = "sink",
+        help_heading = "JetStream"
+    )]
     pub nats_subject_prefix: String,
 
     /// Replicas of the stream when it is created (3 in production: it survives the loss of a
@@ -302,7 +308,13 @@ pub struct ServeArgs {
     pub nats_duplicate_window_secs: u64,
 
     /// How long the stream keeps deliveries, in hours (0: forever, as the journal).
-    #[arg(long, value_name = "HOURS", default_value_t = 0, requires = "sink", help_heading = "JetStream")]
+    #[arg(
+        long,
+        value_name = "HOURS",
+        default_value_t = 0,
+        requires = "sink",
+        help_heading = "JetStream"
+    )]
     pub nats_max_age_hours: u64,
 
     /// Milliseconds to wait for JetStream's acknowledgement of a delivery; past it the delivery
@@ -320,15 +332,30 @@ pub struct ServeArgs {
     pub nats_user: Option<String>,
 
     /// A file holding the password of --nats-user (whitespace around it is ignored).
-    #[arg(long, value_name = "FILE", requires = "nats_user", help_heading = "JetStream")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "nats_user",
+        help_heading = "JetStream"
+    )]
     pub nats_password_file: Option<PathBuf>,
 
     /// A file holding a NATS token (whitespace around it is ignored).
-    #[arg(long, value_name = "FILE", requires = "sink", help_heading = "JetStream")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "sink",
+        help_heading = "JetStream"
+    )]
     pub nats_token_file: Option<PathBuf>,
 
     /// A file of PEM certificates to trust for TLS to NATS besides the system's (a private CA).
-    #[arg(long, value_name = "FILE", requires = "sink", help_heading = "JetStream")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "sink",
+        help_heading = "JetStream"
+    )]
     pub nats_ca_file: Option<PathBuf>,
 
     /// The durable consumer that forwards (with --forward-to), shared by every replica.
@@ -365,7 +392,12 @@ pub struct ServeArgs {
 
     /// A file of PEM certificates to trust for https:// forwarding besides Mozilla's roots (a
     /// private CA, or a self-signed application's certificate).
-    #[arg(long, value_name = "FILE", requires = "forward_to", help_heading = "Forwarding")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "forward_to",
+        help_heading = "Forwarding"
+    )]
     pub forward_ca_file: Option<PathBuf>,
 
     /// Attempts per notification before it goes to DIR/dead-letter.ndjson (with --sink: to
@@ -583,7 +615,8 @@ pub enum ColorChoice {
 /// An http or https URL; a URL without its scheme (`127.0.0.1:8080/webhook`) gets a message that
 /// says so.
 fn parse_nats_servers(text: &str) -> Result<trtc_live_receiver::nats::NatsServers, String> {
-    text.parse().map_err(|error: trtc_live_receiver::nats::NatsError| error.to_string())
+    text.parse()
+        .map_err(|error: trtc_live_receiver::nats::NatsError| error.to_string())
 }
 
 fn parse_url(text: &str) -> Result<String, String> {

@@ -16,13 +16,13 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::app::{App, SECRET};
+use common::run;
 use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
-use common::{json_lines, run};
 use trtc_live_receiver::forward::DeliveryId;
 use trtc_live_receiver::nats::{
     jetstream, NatsConnection, StoredLane, StoredRecord, StreamReader, Subjects,
@@ -135,7 +135,13 @@ fn stream_records(servers: &str) -> Vec<StoredRecord> {
 /// The value of the sample of `metric` whose labels include every one of `labels` in the
 /// metrics text at `url`, if there is one.
 fn metric(url: &str, metric: &str, labels: &[&str]) -> Option<f64> {
-    let text = agent().get(url).call().ok()?.body_mut().read_to_string().ok()?;
+    let text = agent()
+        .get(url)
+        .call()
+        .ok()?
+        .body_mut()
+        .read_to_string()
+        .ok()?;
     text.lines()
         .filter(|line| line.starts_with(metric) && labels.iter().all(|l| line.contains(l)))
         .find_map(|line| line.rsplit(' ').next()?.parse().ok())
@@ -157,8 +163,7 @@ fn stop(server: &mut ServeProcess) -> String {
 }
 
 #[test]
-fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nats_then_200_again(
-) {
+fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nats_then_200_again() {
     let dir = workspace();
     let mut nats = NatsServer::start(dir.path(), "");
     let mut server = serve(
@@ -199,7 +204,10 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
     let first = battle("dedup-1");
     assert_eq!(post(&agent, &url, END_BATTLE, &first), Some(200));
     assert_eq!(post(&agent, &url, END_BATTLE, &first), Some(200));
-    let other = first.replace("\"Score\":0,\"Owner_Account\":1441152453", "\"Score\":1,\"Owner_Account\":1441152453");
+    let other = first.replace(
+        "\"Score\":0,\"Owner_Account\":1441152453",
+        "\"Score\":1,\"Owner_Account\":1441152453",
+    );
     assert_ne!(other, first);
     assert_eq!(post(&agent, &url, END_BATTLE, &other), Some(200));
     let invalid = battle("broken").replace("\"Duration\":30000", "\"Duration\":\"long\"");
@@ -214,7 +222,11 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
     for stored in &accepted[..Word::ALL.len()] {
         let record = stored.record.as_ref().unwrap();
         let word = record.command().unwrap();
-        assert_eq!(&*record.body_bytes(), sent[word].as_bytes(), "byte for byte");
+        assert_eq!(
+            &*record.body_bytes(),
+            sent[word].as_bytes(),
+            "byte for byte"
+        );
         assert_eq!(stored.subject, format!("trtc.live.{word}"));
         assert_eq!(
             stored.message_id.as_deref(),
@@ -226,18 +238,28 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
         .iter()
         .map(|r| r.record.as_ref().unwrap().body_bytes().into_owned())
         .collect();
-    assert_eq!(battles, vec![first.clone().into_bytes(), other.clone().into_bytes()]);
+    assert_eq!(
+        battles,
+        vec![first.clone().into_bytes(), other.clone().into_bytes()]
+    );
     let quarantined: Vec<&StoredRecord> = records
         .iter()
         .filter(|r| r.lane == Some(StoredLane::Quarantine))
         .collect();
     assert_eq!(quarantined.len(), 1);
-    assert_eq!(quarantined[0].subject, format!("trtc.quarantine.{END_BATTLE}"));
+    assert_eq!(
+        quarantined[0].subject,
+        format!("trtc.quarantine.{END_BATTLE}")
+    );
     let reason = quarantined[0].record.as_ref().unwrap().reason().unwrap();
     assert!(reason.contains("Duration"), "{reason}");
     let metrics = metrics_url(&server);
     assert_eq!(
-        metric(&metrics, "trtc_live_sink_publishes_total", &["result=\"duplicate\""]),
+        metric(
+            &metrics,
+            "trtc_live_sink_publishes_total",
+            &["result=\"duplicate\""]
+        ),
         Some(1.0)
     );
 
@@ -250,7 +272,11 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
         assert_eq!(status, Some(503), "{}", server.logs());
         assert!(started.elapsed() < Duration::from_secs(3));
     }
-    let not_recorded = metric(&metrics, "trtc_live_requests_total", &["outcome=\"not_recorded\""]);
+    let not_recorded = metric(
+        &metrics,
+        "trtc_live_requests_total",
+        &["outcome=\"not_recorded\""],
+    );
     assert_eq!(not_recorded, Some(3.0));
     let failures: f64 = ["timeout", "failed"]
         .iter()
@@ -286,6 +312,243 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
         .map(|r| battle_id(&r.body_bytes()))
         .collect();
     assert!(ids.iter().any(|id| id == "back"), "{ids:?}");
-    assert_eq!(ids.iter().filter(|id| *id == "dedup-1").count(), 2, "first and other");
+    assert_eq!(
+        ids.iter().filter(|id| *id == "dedup-1").count(),
+        2,
+        "first and other"
+    );
     assert!(logs.contains("duplicates"), "{logs}");
+}
+
+/// What the senders saw of one event.
+#[derive(Default)]
+struct Seen {
+    /// Requests answered 200 (the event's first delivery and its duplicates).
+    answered_200: usize,
+    /// Requests not answered 200 (503, a replica down, no answer).
+    failed: usize,
+}
+
+/// Sends events until `stop`: each to one replica, again to another until one answers 200
+/// (Tencent's retries), and one in three a second time to the other replica once answered (a
+/// duplicate, as when Tencent's retry crosses a late answer).
+fn sender(number: usize, urls: &[String], stop: &AtomicBool, seen: &Mutex<HashMap<String, Seen>>) {
+    let agent = agent();
+    let mut sequence = 0;
+    while !stop.load(Ordering::SeqCst) {
+        sequence += 1;
+        let id = format!("ev-{number}-{sequence}");
+        let body = battle(&id);
+        let mut answered = None;
+        for attempt in 0..60 {
+            let replica = (number + sequence + attempt) % urls.len();
+            let status = post(&agent, &urls[replica], END_BATTLE, &body);
+            let mut seen = seen.lock().unwrap();
+            let entry = seen.entry(id.clone()).or_default();
+            if status == Some(200) {
+                entry.answered_200 += 1;
+                answered = Some(replica);
+                break;
+            }
+            entry.failed += 1;
+            drop(seen);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if let (Some(replica), 0) = (answered, sequence % 3) {
+            // To the other replica; if it is down, to the same one again.
+            for target in [(replica + 1) % urls.len(), replica] {
+                let status = post(&agent, &urls[target], END_BATTLE, &body);
+                let mut seen = seen.lock().unwrap();
+                let entry = seen.entry(id.clone()).or_default();
+                if status == Some(200) {
+                    entry.answered_200 += 1;
+                    break;
+                }
+                entry.failed += 1;
+            }
+        }
+    }
+}
+
+/// The node of `nodes` that leads the stream.
+fn stream_leader(servers: &str) -> String {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = NatsConnection::new(servers.parse().unwrap())
+            .connect()
+            .await
+            .unwrap();
+        let context = jetstream(client, Duration::from_secs(10));
+        let mut stream = context.get_stream(STREAM).await.unwrap();
+        let info = stream.info().await.unwrap();
+        info.cluster
+            .as_ref()
+            .and_then(|cluster| cluster.leader.clone())
+            .expect("the stream has a leader")
+    })
+}
+
+#[test]
+fn two_replicas_on_a_three_node_cluster_lose_a_replica_and_the_stream_leader_and_lose_nothing() {
+    let dir = workspace();
+    let mut nodes = NatsServer::cluster(dir.path(), 3);
+    let servers = format!(
+        "nats://{}",
+        nodes
+            .iter()
+            .map(|node| format!("127.0.0.1:{}", node.port))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let app = App::start(dir.path(), "app", 0, &[]);
+    let secret = dir.path().join("secret");
+    let replica = || {
+        serve(
+            dir.path(),
+            &servers,
+            &[
+                "--nats-replicas",
+                "3",
+                "--nats-ack-timeout-ms",
+                "2000",
+                "--forward-to",
+                &app.url,
+                "--forward-secret-file",
+                secret.to_str().unwrap(),
+                "--forward-timeout-ms",
+                "2000",
+                "--forward-backoff-ms",
+                "100",
+                "--forward-concurrency",
+                "8",
+            ],
+        )
+    };
+    let mut first = replica();
+    let second = replica();
+    assert!(
+        second.startup_log.contains("existing, holding")
+            && second
+                .startup_log
+                .contains("shared with the other replicas"),
+        "{}",
+        second.startup_log
+    );
+    let urls = vec![first.webhook_url(), second.webhook_url()];
+    let done = Arc::new(AtomicBool::new(false));
+    let seen = Arc::new(Mutex::new(HashMap::new()));
+    let senders: Vec<_> = (0..8)
+        .map(|number| {
+            let (urls, done, seen) = (urls.clone(), Arc::clone(&done), Arc::clone(&seen));
+            std::thread::spawn(move || sender(number, &urls, &done, &seen))
+        })
+        .collect();
+    let answered = |seen: &Mutex<HashMap<String, Seen>>| {
+        seen.lock()
+            .unwrap()
+            .values()
+            .filter(|s| s.answered_200 > 0)
+            .count()
+    };
+    let wait_for_answers = |count: usize| {
+        let started = Instant::now();
+        while answered(&seen) < count {
+            assert!(started.elapsed() < Duration::from_secs(30), "too slow");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for_answers(100);
+    // A replica dies (SIGKILL: its deliveries in flight to the application are not
+    // acknowledged), then the node leading the stream.
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let before_leader = answered(&seen);
+    wait_for_answers(before_leader + 100);
+    let leader = stream_leader(&servers);
+    let node = nodes.iter_mut().find(|node| node.name == leader).unwrap();
+    node.kill();
+    let after_leader = answered(&seen);
+    wait_for_answers(after_leader + 100);
+    done.store(true, Ordering::SeqCst);
+    for sender in senders {
+        sender.join().unwrap();
+    }
+    let seen = seen.lock().unwrap();
+    let acknowledged: HashSet<&String> = seen
+        .iter()
+        .filter(|(_, s)| s.answered_200 > 0)
+        .map(|(id, _)| id)
+        .collect();
+    let duplicates: usize = seen
+        .values()
+        .map(|s| s.answered_200.saturating_sub(1))
+        .sum();
+    let refused: usize = seen.values().map(|s| s.failed).sum();
+    // One event in three was sent twice (100 or more of the 300 or more answered).
+    assert!(
+        duplicates * 4 > acknowledged.len(),
+        "{duplicates} duplicates answered 200 of {} events",
+        acknowledged.len()
+    );
+
+    // Every event answered 200 is in the stream, exactly once; nothing else is.
+    let survivor = nodes.iter().find(|node| node.is_running()).unwrap().url();
+    let stored = stream_records(&survivor);
+    let mut in_stream: HashMap<String, usize> = HashMap::new();
+    for record in &stored {
+        assert_eq!(record.lane, Some(StoredLane::Accepted), "{record:?}");
+        let body = record.record.as_ref().unwrap().body_bytes();
+        *in_stream.entry(battle_id(&body)).or_default() += 1;
+    }
+    for id in &acknowledged {
+        assert_eq!(
+            in_stream.get(*id),
+            Some(&1),
+            "{id}: answered 200, stored {:?}",
+            in_stream.get(*id)
+        );
+    }
+    for (id, count) in &in_stream {
+        assert!(seen.contains_key(id), "{id} was never sent");
+        assert_eq!(*count, 1, "{id} stored {count} times");
+    }
+
+    // The application behind the shared forwarder gets every one of them, at least once.
+    let started = Instant::now();
+    loop {
+        let received: HashSet<String> = app
+            .requests()
+            .iter()
+            .map(|request| battle_id(&common::app::body(request)))
+            .collect();
+        let missing: Vec<&&String> = acknowledged
+            .iter()
+            .filter(|id| !received.contains(id.as_str()))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{} answered 200 and never forwarded, such as {:?}: {}",
+            missing.len(),
+            &missing[..missing.len().min(5)],
+            second.logs()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(app.requests().iter().all(|r| r["verified"] == true));
+    let mut second = second;
+    let logs = stop(&mut second);
+    eprintln!(
+        "{} events answered 200, {duplicates} duplicates answered 200, {refused} requests \
+         refused or unanswered, {} stored, {} requests to the application",
+        acknowledged.len(),
+        stored.len(),
+        app.requests().len()
+    );
+    assert!(logs.contains("forwarded"), "{logs}");
 }

@@ -20,8 +20,8 @@ use trtc_live_receiver::forward::Gateway;
 use trtc_live_receiver::journal::{Journal, Journals};
 use trtc_live_receiver::metrics::Metrics;
 use trtc_live_receiver::nats::NatsSink;
-use trtc_live_receiver::sink::Sink;
 use trtc_live_receiver::server::{serve, ServerLimits};
+use trtc_live_receiver::sink::Sink;
 use trtc_live_receiver::{Answer, Delivery, Receiver, ReceiverConfig};
 
 use crate::args::{LogFormat, ServeArgs};
@@ -191,8 +191,7 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
                     forwarder_stats = Some((forwarder.stats(), false));
                     let run = forwarder.run(stopped(stopping.clone()));
                     tokio::spawn(async move {
-                        run.await
-                            .map_err(|error| format!("the forwarder: {error}"))
+                        run.await.map_err(|error| format!("the forwarder: {error}"))
                     })
                 }
             }

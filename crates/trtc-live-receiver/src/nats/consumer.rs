@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{pull, AckPolicy, DeliverPolicy, ReplayPolicy};
+use async_nats::jetstream::context::ConsumerInfoErrorKind;
 use async_nats::jetstream::message::PublishMessage;
 use async_nats::jetstream::ErrorCode;
-use async_nats::jetstream::context::ConsumerInfoErrorKind;
 use async_nats::jetstream::{AckKind, Context, Message};
 use futures_util::StreamExt;
 use tokio::task::JoinSet;
@@ -147,7 +147,10 @@ impl NatsForwarder {
                         "the consumer {name} of the stream {} exists and reads {:?} (it must \
                          read {:?} with explicit acknowledgements): delete it (nats consumer rm \
                          {} {name}) or name another with --nats-consumer",
-                        settings.name, existing.filter_subject, wanted.filter_subject, settings.name
+                        settings.name,
+                        existing.filter_subject,
+                        wanted.filter_subject,
+                        settings.name
                     )));
                 }
                 if existing.ack_wait != wanted.ack_wait
@@ -210,10 +213,7 @@ impl NatsForwarder {
     /// A handle on the counters (the queue's depth: the consumer's pending and unacknowledged
     /// messages, asked every 2 s).
     pub fn stats(&self) -> ForwarderStats {
-        ForwarderStats::polled(
-            Arc::clone(&self.shared.counters),
-            Arc::clone(&self.queued),
-        )
+        ForwarderStats::polled(Arc::clone(&self.shared.counters), Arc::clone(&self.queued))
     }
 
     /// Forwards until `shutdown` resolves; then the deliveries in flight are given back to
@@ -407,7 +407,10 @@ async fn dead_letter(
     let published = async {
         shared
             .context
-            .send_publish(subject.clone(), PublishMessage::build().headers(headers).payload(payload))
+            .send_publish(
+                subject.clone(),
+                PublishMessage::build().headers(headers).payload(payload),
+            )
             .await?
             .await
     }
@@ -415,10 +418,7 @@ async fn dead_letter(
     match published {
         Ok(_) => {
             acknowledge(message, AckKind::Ack).await;
-            shared
-                .counters
-                .dead_lettered
-                .fetch_add(1, Ordering::SeqCst);
+            shared.counters.dead_lettered.fetch_add(1, Ordering::SeqCst);
             tracing::error!(
                 id = %outgoing.id,
                 command = %outgoing.command,

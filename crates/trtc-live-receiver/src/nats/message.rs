@@ -72,7 +72,9 @@ pub enum MessageError {
     #[error("the message has no headers (not published by trtc-live)")]
     NoHeaders,
     /// `Trtc-Received-At` is missing or not a number.
-    #[error("the message has no Trtc-Received-At of Unix milliseconds (not published by trtc-live)")]
+    #[error(
+        "the message has no Trtc-Received-At of Unix milliseconds (not published by trtc-live)"
+    )]
     ReceivedAt,
 }
 
@@ -120,8 +122,8 @@ mod tests {
         );
         assert_eq!(to_record(Some(&headers), &payload).unwrap(), record);
         // A body that is not UTF-8, a reason on two lines, no remote.
-        let quarantined = Record::new(5, "", "SdkAppid=1", &[0xff, 0x00, b'{'])
-            .with_reason("line one\nline two");
+        let quarantined =
+            Record::new(5, "", "SdkAppid=1", &[0xff, 0x00, b'{']).with_reason("line one\nline two");
         let (headers, payload) = to_message(StoredLane::Quarantine, &quarantined);
         assert_eq!(
             headers.get("Nats-Msg-Id").unwrap().as_str(),

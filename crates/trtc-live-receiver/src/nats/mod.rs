@@ -374,7 +374,10 @@ impl NatsConnection {
             .connect(self.servers.addresses().to_vec())
             .await
             .map_err(|error| {
-                NatsError::new(format!("cannot connect to NATS at {}: {error}", self.servers))
+                NatsError::new(format!(
+                    "cannot connect to NATS at {}: {error}",
+                    self.servers
+                ))
             })
     }
 }

@@ -61,9 +61,7 @@ impl StreamReader {
                 ..pull::OrderedConfig::default()
             })
             .await
-            .map_err(|error| {
-                NatsError::new(format!("cannot read the stream {stream}: {error}"))
-            })?;
+            .map_err(|error| NatsError::new(format!("cannot read the stream {stream}: {error}")))?;
         let left = consumer
             .info()
             .await

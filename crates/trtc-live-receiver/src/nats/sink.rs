@@ -170,7 +170,10 @@ impl NatsSink {
 
     /// Calls `observer` after every publish (for metrics: the acknowledgement's latency).
     /// One observer per sink: `false` if one was set already.
-    pub fn observe_publishes(&self, observer: impl Fn(&PublishReport) + Send + Sync + 'static) -> bool {
+    pub fn observe_publishes(
+        &self,
+        observer: impl Fn(&PublishReport) + Send + Sync + 'static,
+    ) -> bool {
         self.counters.observer.set(Box::new(observer)).is_ok()
     }
 
@@ -181,10 +184,7 @@ impl NatsSink {
         let (headers, payload) = to_message(lane, record);
         let publish = PublishMessage::build().headers(headers).payload(payload);
         let outcome = tokio::time::timeout(self.ack_timeout, async {
-            self.context
-                .send_publish(subject, publish)
-                .await?
-                .await
+            self.context.send_publish(subject, publish).await?.await
         })
         .await;
         let (result, answer) = match outcome {

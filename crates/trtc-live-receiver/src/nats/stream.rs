@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use async_nats::jetstream::context::GetStreamErrorKind;
-use async_nats::jetstream::ErrorCode;
 use async_nats::jetstream::stream::{Config, DiscardPolicy, RetentionPolicy, StorageType};
 use async_nats::jetstream::Context;
+use async_nats::jetstream::ErrorCode;
 
 use super::{NatsError, Subjects};
 
