@@ -281,21 +281,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "nats://HOST:PORT,...", value_parser = parse_nats_servers, conflicts_with = "no_journal", help_heading = "JetStream")]
     pub sink: Option<trtc_live_receiver::nats::NatsServers>,
 
-    /// The JetStream stream, created if missing (file storage, --nats-replicas, the duplicate
-    /// window); an existing stream with other settings is refused, naming the differences.
-    #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_STREAM, requires = "sink", help_heading = "JetStream")]
-    pub nats_stream: String,
-
-    /// The subjects' prefix: deliveries go to PREFIX.live.<CommandWord>, quarantined ones to
-    /// PREFIX.quarantine.<CommandWord>, dead letters to PREFIX.dead.<CommandWord>.
-    #[arg(
-        long,
-        value_name = "PREFIX",
-        default_value = "trtc",
-        requires = "sink",
-        help_heading = "JetStream"
-    )]
-    pub nats_subject_prefix: String,
+    /// The stream and how to reach it.
+    #[command(flatten)]
+    pub nats: NatsAccess,
 
     /// Replicas of the stream when it is created (3 in production: it survives the loss of a
     /// node).
@@ -321,42 +309,6 @@ pub struct ServeArgs {
     /// is answered 503 (Tencent sends it again).
     #[arg(long, value_name = "MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=60_000), requires = "sink", help_heading = "JetStream")]
     pub nats_ack_timeout_ms: u64,
-
-    /// A NATS credentials file (.creds: a user JWT and its nkey seed, from nsc or the NATS
-    /// account's operator).
-    #[arg(long, value_name = "FILE", requires = "sink", conflicts_with_all = ["nats_user", "nats_token_file"], help_heading = "JetStream")]
-    pub nats_creds: Option<PathBuf>,
-
-    /// A NATS user name (with --nats-password-file).
-    #[arg(long, value_name = "USER", requires_all = ["sink", "nats_password_file"], conflicts_with = "nats_token_file", help_heading = "JetStream")]
-    pub nats_user: Option<String>,
-
-    /// A file holding the password of --nats-user (whitespace around it is ignored).
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "nats_user",
-        help_heading = "JetStream"
-    )]
-    pub nats_password_file: Option<PathBuf>,
-
-    /// A file holding a NATS token (whitespace around it is ignored).
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "sink",
-        help_heading = "JetStream"
-    )]
-    pub nats_token_file: Option<PathBuf>,
-
-    /// A file of PEM certificates to trust for TLS to NATS besides the system's (a private CA).
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "sink",
-        help_heading = "JetStream"
-    )]
-    pub nats_ca_file: Option<PathBuf>,
 
     /// The durable consumer that forwards (with --forward-to), shared by every replica.
     #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_CONSUMER, requires = "sink", help_heading = "JetStream")]
@@ -439,6 +391,58 @@ pub struct ServeArgs {
     pub metrics_listen: Option<String>,
 }
 
+/// The JetStream stream and the credentials to reach it (`serve --sink`, `replay --from`).
+#[derive(Debug, clap::Args)]
+pub struct NatsAccess {
+    /// The JetStream stream. `serve` creates it if missing (file storage, --nats-replicas, the
+    /// duplicate window) and refuses an existing one with other settings, naming the
+    /// differences.
+    #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_STREAM, help_heading = "JetStream")]
+    pub nats_stream: String,
+
+    /// The subjects' prefix: deliveries are on PREFIX.live.<CommandWord>, quarantined ones on
+    /// PREFIX.quarantine.<CommandWord>, dead letters on PREFIX.dead.<CommandWord>.
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "trtc",
+        help_heading = "JetStream"
+    )]
+    pub nats_subject_prefix: String,
+
+    /// A NATS credentials file (.creds: a user JWT and its nkey seed, from nsc or the NATS
+    /// account's operator).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["nats_user", "nats_token_file"], help_heading = "JetStream")]
+    pub nats_creds: Option<PathBuf>,
+
+    /// A NATS user name (with --nats-password-file).
+    #[arg(
+        long,
+        value_name = "USER",
+        requires = "nats_password_file",
+        conflicts_with = "nats_token_file",
+        help_heading = "JetStream"
+    )]
+    pub nats_user: Option<String>,
+
+    /// A file holding the password of --nats-user (whitespace around it is ignored).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "nats_user",
+        help_heading = "JetStream"
+    )]
+    pub nats_password_file: Option<PathBuf>,
+
+    /// A file holding a NATS token (whitespace around it is ignored).
+    #[arg(long, value_name = "FILE", help_heading = "JetStream")]
+    pub nats_token_file: Option<PathBuf>,
+
+    /// A file of PEM certificates to trust for TLS to NATS besides the system's (a private CA).
+    #[arg(long, value_name = "FILE", help_heading = "JetStream")]
+    pub nats_ca_file: Option<PathBuf>,
+}
+
 /// What answers a before-webhook the application did not decide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Fallback {
@@ -454,8 +458,16 @@ pub enum Fallback {
 #[derive(Debug, clap::Args)]
 pub struct ReplayArgs {
     /// Journal files (accepted.ndjson, quarantine.ndjson, dead-letter.ndjson), read in order.
-    #[arg(required = true, value_name = "SOURCE")]
+    #[arg(
+        required_unless_present = "from",
+        conflicts_with = "from",
+        value_name = "SOURCE"
+    )]
     pub sources: Vec<PathBuf>,
+
+    /// The JetStream stream to read instead of journals.
+    #[command(flatten)]
+    pub stream: StreamSource,
 
     /// Where to send them: an http:// or https:// URL.
     #[arg(long, value_name = "URL", value_parser = parse_url)]
@@ -506,6 +518,35 @@ pub struct ReplayArgs {
     /// How to report each delivery.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// A JetStream stream read instead of journals (`replay --from`).
+#[derive(Debug, clap::Args)]
+pub struct StreamSource {
+    /// Read the deliveries from the JetStream stream of `serve --sink` instead of journals:
+    /// nats://HOST:PORT[,HOST:PORT...] (tls://... for TLS), in stream order, up to the last
+    /// one stored when the reading starts.
+    #[arg(long, value_name = "nats://HOST:PORT,...", value_parser = parse_nats_servers, help_heading = "JetStream")]
+    pub from: Option<trtc_live_receiver::nats::NatsServers>,
+
+    /// With --from: which deliveries of the stream (repeatable; accepted ones by default).
+    #[arg(long, value_enum, requires = "from", help_heading = "JetStream")]
+    pub lane: Vec<StreamLane>,
+
+    /// With --from: the stream and how to reach it.
+    #[command(flatten)]
+    pub nats: NatsAccess,
+}
+
+/// Which deliveries of a stream are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StreamLane {
+    /// Accepted deliveries (PREFIX.live.>).
+    Accepted,
+    /// Quarantined ones (PREFIX.quarantine.>).
+    Quarantine,
+    /// Dead letters of the forwarder (PREFIX.dead.>).
+    DeadLetter,
 }
 
 /// How `replay` sends.

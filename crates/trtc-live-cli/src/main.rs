@@ -12,6 +12,7 @@ mod example;
 mod human;
 mod json_report;
 mod list;
+mod nats;
 mod packets;
 mod pipeline;
 mod progress;

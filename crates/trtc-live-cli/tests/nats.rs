@@ -20,9 +20,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::app::{App, SECRET};
-use common::run;
+use common::app::{body, header, App, SECRET};
 use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
+use common::{json_lines, run};
 use trtc_live_receiver::forward::DeliveryId;
 use trtc_live_receiver::nats::{
     jetstream, NatsConnection, StoredLane, StoredRecord, StreamReader, Subjects,
@@ -551,4 +551,168 @@ fn two_replicas_on_a_three_node_cluster_lose_a_replica_and_the_stream_leader_and
         app.requests().len()
     );
     assert!(logs.contains("forwarded"), "{logs}");
+}
+
+#[test]
+fn replay_from_the_stream_reads_each_lane_with_the_journals_filters() {
+    let dir = workspace();
+    let nats = NatsServer::start(dir.path(), "");
+    // An application that refuses everything: every accepted delivery is dead-lettered after
+    // one attempt, on its subject of the stream.
+    let refusing = App::start(
+        dir.path(),
+        "refusing",
+        0,
+        &["--statuses", "500,500,500,500,500,500"],
+    );
+    let secret = dir.path().join("secret").display().to_string();
+    let mut server = serve(
+        dir.path(),
+        &nats.url(),
+        &[
+            "--forward-to",
+            &refusing.url,
+            "--forward-secret-file",
+            &secret,
+            "--forward-max-attempts",
+            "1",
+        ],
+    );
+    let url = server.webhook_url();
+    let agent = agent();
+    for n in 0..2 {
+        assert_eq!(
+            post(&agent, &url, END_BATTLE, &battle(&format!("replay-{n}"))),
+            Some(200)
+        );
+    }
+    let room = run(
+        &["example", "Live.CallbackAfterDestroyRoom", "--seed", "1"],
+        b"",
+    );
+    assert_eq!(
+        post(&agent, &url, "Live.CallbackAfterDestroyRoom", &room.stdout),
+        Some(200)
+    );
+    let invalid = battle("broken").replace("\"Duration\":30000", "\"Duration\":\"long\"");
+    assert_eq!(post(&agent, &url, END_BATTLE, &invalid), Some(422));
+    refusing.wait_for(3);
+    let started = Instant::now();
+    let stored = loop {
+        let stored = stream_records(&nats.url());
+        let dead = stored
+            .iter()
+            .filter(|r| r.lane == Some(StoredLane::DeadLetter))
+            .count();
+        if dead == 3 {
+            break stored;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{stored:#?}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    stop(&mut server);
+    let accepted: Vec<&StoredRecord> = stored
+        .iter()
+        .filter(|r| r.lane == Some(StoredLane::Accepted))
+        .collect();
+    assert_eq!(accepted.len(), 3);
+
+    let replay = |app: Option<&App>, args: &[&str]| {
+        let to = app.map_or("http://127.0.0.1:9/unused", |app| app.url.as_str());
+        let mut all = vec!["replay", "--to", to, "--format", "json"];
+        all.extend(args);
+        run(&all, b"")
+    };
+    let from = nats.url();
+
+    // The accepted lane (the default), by command word, as the forwarder: verified, the
+    // stream's delivery ids, byte for byte, each named by its stream sequence.
+    let app = App::start(dir.path(), "forwarder", 0, &[]);
+    let out = replay(
+        Some(&app),
+        &[
+            "--from",
+            &from,
+            "--as",
+            "forwarder",
+            "--forward-secret-file",
+            &secret,
+            "--command",
+            "*EndBattle",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript);
+    assert!(
+        out.stderr
+            .contains("2 deliveries chosen, 1 filtered out; 2 answered 2xx"),
+        "{}",
+        out.stderr
+    );
+    let requests = app.wait_for(2);
+    assert_eq!(requests.len(), 2);
+    let lines = json_lines(&out.stdout);
+    for ((request, stored), line) in requests.iter().zip(&accepted).zip(&lines) {
+        let record = stored.record.as_ref().unwrap();
+        assert_eq!(request["verified"], true);
+        assert_eq!(
+            header(request, "webhook-id"),
+            stored.message_id.as_deref().unwrap()
+        );
+        assert_eq!(body(request), &*record.body_bytes());
+        assert_eq!(line["source"], format!("{STREAM}#{}", stored.sequence));
+    }
+
+    // The dead letters and the quarantine, by id, on a dry run.
+    let out = replay(
+        None,
+        &["--from", &from, "--lane", "dead-letter", "--dry-run"],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript);
+    assert_eq!(json_lines(&out.stdout).len(), 3, "{}", out.transcript);
+    let wanted = accepted[2].message_id.as_deref().unwrap();
+    let out = replay(
+        None,
+        &[
+            "--from",
+            &from,
+            "--lane",
+            "dead-letter",
+            "--lane",
+            "quarantine",
+            "--id",
+            wanted,
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1, "{}", out.transcript);
+    assert_eq!(lines[0]["command"], "Live.CallbackAfterDestroyRoom");
+    assert!(
+        out.stderr.contains("1 deliveries chosen, 3 filtered out"),
+        "{}",
+        out.stderr
+    );
+
+    // A stream that does not exist, a server that does not answer, credentials without
+    // --from, journals with --from: refused with a message.
+    let out = replay(
+        None,
+        &["--from", &from, "--nats-stream", "NOPE", "--dry-run"],
+    );
+    assert_eq!(out.code, 2, "{}", out.transcript);
+    assert!(out.stderr.contains("NOPE"), "{}", out.stderr);
+    let out = replay(None, &["--from", "nats://127.0.0.1:9", "--dry-run"]);
+    assert_eq!(out.code, 2, "{}", out.transcript);
+    assert!(
+        out.stderr.contains("cannot connect to NATS"),
+        "{}",
+        out.stderr
+    );
+    let token = dir.path().join("token").display().to_string();
+    let out = replay(None, &["--nats-token-file", &token, "journal.ndjson"]);
+    assert_eq!(out.code, 2, "{}", out.transcript);
+    assert!(out.stderr.contains("needs --from"), "{}", out.stderr);
+    let out = replay(None, &["--from", &from, "journal.ndjson"]);
+    assert_eq!(out.code, 2, "{}", out.transcript);
 }

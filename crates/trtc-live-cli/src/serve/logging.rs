@@ -177,7 +177,7 @@ impl Say {
     /// What the forwarder did, at shutdown.
     /// Where the deliveries are kept, with the JetStream sink.
     pub fn nats_sink(self, args: &ServeArgs, servers: &NatsServers, state: &StreamState) {
-        let stream = &args.nats_stream;
+        let stream = &args.nats.nats_stream;
         let state = match state {
             StreamState::Created => format!(
                 "created (file storage, {} replicas, duplicate window {} s)",

@@ -71,8 +71,10 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         say.nats_sink(args, servers, &state);
         Store::Nats(Arc::new(sink))
     } else if args.no_journal {
+        crate::nats::refuse_unused(&args.nats, "--sink")?;
         Store::Nothing
     } else {
+        crate::nats::refuse_unused(&args.nats, "--sink")?;
         let journals = Journals::open(&args.journal).map_err(|error| {
             format!(
                 "cannot open the journal {}: {error}",

@@ -44,6 +44,10 @@ use std::time::Duration;
 
 use async_nats::{ConnectOptions, ServerAddr};
 
+/// NATS's client crate, whose types this module's API takes and returns (a `Client`, a
+/// JetStream `Context`).
+pub use async_nats;
+
 pub use consumer::{ConsumerStart, NatsForwarder, DEFAULT_CONSUMER};
 pub use reader::{StoredRecord, StreamReader};
 pub use sink::{NatsSink, PublishReport, PublishResult, SinkSnapshot, SinkStats};
