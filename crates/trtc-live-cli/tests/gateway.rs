@@ -705,3 +705,78 @@ fn metrics_are_served_and_parsed_by_prometheus_client() {
     assert_eq!(types["trtc_live_forward_queue_depth"], "gauge");
     assert_eq!(types["trtc_live_requests"], "counter");
 }
+
+/// A certificate authority made for the test, and a certificate it signed for 127.0.0.1:
+/// (the authority's PEM, the certificate's PEM, its key's PEM).
+fn test_certificates() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    let mut authority = CertificateParams::new(Vec::<String>::new()).unwrap();
+    authority.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    authority
+        .distinguished_name
+        .push(DnType::CommonName, "trtc-live test authority");
+    let authority = CertifiedIssuer::self_signed(authority, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let certificate = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&key, &authority)
+        .unwrap();
+    (authority.pem(), certificate.pem(), key.serialize_pem())
+}
+
+#[test]
+fn https_forwarding_trusts_a_private_authority_from_a_file_and_nothing_unknown() {
+    let dir = workspace();
+    let (authority, certificate, key) = test_certificates();
+    let authority_file = dir.path().join("authority.pem");
+    std::fs::write(&authority_file, authority).unwrap();
+    std::fs::write(dir.path().join("app.pem"), certificate).unwrap();
+    std::fs::write(dir.path().join("app.key"), key).unwrap();
+    let tls = [
+        "--tls-cert",
+        dir.path().join("app.pem").to_str().unwrap(),
+        "--tls-key",
+        dir.path().join("app.key").to_str().unwrap(),
+    ]
+    .map(str::to_owned);
+    let tls: Vec<&str> = tls.iter().map(String::as_str).collect();
+    let app = App::start(dir.path(), "app", 0, &tls);
+    assert!(app.url.starts_with("https://127.0.0.1:"), "{}", app.url);
+
+    // Not trusted (the authority is not among Mozilla's roots): nothing reaches the application,
+    // the forwarder says why and keeps the delivery.
+    let elsewhere = workspace();
+    let untrusting = gateway(elsewhere.path(), &app.url, &["--forward-backoff-ms", "50"]);
+    assert_eq!(
+        post(&untrusting.webhook_url(), END_BATTLE, &battle("untrusted")),
+        200
+    );
+    let started = Instant::now();
+    while !untrusting.logs().contains("forwarding failed") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            untrusting.logs()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let logs = stop(untrusting);
+    assert!(logs.to_lowercase().contains("certificate"), "{logs}");
+    assert!(app.requests().is_empty(), "{:?}", app.requests());
+
+    // The authority trusted from --forward-ca-file: forwarded over https, verified.
+    let trusting = gateway(
+        dir.path(),
+        &app.url,
+        &["--forward-ca-file", authority_file.to_str().unwrap()],
+    );
+    assert_eq!(
+        post(&trusting.webhook_url(), END_BATTLE, &battle("trusted")),
+        200
+    );
+    let requests = app.wait_for(1);
+    stop(trusting);
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["verified"], true, "{}", requests[0]);
+    assert_eq!(battle_id(&requests[0]), "trusted");
+}
