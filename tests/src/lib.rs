@@ -14,6 +14,7 @@ pub mod nats_server;
 pub mod process;
 pub mod python_package;
 pub mod python_tools;
+pub mod tools;
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]
@@ -25,12 +26,45 @@ pub struct ReadmeSnippets;
 #[doc = include_str!("../../docs/gateway.md")]
 pub struct GatewaySnippets;
 
+/// The Rust snippets of the published crates' READMEs (their pages on crates.io), run as
+/// doctests.
+#[cfg(doctest)]
+pub mod crate_readmes {
+    #[doc = include_str!("../../crates/trtc-live-types/README.md")]
+    pub struct Types;
+    #[doc = include_str!("../../crates/trtc-live-validate/README.md")]
+    pub struct Validate;
+    #[doc = include_str!("../../crates/trtc-live-receiver/README.md")]
+    pub struct Receiver;
+    #[doc = include_str!("../../crates/trtc-live-examples/README.md")]
+    pub struct Examples;
+}
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ is one level below the root")
         .to_path_buf()
+}
+
+/// Every `$ref` of a schema, at any depth, in document order.
+pub fn schema_references(schema: &serde_json::Value) -> Vec<String> {
+    fn collect(value: &serde_json::Value, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(object) => {
+                if let Some(serde_json::Value::String(reference)) = object.get("$ref") {
+                    found.push(reference.clone());
+                }
+                object.values().for_each(|v| collect(v, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    collect(schema, &mut found);
+    found
 }
 
 /// What a packet file holds.

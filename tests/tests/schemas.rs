@@ -205,21 +205,8 @@ fn every_object_schema_says_so_and_stays_open() {
 
 #[test]
 fn the_bundle_refers_only_to_itself() {
-    fn refs(value: &Value, found: &mut Vec<String>) {
-        match value {
-            Value::Object(object) => {
-                if let Some(Value::String(reference)) = object.get("$ref") {
-                    found.push(reference.clone());
-                }
-                object.values().for_each(|v| refs(v, found));
-            }
-            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
-            _ => {}
-        }
-    }
     let bundle = bundle();
-    let mut found = Vec::new();
-    refs(&bundle, &mut found);
+    let found = trtc_live_tests::schema_references(&bundle);
     assert!(!found.is_empty());
     for reference in found {
         let name = reference

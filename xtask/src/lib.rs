@@ -5,12 +5,17 @@
 //! | output | made by |
 //! |---|---|
 //! | `dist/trtc-live-webhooks.schema.json` | [`bundle`]: every schema in one draft-07 file, no external `$ref` |
+//! | `dist/schemas/**/*.schema.json` | [`dist_schemas`]: one self-contained file per packet and for the URL parameters |
+//! | `dist/openapi.json` | [`openapi`]: the webhooks as an OpenAPI 3.1 description |
 //! | `crates/trtc-live-types/src/generated/types.rs` | [`rust_types`]: typify over the bundle |
 //! | `crates/trtc-live-types/src/generated/webhooks.rs` | [`dispatch`]: `Command`, `Webhook`, `WebhookResponse` |
 //! | `crates/trtc-live-validate/src/generated/schema_files.rs` | [`registry`]: every schema file, embedded by `$id` |
+//! | `crates/*/src/generated/` copies of the bundle and the schema files | [`crate_files`]: what each crate embeds, inside its package |
 //! | `packages/python/src/trtc_live_webhooks/models.py` | [`python_models`]: the Python package's pydantic models |
 //! | `packages/python/src/trtc_live_webhooks/schema_files/` | the bundle, copied into the Python package |
 //! | `docs/reference/*.md` | [`reference`](mod@reference): a Markdown page per command word of `schemas/command-words.json`, and an index |
+//!
+//! Codegen also keeps every published version equal to the workspace's ([`versions`]).
 //!
 //! In [`Mode::Check`] nothing is written; every file whose content would change is named, with the
 //! command that fixes it. A test of this crate runs the check, so `cargo test` catches drift.
@@ -20,19 +25,26 @@
 pub mod bundle;
 pub mod command_words;
 pub mod conformance;
+pub mod crate_files;
 pub mod dispatch;
+pub mod dist;
+pub mod dist_schemas;
 mod error;
 pub mod extensions;
 pub mod findings;
 pub mod open_enums;
+pub mod openapi;
 mod output;
 pub mod python_models;
 pub mod reference;
 pub mod registry;
 pub mod rust_types;
+pub mod samples;
+pub mod schema_diff;
 pub mod schema_tree;
 pub mod struct_deserialize;
 pub mod typify_workarounds;
+pub mod versions;
 
 use std::path::{Path, PathBuf};
 
@@ -88,10 +100,13 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
         responses: &responses,
     };
 
+    let version = versions::workspace_version(root)?;
     let bundle_text = bundle::to_pretty_json(&bundle)?;
+    let openapi = openapi::generate(root, &tree, &words, &bundle, &version)?;
+
     let mut outputs = vec![
         (BUNDLE_PATH.to_owned(), bundle_text.clone()),
-        (PYTHON_BUNDLE_PATH.to_owned(), bundle_text),
+        (PYTHON_BUNDLE_PATH.to_owned(), bundle_text.clone()),
         (
             PYTHON_MODELS_PATH.to_owned(),
             python_models::generate(&bundle, &extensions, &tree, &words)?,
@@ -100,12 +115,15 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
             TYPES_PATH.to_owned(),
             rust_types::generate(&bundle, &extensions, &packets)?,
         ),
-        (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
         (
-            REGISTRY_PATH.to_owned(),
-            registry::generate(&tree, REGISTRY_PATH)?,
+            openapi::OPENAPI_PATH.to_owned(),
+            bundle::to_pretty_json(&openapi)?,
         ),
+        (DISPATCH_PATH.to_owned(), dispatch::generate(&tree, &words)?),
+        (REGISTRY_PATH.to_owned(), registry::generate(&tree)?),
     ];
+    outputs.extend(dist_schemas::generate(&tree, &bundle)?);
+    outputs.extend(crate_files::generate(&tree, &bundle_text));
     outputs.extend(reference::generate(root, &tree, &words, &bundle)?);
     let mut stale = Vec::new();
     for (path, contents) in &outputs {
@@ -114,9 +132,16 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
         }
     }
     let generated: Vec<&str> = outputs.iter().map(|(path, _)| path.as_str()).collect();
-    for leftover in output::files_not_generated(root, reference::REFERENCE_DIR, &generated, mode)? {
-        stale.push(format!("{leftover} (no longer generated)"));
+    for dir in [
+        reference::REFERENCE_DIR,
+        "dist",
+        crate_files::VALIDATE_SCHEMAS_DIR,
+    ] {
+        for leftover in output::files_not_generated(root, dir, &generated, mode)? {
+            stale.push(format!("{leftover} (no longer generated)"));
+        }
     }
+    stale.extend(versions::align(root, &version, mode)?);
     match mode {
         Mode::Check if !stale.is_empty() => Err(Error::new(format!(
             "generated files are stale: {}\nrun `cargo xtask codegen` to regenerate them",

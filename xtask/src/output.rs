@@ -45,8 +45,9 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> R
     Ok(true)
 }
 
-/// The files of `dir` (relative to `root`) that are not in `generated`: deleted in
-/// [`Mode::Write`], only named in [`Mode::Check`]. Returns their paths relative to `root`.
+/// The files below `dir` (relative to `root`, at any depth) that are not in `generated`: deleted
+/// in [`Mode::Write`] (with the folders they leave empty), only named in [`Mode::Check`].
+/// Returns their paths relative to `root`.
 pub(crate) fn files_not_generated(
     root: &Path,
     dir: &str,
@@ -60,6 +61,16 @@ pub(crate) fn files_not_generated(
     for entry in entries {
         let entry = entry.map_err(|e| Error::new(format!("cannot list {dir}: {e}")))?;
         let relative = format!("{dir}/{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            leftovers.extend(files_not_generated(root, &relative, generated, mode)?);
+            if mode == Mode::Write
+                && std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none())
+            {
+                std::fs::remove_dir(entry.path())
+                    .map_err(|e| Error::new(format!("cannot remove {relative}: {e}")))?;
+            }
+            continue;
+        }
         if generated.contains(&relative.as_str()) {
             continue;
         }

@@ -36,6 +36,8 @@ pub struct SchemaFile {
     pub title: String,
     /// The parsed document.
     pub json: Value,
+    /// The file's text, as read.
+    pub text: String,
 }
 
 /// One webhook folder.
@@ -171,6 +173,7 @@ fn load_file(path: &Path, relative: &str) -> Result<SchemaFile, Error> {
         id,
         title,
         json,
+        text,
     })
 }
 

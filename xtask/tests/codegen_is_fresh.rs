@@ -17,6 +17,12 @@ fn stale_files_are_named_and_regeneration_is_deterministic() {
         &xtask::project_root().join("schemas"),
         &root.join("schemas"),
     );
+    // The workspace version, which dist/openapi.json carries.
+    std::fs::copy(
+        xtask::project_root().join("Cargo.toml"),
+        root.join("Cargo.toml"),
+    )
+    .unwrap();
 
     let error = xtask::codegen(&root, xtask::Mode::Check)
         .unwrap_err()
@@ -26,6 +32,11 @@ fn stale_files_are_named_and_regeneration_is_deterministic() {
         xtask::TYPES_PATH,
         xtask::DISPATCH_PATH,
         xtask::REGISTRY_PATH,
+        xtask::openapi::OPENAPI_PATH,
+        xtask::crate_files::TYPES_BUNDLE_PATH,
+        "crates/trtc-live-validate/src/generated/schemas/common/account-id.schema.json",
+        "dist/schemas/Live.CallbackAfterEndBattle/request.schema.json",
+        "dist/schemas/common/url-parameters.schema.json",
         "docs/reference/README.md",
         "docs/reference/Live.CallbackAfterEndBattle.md",
     ] {
@@ -53,6 +64,23 @@ fn stale_files_are_named_and_regeneration_is_deterministic() {
     );
     xtask::codegen(&root, xtask::Mode::Write).unwrap();
     assert!(!leftover.exists());
+    xtask::codegen(&root, xtask::Mode::Check).unwrap();
+
+    // So is a per-packet file of a webhook that is gone, with its folder.
+    let gone = root.join("dist/schemas/Live.CallbackAfterGone/request.schema.json");
+    std::fs::create_dir_all(gone.parent().unwrap()).unwrap();
+    std::fs::write(&gone, "{}").unwrap();
+    let error = xtask::codegen(&root, xtask::Mode::Check)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(
+            "dist/schemas/Live.CallbackAfterGone/request.schema.json (no longer generated)"
+        ),
+        "{error}"
+    );
+    xtask::codegen(&root, xtask::Mode::Write).unwrap();
+    assert!(!gone.parent().unwrap().exists());
     xtask::codegen(&root, xtask::Mode::Check).unwrap();
     let _ = std::fs::remove_dir_all(&root);
 }

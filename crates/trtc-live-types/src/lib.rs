@@ -54,10 +54,11 @@ pub use decision::{
 pub use decode::DecodeError;
 
 /// The bundled JSON Schema these types are generated from, as `cargo xtask codegen` writes it to
-/// `dist/trtc-live-webhooks.schema.json`: one self-contained draft-07 file whose root accepts any
-/// request packet, each packet, response packet and shared shape under `definitions` by the name
-/// of its Rust type ([`Command::request_type_name`], [`Command::response_type_name`]).
-pub const BUNDLED_SCHEMA: &str = include_str!("../../../dist/trtc-live-webhooks.schema.json");
+/// `dist/trtc-live-webhooks.schema.json` (and copies it into this crate): one self-contained
+/// draft-07 file whose root accepts any request packet, each packet, response packet and shared
+/// shape under `definitions` by the name of its Rust type ([`Command::request_type_name`],
+/// [`Command::response_type_name`]).
+pub const BUNDLED_SCHEMA: &str = include_str!("generated/trtc-live-webhooks.schema.json");
 pub use generated::types::*;
 pub use generated::webhooks::{Command, Webhook, WebhookResponse};
 pub use timestamp::UnixMillisecondsOrDigits;

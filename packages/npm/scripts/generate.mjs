@@ -12,7 +12,8 @@ const MAX_SAFE = 9007199254740991n;
 export function readBundle(text) {
   const exact = parse(text);
   const plain = JSON.parse(text);
-  const commands = plain.allOf.map((branch) => {
+  // The root's allOf: a check of a known CallbackCommand, then one if/then per command word.
+  const commands = plain.allOf.filter((branch) => branch.if !== undefined).map((branch) => {
     const word = branch.if.properties.CallbackCommand.enum[0];
     const request = branch.then.$ref.replace("#/definitions/", "");
     return { word, request, response: `${request}Response` };

@@ -31,13 +31,16 @@ from trtc_live_webhooks.schemas import definition_schema  # noqa: E402
 
 def by_payload(payloads, bundle, compile_schema):
     """`compile_schema` of each payload's schema, compiled once per schema: the bundle's root for
-    requests, the type's definition for responses."""
+    requests, the type's definition for responses. The root goes without its `oneOf`, the list of
+    packets it carries for code generators: the same verdicts, and its routing alone is what the
+    Rust validator measured against these tools does."""
+    routing = {key: value for key, value in bundle.items() if key != "oneOf"}
     compiled = {}
     result = {}
     for payload in payloads:
         key = "" if payload["role"] == "request" else payload["type"]
         if key not in compiled:
-            schema = bundle if key == "" else definition_schema(key)
+            schema = routing if key == "" else definition_schema(key)
             compiled[key] = compile_schema(schema)
         result[payload["name"]] = compiled[key]
     return result

@@ -1,0 +1,3 @@
+module trtclivegenerated
+
+go 1.19
