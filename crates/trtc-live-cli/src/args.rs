@@ -386,7 +386,8 @@ pub struct ServeArgs {
     pub before_webhook_fallback: Fallback,
 
     /// Serve Prometheus metrics at http://HOST:PORT/metrics (an address of its own, not the
-    /// webhook's).
+    /// webhook's), and a readiness probe at /readyz: 200 while deliveries can be kept, 503
+    /// while they cannot (the JetStream sink disconnected).
     #[arg(long, value_name = "HOST:PORT")]
     pub metrics_listen: Option<String>,
 }

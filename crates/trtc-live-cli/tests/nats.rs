@@ -263,8 +263,16 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
         Some(1.0)
     );
 
+    let readiness = metrics.replace("/metrics", "/readyz");
+    let ready = || {
+        let mut response = agent.get(&readiness).call().unwrap();
+        let text = response.body_mut().read_to_string().unwrap();
+        (response.status().as_u16(), text)
+    };
+    assert_eq!(ready(), (200, "ready\n".to_owned()));
+
     // NATS stopped: every delivery is answered 503 within the acknowledgement's timeout, and
-    // counted.
+    // counted; the readiness probe says so.
     nats.kill();
     for n in 0..3 {
         let started = Instant::now();
@@ -289,6 +297,9 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
         })
         .sum();
     assert_eq!(failures, 3.0);
+    let (status, text) = ready();
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("JetStream stream"), "{text}");
 
     // NATS back (the same storage): accepted again, once the client has reconnected.
     nats.restart();
@@ -305,6 +316,7 @@ fn one_replica_on_one_node_every_command_word_byte_for_byte_then_503_without_nat
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    assert_eq!(ready().0, 200);
     let logs = stop(&mut server);
     let ids: Vec<String> = stream_records(&nats.url())
         .iter()

@@ -245,6 +245,29 @@ impl Metrics {
         )
     }
 
+    /// [`Metrics::router`] and `GET /readyz`, a readiness probe: `200 ready` while `sink` can
+    /// keep deliveries ([`Sink::is_ready`](crate::sink::Sink::is_ready)), `503` while it cannot
+    /// (the JetStream sink disconnected), so that a load balancer or Kubernetes stops sending
+    /// to a replica that would answer every delivery 503.
+    pub fn router_with_readiness(&self, sink: Arc<dyn crate::sink::Sink>) -> axum::Router {
+        self.router().route(
+            "/readyz",
+            axum::routing::get(move || {
+                let ready = sink.is_ready();
+                async move {
+                    if ready {
+                        (http::StatusCode::OK, "ready\n".to_owned())
+                    } else {
+                        (
+                            http::StatusCode::SERVICE_UNAVAILABLE,
+                            format!("not ready: {} cannot keep deliveries\n", sink.describe()),
+                        )
+                    }
+                }
+            }),
+        )
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
         self.registry
             .lock()

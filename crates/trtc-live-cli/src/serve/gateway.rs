@@ -44,8 +44,8 @@ pub enum Runner {
     },
     /// The durable consumer shared by the replicas.
     Nats {
-        /// The forwarder.
-        forwarder: NatsForwarder,
+        /// The forwarder (boxed: its consumer's configuration is large).
+        forwarder: Box<NatsForwarder>,
         /// Where it starts.
         start: ConsumerStart,
     },
@@ -158,6 +158,9 @@ pub async fn set_up_nats(
             .map_err(|error| format!("cannot start forwarding: {error}"))?;
     Ok(Forwarding {
         gateway,
-        runner: Runner::Nats { forwarder, start },
+        runner: Runner::Nats {
+            forwarder: Box::new(forwarder),
+            start,
+        },
     })
 }

@@ -174,7 +174,6 @@ impl Say {
         );
     }
 
-    /// What the forwarder did, at shutdown.
     /// Where the deliveries are kept, with the JetStream sink.
     pub fn nats_sink(self, args: &ServeArgs, servers: &NatsServers, state: &StreamState) {
         let stream = &args.nats.nats_stream;

@@ -153,9 +153,18 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
                     .local_addr()
                     .map_err(|error| format!("cannot read the bound address: {error}"))?;
                 say.metrics(bound);
+                let router = match &store {
+                    Store::Journals(journals) => {
+                        metrics.router_with_readiness(Arc::clone(journals) as Arc<dyn Sink>)
+                    }
+                    Store::Nats(sink) => {
+                        metrics.router_with_readiness(Arc::clone(sink) as Arc<dyn Sink>)
+                    }
+                    Store::Nothing => metrics.router(),
+                };
                 Some(tokio::spawn(serve(
                     listener,
-                    metrics.router(),
+                    router,
                     ServerLimits::default(),
                     stopped(stopping.clone()),
                 )))
