@@ -114,13 +114,36 @@ impl NatsForwarder {
     /// to `target` with `config` (its attempts, backoff, attempt timeout and concurrency; the
     /// save interval does not apply). An existing consumer whose settings differ in what can be
     /// changed (the acknowledgement wait, the deliveries unacknowledged at once) is updated;
-    /// one that reads other subjects is an error.
+    /// one that reads other subjects is an error. While JetStream cannot answer (a request
+    /// timing out: a leader being elected), it tries again every 500 ms, for
+    /// [`STARTUP_PATIENCE`](super::stream::STARTUP_PATIENCE) at most.
     pub async fn open(
         sink: &NatsSink,
         name: &str,
         target: Arc<ForwardTarget>,
         config: ForwarderConfig,
     ) -> Result<(Self, ConsumerStart), NatsError> {
+        let started = std::time::Instant::now();
+        loop {
+            match Self::try_open(sink, name, Arc::clone(&target), config).await {
+                Ok(opened) => return Ok(opened),
+                Err((error, true)) if started.elapsed() < super::stream::STARTUP_PATIENCE => {
+                    tracing::warn!(%error, "JetStream is not ready; trying again in 500 ms");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err((error, _)) => return Err(error),
+            }
+        }
+    }
+
+    /// One try of [`NatsForwarder::open`]: the error, and whether trying again may help.
+    async fn try_open(
+        sink: &NatsSink,
+        name: &str,
+        target: Arc<ForwardTarget>,
+        config: ForwarderConfig,
+    ) -> Result<(Self, ConsumerStart), (NatsError, bool)> {
+        let again = |error: NatsError| (error, true);
         let config = ForwarderConfig {
             max_attempts: config.max_attempts.max(1),
             concurrency: config.concurrency.max(1),
@@ -134,7 +157,8 @@ impl NatsForwarder {
         let stream = admin
             .get_stream(&settings.name)
             .await
-            .map_err(|error| NatsError::new(format!("the stream {}: {error}", settings.name)))?;
+            .map_err(|error| NatsError::new(format!("the stream {}: {error}", settings.name)))
+            .map_err(again)?;
         let failure =
             |error: &dyn std::fmt::Display| NatsError::new(format!("the consumer {name}: {error}"));
         let start = match stream.consumer_info(name).await {
@@ -143,15 +167,18 @@ impl NatsForwarder {
                 if existing.filter_subject != wanted.filter_subject
                     || existing.ack_policy != AckPolicy::Explicit
                 {
-                    return Err(NatsError::new(format!(
-                        "the consumer {name} of the stream {} exists and reads {:?} (it must \
+                    return Err((
+                        NatsError::new(format!(
+                            "the consumer {name} of the stream {} exists and reads {:?} (it must \
                          read {:?} with explicit acknowledgements): delete it (nats consumer rm \
                          {} {name}) or name another with --nats-consumer",
-                        settings.name,
-                        existing.filter_subject,
-                        wanted.filter_subject,
-                        settings.name
-                    )));
+                            settings.name,
+                            existing.filter_subject,
+                            wanted.filter_subject,
+                            settings.name
+                        )),
+                        false,
+                    ));
                 }
                 if existing.ack_wait != wanted.ack_wait
                     || existing.max_ack_pending != wanted.max_ack_pending
@@ -170,7 +197,7 @@ impl NatsForwarder {
                             ..wanted.clone()
                         })
                         .await
-                        .map_err(|error| failure(&error))?;
+                        .map_err(|error| again(failure(&error)))?;
                 }
                 ConsumerStart::Resumed {
                     pending: info.num_pending + info.num_ack_pending as u64,
@@ -186,15 +213,15 @@ impl NatsForwarder {
                 stream
                     .create_consumer(wanted.clone())
                     .await
-                    .map_err(|error| failure(&error))?;
+                    .map_err(|error| again(failure(&error)))?;
                 ConsumerStart::Created
             }
-            Err(error) => return Err(failure(&error)),
+            Err(error) => return Err(again(failure(&error))),
         };
         let consumer = stream
             .get_consumer::<pull::Config>(name)
             .await
-            .map_err(|error| failure(&error))?;
+            .map_err(|error| again(failure(&error)))?;
         let forwarder = Self {
             consumer,
             shared: Arc::new(Shared {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use async_nats::jetstream::context::GetStreamErrorKind;
+use async_nats::jetstream::context::{CreateStreamErrorKind, GetStreamErrorKind};
 use async_nats::jetstream::stream::{Config, DiscardPolicy, RetentionPolicy, StorageType};
 use async_nats::jetstream::Context;
 use async_nats::jetstream::ErrorCode;
@@ -164,17 +164,73 @@ pub enum StreamState {
     },
 }
 
+/// How long [`ensure_stream`] waits for a cluster that cannot answer yet (a leader being
+/// elected, a node starting, the client reconnecting) before it gives up.
+pub const STARTUP_PATIENCE: Duration = Duration::from_secs(30);
+
 /// Creates the stream of `settings`, or checks that the existing one has them: an existing
 /// stream with other settings is an error that names every difference (nothing is changed:
 /// changing a production stream is its owner's decision, with `nats stream edit`).
+///
+/// While JetStream cannot answer yet (no meta leader, a request timing out, too few peers for
+/// the replicas asked) it tries again every 500 ms, for [`STARTUP_PATIENCE`] at most, saying so
+/// through `tracing`: replicas and NATS nodes restarted together find each other.
 pub async fn ensure_stream(
     context: &Context,
     settings: &StreamSettings,
 ) -> Result<StreamState, NatsError> {
+    let started = std::time::Instant::now();
+    loop {
+        match try_ensure_stream(context, settings).await {
+            Ok(state) => return Ok(state),
+            Err(Attempt::Final(error)) => return Err(error),
+            Err(Attempt::Again(error)) => {
+                if started.elapsed() >= STARTUP_PATIENCE {
+                    return Err(NatsError::new(format!(
+                        "{error} (JetStream did not answer for {} s)",
+                        STARTUP_PATIENCE.as_secs()
+                    )));
+                }
+                tracing::warn!(%error, "JetStream is not ready; trying again in 500 ms");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
+
+/// Why one try of [`ensure_stream`] failed.
+enum Attempt {
+    /// Worth trying again: JetStream could not answer yet.
+    Again(NatsError),
+    /// Not: the stream differs, JetStream is off, the request is refused.
+    Final(NatsError),
+}
+
+/// Whether a JetStream error says the cluster is not ready yet (rather than no).
+fn not_ready(code: ErrorCode) -> bool {
+    [
+        ErrorCode::CLUSTER_NOT_AVAILABLE,
+        ErrorCode::CLUSTER_NOT_ACTIVE,
+        ErrorCode::CLUSTER_NOT_LEADER,
+        ErrorCode::CLUSTER_NO_PEERS,
+        ErrorCode::CLUSTER_INCOMPLETE,
+        ErrorCode::INSUFFICIENT_RESOURCES,
+        ErrorCode::RAFT_GENERAL,
+    ]
+    .contains(&code)
+}
+
+async fn try_ensure_stream(
+    context: &Context,
+    settings: &StreamSettings,
+) -> Result<StreamState, Attempt> {
     match context.get_stream(&settings.name).await {
         Ok(mut stream) => {
             let info = stream.info().await.map_err(|error| {
-                NatsError::new(format!("the stream {}: {error}", settings.name))
+                Attempt::Again(NatsError::new(format!(
+                    "the stream {}: {error}",
+                    settings.name
+                )))
             })?;
             let differences = settings.differences(&info.config);
             if differences.is_empty() {
@@ -182,14 +238,14 @@ pub async fn ensure_stream(
                     messages: info.state.messages,
                 });
             }
-            Err(NatsError::new(format!(
+            Err(Attempt::Final(NatsError::new(format!(
                 "the JetStream stream {} exists with other settings than asked: {}. Change the \
                  stream (nats stream edit {} ...) or the options to match, or name another \
                  stream with --nats-stream",
                 settings.name,
                 differences.join("; "),
                 settings.name
-            )))
+            ))))
         }
         Err(error) => match error.kind() {
             GetStreamErrorKind::JetStream(inner)
@@ -199,10 +255,23 @@ pub async fn ensure_stream(
                     .create_stream(settings.config())
                     .await
                     .map_err(|error| {
-                        NatsError::new(format!(
+                        let again = match error.kind() {
+                            CreateStreamErrorKind::TimedOut
+                            | CreateStreamErrorKind::JetStreamUnavailable => true,
+                            CreateStreamErrorKind::JetStream(inner) => {
+                                not_ready(inner.error_code())
+                            }
+                            _ => false,
+                        };
+                        let error = NatsError::new(format!(
                             "cannot create the JetStream stream {}: {error}",
                             settings.name
-                        ))
+                        ));
+                        if again {
+                            Attempt::Again(error)
+                        } else {
+                            Attempt::Final(error)
+                        }
                     })?;
                 Ok(StreamState::Created)
             }
@@ -210,15 +279,21 @@ pub async fn ensure_stream(
                 if inner.error_code() == ErrorCode::JETSTREAM_NOT_ENABLED
                     || inner.error_code() == ErrorCode::JETSTREAM_NOT_ENABLED_FOR_ACCOUNT =>
             {
-                Err(NatsError::new(format!(
+                Err(Attempt::Final(NatsError::new(format!(
                     "JetStream is not enabled on this NATS server or account ({inner}): start \
                      nats-server with -js (or jetstream {{}} in its configuration)"
-                )))
+                ))))
             }
-            _ => Err(NatsError::new(format!(
+            GetStreamErrorKind::JetStream(inner) if !not_ready(inner.error_code()) => {
+                Err(Attempt::Final(NatsError::new(format!(
+                    "cannot look up the JetStream stream {}: {error}",
+                    settings.name
+                ))))
+            }
+            _ => Err(Attempt::Again(NatsError::new(format!(
                 "cannot look up the JetStream stream {}: {error}",
                 settings.name
-            ))),
+            )))),
         },
     }
 }
