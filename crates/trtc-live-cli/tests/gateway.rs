@@ -706,28 +706,10 @@ fn metrics_are_served_and_parsed_by_prometheus_client() {
     assert_eq!(types["trtc_live_requests"], "counter");
 }
 
-/// A certificate authority made for the test, and a certificate it signed for 127.0.0.1:
-/// (the authority's PEM, the certificate's PEM, its key's PEM).
-fn test_certificates() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
-    let mut authority = CertificateParams::new(Vec::<String>::new()).unwrap();
-    authority.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    authority
-        .distinguished_name
-        .push(DnType::CommonName, "trtc-live test authority");
-    let authority = CertifiedIssuer::self_signed(authority, KeyPair::generate().unwrap()).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let certificate = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&key, &authority)
-        .unwrap();
-    (authority.pem(), certificate.pem(), key.serialize_pem())
-}
-
 #[test]
 fn https_forwarding_trusts_a_private_authority_from_a_file_and_nothing_unknown() {
     let dir = workspace();
-    let (authority, certificate, key) = test_certificates();
+    let (authority, certificate, key) = common::certificates::for_loopback();
     let authority_file = dir.path().join("authority.pem");
     std::fs::write(&authority_file, authority).unwrap();
     std::fs::write(dir.path().join("app.pem"), certificate).unwrap();

@@ -608,8 +608,16 @@ fn replay_from_the_stream_reads_each_lane_with_the_journals_filters() {
     );
     let invalid = battle("broken").replace("\"Duration\":30000", "\"Duration\":\"long\"");
     assert_eq!(post(&agent, &url, END_BATTLE, &invalid), Some(422));
-    refusing.wait_for(3);
     let started = Instant::now();
+    while refusing.requests().len() < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{} requests of 3 after 30 s: {}",
+            refusing.requests().len(),
+            server.logs()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let stored = loop {
         let stored = stream_records(&nats.url());
         let dead = stored
@@ -619,7 +627,11 @@ fn replay_from_the_stream_reads_each_lane_with_the_journals_filters() {
         if dead == 3 {
             break stored;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "{stored:#?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{stored:#?} {}",
+            server.logs()
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     stop(&mut server);
@@ -727,4 +739,61 @@ fn replay_from_the_stream_reads_each_lane_with_the_journals_filters() {
     assert!(out.stderr.contains("needs --from"), "{}", out.stderr);
     let out = replay(None, &["--from", &from, "journal.ndjson"]);
     assert_eq!(out.code, 2, "{}", out.transcript);
+}
+
+#[test]
+fn tls_with_a_private_authority_and_a_token_from_a_file() {
+    let dir = workspace();
+    let (authority, certificate, key) = common::certificates::for_loopback();
+    let authority_file = dir.path().join("authority.pem");
+    std::fs::write(&authority_file, authority).unwrap();
+    std::fs::write(dir.path().join("nats.pem"), certificate).unwrap();
+    std::fs::write(dir.path().join("nats.key"), key).unwrap();
+    std::fs::write(dir.path().join("nats-token"), "  s3cret-nats-token\n").unwrap();
+    let nats = NatsServer::start(
+        dir.path(),
+        &format!(
+            "tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n}}\n\
+             authorization {{\n  token: \"s3cret-nats-token\"\n}}\n",
+            dir.path().join("nats.pem").display(),
+            dir.path().join("nats.key").display()
+        ),
+    );
+    let tls_url = nats.url().replace("nats://", "tls://");
+    let token = dir.path().join("nats-token").display().to_string();
+    let ca = authority_file.display().to_string();
+
+    // The authority trusted, the token given: deliveries are kept; the token is in no log.
+    let mut server = serve(
+        dir.path(),
+        &tls_url,
+        &["--nats-ca-file", &ca, "--nats-token-file", &token],
+    );
+    let agent = agent();
+    assert_eq!(
+        post(
+            &agent,
+            &server.webhook_url(),
+            END_BATTLE,
+            &battle("over-tls")
+        ),
+        Some(200),
+        "{}",
+        server.logs()
+    );
+    let logs = stop(&mut server);
+    assert!(!logs.contains("s3cret"), "{logs}");
+
+    // Without the authority, or without the token: serve refuses to start, saying why.
+    let refused = |options: &[&str]| {
+        let mut command = serve_command(&dir.path().join("token"), "warn");
+        let output = command.arg("--sink").args(options).output().unwrap();
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let untrusted = refused(&[&tls_url, "--nats-token-file", &token]);
+    assert!(untrusted.contains("cannot connect to NATS"), "{untrusted}");
+    let anonymous = refused(&[&tls_url, "--nats-ca-file", &ca]);
+    assert!(anonymous.contains("cannot connect to NATS"), "{anonymous}");
+    assert!(!anonymous.contains("s3cret"), "{anonymous}");
 }

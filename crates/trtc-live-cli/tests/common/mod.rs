@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 pub mod app;
+pub mod certificates;
 pub mod serve;
 
 /// The repository root (tests run the binary from there, so paths in reports are short).

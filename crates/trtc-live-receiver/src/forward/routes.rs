@@ -260,7 +260,7 @@ mod tests {
             ("Live.*", "no `=`"),
             ("=/x", "empty"),
             ("Live.*=live", "neither a path"),
-            ("Live.*=https://x/", "neither a path"),
+            ("Live.*=ftp://x/", "neither a path"),
             ("Live .*=/x", "whitespace"),
         ] {
             let error = text.parse::<Route>().unwrap_err().to_string();
@@ -275,5 +275,6 @@ mod tests {
             "Live.*=/live".parse::<Route>().unwrap().to_string(),
             "Live.*=/live"
         );
+        assert!("Live.*=https://x/live".parse::<Route>().is_ok());
     }
 }

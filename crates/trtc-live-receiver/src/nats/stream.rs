@@ -19,7 +19,7 @@ pub const DEFAULT_STREAM: &str = "TRTC_LIVE_WEBHOOKS";
 /// |---|---|
 /// | name | `name` (`TRTC_LIVE_WEBHOOKS` by default) |
 /// | subjects | `PREFIX.live.>`, `PREFIX.quarantine.>`, `PREFIX.dead.>` |
-/// | storage | file (every replica writes each message to disk before acknowledging it) |
+/// | storage | file (every replica writes each message to its file store before the acknowledgement; nats-server syncs the files to disk every `sync_interval`, 2 minutes by default, or per message with `sync_interval: always`) |
 /// | replicas | `replicas` (3 in production: the stream survives the loss of one node; at most 5) |
 /// | duplicate window | `duplicate_window` (2 minutes by default): a message whose `Nats-Msg-Id` was stored within it is acknowledged as a duplicate and not stored again |
 /// | retention | limits: messages are kept until `max_age` (0: forever) or `max_bytes` (0: no limit), the oldest discarded first; consuming does not remove them (the stream is the record, as the journal is) |
