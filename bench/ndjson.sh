@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Throughput of `trtc-live validate --ndjson --quiet` on a file of mixed webhooks (issue 7), with
+# Throughput of `trtc-live validate --ndjson --quiet` on a file of mixed webhooks, with
 # 1 and 2 cores (taskset), its peak RSS (/usr/bin/time), and the byte-scan floor on the same
 # file: serde_json::from_slice::<IgnoredAny> on every line, one core
 # (benches/examples/ndjson_floor.rs). The three run in turn, ROUNDS times, so that the machine's
 # drift touches them alike; the table gives each one's median, lowest and highest.
 #
-# The file is built once, under target/bench/ndjson/: 2,000 examples of each webhook
-# (`trtc-live example COMMAND --count 2000 --seed 1`), repeated until it holds SIZE_MIB MiB.
-# It is read from the page cache (one run warms it).
+# The file is built once, under target/bench/ndjson/ (bench/mixed-ndjson.sh): 2,000 examples of
+# each webhook (`trtc-live example COMMAND --count 2000 --seed 1`), repeated until it holds
+# SIZE_MIB MiB. It is read from the page cache (one run warms it).
 #
 # Usage: bench/ndjson.sh [ROUNDS (5)] [SIZE_MIB (1024)]
 # Needs: cargo, taskset and /usr/bin/time (Debian: util-linux, time); installs nothing.
@@ -19,21 +19,7 @@ size_mib=${2:-1024}
 cargo build --release --quiet -p trtc-live-cli -p trtc-live-bench --example ndjson_floor
 tool=target/release/trtc-live
 floor=target/release/examples/ndjson_floor
-dir=target/bench/ndjson
-mkdir -p "$dir"
-file=$dir/mixed-${size_mib}MiB.ndjson
-if [ ! -s "$file" ]; then
-  base=$dir/base.ndjson
-  : >"$base"
-  for command in $("$tool" list | awk '{print $2}'); do
-    "$tool" example "$command" --count 2000 --seed 1 >>"$base"
-  done
-  : >"$file.part"
-  while [ "$(stat -c %s "$file.part")" -lt $((size_mib << 20)) ]; do
-    cat "$base" >>"$file.part"
-  done
-  mv "$file.part" "$file"
-fi
+file=$(bench/mixed-ndjson.sh "$size_mib" "$tool")
 bytes=$(stat -c %s "$file")
 packets=$(wc -l <"$file")
 echo "file: $file, $bytes bytes, $packets packets" >&2

@@ -4,7 +4,8 @@
 //! - A struct reads every member to the end. Each known member's slot keeps whether its last
 //!   value fits the field's type (as a `serde_json::Value` keeps the last one), an optional
 //!   member is read as its inner type (`null` does not fit, as in decoding), and any other member
-//!   is read and dropped. The struct fits when every required slot fits and no optional one
+//!   is read, counted as unknown (`conform::unknown_member`, for tools that report what the
+//!   schemas do not name) and dropped. The struct fits when every required slot fits and no optional one
 //!   fails. A struct with a `CallbackCommand` member says `CommandDiffers` when that member is
 //!   missing or does not fit: the packet may be another command's.
 //! - A transparent newtype fits as its inner type does.
@@ -204,7 +205,10 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed, plan: &Plan) -> syn:
                         {
                             match key.as_bytes() {
                                 #(#arms)*
-                                _ => map.next_value_seed(crate::conform::Skip)?,
+                                _ => {
+                                    crate::conform::unknown_member();
+                                    map.next_value_seed(crate::conform::Skip)?
+                                }
                             }
                         }
                         #command_check

@@ -20,16 +20,44 @@ pub enum Subcommand {
     /// Validate packets from files, directories or standard input.
     ///
     /// Each PATH is a file, a directory (searched recursively for *.json, *.jsonc, *.ndjson and
-    /// *.jsonl files, in name order) or `-` for standard input. A *.json or *.jsonc file holds one
-    /// packet (comments allowed in *.jsonc); a *.ndjson or *.jsonl file holds one packet per line
-    /// (blank lines skipped), and so does every input with --ndjson. Every packet is checked,
-    /// whatever happened to the ones before.
+    /// *.jsonl files, each also compressed as *.gz or *.zst, in name order) or `-` for standard
+    /// input. A journal of `trtc-live serve` is recognised by its first line, and the body of
+    /// each record is checked. A *.ndjson or *.jsonl file holds one packet per line (blank lines
+    /// skipped), and so does every input with --ndjson; a *.jsonc file holds one packet, comments allowed; any
+    /// other input holds one packet, unless it is plainly NDJSON (its first line is a whole JSON
+    /// object and more lines follow), which is then read per line. gzip and zstd archives are
+    /// read decompressed, recognised by their first bytes. Every packet is checked, whatever
+    /// happened to the ones before.
     ///
     /// Exit status: 0 when every packet is valid; 1 when any is invalid or malformed (or has a
     /// warning, with --deny-warnings); 2 for usage errors, and when an input cannot be read or
     /// holds no packet at all (the other inputs are still checked).
     #[command(after_long_help = crate::semantic_help::checks_help())]
     Validate(ValidateArgs),
+
+    /// Report how the traffic differs from the schemas, per command word.
+    ///
+    /// Reads what `validate` reads (files, directories, NDJSON, gzip and zstd archives, `serve`'s
+    /// journals, `-` for standard input) and sums up, for each command word, every way its
+    /// packets differ from the schemas: members the schemas do not name (unknown_member),
+    /// members they require that are missing (missing_required), values of another JSON type
+    /// (type_mismatch), values outside an enumeration (unknown_enum_value) or out of range
+    /// (out_of_range), command words they do not know (unknown_command), for the records of a
+    /// journal URL parameters they do not know (unknown_url_parameter), and, from the
+    /// validator's warnings, members that older packets lack (older_revision). Each finding gives the JSON pointer (`*` for array
+    /// items), how many packets have it, the JSON types seen with their lengths or digit
+    /// counts, the first and last packet time seen, and up to 3 places (source:line). Values
+    /// are not printed unless --show-values is given: account ids and message texts are
+    /// personal data. A packet that matches its schema costs what `validate` costs; only the
+    /// others are examined further.
+    ///
+    /// Exit status: 0 when every packet matches the schemas; 1 when any drifts; 2 for usage
+    /// errors, an input or a packet that cannot be read, or a run that found no packet at all.
+    Drift(DriftArgs),
+
+    /// Work with the journals `serve` writes (accepted.ndjson, quarantine.ndjson).
+    #[command(subcommand)]
+    Journal(JournalCommand),
 
     /// Print realistic example request packets (or response packets) of a command.
     ///
@@ -120,7 +148,8 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Read every input as NDJSON, one packet per line (the default for *.ndjson and *.jsonl).
+    /// Read every input as NDJSON, one packet per line (the default for *.ndjson and *.jsonl,
+    /// and for inputs that are plainly NDJSON).
     #[arg(long)]
     pub ndjson: bool,
 
@@ -150,6 +179,81 @@ pub struct ValidateArgs {
     /// into memory).
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_packet_bytes: u64,
+}
+
+/// Arguments of `trtc-live drift`.
+#[derive(Debug, clap::Args)]
+pub struct DriftArgs {
+    /// Files and directories to read; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to report: text for people, or one JSON object per finding (its shape is in
+    /// docs/drift.md).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Print the values seen (up to 3 per finding), not only their types, lengths and digit
+    /// counts.
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// Write into DIR, per schema file that should change, a JSON Patch (RFC 6902) that would
+    /// make the schema accept what was seen (a new optional member with the types seen, an
+    /// enumeration value added, a member no longer required, a type widened), for a maintainer
+    /// to review and apply.
+    #[arg(long, value_name = "DIR")]
+    pub patch: Option<PathBuf>,
+
+    /// Read every input as NDJSON, one packet per line (the default for *.ndjson and *.jsonl,
+    /// and for inputs that are plainly NDJSON).
+    #[arg(long)]
+    pub ndjson: bool,
+
+    /// Accept `//` and `/* */` comments in every input (always on for *.jsonc files).
+    #[arg(long)]
+    pub jsonc: bool,
+
+    /// Skip packets larger than this many bytes (reported, without reading them into memory).
+    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_packet_bytes: u64,
+}
+
+/// The subcommands of `trtc-live journal`.
+#[derive(Debug, clap::Subcommand)]
+pub enum JournalCommand {
+    /// Print the bodies of journal records as NDJSON, one per line, byte for byte.
+    ///
+    /// Each PATH is a journal (accepted.ndjson, quarantine.ndjson, also compressed as *.gz or
+    /// *.zst), a directory of journals, or `-` for standard input. Each record's body is printed
+    /// exactly as it was received: numbers as written (a 64-bit account id is never rounded, as
+    /// `jq` rounds it), strings as escaped. A body that spans several lines is put on one line by
+    /// removing the whitespace between its tokens, and nothing else (standard error says how
+    /// many). A line that is not a record (a record cut short by a crash) is reported on
+    /// standard error, and the next ones are printed.
+    ///
+    /// With --from nats://HOST:PORT, the bodies of the deliveries of the JetStream stream of
+    /// `serve --sink` instead, in stream order (accepted ones unless --lane says otherwise).
+    ///
+    /// Exit status: 0 when every line was a record; 1 when a line was not; 2 when an input cannot
+    /// be read, is not a journal, or holds no record.
+    Export(JournalExportArgs),
+}
+
+/// Arguments of `trtc-live journal export`.
+#[derive(Debug, clap::Args)]
+pub struct JournalExportArgs {
+    /// Journals and directories of journals; `-` reads standard input.
+    #[arg(
+        required_unless_present = "from",
+        conflicts_with = "from",
+        value_name = "PATH"
+    )]
+    pub paths: Vec<PathBuf>,
+
+    /// The JetStream stream to read instead of journals.
+    #[command(flatten)]
+    pub stream: StreamSource,
 }
 
 /// Arguments of `trtc-live example`.
@@ -521,7 +625,7 @@ pub struct ReplayArgs {
     pub format: Format,
 }
 
-/// A JetStream stream read instead of journals (`replay --from`).
+/// A JetStream stream read instead of journals (`replay --from`, `journal export --from`).
 #[derive(Debug, clap::Args)]
 pub struct StreamSource {
     /// Read the deliveries from the JetStream stream of `serve --sink` instead of journals:

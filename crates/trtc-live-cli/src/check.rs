@@ -65,6 +65,41 @@ pub struct PacketReport<'w> {
     pub text: Option<&'w [u8]>,
     /// Whether plain JSON failed only because of comments (worth a hint).
     pub comments_would_parse: bool,
+    /// Whether a whole input failed because more JSON followed its first value (worth a hint).
+    pub several_values: bool,
+}
+
+impl<'w> PacketReport<'w> {
+    /// The report of a line of a journal that is not a record: malformed, with the reason.
+    pub fn bad_record(source: &'w str, line: usize, message: &str, too_long: bool) -> Self {
+        let kind = if too_long {
+            IssueKind::TooLarge
+        } else {
+            IssueKind::Syntax
+        };
+        let error = Finding::from(Issue {
+            kind,
+            check: None,
+            instance_path: String::new(),
+            schema_path: String::new(),
+            keyword_location: None,
+            message: message.to_owned(),
+            line: Some(line),
+            column: None,
+            span: None,
+        });
+        Self {
+            source,
+            line: Some(line),
+            verdict: Verdict::Malformed,
+            command: None,
+            errors: vec![error],
+            warnings: Vec::new(),
+            text: None,
+            comments_would_parse: false,
+            several_values: false,
+        }
+    }
 }
 
 /// Checks packets with one validator and the options of the command line.
@@ -89,6 +124,7 @@ impl Checker<'_> {
             warnings: Vec::new(),
             text: None,
             comments_would_parse: false,
+            several_values: false,
         };
         let text = match window.text(packet) {
             Ok(text) => text,
@@ -118,6 +154,9 @@ impl Checker<'_> {
                 report.comments_would_parse = matches!(rejection, Rejection::Syntax(_))
                     && !packet.comments
                     && parse_jsonc(text).is_ok();
+                report.several_values = packet.line.is_none()
+                    && matches!(&rejection, Rejection::Syntax(error)
+                        if error.message.starts_with("trailing characters"));
                 report.errors = rejection.issues().into_iter().map(Finding::from).collect();
                 if let Rejection::UnknownCommand(UnknownCommand::Unknown(word)) = &rejection {
                     if let (Some(error), Some(closest)) = (

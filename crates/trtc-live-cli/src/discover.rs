@@ -1,10 +1,26 @@
 //! From the PATHs of the command line to the inputs to read: files, directories searched
 //! recursively, standard input.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// File extensions searched for in directories (compared without case).
+use crate::compressed::{without_compression_suffix, Compression, COMPRESSED_EXTENSIONS};
+
+/// File extensions searched for in directories (compared without case), each also compressed
+/// (`*.ndjson.gz`, `*.json.zst`).
 pub const PACKET_EXTENSIONS: &[&str] = &["json", "jsonc", "ndjson", "jsonl"];
+
+/// How an input is cut into packets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// One packet per line (NDJSON): `--ndjson`, `*.ndjson`, `*.jsonl`.
+    PerLine,
+    /// The whole input is one packet: text with comments (`--jsonc`, `*.jsonc`).
+    Whole,
+    /// One packet, unless the input is plainly NDJSON: its first line is a whole JSON object
+    /// and more follows on the next lines (then one packet per line).
+    Detect,
+}
 
 /// One input to read.
 #[derive(Clone, Debug)]
@@ -13,21 +29,24 @@ pub struct Input {
     pub name: String,
     /// Where to read it from; `None` is standard input.
     pub path: Option<PathBuf>,
-    /// One packet per line (NDJSON) instead of one packet in all.
-    pub ndjson: bool,
+    /// How it is cut into packets.
+    pub framing: Framing,
     /// Whether `//` and `/* */` comments are accepted.
     pub comments: bool,
-    /// Its size in bytes, when known in advance (for the progress bar).
+    /// Its size in bytes, when known in advance (for the progress bar): the size of the
+    /// text, unknown for a compressed file.
     pub size: Option<u64>,
 }
 
 impl Input {
-    /// Whether it is a regular file (not standard input, a pipe or a device), whose reads never
-    /// wait for long.
+    /// Whether it is a regular file (not standard input, a pipe or a device) of plain text,
+    /// whose reads never wait for long (a compressed file's reads wait for the decompression).
     pub fn is_regular_file(&self) -> bool {
-        self.path
-            .as_deref()
-            .is_some_and(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+        self.size.is_some()
+            && self
+                .path
+                .as_deref()
+                .is_some_and(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file()))
     }
 }
 
@@ -65,7 +84,7 @@ pub fn expand(path: &Path, options: ReadingOptions) -> Expansion {
         return Expansion::Inputs(vec![Input {
             name,
             path: None,
-            ndjson: options.ndjson,
+            framing: framing(options, None),
             comments: options.comments,
             size: None,
         }]);
@@ -89,35 +108,80 @@ pub fn expand(path: &Path, options: ReadingOptions) -> Expansion {
         return problem(
             name,
             format!(
-                "no packet file in this directory (searched recursively for {})",
+                "no packet file in this directory (searched recursively for {}, each also as {})",
                 PACKET_EXTENSIONS
                     .iter()
                     .map(|e| format!("*.{e}"))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                COMPRESSED_EXTENSIONS
+                    .iter()
+                    .map(|e| format!(".{e}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
         );
     }
     Expansion::Inputs(inputs)
 }
 
+/// Every PATH expanded: the inputs they name, in order, and the problems of those that name
+/// nothing.
+pub fn gather(paths: &[PathBuf], options: ReadingOptions) -> (Vec<Input>, Vec<PathProblem>) {
+    let (mut inputs, mut problems) = (Vec::new(), Vec::new());
+    for path in paths {
+        match expand(path, options) {
+            Expansion::Inputs(found) => inputs.extend(found),
+            Expansion::Problem(problem) => problems.push(problem),
+        }
+    }
+    (inputs, problems)
+}
+
 fn problem(name: String, message: String) -> Expansion {
     Expansion::Problem(PathProblem { name, message })
 }
 
+/// How an input is cut into packets, from the flags and its extension (lowercase, under any
+/// compression suffix).
+fn framing(options: ReadingOptions, extension: Option<&str>) -> Framing {
+    if options.ndjson || matches!(extension, Some("ndjson" | "jsonl")) {
+        Framing::PerLine
+    } else if options.comments || extension == Some("jsonc") {
+        Framing::Whole
+    } else {
+        Framing::Detect
+    }
+}
+
 fn file_input(path: PathBuf, size: u64, options: ReadingOptions) -> Input {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let extension = packet_extension(&path);
     let extension = extension.as_deref();
+    let compressed = is_compressed(&path);
     Input {
         name: path.display().to_string(),
-        ndjson: options.ndjson || matches!(extension, Some("ndjson" | "jsonl")),
+        framing: framing(options, extension),
         comments: options.comments || extension == Some("jsonc"),
-        size: Some(size),
+        size: (!compressed).then_some(size),
         path: Some(path),
     }
+}
+
+/// The extension of `path`'s name under any compression suffix, lowercase (`json` for
+/// `a.JSON.gz`).
+fn packet_extension(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let (_, extension) = without_compression_suffix(name).rsplit_once('.')?;
+    Some(extension.to_ascii_lowercase())
+}
+
+/// Whether the file starts with the magic bytes of a compressed stream (a file that cannot be
+/// read is not: the reading will say why).
+fn is_compressed(path: &Path) -> bool {
+    let mut start = Vec::with_capacity(4);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(4).read_to_end(&mut start))
+        .is_ok_and(|_| Compression::of_start(&start).is_some())
 }
 
 /// Adds the packet files under `directory` to `inputs`, in name order.
@@ -149,9 +213,7 @@ fn walk(directory: &Path, options: ReadingOptions, inputs: &mut Vec<Input>) -> R
 }
 
 fn has_packet_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| PACKET_EXTENSIONS.iter().any(|p| e.eq_ignore_ascii_case(p)))
+    packet_extension(path).is_some_and(|e| PACKET_EXTENSIONS.contains(&e.as_str()))
 }
 
 /// An I/O error in words, without Rust's `(os error 2)` suffix.

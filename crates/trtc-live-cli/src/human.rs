@@ -67,11 +67,19 @@ impl HumanRenderer {
         for finding in &report.warnings {
             self.diagnostic(&mut out, Level::Warning, finding, text, origin, report.line);
         }
+        let help = self.paint("help", AnsiColor::Cyan.on_default().bold());
         if report.comments_would_parse {
             let _ = writeln!(
                 out,
-                "{}: the text is valid JSON with comments; pass --jsonc (or name the file *.jsonc)\n",
-                self.paint("help", AnsiColor::Cyan.on_default().bold())
+                "{help}: the text is valid JSON with comments; pass --jsonc (or name the file *.jsonc)\n",
+            );
+        }
+        if report.several_values {
+            let _ = writeln!(
+                out,
+                "{help}: the input holds several JSON values one after another and is read as one \
+                 packet; to check each, put one per line (`jq -c .` does) or pass --ndjson if \
+                 they are one per line already\n",
             );
         }
         out

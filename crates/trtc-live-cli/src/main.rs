@@ -6,13 +6,17 @@
 mod args;
 mod check;
 mod command_word;
+mod compressed;
 mod discover;
+mod drift;
 mod environment;
 mod example;
 mod human;
+mod journal;
 mod json_report;
 mod list;
 mod nats;
+mod one_line;
 mod packets;
 mod pipeline;
 mod progress;
@@ -37,6 +41,10 @@ fn main() -> ExitCode {
     let args = args::Cli::parse();
     match args.command {
         args::Subcommand::Validate(options) => validate::run(&options),
+        args::Subcommand::Drift(options) => drift::run(&options),
+        args::Subcommand::Journal(args::JournalCommand::Export(options)) => {
+            journal::export(&options)
+        }
         args::Subcommand::Example(options) => example::run(&options),
         args::Subcommand::Schema(options) => schema::run(&options),
         args::Subcommand::List(options) => list::run(&options),

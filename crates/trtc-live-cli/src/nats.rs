@@ -139,3 +139,59 @@ fn read_secret(path: &Path, option: &str) -> Result<String, String> {
     }
     Ok(secret.to_owned())
 }
+
+/// `journal export --from nats://...`: the bodies of the stream's deliveries (of the lanes asked,
+/// accepted ones by default), one a line, byte for byte (a body on several lines put on one, as
+/// for journals); returns the exit status: 0 when every message was a delivery, 1 when one was
+/// not, 2 when the stream cannot be read or holds none.
+pub fn export_stream(source: &StreamSource, servers: &NatsServers) -> std::process::ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut records, mut joined, mut not_deliveries, mut closed) = (0u64, 0u64, 0u64, false);
+    let read = read_stream(source, servers, "trtc-live journal export", |item| {
+        match item.record {
+            Ok(record) => {
+                let body = record.body_bytes();
+                let on_one = body.contains(&b'\n') || body.contains(&b'\r');
+                let written = if on_one {
+                    joined += 1;
+                    stdout.write_all(&crate::one_line::on_one_line(&body))
+                } else {
+                    stdout.write_all(&body)
+                }
+                .and_then(|()| stdout.write_all(b"\n"));
+                if written.is_err() {
+                    // Standard output closed (`| head`): nothing more can be printed.
+                    closed = true;
+                    return false;
+                }
+                records += 1;
+            }
+            Err(error) => {
+                eprintln!("{}: {error}", item.source);
+                not_deliveries += 1;
+            }
+        }
+        true
+    });
+    if closed || stdout.flush().is_err() {
+        return std::process::ExitCode::SUCCESS;
+    }
+    if let Err(error) = read {
+        eprintln!("trtc-live journal export: {error}");
+        return std::process::ExitCode::from(2);
+    }
+    if joined > 0 {
+        eprintln!(
+            "trtc-live journal export: {joined} of {records} bodies spanned several lines and \
+             were put on one line (the whitespace between their tokens removed)"
+        );
+    }
+    std::process::ExitCode::from(if records == 0 {
+        2
+    } else if not_deliveries > 0 {
+        1
+    } else {
+        0
+    })
+}

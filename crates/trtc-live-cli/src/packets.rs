@@ -4,11 +4,14 @@
 //! whatever the size of the input.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Cursor, Read};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::discover::{describe, Input};
+use trtc_live_receiver::journal::{JournalReader, Record, RecordError};
+
+use crate::compressed::{decompressed, Stream};
+use crate::discover::{describe, Framing, Input};
 use crate::pipeline;
 
 /// Bytes of packet text after which a window ends, where a read ends (a packet larger than
@@ -52,6 +55,15 @@ impl Window {
     /// The text of `packet`, or the size it exceeded the limit with.
     pub fn text(&self, packet: &Packet) -> Result<&[u8], TooLarge> {
         packet.text.clone().map(|range| &self.text[range])
+    }
+
+    /// What the journal record of `packet` says besides its body, when it comes from one.
+    pub fn delivery(&self, packet: &Packet) -> Option<Delivery<'_>> {
+        let fields = packet.record.as_ref()?;
+        Some(Delivery {
+            query: std::str::from_utf8(&self.text[fields.query.clone()]).unwrap_or_default(),
+            received_at_ms: fields.received_at_ms,
+        })
     }
 
     /// The index of `source` in `sources`, added if it is new.
@@ -170,6 +182,33 @@ pub enum Item {
         /// The input's name.
         source: Arc<str>,
     },
+    /// A line of a journal that is not a record (a record cut short by a crash, say).
+    BadRecord {
+        /// The input's name.
+        source: Arc<str>,
+        /// The line, from 1.
+        line: usize,
+        /// Why it is not a record.
+        message: String,
+        /// Whether it is a line over the reader's limit (else it is not a record).
+        too_long: bool,
+    },
+}
+
+/// What a journal record says of a delivery besides its body.
+#[derive(Clone, Copy, Debug)]
+pub struct Delivery<'w> {
+    /// The query string of the request, as received.
+    pub query: &'w str,
+    /// When it was received, in Unix milliseconds.
+    pub received_at_ms: u64,
+}
+
+/// Where the fields of a journal record are kept.
+struct RecordFields {
+    /// The query string, in the window's text.
+    query: Range<usize>,
+    received_at_ms: u64,
 }
 
 /// One packet as read; its window holds its text and the name of its input.
@@ -182,6 +221,8 @@ pub struct Packet {
     pub comments: bool,
     /// Where the text is in the window, or the size it exceeded the limit with.
     text: Result<Range<usize>, TooLarge>,
+    /// For the body of a journal record, the record's other fields.
+    record: Option<RecordFields>,
 }
 
 /// A packet over the size limit: skipped, never held in memory.
@@ -205,8 +246,19 @@ impl Item {
                 // An NDJSON packet also had its line break.
                 size + u64::from(packet.line.is_some())
             }
-            Item::Unreadable { .. } | Item::NoPacket { .. } => 0,
+            Item::Unreadable { .. } | Item::NoPacket { .. } | Item::BadRecord { .. } => 0,
         }
+    }
+}
+
+/// Where the windows of `inputs` are best read: regular files between windows, on the calling
+/// thread; anything else (standard input, a pipe, an archive being decompressed) may make
+/// reads wait, and is read on a thread of its own so that what was read is reported meanwhile.
+pub fn reading_for(inputs: &[Input]) -> pipeline::Reading {
+    if inputs.iter().all(Input::is_regular_file) {
+        pipeline::Reading::Inline
+    } else {
+        pipeline::Reading::OnItsOwnThread
     }
 }
 
@@ -220,21 +272,32 @@ pub struct Packets {
 /// The input being read.
 struct Reading {
     source: Arc<str>,
-    input: Box<dyn Read + Send>,
-    ndjson: bool,
+    input: Stream,
+    framing: Framing,
     comments: bool,
     is_stdin: bool,
     /// Lines ended so far (NDJSON).
     line: usize,
     packets: usize,
-    /// The start of a line, read but not yet ended, kept from one window to the next.
+    /// The start of a line, read but not yet ended, kept from one window to the next (or the
+    /// start of the input, read to see whether it is NDJSON).
     carry: Vec<u8>,
     /// The size so far of a line over the limit, being read through without being kept.
     skipping: Option<u64>,
+    /// An error met by a read that had read bytes before it: reported once they are used.
+    pending_error: Option<std::io::Error>,
+    /// Whether the framing is known: an input that may be NDJSON or a journal is read until
+    /// its first line first.
+    settled: bool,
+    /// The records of a journal, when the input is one.
+    records: Option<JournalReader<BufReader<Stream>>>,
 }
 
 /// Bytes asked of an NDJSON input at a time, straight into the window's buffer.
 const READ_CHUNK: usize = 128 << 10;
+/// Most bytes read at the start of an input to see whether it is plainly NDJSON (or, up to the
+/// packet size limit if larger, a journal): an input whose first line is longer is one packet.
+const DETECT_BYTES: usize = 1 << 20;
 
 impl Packets {
     /// Reads `inputs` in order, refusing packets of more than `limit` bytes.
@@ -264,11 +327,21 @@ impl Packets {
                     }
                 },
             };
-            let ended = if reading.ndjson {
-                reading.read_lines(&mut window, self.limit)
-            } else {
-                reading.read_whole(&mut window, self.limit);
-                true
+            if !reading.settled {
+                if let Err(error) = reading.settle(self.limit) {
+                    let item = reading.unreadable(&error);
+                    window.items.push(item);
+                    self.current = None;
+                }
+                continue;
+            }
+            let ended = match reading.framing {
+                _ if reading.records.is_some() => reading.read_records(&mut window, self.limit),
+                Framing::PerLine | Framing::Detect => reading.read_lines(&mut window, self.limit),
+                Framing::Whole => {
+                    reading.read_whole(&mut window, self.limit);
+                    true
+                }
             };
             if !ended {
                 // The window is full, or standard input has nothing more ready.
@@ -279,52 +352,202 @@ impl Packets {
         (!window.items.is_empty()).then_some(window)
     }
 
+    /// Opens `input`, decompressed if it is a gzip or zstd stream.
     fn open(input: Input) -> Result<Reading, Item> {
         let source: Arc<str> = input.name.as_str().into();
-        let read: Box<dyn Read + Send> = match &input.path {
-            None => Box::new(std::io::stdin()),
-            Some(path) => match File::open(path) {
-                Ok(file) => Box::new(file),
-                Err(error) => {
-                    return Err(Item::Unreadable {
-                        source,
-                        message: format!("cannot read: {}", describe(&error)),
-                    })
-                }
-            },
+        let opened = match &input.path {
+            None => Ok(Box::new(std::io::stdin()) as Stream),
+            Some(path) => File::open(path).map(|file| Box::new(file) as Stream),
         };
-        Ok(Reading::new(source, read, &input))
+        match opened.and_then(decompressed) {
+            Ok((read, _)) => Ok(Reading::new(source, read, &input)),
+            Err(error) => Err(Item::Unreadable {
+                source,
+                message: format!("cannot read: {}", describe(&error)),
+            }),
+        }
     }
 }
 
 impl Reading {
-    fn new(source: Arc<str>, input: Box<dyn Read + Send>, options: &Input) -> Self {
+    fn new(source: Arc<str>, input: Stream, options: &Input) -> Self {
         Self {
             source,
             input,
-            ndjson: options.ndjson,
+            framing: options.framing,
             comments: options.comments,
             is_stdin: options.path.is_none(),
             line: 0,
             packets: 0,
             carry: Vec::new(),
             skipping: None,
+            pending_error: None,
+            settled: options.framing == Framing::Whole || options.comments,
+            records: None,
         }
     }
 
-    /// The whole input as one packet in `window`.
+    /// Reads the start of the input (into `carry`) until its framing is plain, and settles it:
+    /// a journal when its first line (blank lines aside) is a journal record; else, for an
+    /// input that may be NDJSON, one packet per line when that line is a whole JSON object and
+    /// more follows, one packet otherwise.
+    fn settle(&mut self, limit: u64) -> std::io::Result<()> {
+        let most = DETECT_BYTES.max(usize::try_from(limit).unwrap_or(usize::MAX));
+        loop {
+            let at_end = match self.read_start() {
+                Ok(read) => read == 0,
+                Err(error) => {
+                    self.settled = true;
+                    self.framing = Framing::Whole;
+                    return Err(error);
+                }
+            };
+            let complete = at_end || self.carry.len() >= most;
+            let first_line = first_line(&self.carry);
+            if first_line.is_some_and(|line| Record::from_line(line).is_ok()) {
+                self.read_as_journal(limit);
+                return Ok(());
+            }
+            let settled = match self.framing {
+                Framing::Detect => match plainly_ndjson(&self.carry, complete) {
+                    Some(ndjson) => {
+                        self.framing = if ndjson {
+                            Framing::PerLine
+                        } else {
+                            Framing::Whole
+                        };
+                        true
+                    }
+                    None => false,
+                },
+                Framing::PerLine | Framing::Whole => first_line.is_some() || complete,
+            };
+            if settled {
+                self.settled = true;
+                return Ok(());
+            }
+        }
+    }
+
+    /// Reads the rest of the input (after what `carry` holds) as a journal.
+    fn read_as_journal(&mut self, limit: u64) {
+        let start = std::mem::take(&mut self.carry);
+        let rest = std::mem::replace(&mut self.input, Box::new(std::io::empty()));
+        let stream: Stream = Box::new(Cursor::new(start).chain(rest));
+        // A body of `limit` bytes, escaped in JSON, with the record's other members.
+        let longest_line = limit.saturating_mul(6).saturating_add(64 << 10);
+        let reader = JournalReader::new(BufReader::with_capacity(READ_CHUNK, stream))
+            .max_line_bytes(longest_line);
+        self.records = Some(reader);
+        self.framing = Framing::PerLine;
+        self.settled = true;
+    }
+
+    /// Reads records of a journal into `window`, their bodies as packets with the line of their
+    /// record, until the window is full or the journal ends (then `true`). A line that is not a
+    /// record is reported, and reading goes on.
+    fn read_records(&mut self, window: &mut Window, limit: u64) -> bool {
+        let Some(records) = self.records.as_mut() else {
+            return true;
+        };
+        while !window.is_full() {
+            let Some((number, read)) = records.next() else {
+                if self.packets == 0 {
+                    self.packets += 1;
+                    window.items.push(Item::NoPacket {
+                        source: self.source.clone(),
+                    });
+                }
+                return true;
+            };
+            let line = usize::try_from(number).unwrap_or(usize::MAX);
+            let record = match read {
+                Ok(record) => record,
+                Err(RecordError::Io(error)) => {
+                    self.line = line.saturating_sub(1);
+                    let item = self.unreadable(&error);
+                    window.items.push(item);
+                    return true;
+                }
+                Err(error) => {
+                    self.packets += 1;
+                    window.items.push(Item::BadRecord {
+                        source: self.source.clone(),
+                        line,
+                        too_long: matches!(error, RecordError::TooLong { .. }),
+                        message: error.to_string(),
+                    });
+                    continue;
+                }
+            };
+            self.line = line;
+            self.packets += 1;
+            let body = record.body_bytes();
+            let text = if body.len() as u64 > limit {
+                Err(TooLarge {
+                    limit,
+                    size: body.len() as u64,
+                })
+            } else {
+                let start = window.text.len();
+                window.text.extend_from_slice(&body);
+                Ok(start..window.text.len())
+            };
+            let query_start = window.text.len();
+            window.text.extend_from_slice(record.query().as_bytes());
+            let fields = RecordFields {
+                query: query_start..window.text.len(),
+                received_at_ms: record.received_at_ms(),
+            };
+            let packet = Packet {
+                source: window.source_index(&self.source),
+                line: Some(line),
+                comments: false,
+                text,
+                record: Some(fields),
+            };
+            window.items.push(Item::Packet(packet));
+        }
+        false
+    }
+
+    /// Reads what one read gives onto `carry`; 0 at the end of the input. The first read is
+    /// small: most inputs read this way are one small packet each.
+    fn read_start(&mut self) -> std::io::Result<usize> {
+        let start = self.carry.len();
+        let chunk = if start == 0 { 16 << 10 } else { READ_CHUNK };
+        self.carry.resize(start + chunk, 0);
+        let read = loop {
+            match self.input.read(&mut self.carry[start..]) {
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                other => break other,
+            }
+        };
+        self.carry.truncate(start + *read.as_ref().unwrap_or(&0));
+        read
+    }
+
+    /// The whole input as one packet in `window` (its start may have been read into `carry`).
     fn read_whole(&mut self, window: &mut Window, limit: u64) {
         let start = window.text.len();
+        let budget = limit.saturating_add(1);
+        let carried = self
+            .carry
+            .len()
+            .min(usize::try_from(budget).unwrap_or(usize::MAX));
+        window.text.extend_from_slice(&self.carry[..carried]);
+        let beyond = (self.carry.len() - carried) as u64;
+        self.carry.clear();
         let read = window
             .text
-            .read_to_end(&mut (&mut self.input).take(limit.saturating_add(1)));
+            .read_to_end(&mut (&mut self.input).take(budget - carried as u64));
         if let Err(error) = read {
             window.text.truncate(start);
             let item = self.unreadable(&error);
             window.items.push(item);
             return;
         }
-        let size = (window.text.len() - start) as u64;
+        let size = (window.text.len() - start) as u64 + beyond;
         let text = if size > limit {
             window.text.truncate(start);
             let rest = std::io::copy(&mut self.input, &mut std::io::sink()).unwrap_or(0);
@@ -410,7 +633,12 @@ impl Reading {
     /// (what is ready), for a file, the chunk in full unless the file ends. The bytes are read
     /// straight into `text`, a chunk a system call (`read_to_end` would ask for a few kilobytes
     /// at a time).
+    /// A read that fails after some bytes gives those bytes, and the error at the next call (the
+    /// lines before a corrupt part of an archive are checked).
     fn read_chunk(&mut self, text: &mut Text) -> std::io::Result<usize> {
+        if let Some(error) = self.pending_error.take() {
+            return Err(error);
+        }
         let mut filled = 0;
         let read = loop {
             match self.input.read(&mut text.room(READ_CHUNK)[filled..]) {
@@ -422,6 +650,10 @@ impl Reading {
                     }
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) if filled > 0 => {
+                    self.pending_error = Some(error);
+                    break Ok(filled);
+                }
                 Err(error) => break Err(error),
             }
         };
@@ -464,23 +696,57 @@ impl Reading {
             line,
             comments: self.comments,
             text,
+            record: None,
         };
         window.items.push(Item::Packet(packet));
     }
 
     fn unreadable(&mut self, error: &std::io::Error) -> Item {
-        let at = if self.ndjson && self.line > 0 {
+        let at = if self.framing == Framing::PerLine && self.line > 0 {
             format!(" after line {}", self.line)
         } else {
             String::new()
         };
         // Nothing more is read from an input that failed.
         self.packets = usize::MAX;
-        self.ndjson = false;
+        self.framing = Framing::Whole;
         Item::Unreadable {
             source: self.source.clone(),
             message: format!("cannot read{at}: {}", describe(error)),
         }
+    }
+}
+
+/// The first line of `start` that is not blank, if it has ended (without its line break).
+fn first_line(start: &[u8]) -> Option<&[u8]> {
+    let first = start.iter().position(|b| !b.is_ascii_whitespace())?;
+    let length = memchr::memchr(b'\n', &start[first..])?;
+    Some(&start[first..first + length])
+}
+
+/// Whether `start`, the start of an input, is plainly NDJSON: its first line that is not blank
+/// is a whole JSON object, and something that is not blank follows it. `None` while more bytes
+/// are needed to tell (`complete`: there are no more).
+fn plainly_ndjson(start: &[u8], complete: bool) -> Option<bool> {
+    let first = start.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return complete.then_some(false);
+    };
+    let Some(length) = memchr::memchr(b'\n', &start[first..]) else {
+        return complete.then_some(false);
+    };
+    let line = &start[first..first + length];
+    if line.first() != Some(&b'{') || serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err()
+    {
+        return Some(false);
+    }
+    let more = start[first + length..]
+        .iter()
+        .any(|b| !b.is_ascii_whitespace());
+    if more {
+        Some(true)
+    } else {
+        complete.then_some(false)
     }
 }
 
@@ -506,10 +772,21 @@ mod tests {
     /// Every item read from `input` (standard input when `stdin`, read `step` bytes at a time),
     /// as (line, text or size over the limit), window by window.
     fn read_all(input: &'static [u8], step: usize, stdin: bool, limit: u64) -> Vec<Vec<String>> {
+        read_all_framed(input, step, stdin, limit, Framing::PerLine)
+    }
+
+    /// [`read_all`], the input cut as `framing` says.
+    fn read_all_framed(
+        input: &'static [u8],
+        step: usize,
+        stdin: bool,
+        limit: u64,
+        framing: Framing,
+    ) -> Vec<Vec<String>> {
         let options = Input {
             name: "input".into(),
             path: (!stdin).then(|| "input".into()),
-            ndjson: true,
+            framing,
             comments: false,
             size: None,
         };
@@ -522,16 +799,16 @@ mod tests {
                 .items()
                 .iter()
                 .map(|item| match item {
-                    Item::Packet(packet) => match window.text(packet) {
-                        Ok(text) => {
-                            format!("{}:{}", packet.line.unwrap(), String::from_utf8_lossy(text))
+                    Item::Packet(packet) => {
+                        let line = packet.line.map_or("whole".to_owned(), |l| l.to_string());
+                        match window.text(packet) {
+                            Ok(text) => format!("{line}:{}", String::from_utf8_lossy(text)),
+                            Err(too_large) => format!("{line}:{} bytes", too_large.size),
                         }
-                        Err(too_large) => {
-                            format!("{}:{} bytes", packet.line.unwrap(), too_large.size)
-                        }
-                    },
+                    }
                     Item::NoPacket { .. } => "no packet".to_owned(),
                     Item::Unreadable { message, .. } => message.clone(),
+                    Item::BadRecord { line, message, .. } => format!("{line}! {message}"),
                 })
                 .collect();
             windows.push(items);
@@ -561,6 +838,69 @@ mod tests {
                 "step {step}"
             );
         }
+    }
+
+    #[test]
+    fn an_input_is_read_per_line_when_it_is_plainly_ndjson() {
+        for step in [1, 5, 1 << 20] {
+            for stdin in [false, true] {
+                let read = |input| {
+                    let windows = read_all_framed(input, step, stdin, 100, Framing::Detect);
+                    windows.into_iter().flatten().collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    read(b"{\"a\":1}\n{\"b\":2}\n"),
+                    ["1:{\"a\":1}", "2:{\"b\":2}"]
+                );
+                assert_eq!(read(b"\r\n{\"a\":1}\r\n[]"), ["2:{\"a\":1}", "3:[]"]);
+                // One object, however it is laid out, is one packet.
+                assert_eq!(read(b"{\"a\":1}\n\n "), ["whole:{\"a\":1}\n\n "]);
+                assert_eq!(read(b"{\n\"a\":1}\n"), ["whole:{\n\"a\":1}\n"]);
+                // Not plainly NDJSON: the first line is not a whole object.
+                assert_eq!(read(b"[1]\n[2]"), ["whole:[1]\n[2]"]);
+                assert_eq!(read(b"{} {}\n{}"), ["whole:{} {}\n{}"]);
+                assert_eq!(read(b""), ["whole:"]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_journal_is_read_as_the_bodies_of_its_records_whatever_the_framing() {
+        let record = |body: &str| {
+            let line = Record::new(1, "127.0.0.1:1", "SdkAppid=1", body.as_bytes()).to_line();
+            String::from_utf8(line).unwrap()
+        };
+        let journal: &'static str = Box::leak(
+            format!(
+                "\n{}not a record\n{}{}",
+                record("{\"a\":1}"),
+                record("[\n2]"),
+                &record("{}")[..5]
+            )
+            .into_boxed_str(),
+        );
+        for framing in [Framing::PerLine, Framing::Detect] {
+            for step in [3, 1 << 20] {
+                let got = read_all_framed(journal.as_bytes(), step, false, 100, framing);
+                let got: Vec<String> = got.into_iter().flatten().collect();
+                assert_eq!(
+                    got,
+                    [
+                        "2:{\"a\":1}",
+                        "3! not a journal record: expected ident at line 1 column 2",
+                        "4:[\n2]",
+                        "5! a torn record: the journal ends with 5 bytes and no line break",
+                    ],
+                    "{framing:?} {step}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_whole_packet_over_the_limit_is_measured_after_detection_too() {
+        let got = read_all_framed(b"{\n\"a\": \"123456789\"}", 3, false, 5, Framing::Detect);
+        assert_eq!(got, vec![vec!["whole:19 bytes"]]);
     }
 
     #[test]

@@ -23,6 +23,11 @@ const BATCH_ITEMS: usize = 32;
 /// Below this many items a window is processed on the calling thread.
 const PARALLEL_FROM: usize = 64;
 
+/// The threads to process a stream with: one per core.
+pub fn threads() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+}
+
 /// A run of consecutive items of the stream.
 pub trait Window: Send + Sync {
     /// How many items it holds.

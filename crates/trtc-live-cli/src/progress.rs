@@ -18,6 +18,11 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Progress over the bytes of `inputs` (unknown when one is standard input or compressed).
+    pub fn for_inputs(inputs: &[crate::discover::Input]) -> Self {
+        Self::new(inputs.iter().map(|input| input.size).sum())
+    }
+
     /// Progress over `total` bytes (unknown when standard input is read).
     pub fn new(total: Option<u64>) -> Self {
         let bar = ProgressBar::hidden();

@@ -2,20 +2,19 @@
 //! order, a summary at the end.
 
 use std::io::{IsTerminal, Write};
-use std::num::NonZeroUsize;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use trtc_live_validate::{Options, Validator};
 
 use crate::args::{ColorChoice, Format, ValidateArgs};
-use crate::check::{Checker, Verdict};
-use crate::discover::{expand, Expansion, Input, ReadingOptions};
+use crate::check::{Checker, PacketReport, Verdict};
+use crate::discover::{gather, Input, ReadingOptions};
 use crate::environment::colors_wanted;
 use crate::human::HumanRenderer;
 use crate::json_report;
-use crate::packets::{Item, Packets, Window};
-use crate::pipeline::{for_each_in_order, Reading};
+use crate::packets::{reading_for, Item, Packets, Window};
+use crate::pipeline::{for_each_in_order, threads};
 use crate::progress::Progress;
 use crate::tally::Tally;
 
@@ -52,18 +51,12 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     let format = args.format;
     let mut tally = Tally::default();
     let inputs = inputs(args, &mut tally);
-    let mut progress = Progress::new(total_size(&inputs));
+    let mut progress = Progress::for_inputs(&inputs);
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     // Set by the sink when standard output is closed; the reader thread then stops.
     let closed = AtomicBool::new(false);
 
-    // Regular files are read between windows; anything else (standard input, a pipe) may
-    // pause, and is read on a thread of its own so that what was read is reported meanwhile.
-    let reading = if inputs.iter().all(Input::is_regular_file) {
-        Reading::Inline
-    } else {
-        Reading::OnItsOwnThread
-    };
+    let reading = reading_for(&inputs);
     let mut packets = Packets::new(inputs, args.max_packet_bytes);
     let next_window = |reuse: Option<Window>| {
         if closed.load(Ordering::Relaxed) {
@@ -82,16 +75,22 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             unreadable: false,
             bytes,
         };
+        let mut report_on = |report: PacketReport| {
+            processed.verdict = Some(report.verdict);
+            processed.warnings = report.warnings.len();
+            processed.report = match format {
+                Format::Human => human.packet(&report),
+                Format::Json => json_report::packet(&report),
+            };
+        };
         match item {
-            Item::Packet(packet) => {
-                let report = checker.check(window, packet);
-                processed.verdict = Some(report.verdict);
-                processed.warnings = report.warnings.len();
-                processed.report = match format {
-                    Format::Human => human.packet(&report),
-                    Format::Json => json_report::packet(&report),
-                };
-            }
+            Item::Packet(packet) => report_on(checker.check(window, packet)),
+            Item::BadRecord {
+                source,
+                line,
+                message,
+                too_long,
+            } => report_on(PacketReport::bad_record(source, *line, message, *too_long)),
             Item::Unreadable { source, message } => {
                 processed.unreadable = true;
                 processed.note = format!("{source}: {message}\n");
@@ -154,25 +153,12 @@ fn inputs(args: &ValidateArgs, tally: &mut Tally) -> Vec<Input> {
         ndjson: args.ndjson,
         comments: args.jsonc,
     };
-    let mut inputs = Vec::new();
-    for path in &args.paths {
-        match expand(path, options) {
-            Expansion::Inputs(found) => inputs.extend(found),
-            Expansion::Problem(problem) => {
-                eprintln!("{}: {}", problem.name, problem.message);
-                tally.unreadable += 1;
-            }
-        }
+    let (inputs, problems) = gather(&args.paths, options);
+    for problem in problems {
+        eprintln!("{}: {}", problem.name, problem.message);
+        tally.unreadable += 1;
     }
     inputs
-}
-
-fn total_size(inputs: &[Input]) -> Option<u64> {
-    inputs.iter().map(|input| input.size).sum()
-}
-
-fn threads() -> NonZeroUsize {
-    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
 /// Whether to color: `--color`, else a terminal on standard output without `NO_COLOR`.

@@ -283,26 +283,6 @@ fn ndjson_reports_in_json_carry_the_line_of_each_packet() {
 }
 
 #[test]
-fn ndjson_from_standard_input_needs_the_flag() {
-    let battles = std::fs::read(
-        common::repo_root()
-            .join(FIXTURES)
-            .join("archive/2026-11-24/battles.ndjson"),
-    )
-    .unwrap();
-    let whole = run(&["validate", "-"], &battles);
-    assert_eq!(whole.code, 1, "{}", whole.transcript);
-    assert!(
-        whole.stdout.contains("trailing characters"),
-        "{}",
-        whole.transcript
-    );
-    let lines = run(&["validate", "--ndjson", "--quiet", "-"], &battles);
-    assert_eq!(lines.code, 1, "{}", lines.transcript);
-    insta::assert_snapshot!(lines.transcript);
-}
-
-#[test]
 fn semantic_warnings_keep_the_verdict_unless_denied() {
     let cases = "tests/cases/Live.CallbackAfterEndBattle/semantic-warning";
     let order = format!("{cases}/battle-time-order.time-up-ended-before-started.json");

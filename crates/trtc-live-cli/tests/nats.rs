@@ -9,7 +9,9 @@
 //!   senders, duplicates sent to both replicas, one replica SIGKILLed and one NATS node killed
 //!   mid-run: every delivery answered 200 is in the stream exactly once per event, and reaches
 //!   the application at least once;
-//! - `replay --from nats://...` with its filters; https forwarding (in `gateway.rs`).
+//! - `replay --from nats://...` with its lanes and filters, `journal export --from`;
+//! - TLS to NATS with a private authority (`--nats-ca-file`) and a token file;
+//!   https forwarding is in `gateway.rs`.
 #![cfg(unix)]
 
 mod common;
@@ -566,7 +568,7 @@ fn two_replicas_on_a_three_node_cluster_lose_a_replica_and_the_stream_leader_and
 }
 
 #[test]
-fn replay_from_the_stream_reads_each_lane_with_the_journals_filters() {
+fn replay_and_journal_export_from_the_stream_read_each_lane_with_the_journals_filters() {
     let dir = workspace();
     let nats = NatsServer::start(dir.path(), "");
     // An application that refuses everything: every accepted delivery is dead-lettered after
@@ -717,6 +719,44 @@ fn replay_from_the_stream_reads_each_lane_with_the_journals_filters() {
         "{}",
         out.stderr
     );
+
+    // `journal export --from`: the bodies, one a line, in stream order, byte for byte (the
+    // example, printed on several lines, put on one).
+    let out = run(&["journal", "export", "--from", &from], b"");
+    assert_eq!(out.code, 0, "{}", out.transcript);
+    let exported: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(exported.len(), 3, "{}", out.transcript);
+    for (line, stored) in exported.iter().zip(&accepted) {
+        let body = stored.record.as_ref().unwrap().body_bytes().into_owned();
+        if body.contains(&b'\n') {
+            let packet: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(line).unwrap(),
+                packet
+            );
+        } else {
+            assert_eq!(line.as_bytes(), &body[..]);
+        }
+    }
+    assert!(out.stderr.contains("1 of 3 bodies"), "{}", out.stderr);
+    let out = run(
+        &["journal", "export", "--from", &from, "--lane", "quarantine"],
+        b"",
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript);
+    assert_eq!(out.stdout, format!("{invalid}\n"));
+    let out = run(
+        &[
+            "journal",
+            "export",
+            "--from",
+            &from,
+            "--nats-stream",
+            "NOPE",
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 2, "{}", out.transcript);
 
     // A stream that does not exist, a server that does not answer, credentials without
     // --from, journals with --from: refused with a message.

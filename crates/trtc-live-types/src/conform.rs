@@ -17,7 +17,11 @@
 //! The reading keeps what costs nothing to keep ([`Conform::Kept`]): the value of each leaf that
 //! fits, which the replay has built anyway, member by member (the last of a member given twice).
 //! Checks that look at a few numbers of a packet read them there, without typing the packet.
+//!
+//! It also counts the members that no struct names ([`counting_unknown_members`]): the members
+//! the strict mode refuses, found in the same pass, at the cost of a counter when there are some.
 
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -59,6 +63,28 @@ macro_rules! null_objects_and_arrays_do_not_fit {
             Anything(Fit::DoesNotFit).visit_seq(seq)
         }
     };
+}
+
+thread_local! {
+    /// Members read on this thread that no generated struct names.
+    static UNKNOWN_MEMBERS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts, on this thread, one member that the struct being read does not name. The generated
+/// [`Conform`] of every struct calls it for each such member, which it then reads and drops.
+pub fn unknown_member() {
+    UNKNOWN_MEMBERS.with(|count| count.set(count.get().wrapping_add(1)));
+}
+
+/// Runs `judge` (a reading with [`Conform`]) and gives what it returned with how many members
+/// it read that no struct names: members of objects that the schemas describe member by member
+/// (free-form objects excepted), which the strict mode refuses. A reading that stopped on a
+/// packet of another command may count members of it too.
+pub fn counting_unknown_members<T>(judge: impl FnOnce() -> T) -> (T, u64) {
+    let before = UNKNOWN_MEMBERS.with(Cell::get);
+    let judged = judge();
+    let after = UNKNOWN_MEMBERS.with(Cell::get);
+    (judged, after.wrapping_sub(before))
 }
 
 /// How a JSON value fits a type.
@@ -566,6 +592,22 @@ mod tests {
             Some(crate::wire::BattleEndReason::AllOwnersLeft)
         );
         assert_eq!((kept.duration, kept.end_time), (None, None));
+    }
+
+    #[test]
+    fn members_no_struct_names_are_counted_at_every_depth() {
+        let text = br#"{"CallbackCommand": "Live.CallbackAfterEndBattle", "New": {"a": 1},
+            "FromRoomInfo": {"RoomId": "r", "Level": 3, "Badge": null},
+            "ToRoomList": [{"RoomId": "s", "Level": 4}, {"RoomId": "t"}]}"#;
+        let (fit, unknown) = counting_unknown_members(|| {
+            fit_of_bytes::<crate::LiveCallbackAfterEndBattle>(text).unwrap()
+        });
+        assert_eq!((fit, unknown), (Fit::DoesNotFit, 4));
+        // A free-form object has no unknown member.
+        let (_, unknown) = counting_unknown_members(|| {
+            fit_of_bytes::<serde_json::Map<String, serde_json::Value>>(br#"{"a": {"b": 1}}"#)
+        });
+        assert_eq!(unknown, 0);
     }
 
     #[test]

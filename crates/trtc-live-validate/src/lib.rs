@@ -69,6 +69,7 @@ pub use semantic::{
     semantic_checks_apply_to, semantic_warnings, SemanticCheck, SemanticWarning,
     DURATION_TOLERANCE_MS, SEMANTIC_CHECKS,
 };
+pub use strict::close_objects;
 pub use trtc_live_types::findings::Findings;
 pub use trtc_live_types::open_enum::UnknownValue;
 pub use trtc_live_types::revision::OlderRevision;

@@ -10,8 +10,11 @@
 
 use serde_json::Value;
 
-/// Closes every open object schema inside `schema`.
-pub(crate) fn close_objects(schema: &mut Value) {
+/// Closes every open object schema inside `schema` (a schema document) as the strict mode does:
+/// an object schema that lists `properties` and leaves `additionalProperties` open gets
+/// `"additionalProperties": false`. For tools that compile copies of the schemas (a patched
+/// copy, say) and want the strict mode's verdicts.
+pub fn close_objects(schema: &mut Value) {
     let Value::Object(object) = schema else {
         return;
     };

@@ -3678,7 +3678,10 @@ impl crate::conform::Conform for BattleRoom {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3738,7 +3741,10 @@ impl crate::conform::Conform for BattleRoomResult {
                             slot_score = ::std::option::Option::Some(fits);
                             kept.score = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3799,7 +3805,10 @@ impl crate::conform::Conform for CallbackResponse {
                             slot_error_info = ::std::option::Option::Some(fits);
                             kept.error_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3877,7 +3886,10 @@ impl crate::conform::Conform for DestroyRoomStatistic {
                             slot_total_viewers = ::std::option::Option::Some(fits);
                             kept.total_viewers = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -3960,7 +3972,10 @@ impl crate::conform::Conform for FollowCallbackAfterFollowAdd {
                             slot_from_account = ::std::option::Option::Some(fits);
                             kept.from_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4062,7 +4077,10 @@ impl crate::conform::Conform for FollowCallbackAfterFollowDelete {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4130,7 +4148,10 @@ impl crate::conform::Conform for FollowListEntry {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4216,7 +4237,10 @@ impl crate::conform::Conform for GiftWater {
                             slot_to_account = ::std::option::Option::Some(fits);
                             kept.to_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4273,7 +4297,10 @@ impl crate::conform::Conform for GroupAtInfoEntry {
                             slot_group_at_all_flag = ::std::option::Option::Some(fits);
                             kept.group_at_all_flag = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4460,7 +4487,10 @@ impl crate::conform::Conform for GroupCallbackAfterSendMsg {
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4685,7 +4715,10 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsg {
                             slot_type_ = ::std::option::Option::Some(fits);
                             kept.type_ = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -4821,7 +4854,10 @@ impl crate::conform::Conform for GroupCallbackBeforeSendMsgResponse {
                             slot_msg_body = ::std::option::Option::Some(fits);
                             kept.msg_body = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -4923,7 +4959,10 @@ impl crate::conform::Conform for LiveCallbackAfterChangeOwner {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5077,7 +5116,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
                             slot_to_room_id_list = ::std::option::Option::Some(fits);
                             kept.to_room_id_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5181,7 +5223,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoom {
                             slot_room_info = ::std::option::Option::Some(fits);
                             kept.room_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5281,7 +5326,10 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
                             slot_operator_account = ::std::option::Option::Some(fits);
                             kept.operator_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5402,7 +5450,10 @@ impl crate::conform::Conform for LiveCallbackAfterDelMetadata {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5528,7 +5579,10 @@ impl crate::conform::Conform for LiveCallbackAfterDestroyRoom {
                             slot_statistic = ::std::option::Option::Some(fits);
                             kept.statistic = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5685,7 +5739,10 @@ impl crate::conform::Conform for LiveCallbackAfterEndBattle {
                             slot_to_room_list = ::std::option::Option::Some(fits);
                             kept.to_room_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5811,7 +5868,10 @@ impl crate::conform::Conform for LiveCallbackAfterMemberStateChanged {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -5933,7 +5993,10 @@ impl crate::conform::Conform for LiveCallbackAfterModifyAdmin {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6046,7 +6109,10 @@ impl crate::conform::Conform for LiveCallbackAfterSetMetadata {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6181,7 +6247,10 @@ impl crate::conform::Conform for LiveCallbackAfterStartBattle {
                             slot_to_room_list = ::std::option::Option::Some(fits);
                             kept.to_room_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6283,7 +6352,10 @@ impl crate::conform::Conform for LiveCallbackAfterUpdateRoomInfo {
                             slot_room_info = ::std::option::Option::Some(fits);
                             kept.room_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6383,7 +6455,10 @@ impl crate::conform::Conform for LiveCallbackBeforeSendGift {
                             slot_room_id = ::std::option::Option::Some(fits);
                             kept.room_id = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6466,7 +6541,10 @@ impl crate::conform::Conform for LiveCallbackBeforeSendGiftResponse {
                             slot_error_info = ::std::option::Option::Some(fits);
                             kept.error_info = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6522,7 +6600,10 @@ impl crate::conform::Conform for MemberStateChangedMember {
                             slot_member_account = ::std::option::Option::Some(fits);
                             kept.member_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6579,7 +6660,10 @@ impl crate::conform::Conform for MessageElement {
                             slot_msg_type = ::std::option::Option::Some(fits);
                             kept.msg_type = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6657,7 +6741,10 @@ impl crate::conform::Conform for MicCallbackAfterSeatInfoChanged {
                             slot_seat_list = ::std::option::Option::Some(fits);
                             kept.seat_list = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
@@ -6869,7 +6956,10 @@ impl crate::conform::Conform for RoomInfo {
                             slot_view_count = ::std::option::Option::Some(fits);
                             kept.view_count = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -6964,7 +7054,10 @@ impl crate::conform::Conform for SeatInfoChangedSeat {
                             slot_member_account = ::std::option::Option::Some(fits);
                             kept.member_account = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -7023,7 +7116,10 @@ impl crate::conform::Conform for SetMetadataEntry {
                             slot_value = ::std::option::Option::Some(fits);
                             kept.value = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok((
@@ -7164,7 +7260,10 @@ impl crate::conform::Conform for WebhookUrlParameters {
                             slot_webhook_command = ::std::option::Option::Some(fits);
                             kept.webhook_command = value;
                         }
-                        _ => map.next_value_seed(crate::conform::Skip)?,
+                        _ => {
+                            crate::conform::unknown_member();
+                            map.next_value_seed(crate::conform::Skip)?
+                        }
                     }
                 }
                 if slot_callback_command != ::std::option::Option::Some(true) {
