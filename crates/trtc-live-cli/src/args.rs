@@ -457,7 +457,7 @@ pub struct ServeArgs {
     pub forward_ca_file: Option<PathBuf>,
 
     /// Attempts per notification before it goes to DIR/dead-letter.ndjson (with --sink: to
-    /// PREFIX.dead.<CommandWord>).
+    /// PREFIX.dead.COMMAND_WORD).
     #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = "Forwarding")]
     pub forward_max_attempts: u32,
 
@@ -505,8 +505,8 @@ pub struct NatsAccess {
     #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_STREAM, help_heading = "JetStream")]
     pub nats_stream: String,
 
-    /// The subjects' prefix: deliveries are on PREFIX.live.<CommandWord>, quarantined ones on
-    /// PREFIX.quarantine.<CommandWord>, dead letters on PREFIX.dead.<CommandWord>.
+    /// The subjects' prefix: deliveries are on PREFIX.live.COMMAND_WORD, quarantined ones on
+    /// PREFIX.quarantine.COMMAND_WORD, dead letters on PREFIX.dead.COMMAND_WORD.
     #[arg(
         long,
         value_name = "PREFIX",

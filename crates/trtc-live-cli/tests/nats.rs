@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::app::{body, header, App, SECRET};
+use common::app::{assert_backoff, body, header, App, SECRET};
 use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
 use common::{json_lines, run};
 use trtc_live_receiver::forward::DeliveryId;
@@ -836,4 +836,52 @@ fn tls_with_a_private_authority_and_a_token_from_a_file() {
     let anonymous = refused(&[&tls_url, "--nats-ca-file", &ca]);
     assert!(anonymous.contains("cannot connect to NATS"), "{anonymous}");
     assert!(!anonymous.contains("s3cret"), "{anonymous}");
+}
+
+#[test]
+fn the_shared_consumer_redelivers_a_failure_with_growing_delays_then_acknowledges() {
+    let dir = workspace();
+    let nats = NatsServer::start(dir.path(), "");
+    let app = App::start(dir.path(), "app", 0, &["--statuses", "500,500,503"]);
+    let secret = dir.path().join("secret").display().to_string();
+    let mut server = serve(
+        dir.path(),
+        &nats.url(),
+        &[
+            "--forward-to",
+            &app.url,
+            "--forward-secret-file",
+            &secret,
+            "--forward-backoff-ms",
+            "150",
+        ],
+    );
+    let agent = agent();
+    assert_eq!(
+        post(
+            &agent,
+            &server.webhook_url(),
+            END_BATTLE,
+            &battle("retried")
+        ),
+        Some(200)
+    );
+    let requests = app.wait_for(4);
+    // Acknowledged after the 2xx: nothing more comes, and nothing is dead-lettered.
+    std::thread::sleep(Duration::from_millis(500));
+    stop(&mut server);
+    let requests_after = app.requests();
+    assert_eq!(requests_after.len(), 4, "{requests_after:?}");
+    let attempts: Vec<&str> = requests.iter().map(|r| header(r, "trtc-attempt")).collect();
+    assert_eq!(attempts, vec!["1", "2", "3", "4"]);
+    let ids: HashSet<&str> = requests.iter().map(|r| header(r, "webhook-id")).collect();
+    assert_eq!(ids.len(), 1, "the same id on every attempt");
+    assert!(requests.iter().all(|r| r["verified"] == true));
+    // JetStream redelivers after the negative acknowledgement's delay: 150, 300, 600 ms.
+    assert_backoff(&requests, 0.15);
+    let stored = stream_records(&nats.url());
+    assert!(
+        stored.iter().all(|r| r.lane == Some(StoredLane::Accepted)),
+        "no dead letter: {stored:#?}"
+    );
 }

@@ -117,3 +117,19 @@ pub fn header<'a>(request: &'a Value, name: &str) -> &'a str {
         .as_str()
         .unwrap_or_else(|| panic!("no {name}: {request}"))
 }
+
+/// Asserts that `requests` arrived after delays of `first` seconds, then doubled each time, each
+/// ±20 % (ranges that do not overlap, so each delay is longer than the one before).
+pub fn assert_backoff(requests: &[Value], first: f64) {
+    let arrivals: Vec<f64> = requests
+        .iter()
+        .map(|r| r["monotonic"].as_f64().unwrap())
+        .collect();
+    let gaps: Vec<f64> = arrivals.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut nominal = first;
+    for gap in &gaps {
+        assert!(*gap >= nominal * 0.8, "{gaps:?}");
+        nominal *= 2.0;
+    }
+    assert!(gaps.windows(2).all(|w| w[0] < w[1]), "{gaps:?}");
+}
