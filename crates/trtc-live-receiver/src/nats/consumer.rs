@@ -116,7 +116,7 @@ impl NatsForwarder {
     /// changed (the acknowledgement wait, the deliveries unacknowledged at once) is updated;
     /// one that reads other subjects is an error. While JetStream cannot answer (a request
     /// timing out: a leader being elected), it tries again every 500 ms, for
-    /// [`STARTUP_PATIENCE`](super::stream::STARTUP_PATIENCE) at most.
+    /// [`STARTUP_PATIENCE`](super::STARTUP_PATIENCE) at most.
     pub async fn open(
         sink: &NatsSink,
         name: &str,

@@ -51,7 +51,7 @@ pub use async_nats;
 pub use consumer::{ConsumerStart, NatsForwarder, DEFAULT_CONSUMER};
 pub use reader::{StoredRecord, StreamReader};
 pub use sink::{NatsSink, PublishReport, PublishResult, SinkSnapshot, SinkStats};
-pub use stream::{ensure_stream, StreamSettings, StreamState, DEFAULT_STREAM};
+pub use stream::{ensure_stream, StreamSettings, StreamState, DEFAULT_STREAM, STARTUP_PATIENCE};
 
 /// Why NATS cannot be used as asked: a message for the user.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
