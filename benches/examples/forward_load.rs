@@ -1,5 +1,5 @@
 //! The forwarding overhead of `trtc-live serve --forward-to`, measured side by side in one run
-//! (bench/forward.sh builds and runs it; see there for the settings).
+//! (benches/scripts/forward.sh builds and runs it; see there for the settings).
 //!
 //! This program is both ends: Tencent (sender threads posting signed, unique End Battle
 //! deliveries over keep-alive connections) and the application (an axum server on loopback

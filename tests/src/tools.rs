@@ -1,8 +1,8 @@
-//! Pinned tools for the tests: npm packages from a `package-lock.json` and PyPI packages from a
-//! pinned `requirements.txt`, installed into git-ignored folders of the repository (again only
-//! when the pins change); commands are run by [`crate::process`].
+//! Pinned tools for the tests: npm packages from a `package-lock.json`, installed into
+//! git-ignored folders of the repository (again only when the pins change); PyPI packages are
+//! [`crate::python_tools`]'s; commands are run by [`crate::process`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 pub use crate::process::{checked, run_with_input};
@@ -21,29 +21,6 @@ pub fn npm_install(dir: &Path) -> Result<(), String> {
             .current_dir(dir),
     )?;
     write(&stamp, &lock)
-}
-
-/// A virtual environment at `dir/.venv` with the packages of `dir/requirements.txt`, installed
-/// again only when that file changes; returns its Python.
-pub fn python_venv(dir: &Path) -> Result<PathBuf, String> {
-    let venv = dir.join(".venv");
-    let python = venv.join("bin/python");
-    let requirements = read(&dir.join("requirements.txt"))?;
-    let stamp = venv.join("installed-requirements.txt");
-    if python.exists()
-        && std::fs::read_to_string(&stamp).ok().as_deref() == Some(requirements.as_str())
-    {
-        return Ok(python);
-    }
-    checked(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    checked(
-        Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "--no-input"])
-            .args(["--disable-pip-version-check", "-r", "requirements.txt"])
-            .current_dir(dir),
-    )?;
-    write(&stamp, &requirements)?;
-    Ok(python)
 }
 
 /// Reads a text file, the path in the error.

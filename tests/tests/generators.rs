@@ -1,7 +1,7 @@
 //! Code generators read `dist/`: json-schema-to-typescript (no flags), quicktype (TypeScript
 //! and Go) and datamodel-code-generator each produce the 18 request types from the bundle;
 //! quicktype's Go account ids fit a u64 once its `AccountID.go` is replaced by
-//! `docs/go/account_id.go`, as `docs/generators.md` says; `dist/openapi.json` passes two
+//! `examples/go/account_id.go`, as `docs/generators.md` says; `dist/openapi.json` passes two
 //! OpenAPI 3.1 validators (Redocly CLI, every documentation sample checked against its schema,
 //! and openapi-spec-validator), and openapi-typescript's types of it check a handler
 //! (`tests/generators/src/handler.ts`).
@@ -15,7 +15,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use trtc_live_tests::tools::{checked, npm_install, python_venv, read, run_with_input, write};
+use trtc_live_tests::python_tools::{self, Dependencies};
+use trtc_live_tests::tools::{checked, npm_install, read, run_with_input, write};
 use trtc_live_tests::{documentation_samples, repo_root, Role};
 use trtc_live_validate::Command as Webhook;
 
@@ -40,7 +41,11 @@ fn python() -> &'static Path {
         .get_or_init(|| {
             let dir = tools_dir();
             npm_install(&dir)?;
-            let python = python_venv(&dir)?;
+            let python = python_tools::venv(
+                &dir.join(".venv"),
+                &dir.join("requirements.txt"),
+                Dependencies::Resolved,
+            )?;
             let _ = std::fs::remove_dir_all(dir.join("generated"));
             Ok(python)
         })
@@ -219,9 +224,9 @@ fn quicktype_types_the_18_requests_in_go_and_account_ids_fit_a_u64_with_the_docu
         "{error}"
     );
 
-    // With docs/go/account_id.go in place of the generated AccountID.go: every digit, both ways.
+    // With examples/go/account_id.go in place of the generated AccountID.go: every digit, both ways.
     std::fs::copy(
-        repo_root().join("docs/go/account_id.go"),
+        repo_root().join("examples/go/account_id.go"),
         package.join("AccountID.go"),
     )
     .unwrap();

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::SystemTime;
 
+use anyhow::anyhow;
 use serde_json::Value;
 
 pub const HELP: &str = "\
@@ -109,7 +110,7 @@ struct Paths {
     bundle: PathBuf,
 }
 
-fn run(quick: bool, peers: bool) -> Result<(), String> {
+fn run(quick: bool, peers: bool) -> anyhow::Result<()> {
     let root = xtask::project_root();
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -169,7 +170,7 @@ fn run(quick: bool, peers: bool) -> Result<(), String> {
 
 /// The ratios to the floor that the benchmark measured in alternating pairs
 /// (`paired-ratios.json`, beside the payloads), as a table.
-fn paired_table(paths: &Paths) -> Result<String, String> {
+fn paired_table(paths: &Paths) -> anyhow::Result<String> {
     let entries = read_json(&paths.payloads.with_file_name("paired-ratios.json"))?;
     let entries = entries.as_array().cloned().unwrap_or_default();
     let mut out = String::from(
@@ -202,17 +203,17 @@ const INSTALL_HINT: &str = "run `cargo test -p trtc-live-tests --test interop` o
      or pass --no-peers";
 
 /// The peers' tools are there, and the Node peers (`packages/npm/bench`) are compiled afresh.
-fn check_peers(paths: &Paths) -> Result<(), String> {
+fn check_peers(paths: &Paths) -> anyhow::Result<()> {
     let package = &paths.npm_package;
     output(command("node").arg("--version"))
-        .map_err(|e| format!("the Node peers need Node.js 20+ ({e}); or pass --no-peers"))?;
+        .map_err(|e| anyhow!("the Node peers need Node.js 20+ ({e}); or pass --no-peers"))?;
     for needed in [
         "node_modules/typescript",
         "node_modules/ajv",
         "dist/esm/index.js",
     ] {
         if !package.join(needed).exists() {
-            return Err(format!("packages/npm/{needed} is missing: {INSTALL_HINT}"));
+            return Err(anyhow!("packages/npm/{needed} is missing: {INSTALL_HINT}"));
         }
     }
     output(
@@ -220,10 +221,10 @@ fn check_peers(paths: &Paths) -> Result<(), String> {
             .args(["node_modules/typescript/bin/tsc", "-p", "bench"])
             .current_dir(package),
     )
-    .map_err(|e| format!("cannot compile packages/npm/bench: {e}\n{INSTALL_HINT}"))?;
+    .map_err(|e| anyhow!("cannot compile packages/npm/bench: {e}\n{INSTALL_HINT}"))?;
     let python = paths.python.join(".venv/bin/python");
     if !python.exists() {
-        return Err(format!("packages/python/.venv is missing: {INSTALL_HINT}"));
+        return Err(anyhow!("packages/python/.venv is missing: {INSTALL_HINT}"));
     }
     output(
         command(&python)
@@ -231,7 +232,7 @@ fn check_peers(paths: &Paths) -> Result<(), String> {
             .current_dir(&paths.python),
     )
     .map_err(|e| {
-        format!(
+        anyhow!(
             "packages/python/.venv lacks a package of requirements/tools.txt ({e}): {INSTALL_HINT}"
         )
     })?;
@@ -240,7 +241,7 @@ fn check_peers(paths: &Paths) -> Result<(), String> {
 
 /// Runs the criterion benchmarks, then reads the medians they wrote (only those written by
 /// this run: older ones stay in `target/criterion`).
-fn rust_figures(paths: &Paths, quick: bool, start: SystemTime) -> Result<Vec<Figure>, String> {
+fn rust_figures(paths: &Paths, quick: bool, start: SystemTime) -> anyhow::Result<Vec<Figure>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut bench = command(cargo);
     bench
@@ -269,9 +270,9 @@ fn rust_figures(paths: &Paths, quick: bool, start: SystemTime) -> Result<Vec<Fig
     }
     let status = bench
         .status()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+        .map_err(|e| anyhow!("cannot run cargo bench: {e}"))?;
     if !status.success() {
-        return Err(format!("cargo bench failed ({status})"));
+        return Err(anyhow!("cargo bench failed ({status})"));
     }
     let wrong_path = paths.payloads.with_file_name("wrong-verdicts.json");
     let wrong: Value = read_json(&wrong_path)?;
@@ -295,11 +296,11 @@ fn rust_figures(paths: &Paths, quick: bool, start: SystemTime) -> Result<Vec<Fig
                 }
                 let median = read_json(&estimates)?["median"]["point_estimate"]
                     .as_f64()
-                    .ok_or_else(|| format!("{}: no median", estimates.display()))?;
+                    .ok_or_else(|| anyhow!("{}: no median", estimates.display()))?;
                 let benchmark = entry.path().join("new/benchmark.json");
                 let payloads = read_json(&benchmark)?["throughput"]["Elements"]
                     .as_u64()
-                    .ok_or_else(|| format!("{}: no throughput", benchmark.display()))?;
+                    .ok_or_else(|| anyhow!("{}: no throughput", benchmark.display()))?;
                 let label = ROWS
                     .iter()
                     .find(|(id, _)| *id == bench)
@@ -319,7 +320,7 @@ fn rust_figures(paths: &Paths, quick: bool, start: SystemTime) -> Result<Vec<Fig
         }
     }
     if figures.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "cargo bench wrote no result under {}",
             paths.criterion.display()
         ));
@@ -332,12 +333,12 @@ fn peer_figures(
     command: &mut Command,
     what: &str,
     versions: &mut Vec<String>,
-) -> Result<Vec<Figure>, String> {
-    let stdout = output(command).map_err(|e| format!("{what}: {e}"))?;
+) -> anyhow::Result<Vec<Figure>> {
+    let stdout = output(command).map_err(|e| anyhow!("{what}: {e}"))?;
     let mut figures = Vec::new();
     for line in stdout.lines().filter(|line| !line.trim().is_empty()) {
         let entry: Value =
-            serde_json::from_str(line).map_err(|e| format!("{what} printed {line:?}: {e}"))?;
+            serde_json::from_str(line).map_err(|e| anyhow!("{what} printed {line:?}: {e}"))?;
         let text = |key: &str| entry[key].as_str().unwrap_or_default().to_owned();
         let count = |key: &str| entry[key].as_u64().unwrap_or_default() as usize;
         for version in text("version").split(", ") {
@@ -351,7 +352,7 @@ fn peer_figures(
             kind: text("kind"),
             ns_per_payload: entry["ns_per_payload"]
                 .as_f64()
-                .ok_or_else(|| format!("{what} printed {line:?}: no ns_per_payload"))?,
+                .ok_or_else(|| anyhow!("{what} printed {line:?}: no ns_per_payload"))?,
             wrong_verdicts: count("wrong_verdicts"),
             payloads: count("payloads"),
         });
@@ -366,7 +367,7 @@ fn header(
     load: &str,
     versions: &[String],
     paths: &Paths,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
@@ -391,7 +392,7 @@ fn header(
     }
     text += &format!("tools: {}\n", versions.join(", "));
     let payloads = std::fs::read_to_string(&paths.payloads)
-        .map_err(|e| format!("{}: {e}", paths.payloads.display()))?;
+        .map_err(|e| anyhow!("{}: {e}", paths.payloads.display()))?;
     let mut sizes = Vec::new();
     for set in SETS {
         for kind in KINDS {
@@ -521,28 +522,11 @@ time is not of the same work.
     text
 }
 
-/// `YYYY-MM-DD HH:MM` of `time`, in UTC.
+/// `YYYY-MM-DD` of `time`, in UTC (the date a figure needs, not the time of day).
 fn utc(time: SystemTime) -> String {
-    let seconds = time
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, time) = (seconds / 86_400, seconds % 86_400);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        time / 3600,
-        time % 3600 / 60
-    )
+    let mut date = humantime::format_rfc3339_seconds(time).to_string();
+    date.truncate("YYYY-MM-DD".len());
+    date
 }
 
 fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
@@ -552,19 +536,19 @@ fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
 }
 
 /// Runs `command`, its standard error shown; its standard output, or why it failed.
-fn output(command: &mut Command) -> Result<String, String> {
+fn output(command: &mut Command) -> anyhow::Result<String> {
     let output = command
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+        .map_err(|e| anyhow!("cannot run {command:?}: {e}"))?;
     if !output.status.success() {
-        return Err(format!(
+        return Err(anyhow!(
             "{command:?} failed ({}){}",
             output.status,
             String::from_utf8_lossy(&output.stdout)
         ));
     }
-    String::from_utf8(output.stdout).map_err(|e| format!("{command:?}: {e}"))
+    String::from_utf8(output.stdout).map_err(|e| anyhow!("{command:?}: {e}"))
 }
 
 /// The first line a `--version` prints, or `?`.
@@ -575,7 +559,7 @@ fn version_of(command: &mut Command) -> String {
         .unwrap_or_else(|| "?".to_owned())
 }
 
-fn read_json(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+fn read_json(path: &Path) -> anyhow::Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
 }

@@ -100,7 +100,7 @@ pub fn bundle(tree: &SchemaTree) -> Result<Value, Error> {
 /// The bundle as it is written to disk: two-space indentation, final newline.
 pub fn to_pretty_json(bundle: &Value) -> Result<String, Error> {
     let mut text = serde_json::to_string_pretty(bundle)
-        .map_err(|e| Error::new(format!("cannot serialize the bundle: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot serialize the bundle: {e}")))?;
     text.push('\n');
     Ok(text)
 }
@@ -118,12 +118,12 @@ impl DefinitionNames {
         let mut owner: BTreeMap<String, String> = BTreeMap::new();
         let mut claim = |name: &str, source: String| -> Result<(), Error> {
             if !is_type_name(name) {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "{source}: definition name {name:?} must be a PascalCase Rust type name"
                 )));
             }
             if let Some(previous) = owner.insert(name.to_owned(), source.clone()) {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "the name {name} is defined twice, by {previous} and by {source}; names must be unique across schemas/"
                 )));
             }
@@ -139,7 +139,7 @@ impl DefinitionNames {
                     let source = format!("schemas/{}#/definitions/{name}", file.path);
                     if let Some(title) = schema.get("title") {
                         if title != name.as_str() {
-                            return Err(Error::new(format!(
+                            return Err(Error::msg(format!(
                                 "{source}: its title must be its name ({name})"
                             )));
                         }
@@ -155,7 +155,7 @@ impl DefinitionNames {
     /// The bundle name a `$ref` found in `file` points to.
     fn resolve(&self, file: &SchemaFile, reference: &str) -> Result<&str, Error> {
         let fail = |why: &str| {
-            Error::new(format!(
+            Error::msg(format!(
                 "schemas/{}: cannot bundle \"$ref\": {reference:?}: {why}",
                 file.path
             ))
@@ -216,7 +216,7 @@ fn rewrite_refs(
             for (key, child) in object.iter_mut() {
                 if key == "$ref" {
                     let reference = child.as_str().ok_or_else(|| {
-                        Error::new(format!(
+                        Error::msg(format!(
                             "schemas/{}: a \"$ref\" that is not a string",
                             file.path
                         ))

@@ -53,12 +53,12 @@ impl CommandWord {
 pub fn load(schemas_dir: &Path) -> Result<Vec<CommandWord>, Error> {
     let path = schemas_dir.join(FILE);
     let text = std::fs::read_to_string(&path)
-        .map_err(|e| Error::new(format!("cannot read schemas/{FILE}: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot read schemas/{FILE}: {e}")))?;
     let json: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::new(format!("schemas/{FILE} is not JSON: {e}")))?;
+        .map_err(|e| Error::msg(format!("schemas/{FILE} is not JSON: {e}")))?;
     let rows = json["command_words"]
         .as_array()
-        .ok_or_else(|| Error::new(format!("schemas/{FILE}: no \"command_words\" array")))?;
+        .ok_or_else(|| Error::msg(format!("schemas/{FILE}: no \"command_words\" array")))?;
     rows.iter()
         .enumerate()
         .map(|(i, row)| parse_row(i, row))
@@ -68,7 +68,7 @@ pub fn load(schemas_dir: &Path) -> Result<Vec<CommandWord>, Error> {
 fn parse_row(index: usize, row: &Value) -> Result<CommandWord, Error> {
     let field = |name: &str| {
         row[name].as_str().map(str::to_owned).ok_or_else(|| {
-            Error::new(format!(
+            Error::msg(format!(
                 "schemas/{FILE}: command_words[{index}] has no string \"{name}\""
             ))
         })
@@ -78,13 +78,13 @@ fn parse_row(index: usize, row: &Value) -> Result<CommandWord, Error> {
         "before" => Kind::Before,
         "configuration" => Kind::Configuration,
         other => {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "schemas/{FILE}: command_words[{index}].kind is {other:?}; expected after, before or configuration"
             )))
         }
     };
     if row["delivered"].as_bool() != Some(kind != Kind::Configuration) {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "schemas/{FILE}: command_words[{index}].delivered must be {} for kind {kind:?}",
             kind != Kind::Configuration
         )));
@@ -104,13 +104,13 @@ pub fn check_against(words: &[CommandWord], tree: &SchemaTree) -> Result<(), Err
     for folder in &tree.webhooks {
         match words.iter().find(|w| w.command == folder.command) {
             None => {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "schemas/{}/ is not listed in schemas/{FILE}: add its row (group, title, kind, doc_url)",
                     folder.command
                 )))
             }
             Some(word) if !word.is_delivered() => {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "schemas/{}/ exists, but schemas/{FILE} lists it as a configuration word that is never sent",
                     folder.command
                 )))
@@ -120,7 +120,7 @@ pub fn check_against(words: &[CommandWord], tree: &SchemaTree) -> Result<(), Err
     }
     for word in words.iter().filter(|w| w.is_delivered()) {
         if !tree.webhooks.iter().any(|f| f.command == word.command) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "schemas/{FILE} lists {}, which has no folder schemas/{}/",
                 word.command, word.command
             )));

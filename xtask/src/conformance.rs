@@ -40,7 +40,7 @@ pub fn implement_conform(file: &mut syn::File, plan: &Plan) {
                     Some(for_struct(&item.ident, fields, plan))
                 }
                 syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                    Some(for_newtype(item, &fields.unnamed[0].ty))
+                    Some(for_newtype(item, &fields.unnamed[0].ty, plan))
                 }
                 _ => None,
             },
@@ -72,7 +72,7 @@ fn kept_struct(name: &syn::Ident, fields: &syn::FieldsNamed, plan: &Plan) -> Vec
         }
     });
     let members = all.iter().map(|m| {
-        let (ident, mut ty) = (&m.ident, m.read_as.clone());
+        let (ident, mut ty) = (&m.ident, plan.reading_type(name, m));
         SeenFromKept.visit_type_mut(&mut ty);
         let doc = format!("What is kept of `{}`.", m.key);
         quote! {
@@ -140,7 +140,11 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed, plan: &Plan) -> syn:
         quote! { let mut #slot: ::std::option::Option<bool> = ::std::option::Option::None; }
     });
     let arms = members.iter().map(|m| {
-        let (slot, ty, ident) = (format_ident!("slot_{}", m.ident), &m.read_as, &m.ident);
+        let (slot, ty, ident) = (
+            format_ident!("slot_{}", m.ident),
+            plan.reading_type(name, m),
+            &m.ident,
+        );
         let key = syn::LitByteStr::new(m.key.as_bytes(), proc_macro2::Span::call_site());
         quote! {
             #key => {
@@ -222,13 +226,18 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed, plan: &Plan) -> syn:
     }
 }
 
-/// A newtype with a derived (transparent) `Deserialize` fits as its inner type; one with a
-/// `Deserialize` of its own (a checked string, say) is judged by it.
-fn for_newtype(item: &syn::ItemStruct, inner: &syn::Type) -> syn::Item {
+/// A newtype with a derived (transparent) `Deserialize` fits as its inner type (read through
+/// `crate::bounds::Within` when it is a narrow integer, as its generated `Deserialize` reads
+/// it); one with a `Deserialize` of its own (a checked string, say) is judged by it.
+fn for_newtype(item: &syn::ItemStruct, inner: &syn::Type, plan: &Plan) -> syn::Item {
     if !derives_deserialize(&item.attrs) {
         return by_replay(&item.ident);
     }
     let name = &item.ident;
+    let inner = &match plan.narrow_newtype(name) {
+        Some(bounds) => crate::narrow_integers::within(&quote!(#inner).to_string(), bounds),
+        None => inner.clone(),
+    };
     syn::parse_quote! {
         impl crate::conform::Conform for #name {
             type Kept = <#inner as crate::conform::Conform>::Kept;

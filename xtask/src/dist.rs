@@ -52,29 +52,29 @@ pub fn main(root: &Path, args: &[&str]) -> Result<String, Error> {
         match *arg {
             "--no-verify" => options.verify = false,
             "--allow-dirty" => options.allow_dirty = true,
-            other => return Err(Error::new(format!("dist: unknown option {other}"))),
+            other => return Err(Error::msg(format!("dist: unknown option {other}"))),
         }
     }
     crate::codegen(root, Mode::Check)?;
     let out = root.join(DIST_DIR);
     if out.exists() {
         std::fs::remove_dir_all(&out)
-            .map_err(|e| Error::new(format!("cannot empty {DIST_DIR}: {e}")))?;
+            .map_err(|e| Error::msg(format!("cannot empty {DIST_DIR}: {e}")))?;
     }
     std::fs::create_dir_all(&out)
-        .map_err(|e| Error::new(format!("cannot create {DIST_DIR}: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot create {DIST_DIR}: {e}")))?;
 
     let mut summary = Vec::new();
     for file in package_crates(root, &options)? {
         let target = out.join(file.file_name().expect("a file"));
         std::fs::copy(&file, &target)
-            .map_err(|e| Error::new(format!("cannot copy {}: {e}", file.display())))?;
+            .map_err(|e| Error::msg(format!("cannot copy {}: {e}", file.display())))?;
     }
     summary.extend(npm_pack(root, &out)?);
     summary.extend(python_build(root, &out)?);
 
     let mut built: Vec<String> = std::fs::read_dir(&out)
-        .map_err(|e| Error::new(format!("cannot list {DIST_DIR}: {e}")))?
+        .map_err(|e| Error::msg(format!("cannot list {DIST_DIR}: {e}")))?
         .filter_map(|entry| entry.ok())
         .map(|entry| {
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -99,10 +99,10 @@ pub fn publishable_crates(root: &Path) -> Result<Vec<String>, Error> {
         .args(["metadata", "--no-deps", "--format-version", "1", "--locked"])
         .current_dir(root))?;
     let metadata: Value = serde_json::from_slice(&output)
-        .map_err(|e| Error::new(format!("cargo metadata printed no JSON: {e}")))?;
+        .map_err(|e| Error::msg(format!("cargo metadata printed no JSON: {e}")))?;
     let packages = metadata["packages"]
         .as_array()
-        .ok_or_else(|| Error::new("cargo metadata lists no packages"))?;
+        .ok_or_else(|| Error::msg("cargo metadata lists no packages"))?;
     Ok(packages
         .iter()
         // `publish` is null when any registry may have it, [] for `publish = false`.
@@ -165,7 +165,7 @@ pub fn package_crates(root: &Path, options: &CrateOptions) -> Result<Vec<PathBuf
             if file.exists() {
                 Ok(file)
             } else {
-                Err(Error::new(format!(
+                Err(Error::msg(format!(
                     "cargo package wrote no {}",
                     file.display()
                 )))
@@ -197,7 +197,7 @@ fn forget_unpacked_packages(crates: &[String], version: &str) -> Result<(), Erro
             let unpacked = registry.path().join(format!("{name}-{version}"));
             if unpacked.exists() {
                 std::fs::remove_dir_all(&unpacked).map_err(|e| {
-                    Error::new(format!("cannot remove {}: {e}", unpacked.display()))
+                    Error::msg(format!("cannot remove {}: {e}", unpacked.display()))
                 })?;
             }
         }
@@ -251,7 +251,7 @@ fn build_front_end(root: &Path) -> Result<PathBuf, Error> {
     let venv = root.join("target/xtask-python-build");
     let python = venv.join("bin/python");
     let requirements = std::fs::read_to_string(root.join(PYTHON_BUILD_REQUIREMENTS))
-        .map_err(|e| Error::new(format!("cannot read {PYTHON_BUILD_REQUIREMENTS}: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot read {PYTHON_BUILD_REQUIREMENTS}: {e}")))?;
     let installed = venv.join("installed-requirements.txt");
     if std::fs::read_to_string(&installed).ok().as_deref() == Some(requirements.as_str()) {
         return Ok(python);
@@ -264,7 +264,7 @@ fn build_front_end(root: &Path) -> Result<PathBuf, Error> {
             .arg(root.join(PYTHON_BUILD_REQUIREMENTS)),
     )?;
     std::fs::write(&installed, requirements)
-        .map_err(|e| Error::new(format!("cannot write {}: {e}", installed.display())))?;
+        .map_err(|e| Error::msg(format!("cannot write {}: {e}", installed.display())))?;
     Ok(python)
 }
 
@@ -277,11 +277,11 @@ pub fn cargo() -> std::ffi::OsString {
 fn run_visible(command: &mut Command) -> Result<(), Error> {
     let status = command
         .status()
-        .map_err(|e| Error::new(format!("cannot run {command:?}: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot run {command:?}: {e}")))?;
     if status.success() {
         Ok(())
     } else {
-        Err(Error::new(format!("{command:?} failed ({status})")))
+        Err(Error::msg(format!("{command:?} failed ({status})")))
     }
 }
 
@@ -289,11 +289,11 @@ fn run_visible(command: &mut Command) -> Result<(), Error> {
 fn run(command: &mut Command) -> Result<Vec<u8>, Error> {
     let output = command
         .output()
-        .map_err(|e| Error::new(format!("cannot run {command:?}: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot run {command:?}: {e}")))?;
     if output.status.success() {
         Ok(output.stdout)
     } else {
-        Err(Error::new(format!(
+        Err(Error::msg(format!(
             "{command:?} failed ({}): {}",
             output.status,
             String::from_utf8_lossy(&output.stderr)

@@ -50,7 +50,7 @@ pub fn packet_files(tree: &SchemaTree) -> Result<Vec<&SchemaFile>, Error> {
     }
     files.push(
         tree.file(URL_PARAMETERS_FILE)
-            .ok_or_else(|| Error::new(format!("schemas/{URL_PARAMETERS_FILE} is missing")))?,
+            .ok_or_else(|| Error::msg(format!("schemas/{URL_PARAMETERS_FILE} is missing")))?,
     );
     Ok(files)
 }
@@ -60,11 +60,11 @@ pub fn packet_files(tree: &SchemaTree) -> Result<Vec<&SchemaFile>, Error> {
 pub fn self_contained(bundle: &Value, name: &str, id: &str, source: &str) -> Result<Value, Error> {
     let definitions = bundle["definitions"]
         .as_object()
-        .ok_or_else(|| Error::new("the bundle has no definitions"))?;
+        .ok_or_else(|| Error::msg("the bundle has no definitions"))?;
     let root = definitions
         .get(name)
         .and_then(Value::as_object)
-        .ok_or_else(|| Error::new(format!("the bundle has no definition {name}")))?;
+        .ok_or_else(|| Error::msg(format!("the bundle has no definition {name}")))?;
     let mut document = Map::new();
     document.insert("$schema".into(), DRAFT_07.into());
     document.insert("$id".into(), id.into());
@@ -104,7 +104,7 @@ pub fn referenced_definitions(
             continue;
         }
         let definition = definitions.get(&name).ok_or_else(|| {
-            Error::new(format!(
+            Error::msg(format!(
                 "#/definitions/{name} is referred to but not defined"
             ))
         })?;

@@ -25,8 +25,10 @@ const OPEN_ENUM: &str = "x-trtc-open-enum";
 const SINCE: &str = "x-trtc-since";
 const CLOCK: &str = "x-trtc-clock";
 
-/// The largest integer of the schemas (u64::MAX), as the open integer enumerations' bound.
-const U64_MAX: u64 = u64::MAX;
+/// The bound of the open integer enumerations' second branch: 2^53 - 1, the largest integer a
+/// JavaScript number holds exactly (see `schemas/README.md`, Numbers), so that every language
+/// types such a value as a plain number.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// What the vendor keywords of the bundle say.
 #[derive(Clone, Debug, Default)]
@@ -42,7 +44,7 @@ pub struct Extensions {
 pub struct OpenEnum {
     /// Its definition's description.
     pub description: String,
-    /// Whether its values are strings (else integers, from 0 to u64::MAX).
+    /// Whether its values are strings (else integers, from 0 to 2^53 - 1).
     pub strings: bool,
     /// The known values.
     pub known: Vec<Value>,
@@ -103,7 +105,7 @@ pub struct Dated {
 pub fn read(bundle: &Value) -> Result<Extensions, Error> {
     let definitions = bundle["definitions"]
         .as_object()
-        .ok_or_else(|| Error::new("the bundle has no definitions"))?;
+        .ok_or_else(|| Error::msg("the bundle has no definitions"))?;
     let mut extensions = Extensions::default();
     for (name, schema) in definitions {
         let at = source_of(schema, name);
@@ -115,7 +117,7 @@ pub fn read(bundle: &Value) -> Result<Extensions, Error> {
         if let Some(revisions) = revisions(schema, &at)? {
             let expected = revision_rules(&revisions);
             if schema.get("allOf") != Some(&expected) {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "{at}: \"allOf\" must be exactly the revision rules that x-trtc-since and \
                      x-trtc-clock imply, and nothing else. Write:\n\"allOf\": {}",
                     serde_json::to_string_pretty(&expected).unwrap_or_default()
@@ -148,7 +150,7 @@ fn check_placement(schema: &Value, at: &str, pointer: &str) -> Result<(), Error>
                     OPEN_ENUM | CLOCK => pointer.is_empty(),
                     SINCE => pointer.starts_with("/properties/") && pointer.matches('/').count() == 2,
                     other if other.starts_with("x-") => {
-                        return Err(Error::new(format!(
+                        return Err(Error::msg(format!(
                             "{at}: unknown vendor keyword {other:?} at {pointer:?}; the known ones are {}",
                             KEYWORDS.join(", ")
                         )))
@@ -156,7 +158,7 @@ fn check_placement(schema: &Value, at: &str, pointer: &str) -> Result<(), Error>
                     _ => true,
                 };
                 if !allowed {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{at}: {key:?} is not allowed at {pointer:?} (see xtask/src/extensions.rs)"
                     )));
                 }
@@ -176,10 +178,10 @@ fn check_placement(schema: &Value, at: &str, pointer: &str) -> Result<(), Error>
 }
 
 /// An open enumeration's definition, checked: `"type": T`, `"anyOf": [{"type": T, "enum":
-/// [...]}, {"type": T}]` (integers: the second branch from 0 to u64::MAX), and `true`.
+/// [...]}, {"type": T}]` (integers: the second branch from 0 to 2^53 - 1), and `true`.
 fn open_enum(schema: &Value, at: &str) -> Result<OpenEnum, Error> {
     let fail = |why: &str| {
-        Err(Error::new(format!(
+        Err(Error::msg(format!(
             "{at}: an open enumeration must be {{\"type\": T, \"anyOf\": [{{\"type\": T, \"enum\": [known values]}}, \
              {{\"type\": T}}], \"x-trtc-open-enum\": true}} with T string, or integer with the second branch \
              bounded by 0 and 18446744073709551615: {why}"
@@ -224,7 +226,7 @@ fn open_enum(schema: &Value, at: &str) -> Result<OpenEnum, Error> {
     let expected_any = if strings {
         json!({"type": "string"})
     } else {
-        json!({"type": "integer", "minimum": 0, "maximum": U64_MAX})
+        json!({"type": "integer", "minimum": 0, "maximum": MAX_SAFE_INTEGER})
     };
     if any != &expected_any {
         return fail(&format!("the second branch must be {expected_any}"));
@@ -254,15 +256,15 @@ fn revisions(schema: &Value, at: &str) -> Result<Option<Revisions>, Error> {
         };
         let since = since
             .as_str()
-            .ok_or_else(|| Error::new(format!("{at}: x-trtc-since of {name} must be a string")))?;
+            .ok_or_else(|| Error::msg(format!("{at}: x-trtc-since of {name} must be a string")))?;
         let since_millis = parse_rfc3339_utc(since).ok_or_else(|| {
-            Error::new(format!(
+            Error::msg(format!(
                 "{at}: x-trtc-since of {name} is {since:?}; write an RFC 3339 UTC time, \
                  YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS.mmmZ"
             ))
         })?;
         if required.contains(name.as_str()) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{at}: {name} has x-trtc-since, so it must not be in \"required\": the revision \
                  rules in allOf require it for packets dated at or after {since}"
             )));
@@ -276,13 +278,13 @@ fn revisions(schema: &Value, at: &str) -> Result<Option<Revisions>, Error> {
     let clocks = match (schema.get(CLOCK), members.is_empty()) {
         (None, true) => return Ok(None),
         (None, false) => {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{at}: it has members with x-trtc-since, so it needs \"x-trtc-clock\": the members \
                  holding the packet's own times, in order of preference"
             )))
         }
         (Some(_), true) => {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{at}: \"x-trtc-clock\" without any member with x-trtc-since"
             )))
         }
@@ -293,7 +295,7 @@ fn revisions(schema: &Value, at: &str) -> Result<Option<Revisions>, Error> {
         .map(|names| names.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     if names.is_empty() || Some(names.len()) != clocks.as_array().map(Vec::len) {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "{at}: \"x-trtc-clock\" must be a non-empty array of member names"
         )));
     }
@@ -305,7 +307,7 @@ fn revisions(schema: &Value, at: &str) -> Result<Option<Revisions>, Error> {
             .and_then(|reference| reference.strip_prefix("#/definitions/"))
             .and_then(ClockUnit::of_definition)
             .ok_or_else(|| {
-                Error::new(format!(
+                Error::msg(format!(
                     "{at}: the clock {name} must be a property referring to UnixSeconds, \
                      UnixMilliseconds or UnixMillisecondsOrDigits"
                 ))
@@ -498,7 +500,7 @@ fn check_arrays(
             }
         });
         if let Some(open) = found {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{}: the open enumeration {open} is reachable inside an array's items; the \
                  one-pass reading keeps nothing of array items, so its unknown values could not be \
                  reported (see xtask/src/extensions.rs)",

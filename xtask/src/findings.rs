@@ -19,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::extensions::{ClockUnit, Extensions, Revisions};
+use crate::narrow_integers::{Bounds, NarrowIntegers};
 use crate::struct_deserialize::{members, Member};
 use crate::Error;
 
@@ -33,6 +34,8 @@ pub struct Plan {
     revisions: BTreeMap<String, Revisions>,
     /// The request packet types.
     requests: BTreeSet<String>,
+    /// The integers bounded more narrowly than their Rust type.
+    narrow: NarrowIntegers,
 }
 
 impl Plan {
@@ -41,11 +44,12 @@ impl Plan {
         file: &syn::File,
         extensions: &Extensions,
         requests: &[String],
+        narrow: NarrowIntegers,
     ) -> Result<Self, Error> {
         let open: BTreeSet<String> = extensions.open_enums.keys().cloned().collect();
         for name in extensions.revisions.keys() {
             if !requests.contains(name) {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "{name} has members with x-trtc-since, but only request packets may have revision rules"
                 )));
             }
@@ -73,7 +77,7 @@ impl Plan {
                     (open.contains(i) || holders.contains(i)) && Some(i) != direct.as_ref()
                 });
                 if let Some(inner) = nested {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{name}.{}: {inner} holds an open enumeration and stands inside an array or a map; \
                          the one-pass reading keeps nothing of array items, so its unknown values could not \
                          be reported (see xtask/src/findings.rs)",
@@ -84,7 +88,7 @@ impl Plan {
         }
         for (name, revisions) in &extensions.revisions {
             let members = structs.get(name).ok_or_else(|| {
-                Error::new(format!("{name} has revision rules but no generated struct"))
+                Error::msg(format!("{name} has revision rules but no generated struct"))
             })?;
             for key in revisions
                 .clocks
@@ -93,24 +97,46 @@ impl Plan {
                 .chain(revisions.members.iter().map(|d| &d.member))
             {
                 if !members.iter().any(|m| &m.key == key) {
-                    return Err(Error::new(format!("{name}: no field for the member {key}")));
+                    return Err(Error::msg(format!("{name}: no field for the member {key}")));
                 }
             }
             for dated in &revisions.members {
                 if members.iter().any(|m| m.key == dated.member && !m.optional) {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{name}.{}: a member added later must be an Option, so that an older packet is typed",
                         dated.member
                     )));
                 }
             }
         }
+        check_narrow_integers(file, &structs, &narrow)?;
         Ok(Self {
             open,
             holders,
             revisions: extensions.revisions.clone(),
             requests: requests.iter().cloned().collect(),
+            narrow,
         })
+    }
+
+    /// The checked type member `m` of struct `name` is read through when it is a narrow integer
+    /// ([`crate::narrow_integers`]); `None` when it is read as its own type.
+    pub(crate) fn narrow_reading(&self, name: &syn::Ident, m: &Member) -> Option<syn::Type> {
+        self.narrow
+            .reading_type(&name.to_string(), m)
+            .expect("Plan::new checked every narrow integer")
+    }
+
+    /// The type member `m` of struct `name` is read through: [`Self::narrow_reading`], else the
+    /// member's own.
+    pub(crate) fn reading_type(&self, name: &syn::Ident, m: &Member) -> syn::Type {
+        self.narrow_reading(name, m)
+            .unwrap_or_else(|| m.read_as.clone())
+    }
+
+    /// The bounds of the newtype `name`, if it is a narrow integer.
+    pub(crate) fn narrow_newtype(&self, name: &syn::Ident) -> Option<Bounds> {
+        self.narrow.newtype(&name.to_string())
     }
 
     /// Whether a member's type holds something to report.
@@ -361,6 +387,44 @@ pub fn implement_findings(file: &mut syn::File, plan: &Plan) {
 }
 
 /// The named structs of `file`, with their members.
+/// Every narrow integer of `narrow` is a generated newtype or a member of a generated struct,
+/// of a type it can be read through `crate::bounds::Within` as.
+fn check_narrow_integers(
+    file: &syn::File,
+    structs: &BTreeMap<String, Vec<Member>>,
+    narrow: &NarrowIntegers,
+) -> Result<(), Error> {
+    let newtypes: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) if matches!(&item.fields, syn::Fields::Unnamed(f) if f.unnamed.len() == 1) => {
+                Some(item.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    for name in narrow.newtype_names() {
+        if !newtypes.contains(name) {
+            return Err(Error::msg(format!(
+                "{name} is a narrow integer but typify made no newtype of it (see xtask/src/narrow_integers.rs)"
+            )));
+        }
+    }
+    for (name, key) in narrow.member_names() {
+        let member = structs
+            .get(name)
+            .and_then(|members| members.iter().find(|m| &m.key == key))
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "{name}.{key} is a narrow integer but no generated struct has the member"
+                ))
+            })?;
+        narrow.reading_type(name, member)?;
+    }
+    Ok(())
+}
+
 fn named_structs(file: &syn::File) -> BTreeMap<String, Vec<Member>> {
     file.items
         .iter()

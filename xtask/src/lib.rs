@@ -29,9 +29,9 @@ pub mod crate_files;
 pub mod dispatch;
 pub mod dist;
 pub mod dist_schemas;
-mod error;
 pub mod extensions;
 pub mod findings;
+pub mod narrow_integers;
 pub mod open_enums;
 pub mod openapi;
 mod output;
@@ -48,7 +48,8 @@ pub mod versions;
 
 use std::path::{Path, PathBuf};
 
-pub use error::Error;
+/// The error of every task: a message for the person running it (what is wrong, and where).
+pub use anyhow::Error;
 pub use output::Mode;
 
 /// Where the bundled schema is written, relative to the project root.
@@ -143,7 +144,7 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     }
     stale.extend(versions::align(root, &version, mode)?);
     match mode {
-        Mode::Check if !stale.is_empty() => Err(Error::new(format!(
+        Mode::Check if !stale.is_empty() => Err(Error::msg(format!(
             "generated files are stale: {}\nrun `cargo xtask codegen` to regenerate them",
             stale.join(", ")
         ))),

@@ -64,13 +64,13 @@ fn enumeration(name: &str, open: &OpenEnum) -> Result<Vec<syn::Item>, Error> {
         let variant = variant_name(value)
             .filter(|variant| variant != OTHER)
             .ok_or_else(|| {
-                Error::new(format!(
+                Error::msg(format!(
                     "open enumeration {name}: no Rust variant name for the value {value:?} (it must \
                      have a letter or digit and not be called Other)"
                 ))
             })?;
         if variants.contains(&variant) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "open enumeration {name}: two known values have the variant name {variant}"
             )));
         }

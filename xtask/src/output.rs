@@ -25,7 +25,7 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> R
         Ok(text) => Some(text),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "cannot read {}: {error}",
                 path.display()
             )))
@@ -37,10 +37,10 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> R
     if mode == Mode::Write {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| Error::new(format!("cannot create {}: {e}", parent.display())))?;
+                .map_err(|e| Error::msg(format!("cannot create {}: {e}", parent.display())))?;
         }
         std::fs::write(path, contents)
-            .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
+            .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(true)
 }
@@ -59,7 +59,7 @@ pub(crate) fn files_not_generated(
         return Ok(leftovers);
     };
     for entry in entries {
-        let entry = entry.map_err(|e| Error::new(format!("cannot list {dir}: {e}")))?;
+        let entry = entry.map_err(|e| Error::msg(format!("cannot list {dir}: {e}")))?;
         let relative = format!("{dir}/{}", entry.file_name().to_string_lossy());
         if entry.path().is_dir() {
             leftovers.extend(files_not_generated(root, &relative, generated, mode)?);
@@ -67,7 +67,7 @@ pub(crate) fn files_not_generated(
                 && std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none())
             {
                 std::fs::remove_dir(entry.path())
-                    .map_err(|e| Error::new(format!("cannot remove {relative}: {e}")))?;
+                    .map_err(|e| Error::msg(format!("cannot remove {relative}: {e}")))?;
             }
             continue;
         }
@@ -76,7 +76,7 @@ pub(crate) fn files_not_generated(
         }
         if mode == Mode::Write {
             std::fs::remove_file(entry.path())
-                .map_err(|e| Error::new(format!("cannot remove {relative}: {e}")))?;
+                .map_err(|e| Error::msg(format!("cannot remove {relative}: {e}")))?;
         }
         leftovers.push(relative);
     }
@@ -87,6 +87,6 @@ pub(crate) fn files_not_generated(
 /// Formats Rust source deterministically (prettyplease) and puts the generated-file header on top.
 pub(crate) fn format_rust(source: &str, what: &str) -> Result<String, Error> {
     let file = syn::parse_file(source)
-        .map_err(|e| Error::new(format!("generated {what} is not valid Rust: {e}")))?;
+        .map_err(|e| Error::msg(format!("generated {what} is not valid Rust: {e}")))?;
     Ok(format!("{RUST_HEADER}\n{}", prettyplease::unparse(&file)))
 }

@@ -89,14 +89,14 @@ pub fn generate(
 ) -> Result<String, Error> {
     let definitions = bundle["definitions"]
         .as_object()
-        .ok_or_else(|| Error::new("the bundle has no definitions"))?;
+        .ok_or_else(|| Error::msg("the bundle has no definitions"))?;
     let mut out = String::from(PYTHON_HEADER);
     out += MODULE_PREAMBLE;
     let mut names = Vec::new();
     for name in dependency_order(definitions)? {
         let schema = &definitions[&name];
         let text = definition(&name, schema, definitions, extensions)
-            .map_err(|e| Error::new(format!("models.py: definitions/{name}: {e}")))?;
+            .map_err(|e| Error::msg(format!("models.py: definitions/{name}: {e}")))?;
         out += "\n\n";
         out += &text;
         names.push(name);
@@ -233,7 +233,7 @@ fn dependency_order(definitions: &Map<String, Value>) -> Result<Vec<String>, Err
         match state.get(name) {
             Some(true) => return Ok(()),
             Some(false) => {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "models.py: definitions/{name} refers to itself: recursive models are not supported"
                 )))
             }
@@ -242,7 +242,7 @@ fn dependency_order(definitions: &Map<String, Value>) -> Result<Vec<String>, Err
         state.insert(name.to_owned(), false);
         let dependencies = graph
             .get(name)
-            .ok_or_else(|| Error::new(format!("models.py: no definition {name}")))?;
+            .ok_or_else(|| Error::msg(format!("models.py: no definition {name}")))?;
         for dependency in dependencies {
             visit(dependency, graph, state, order)?;
         }

@@ -300,7 +300,7 @@ fn range_label(schema: &Value) -> String {
 /// The documentation samples of a webhook, as printed, with their corrected copies.
 fn samples(out: &mut String, dir: &Path) -> Result<(), Error> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?
+        .map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.file_name().is_some_and(|n| n != "SOURCES.md"))
         .collect();
@@ -313,7 +313,7 @@ fn samples(out: &mut String, dir: &Path) -> Result<(), Error> {
     for path in files {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+            .map_err(|e| Error::msg(format!("cannot read {}: {e}", path.display())))?;
         let language = if name.ends_with(".txt") {
             "text"
         } else {
@@ -335,12 +335,12 @@ impl DefectTable {
 
     fn read(readme: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(readme)
-            .map_err(|e| Error::new(format!("cannot read schemas/README.md: {e}")))?;
+            .map_err(|e| Error::msg(format!("cannot read schemas/README.md: {e}")))?;
         let section = text
             .split_once(Self::HEADING)
             .map(|(_, rest)| rest)
             .ok_or_else(|| {
-                Error::new(format!(
+                Error::msg(format!(
                     "schemas/README.md has no section {:?}",
                     Self::HEADING
                 ))
@@ -351,7 +351,7 @@ impl DefectTable {
             .take_while(|line| line.starts_with('|'))
             .collect();
         let [head, rule, rows @ ..] = table.as_slice() else {
-            return Err(Error::new("schemas/README.md: the defect table is empty"));
+            return Err(Error::msg("schemas/README.md: the defect table is empty"));
         };
         Ok(Self {
             header: format!("{head}\n{rule}\n"),

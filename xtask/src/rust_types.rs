@@ -7,6 +7,7 @@ use typify::{TypeSpace, TypeSpaceSettings};
 use crate::conformance::implement_conform;
 use crate::extensions::Extensions;
 use crate::findings::{implement_findings, Plan};
+use crate::narrow_integers::NarrowIntegers;
 use crate::open_enums;
 use crate::output::format_rust;
 use crate::struct_deserialize::deserialize_without_buffering;
@@ -32,7 +33,7 @@ pub fn generate(
 ) -> Result<String, Error> {
     for (name, open) in &extensions.open_enums {
         if !open.strings && !is_replaced(name) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{name} is an open integer enumeration: write its Rust enum (with a variant keeping \
                  any other value) in crates/trtc-live-types/src/wire.rs and list it in REPLACEMENTS \
                  (xtask/src/typify_workarounds.rs)"
@@ -45,9 +46,13 @@ pub fn generate(
         .chain(packets.responses)
         .cloned()
         .collect();
-    let typify_input = without_member_rules(bundle, &all_packets)?;
+    let generated = open_enums::string_enum_names(extensions);
+    let hand_written = |name: &str| is_replaced(name) || generated.contains(&name);
+    let narrow = NarrowIntegers::read(bundle, hand_written);
+    let mut typify_input = without_member_rules(bundle, &all_packets)?;
+    narrow.widen(&mut typify_input, hand_written)?;
     let root: RootSchema = serde_json::from_value(typify_input)
-        .map_err(|e| Error::new(format!("typify cannot read the bundle: {e}")))?;
+        .map_err(|e| Error::msg(format!("typify cannot read the bundle: {e}")))?;
 
     let mut settings = TypeSpaceSettings::default();
     settings
@@ -60,7 +65,6 @@ pub fn generate(
             std::iter::empty(),
         );
     }
-    let generated = open_enums::string_enum_names(extensions);
     for name in &generated {
         settings.with_replacement(*name, *name, std::iter::empty());
     }
@@ -68,13 +72,13 @@ pub fn generate(
     let definitions: Vec<(String, Schema)> = root.definitions.into_iter().collect();
     space
         .add_ref_types(definitions)
-        .map_err(|e| Error::new(format!("typify failed: {e}")))?;
+        .map_err(|e| Error::msg(format!("typify failed: {e}")))?;
 
     let mut types: syn::File = syn::parse2(space.to_stream())
-        .map_err(|e| Error::new(format!("typify produced invalid Rust: {e}")))?;
+        .map_err(|e| Error::msg(format!("typify produced invalid Rust: {e}")))?;
     types.items.extend(open_enums::items(extensions)?);
     keep_empty_collections(&mut types);
-    let plan = Plan::new(&types, extensions, packets.requests)?;
+    let plan = Plan::new(&types, extensions, packets.requests, narrow)?;
     implement_conform(&mut types, &plan);
     implement_findings(&mut types, &plan);
     deserialize_without_buffering(&mut types, &plan)?;

@@ -29,7 +29,7 @@ pub struct Sample {
 /// The samples of `dir` (`schemas/<command>/samples`), sorted by file name.
 pub fn read(dir: &Path) -> Result<Vec<Sample>, Error> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?
+        .map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?
         .filter_map(|entry| entry.ok())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with("request") || name.starts_with("response"))
@@ -44,7 +44,7 @@ fn read_one(dir: &Path, file: String) -> Result<Sample, Error> {
         .strip_suffix(".jsonc")
         .or_else(|| file.strip_suffix(".txt"))
         .ok_or_else(|| {
-            Error::new(format!(
+            Error::msg(format!(
                 "{}/{file}: a sample is .jsonc or .txt",
                 dir.display()
             ))
@@ -64,7 +64,7 @@ fn read_one(dir: &Path, file: String) -> Result<Sample, Error> {
     };
     let value: Value = serde_json::from_reader(json_comments::StripComments::new(text.as_bytes()))
         .map_err(|e| {
-            Error::new(format!(
+            Error::msg(format!(
                 "{}/{file} is not JSONC and has no corrected copy: {e}",
                 dir.display()
             ))
@@ -80,5 +80,5 @@ fn read_one(dir: &Path, file: String) -> Result<Sample, Error> {
 
 fn read_text(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
+        .map_err(|e| Error::msg(format!("cannot read {}: {e}", path.display())))
 }

@@ -78,7 +78,7 @@ pub fn main(root: &Path, args: &[&str]) -> Result<(String, bool), Error> {
         [old] => (*old, None),
         [old, new] => (*old, Some(*new)),
         _ => {
-            return Err(Error::new(
+            return Err(Error::msg(
                 "usage: cargo xtask schema-diff OLD-REVISION [NEW-REVISION]",
             ))
         }
@@ -110,7 +110,7 @@ pub fn load_revision(root: &Path, rev: &str) -> Result<SchemaTree, Error> {
     ));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)
-        .map_err(|e| Error::new(format!("cannot create {}: {e}", scratch.display())))?;
+        .map_err(|e| Error::msg(format!("cannot create {}: {e}", scratch.display())))?;
     let listing = git(
         root,
         &["ls-tree", "-r", "--name-only", rev, "--", "schemas/"],
@@ -120,13 +120,13 @@ pub fn load_revision(root: &Path, rev: &str) -> Result<SchemaTree, Error> {
         let target = scratch.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| Error::new(format!("cannot create {}: {e}", parent.display())))?;
+                .map_err(|e| Error::msg(format!("cannot create {}: {e}", parent.display())))?;
         }
         std::fs::write(&target, text)
-            .map_err(|e| Error::new(format!("cannot write {}: {e}", target.display())))?;
+            .map_err(|e| Error::msg(format!("cannot write {}: {e}", target.display())))?;
     }
     let tree = SchemaTree::load(&scratch.join("schemas"))
-        .map_err(|e| Error::new(format!("the schemas of {rev}: {e}")));
+        .map_err(|e| Error::msg(format!("the schemas of {rev}: {e}")));
     let _ = std::fs::remove_dir_all(&scratch);
     tree
 }
@@ -136,15 +136,15 @@ fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
         .args(args)
         .current_dir(root)
         .output()
-        .map_err(|e| Error::new(format!("cannot run git: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot run git: {e}")))?;
     if !output.status.success() {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "git {}: {}",
             args.join(" "),
             String::from_utf8_lossy(&output.stderr).trim()
         )));
     }
-    String::from_utf8(output.stdout).map_err(|e| Error::new(format!("git printed no text: {e}")))
+    String::from_utf8(output.stdout).map_err(|e| Error::msg(format!("git printed no text: {e}")))
 }
 
 /// Every change from `old` to `new`: webhooks added and removed, then each request, response
@@ -209,7 +209,7 @@ fn definitions(bundle: &Value) -> Result<Map<String, Value>, Error> {
     bundle["definitions"]
         .as_object()
         .cloned()
-        .ok_or_else(|| Error::new("a bundle without definitions"))
+        .ok_or_else(|| Error::msg("a bundle without definitions"))
 }
 
 fn reference(name: &str) -> Value {

@@ -80,7 +80,7 @@ impl SchemaTree {
             } else if is_command_word(&name) {
                 webhook_dirs.push(name.clone());
             } else {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "schemas/{name}/ is neither common/ nor a webhook folder named after its \
                      command word (such as Live.CallbackAfterEndBattle)"
                 )));
@@ -110,13 +110,13 @@ fn webhook_folder(files: &[SchemaFile], command: &str) -> Result<WebhookFolder, 
         files
             .iter()
             .find(|f| f.path == path)
-            .ok_or_else(|| Error::new(format!("schemas/{path} is missing")))
+            .ok_or_else(|| Error::msg(format!("schemas/{path} is missing")))
     };
     let request = find("request.schema.json")?;
     let response = find("response.schema.json")?;
     let declared = request.json.pointer("/properties/CallbackCommand/enum");
     if declared != Some(&Value::Array(vec![Value::String(command.to_owned())])) {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "schemas/{}: properties/CallbackCommand must be {{\"type\": \"string\", \"enum\": [\"{command}\"]}} \
              (the folder's command word, as a one-value enum)",
             request.path
@@ -140,31 +140,31 @@ fn webhook_folder(files: &[SchemaFile], command: &str) -> Result<WebhookFolder, 
 fn load_file(path: &Path, relative: &str) -> Result<SchemaFile, Error> {
     let where_ = format!("schemas/{relative}");
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read {where_}: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot read {where_}: {e}")))?;
     let json: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::new(format!("{where_} is not valid JSON: {e}")))?;
+        .map_err(|e| Error::msg(format!("{where_} is not valid JSON: {e}")))?;
     let field = |name: &str| {
         json.get(name)
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .ok_or_else(|| Error::new(format!("{where_} has no string \"{name}\"")))
+            .ok_or_else(|| Error::msg(format!("{where_} has no string \"{name}\"")))
     };
     let draft = field("$schema")?;
     if draft != DRAFT_07 {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "{where_}: \"$schema\" is {draft:?}; every schema is draft-07 ({DRAFT_07})"
         )));
     }
     let id = field("$id")?;
     let expected_id = format!("{BASE_URI}{relative}");
     if id != expected_id {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "{where_}: \"$id\" is {id:?}, expected {expected_id:?} (the base URI followed by the file's path)"
         )));
     }
     let title = field("title")?;
     if !is_type_name(&title) {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "{where_}: \"title\" {title:?} must be a Rust type name in PascalCase: it names the generated type"
         )));
     }
@@ -200,11 +200,11 @@ pub fn is_type_name(name: &str) -> bool {
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let read = std::fs::read_dir(dir)
-        .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?;
+        .map_err(|e| Error::msg(format!("cannot list {}: {e}", dir.display())))?;
     let mut paths = read
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?;
+        .map_err(|e| Error::msg(format!("cannot list {}: {e}", dir.display())))?;
     paths.sort();
     Ok(paths)
 }

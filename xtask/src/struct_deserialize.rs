@@ -26,10 +26,22 @@ pub fn deserialize_without_buffering(file: &mut syn::File, plan: &Plan) -> Resul
     let mut impls = Vec::new();
     for item in &mut file.items {
         if let syn::Item::Struct(item) = item {
+            if let Some(implementation) = checked_newtype(item, plan) {
+                impls.push(implementation);
+                continue;
+            }
             match rewrite(item, plan) {
                 Some(implementation) => impls.push(implementation),
+                None if narrows_a_member(item, plan) => {
+                    return Err(Error::msg(format!(
+                        "{}: a struct with a narrow integer must keep unknown members \
+                         (\"additionalProperties\": {{}}), so that its Deserialize is generated \
+                         (see xtask/src/narrow_integers.rs)",
+                        item.ident
+                    )))
+                }
                 None if plan.has_revisions(&item.ident) => {
-                    return Err(Error::new(format!(
+                    return Err(Error::msg(format!(
                         "{}: a packet with revision rules must keep unknown members \
                          (\"additionalProperties\": {{}}), so that its Deserialize is generated",
                         item.ident
@@ -77,12 +89,19 @@ fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<syn::Item> {
     let arms = members.iter().map(|m| {
         let (ident, key) = (format_ident!("slot_{}", m.ident), &m.key);
         let key_bytes = syn::LitByteStr::new(key.as_bytes(), proc_macro2::Span::call_site());
+        // A narrow integer is read through its checked type (crate::narrow_integers).
+        let value = match plan.narrow_reading(&item.ident, m) {
+            Some(reading) => quote! {
+                crate::bounds::Narrowed::into_field(map.next_value::<#reading>()?)
+            },
+            None => quote! { map.next_value()? },
+        };
         quote! {
             #key_bytes => {
                 if #ident.is_some() {
                     return ::std::result::Result::Err(::serde::de::Error::duplicate_field(#key));
                 }
-                #ident = ::std::option::Option::Some(map.next_value()?);
+                #ident = ::std::option::Option::Some(#value);
             }
         }
     });
@@ -126,6 +145,40 @@ fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<syn::Item> {
                     }
                 }
                 deserializer.deserialize_map(Members)
+            }
+        }
+    })
+}
+
+/// Whether a member of struct `item` is a narrow integer.
+fn narrows_a_member(item: &syn::ItemStruct, plan: &Plan) -> bool {
+    let syn::Fields::Named(fields) = &item.fields else {
+        return false;
+    };
+    members(fields)
+        .iter()
+        .any(|m| plan.narrow_reading(&item.ident, m).is_some())
+}
+
+/// The `Deserialize` of a newtype that is a narrow integer (`UnixSeconds`): its derived
+/// (transparent) one replaced by a reading through `crate::bounds::Within`, which refuses a
+/// value beyond the schema's bounds (see [`crate::narrow_integers`]).
+fn checked_newtype(item: &mut syn::ItemStruct, plan: &Plan) -> Option<syn::Item> {
+    let bounds = plan.narrow_newtype(&item.ident)?;
+    let syn::Fields::Unnamed(fields) = &item.fields else {
+        return None;
+    };
+    let inner = &fields.unnamed.first()?.ty;
+    let reading = crate::narrow_integers::within(&quote!(#inner).to_string(), bounds);
+    RemoveDeserializeDerive.visit_item_struct_mut(item);
+    let name = &item.ident;
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                <#reading as ::serde::Deserialize>::deserialize(deserializer)
+                    .map(|value| Self(crate::bounds::Narrowed::into_field(value)))
             }
         }
     })

@@ -68,10 +68,10 @@ pub const REPLACEMENTS: &[Replacement] = &[
 pub fn check_supported(bundle: &Value, generated: &[&str]) -> Result<(), Error> {
     let definitions = bundle["definitions"]
         .as_object()
-        .ok_or_else(|| Error::new("the bundle has no definitions"))?;
+        .ok_or_else(|| Error::msg("the bundle has no definitions"))?;
     for replacement in REPLACEMENTS {
         if !definitions.contains_key(replacement.definition) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "xtask/src/typify_workarounds.rs replaces {}, which no schema defines any more; remove the entry",
                 replacement.definition
             )));
@@ -80,7 +80,7 @@ pub fn check_supported(bundle: &Value, generated: &[&str]) -> Result<(), Error> 
     let is_replaced = |name: &str| is_replaced(name) || generated.contains(&name);
     for (name, schema) in definitions {
         if is_integer_enum(schema) && !is_replaced(name) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "definition {name} is an integer enum: typify 0.8 would make it an unchecked integer. \
                  Write a Rust enum for it in crates/trtc-live-types/src/wire.rs and list it in \
                  REPLACEMENTS (xtask/src/typify_workarounds.rs)"
@@ -110,7 +110,7 @@ const MEMBER_RULE_KEYWORDS: [&str; 5] = ["$comment", "if", "then", "else", "requ
 pub fn without_member_rules(bundle: &Value, packets: &[String]) -> Result<Value, Error> {
     let mut copy = bundle.clone();
     let Some(definitions) = copy["definitions"].as_object_mut() else {
-        return Err(Error::new("the bundle has no definitions"));
+        return Err(Error::msg("the bundle has no definitions"));
     };
     for (name, schema) in definitions.iter_mut() {
         let Some(object) = schema.as_object_mut() else {
@@ -120,7 +120,7 @@ pub fn without_member_rules(bundle: &Value, packets: &[String]) -> Result<Value,
             continue;
         }
         if object.contains_key("not") && packets.contains(name) {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "definition {name}: a not on a packet is not supported: its type would accept \
                  what the schema refuses (see xtask/src/typify_workarounds.rs)"
             )));
@@ -142,7 +142,7 @@ pub fn without_member_rules(bundle: &Value, packets: &[String]) -> Result<Value,
                 continue;
             }
             if keyword == "anyOf" {
-                return Err(Error::new(format!(
+                return Err(Error::msg(format!(
                     "definition {name}: an anyOf of member rules is not supported (typify makes \
                      it an enum of structs): write \"one of these members is required\" as a not \
                      of the members all absent, {{\"not\": {{\"properties\": {{\"A\": false, \
@@ -160,28 +160,41 @@ fn is_integer_enum(schema: &Value) -> bool {
 }
 
 fn check_subschemas(value: &Value, pointer: &str) -> Result<(), Error> {
+    each_object(value, pointer, &mut |object, pointer| {
+        if object.contains_key("const") {
+            return Err(Error::msg(format!(
+                "{pointer} uses \"const\", which typify 0.8 ignores; write a one-value \"enum\" instead"
+            )));
+        }
+        if object.get("type") == Some(&Value::from("integer")) && object.contains_key("enum") {
+            return Err(Error::msg(format!(
+                "{pointer} is an inline integer enum: make it a named definition with a hand-written \
+                 replacement (see xtask/src/typify_workarounds.rs)"
+            )));
+        }
+        Ok(())
+    })
+}
+
+/// Calls `check` on every object of `value` (a schema), with its JSON pointer from `pointer`,
+/// the values of `enum`, `examples` and `default` left out (they are data, not schemas).
+pub(crate) fn each_object(
+    value: &Value,
+    pointer: &str,
+    check: &mut impl FnMut(&serde_json::Map<String, Value>, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
     match value {
         Value::Object(object) => {
-            if object.contains_key("const") {
-                return Err(Error::new(format!(
-                    "{pointer} uses \"const\", which typify 0.8 ignores; write a one-value \"enum\" instead"
-                )));
-            }
-            if is_integer_enum(value) {
-                return Err(Error::new(format!(
-                    "{pointer} is an inline integer enum: make it a named definition with a hand-written \
-                     replacement (see xtask/src/typify_workarounds.rs)"
-                )));
-            }
+            check(object, pointer)?;
             for (key, child) in object {
                 if key != "enum" && key != "examples" && key != "default" {
-                    check_subschemas(child, &format!("{pointer}/{key}"))?;
+                    each_object(child, &format!("{pointer}/{key}"), check)?;
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                check_subschemas(item, &format!("{pointer}/{index}"))?;
+                each_object(item, &format!("{pointer}/{index}"), check)?;
             }
         }
         _ => {}

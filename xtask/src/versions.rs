@@ -34,7 +34,7 @@ pub fn workspace_version(root: &Path) -> Result<String, Error> {
     toml_string(&text, "workspace.package", "version")
         .map(|(value, _)| value)
         .ok_or_else(|| {
-            Error::new(format!(
+            Error::msg(format!(
                 "{CARGO_MANIFEST} has no [workspace.package] version"
             ))
         })
@@ -51,13 +51,13 @@ pub fn pep440(version: &str) -> Result<String, Error> {
         "beta" => "b",
         "rc" => "rc",
         _ => {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "version {version}: only -alpha.N, -beta.N and -rc.N pre-releases have a PEP 440 spelling here"
             )))
         }
     };
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::new(format!(
+        return Err(Error::msg(format!(
             "version {version}: a pre-release is -{label}.N with N a number"
         )));
     }
@@ -74,7 +74,7 @@ pub fn align(root: &Path, version: &str, mode: Mode) -> Result<Vec<String>, Erro
     // From the last to the first, so that each range still points at its text.
     for (name, found, range) in internal_dependency_versions(&manifest).into_iter().rev() {
         if found.is_empty() {
-            return Err(Error::new(format!(
+            return Err(Error::msg(format!(
                 "{CARGO_MANIFEST}: [workspace.dependencies] {name} is a published crate without a version: add version = \"{version}\""
             )));
         }
@@ -99,7 +99,7 @@ pub fn align(root: &Path, version: &str, mode: Mode) -> Result<Vec<String>, Erro
         let expected = pep440(version)?;
         let text = read(root, PYTHON_MANIFEST)?;
         let (found, range) = toml_string(&text, "project", "version").ok_or_else(|| {
-            Error::new(format!(
+            Error::msg(format!(
                 "{PYTHON_MANIFEST} has no static [project] version: write `version = \"{expected}\"` (codegen keeps it equal to the workspace's)"
             ))
         })?;
@@ -194,12 +194,12 @@ fn align_json(
 ) -> Result<Vec<String>, Error> {
     let text = read(root, relative)?;
     let mut json: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::new(format!("{relative} is not JSON: {e}")))?;
+        .map_err(|e| Error::msg(format!("{relative} is not JSON: {e}")))?;
     let mut stale = Vec::new();
     for pointer in pointers {
         let slot = json
             .pointer_mut(pointer)
-            .ok_or_else(|| Error::new(format!("{relative} has no {pointer}")))?;
+            .ok_or_else(|| Error::msg(format!("{relative} has no {pointer}")))?;
         if slot.as_str() != Some(version) {
             stale.push(format!(
                 "{relative} ({pointer} is {slot}, the workspace {version:?})"
@@ -210,7 +210,7 @@ fn align_json(
     if !stale.is_empty() {
         // npm writes its files as JSON.stringify(value, null, 2) and a line break: so does this.
         let mut fixed = serde_json::to_string_pretty(&json)
-            .map_err(|e| Error::new(format!("cannot serialize {relative}: {e}")))?;
+            .map_err(|e| Error::msg(format!("cannot serialize {relative}: {e}")))?;
         fixed.push('\n');
         write_if(root, relative, &text, &fixed, mode)?;
     }
@@ -220,14 +220,14 @@ fn align_json(
 fn write_if(root: &Path, relative: &str, old: &str, new: &str, mode: Mode) -> Result<(), Error> {
     if mode == Mode::Write && old != new {
         std::fs::write(root.join(relative), new)
-            .map_err(|e| Error::new(format!("cannot write {relative}: {e}")))?;
+            .map_err(|e| Error::msg(format!("cannot write {relative}: {e}")))?;
     }
     Ok(())
 }
 
 fn read(root: &Path, relative: &str) -> Result<String, Error> {
     std::fs::read_to_string(root.join(relative))
-        .map_err(|e| Error::new(format!("cannot read {relative}: {e}")))
+        .map_err(|e| Error::msg(format!("cannot read {relative}: {e}")))
 }
 
 #[cfg(test)]

@@ -184,28 +184,29 @@ fn is_compressed(path: &Path) -> bool {
         .is_ok_and(|_| Compression::of_start(&start).is_some())
 }
 
-/// Adds the packet files under `directory` to `inputs`, in name order.
+/// Adds the packet files under `directory` to `inputs`, in name order (depth first, each
+/// folder's entries sorted by name).
 fn walk(directory: &Path, options: ReadingOptions, inputs: &mut Vec<Input>) -> Result<(), String> {
-    let entries = std::fs::read_dir(directory)
-        .map_err(|e| format!("cannot list {}: {}", directory.display(), describe(&e)))?;
-    let mut paths: Vec<PathBuf> = entries
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot list {}: {}", directory.display(), describe(&e)))?;
-    paths.sort();
-    for path in paths {
-        // The link itself decides: a link to a directory is not followed (no cycles), a link to
-        // a file is read.
-        let Ok(link) = std::fs::symlink_metadata(&path) else {
+    // The link itself decides: a link to a directory is not followed (no cycles), a link to a
+    // file is read. The directory named on the command line is followed if it is a link.
+    let entries = walkdir::WalkDir::new(directory)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in entries {
+        let entry = entry.map_err(|e| {
+            let folder = e.path().unwrap_or(directory);
+            let reason = match e.io_error() {
+                Some(io) => describe(io),
+                None => e.to_string(),
+            };
+            format!("cannot list {}: {reason}", folder.display())
+        })?;
+        if entry.file_type().is_dir() || !has_packet_extension(entry.path()) {
             continue;
-        };
-        if link.is_dir() {
-            walk(&path, options, inputs)?;
-        } else if has_packet_extension(&path) {
-            if let Ok(metadata) = std::fs::metadata(&path) {
-                if metadata.is_file() {
-                    inputs.push(file_input(path, metadata.len(), options));
-                }
+        }
+        if let Ok(metadata) = std::fs::metadata(entry.path()) {
+            if metadata.is_file() {
+                inputs.push(file_input(entry.into_path(), metadata.len(), options));
             }
         }
     }

@@ -1,6 +1,6 @@
 //! `trtc-live serve` killed with SIGKILL under load, three times, and restarted on the same
 //! journal: every delivery answered 200 is in the journal, whole; a torn last record is reported
-//! and cut off by the restart. (bench/crash.sh does the same at length, for the figures.)
+//! and cut off by the restart. (benches/scripts/crash.sh does the same at length, for the figures.)
 #![cfg(unix)]
 
 mod common;

@@ -181,13 +181,12 @@ impl StrictSchemas {
     }
 }
 
+/// Every file under `directory`, at any depth.
 fn collect_files(directory: &Path, files: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(directory).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect_files(&path, files);
-        } else {
-            files.push(path);
+    for entry in walkdir::WalkDir::new(directory) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_dir() {
+            files.push(entry.into_path());
         }
     }
 }

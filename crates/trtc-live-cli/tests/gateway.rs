@@ -371,25 +371,8 @@ fn a_before_webhook_gets_the_applications_answer_or_the_fallbacks_within_the_bud
 
 /// Unix milliseconds as RFC 3339 in UTC, with milliseconds.
 fn rfc3339(millis: u64) -> String {
-    let seconds = i64::try_from(millis / 1000).unwrap();
-    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60,
-        millis % 1000
-    )
+    let time = UNIX_EPOCH + Duration::from_millis(millis);
+    humantime::format_rfc3339_millis(time).to_string()
 }
 
 #[test]

@@ -194,7 +194,8 @@ impl Answer {
 }
 
 /// An answer given to a command it does not fit (a gift decision to a message, or the reverse).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{answer} cannot answer {}", CommandName(.command))]
 pub struct AnswerMismatch {
     /// The kind of answer (`a gift decision`, `a message decision`).
     pub answer: &'static str,
@@ -202,13 +203,14 @@ pub struct AnswerMismatch {
     pub command: Option<Command>,
 }
 
-impl fmt::Display for AnswerMismatch {
+/// A command in a message, `an unknown command` for none.
+struct CommandName<'a>(&'a Option<Command>);
+
+impl fmt::Display for CommandName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.command {
-            Some(command) => write!(f, "{} cannot answer {command}", self.answer),
-            None => write!(f, "{} cannot answer an unknown command", self.answer),
+        match self.0 {
+            Some(command) => command.fmt(f),
+            None => f.write_str("an unknown command"),
         }
     }
 }
-
-impl std::error::Error for AnswerMismatch {}

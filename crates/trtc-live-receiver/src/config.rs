@@ -1,6 +1,5 @@
 //! What a receiver is configured with, and the defaults.
 
-use std::fmt;
 use std::time::Duration;
 
 use crate::Token;
@@ -120,48 +119,23 @@ pub enum InvalidBeforeWebhookPolicy {
 }
 
 /// A configuration that a receiver cannot work with, or schemas that cannot be compiled.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum ConfigError {
     /// `sdk_app_id` is not 1 to 20 decimal digits, so no request could ever match it.
+    #[error("the SDKAppID must be 1 to 20 decimal digits, not {found:?}")]
     SdkAppId {
         /// The configured value.
         found: String,
     },
     /// The token is the empty string (Tencent's tokens are not empty; an empty one is almost
     /// certainly an unreadable secret).
+    #[error("the webhook token is empty")]
     EmptyToken,
     /// `max_body_bytes` is 0: every request would be refused.
+    #[error("the body size limit is 0 bytes")]
     ZeroBodyLimit,
     /// The embedded schemas cannot be compiled (cannot happen with the schemas this crate was
     /// built with).
-    Schemas(trtc_live_validate::BuildError),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::SdkAppId { found } => write!(
-                f,
-                "the SDKAppID must be 1 to 20 decimal digits, not {found:?}"
-            ),
-            Self::EmptyToken => f.write_str("the webhook token is empty"),
-            Self::ZeroBodyLimit => f.write_str("the body size limit is 0 bytes"),
-            Self::Schemas(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Schemas(error) => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl From<trtc_live_validate::BuildError> for ConfigError {
-    fn from(error: trtc_live_validate::BuildError) -> Self {
-        Self::Schemas(error)
-    }
+    #[error("{0}")]
+    Schemas(#[from] trtc_live_validate::BuildError),
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::header::{HeaderValue, ALLOW, CONNECTION};
 use http::{Response, StatusCode};
 use trtc_live_types::Command;
-use trtc_live_validate::{Rejection, SyntaxError, Violation};
+use trtc_live_validate::{Rejection, SyntaxError, Violation, ViolationList};
 
 use crate::http_answer::failure_response;
 use crate::{Answer, InvalidBeforeWebhookPolicy};
@@ -64,14 +64,16 @@ use crate::{Answer, InvalidBeforeWebhookPolicy};
 /// Each variant also has a stable name for logs, metrics and alerts, [`ReceiveError::code`]
 /// (`sign_mismatch`, `schema`, ...), and [`ReceiveError::log_detail`] says what went wrong
 /// without repeating anything of the body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReceiveError {
     /// The method is not POST (Tencent POSTs every webhook).
+    #[error("method {} not allowed: webhooks are POSTed", Shown(.method.as_str()))]
     MethodNotAllowed {
         /// The method received.
         method: http::Method,
     },
     /// The body is over [`crate::ReceiverConfig::max_body_bytes`].
+    #[error("body of {size} bytes is over the limit of {limit} bytes")]
     BodyTooLarge {
         /// The body's size in bytes; for a body refused while streaming without a
         /// `Content-Length` (the axum adapter), the bytes read when the limit was passed, a
@@ -82,6 +84,7 @@ pub enum ReceiveError {
     },
     /// The body could not be read (the connection failed while it was streamed). Produced by
     /// the axum adapter, never by [`crate::Receiver::receive`], which is given the bytes.
+    #[error("the body could not be read: {reason}")]
     BodyNotRead {
         /// What failed.
         reason: String,
@@ -90,37 +93,51 @@ pub enum ReceiveError {
     /// never finishing it). Produced by the axum adapter under the server of the `server`
     /// feature, never by [`crate::Receiver::receive`]. The answer closes the connection: what
     /// is left of the body is never read.
+    #[error("the body was not received within {} s of the headers", .timeout.as_secs_f64())]
     BodyTimeout {
         /// The deadline, from the end of the request's headers.
         timeout: Duration,
     },
     /// A query parameter is given more than once (a proxy and this receiver could read
     /// different copies).
+    #[error("query parameter {} is given more than once", Shown(.name))]
     RepeatedParameter {
         /// Its name.
         name: String,
     },
     /// The URL has no `SdkAppid` parameter.
+    #[error("the URL has no SdkAppid parameter")]
     SdkAppIdMissing,
     /// `SdkAppid` is not this application's.
+    #[error("SdkAppid {} is not this application's", Shown(.found))]
     SdkAppIdMismatch {
         /// The `SdkAppid` received.
         found: String,
     },
     /// A token is configured but the URL has no `Sign`.
+    #[error("the URL has no Sign parameter, and a token is configured")]
     SignMissing,
     /// A token is configured but the URL has no `RequestTime`.
+    #[error("the URL has no RequestTime parameter, and a token is configured")]
     RequestTimeMissing,
     /// `RequestTime` is not 1 to 20 decimal digits within `u64`.
+    #[error("RequestTime {} is not Unix seconds (1 to 20 decimal digits)", Shown(.found))]
     RequestTimeInvalid {
         /// The `RequestTime` received.
         found: String,
     },
     /// `Sign` is not the SHA-256 of the token followed by `RequestTime` (compared in constant
     /// time, hexadecimal case ignored).
+    #[error("Sign does not match the token and RequestTime")]
     SignMismatch,
     /// `RequestTime` is more than the tolerance before the receiver's clock (a replay, or a
     /// slow clock here).
+    #[error(
+        "RequestTime {request_time} is {} s before the receiver's clock ({now}), more \
+         than the {} s allowed",
+        .now.saturating_sub(*.request_time),
+        .tolerance.as_secs_f64()
+    )]
     RequestTimeTooOld {
         /// `RequestTime`, Unix seconds.
         request_time: u64,
@@ -131,6 +148,12 @@ pub enum ReceiveError {
     },
     /// `RequestTime` is more than the tolerance after the receiver's clock (a clock ahead
     /// there, or behind here).
+    #[error(
+        "RequestTime {request_time} is {} s after the receiver's clock ({now}), more \
+         than the {} s allowed",
+        .request_time.saturating_sub(*.now),
+        .tolerance.as_secs_f64()
+    )]
     RequestTimeInFuture {
         /// `RequestTime`, Unix seconds.
         request_time: u64,
@@ -142,6 +165,11 @@ pub enum ReceiveError {
     /// The URL carries both `CallbackCommand` and `WebhookCommand` (the newest English
     /// overview's name for the same parameter), with different words: which one the request is
     /// for cannot be told.
+    #[error(
+        "the URL names two commands: CallbackCommand {} and WebhookCommand {}",
+        Shown(.callback_command),
+        Shown(.webhook_command)
+    )]
     UrlCommandConflict {
         /// `CallbackCommand`, as received.
         callback_command: String,
@@ -151,6 +179,7 @@ pub enum ReceiveError {
     /// The URL parameters break their schema (no `CallbackCommand` nor `WebhookCommand`, a
     /// command word that is not `Prefix.Name`, ...). A value of an open enumeration outside its
     /// known ones (a new `OptPlatform`) is not a violation but a warning of the delivery.
+    #[error("the URL parameters break their schema: {}", ViolationList(.violations))]
     UrlParameters {
         /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place), when it
         /// names a known command.
@@ -159,6 +188,7 @@ pub enum ReceiveError {
         violations: Vec<Violation>,
     },
     /// The body is not JSON.
+    #[error("the body is not JSON: {error}")]
     NotJson {
         /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place), when it
         /// names a known command.
@@ -167,6 +197,7 @@ pub enum ReceiveError {
         error: SyntaxError,
     },
     /// The body's `CallbackCommand` is missing, not a string, or not a known command word.
+    #[error("{unknown}")]
     UnknownCommand {
         /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place), when it
         /// names a known command.
@@ -176,6 +207,7 @@ pub enum ReceiveError {
     },
     /// The URL's command word (`CallbackCommand`, or `WebhookCommand` in its place) is not the
     /// body's.
+    #[error("CallbackCommand differs: {} in the URL, {:?} in the body", Shown(.url), .body.as_str())]
     CommandMismatch {
         /// The URL's command word, as received.
         url: String,
@@ -184,7 +216,8 @@ pub enum ReceiveError {
     },
     /// The packet breaks its command's schema, or holds a number the typed model cannot keep
     /// exactly: the validator's full report, located in the body.
-    Schema(Rejection),
+    #[error("{0}")]
+    Schema(#[source] Rejection),
 }
 
 impl ReceiveError {
@@ -439,108 +472,6 @@ impl fmt::Display for Shown<'_> {
         match self.0.char_indices().nth(MAX) {
             None => write!(f, "{:?}", self.0),
             Some((cut, _)) => write!(f, "{:?}... ({} bytes)", &self.0[..cut], self.0.len()),
-        }
-    }
-}
-
-impl fmt::Display for ReceiveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MethodNotAllowed { method } => {
-                write!(
-                    f,
-                    "method {} not allowed: webhooks are POSTed",
-                    Shown(method.as_str())
-                )
-            }
-            Self::BodyTooLarge { size, limit } => {
-                write!(f, "body of {size} bytes is over the limit of {limit} bytes")
-            }
-            Self::BodyNotRead { reason } => write!(f, "the body could not be read: {reason}"),
-            Self::BodyTimeout { timeout } => write!(
-                f,
-                "the body was not received within {} s of the headers",
-                timeout.as_secs_f64()
-            ),
-            Self::RepeatedParameter { name } => {
-                write!(f, "query parameter {} is given more than once", Shown(name))
-            }
-            Self::SdkAppIdMissing => f.write_str("the URL has no SdkAppid parameter"),
-            Self::SdkAppIdMismatch { found } => {
-                write!(f, "SdkAppid {} is not this application's", Shown(found))
-            }
-            Self::SignMissing => {
-                f.write_str("the URL has no Sign parameter, and a token is configured")
-            }
-            Self::RequestTimeMissing => {
-                f.write_str("the URL has no RequestTime parameter, and a token is configured")
-            }
-            Self::RequestTimeInvalid { found } => write!(
-                f,
-                "RequestTime {} is not Unix seconds (1 to 20 decimal digits)",
-                Shown(found)
-            ),
-            Self::SignMismatch => f.write_str("Sign does not match the token and RequestTime"),
-            Self::RequestTimeTooOld {
-                request_time,
-                now,
-                tolerance,
-            } => write!(
-                f,
-                "RequestTime {request_time} is {} s before the receiver's clock ({now}), more \
-                 than the {} s allowed",
-                now.saturating_sub(*request_time),
-                tolerance.as_secs_f64()
-            ),
-            Self::RequestTimeInFuture {
-                request_time,
-                now,
-                tolerance,
-            } => write!(
-                f,
-                "RequestTime {request_time} is {} s after the receiver's clock ({now}), more \
-                 than the {} s allowed",
-                request_time.saturating_sub(*now),
-                tolerance.as_secs_f64()
-            ),
-            Self::UrlCommandConflict {
-                callback_command,
-                webhook_command,
-            } => write!(
-                f,
-                "the URL names two commands: CallbackCommand {} and WebhookCommand {}",
-                Shown(callback_command),
-                Shown(webhook_command)
-            ),
-            Self::UrlParameters { violations, .. } => {
-                write!(
-                    f,
-                    "the URL parameters break their schema: {} violation(s)",
-                    violations.len()
-                )?;
-                for violation in violations {
-                    write!(f, "\n  {violation}")?;
-                }
-                Ok(())
-            }
-            Self::NotJson { error, .. } => write!(f, "the body is not JSON: {error}"),
-            Self::UnknownCommand { unknown, .. } => unknown.fmt(f),
-            Self::CommandMismatch { url, body } => write!(
-                f,
-                "CallbackCommand differs: {} in the URL, {body:?} in the body",
-                Shown(url),
-                body = body.as_str()
-            ),
-            Self::Schema(rejection) => rejection.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ReceiveError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Schema(rejection) => Some(rejection),
-            _ => None,
         }
     }
 }

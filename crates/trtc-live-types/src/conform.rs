@@ -320,16 +320,9 @@ impl<T: DeserializeOwned> Replay<T> {
 
 /// The error of a replayed scalar that does not fit: only the fact is kept, so that no message
 /// is formatted for it.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the value does not fit the type")]
 struct Misfit;
-
-impl fmt::Display for Misfit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the value does not fit the type")
-    }
-}
-
-impl std::error::Error for Misfit {}
 
 impl serde::de::Error for Misfit {
     fn custom<T: fmt::Display>(_: T) -> Self {

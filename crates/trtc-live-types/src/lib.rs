@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bounds;
 pub mod conform;
 pub mod decision;
 mod decode;
@@ -47,6 +48,7 @@ mod generated {
     pub mod webhooks;
 }
 
+pub use bounds::MAX_SAFE_INTEGER;
 pub use decision::{
     CodeOutOfRange, GiftPassThroughCode, MsgPassThroughCode, PassThroughCode, SendGiftErrorCode,
     SendMsgErrorCode,

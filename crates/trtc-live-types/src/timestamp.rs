@@ -13,7 +13,8 @@ const MAX_DIGITS: usize = 19;
 /// The `Group.` webhooks document `EventTime` as an integer but their samples print a quoted
 /// digit string (`"1670574414123"`). Both are accepted; serializing gives back the same form
 /// and the same digits (leading zeros included). A string must be 1 to 19 ASCII digits, so that
-/// its value always fits 64 bits; nothing else can be built.
+/// its value always fits 64 bits; nothing else can be built. An integer is decoded from 0 to
+/// [`crate::MAX_SAFE_INTEGER`] (2^53 - 1), as the schema bounds every time.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UnixMillisecondsOrDigits {
     millis: u64,
@@ -26,7 +27,9 @@ pub struct UnixMillisecondsOrDigits {
 pub struct NotATimestamp(pub String);
 
 impl UnixMillisecondsOrDigits {
-    /// A timestamp received (or to be sent) as a JSON integer.
+    /// A timestamp received (or to be sent) as a JSON integer. The schema bounds it within
+    /// [`crate::MAX_SAFE_INTEGER`] (2^53 - 1), and decoding refuses a larger one; one built
+    /// here is not checked.
     pub const fn from_millis(millis: u64) -> Self {
         Self {
             millis,
@@ -79,17 +82,22 @@ impl Visitor<'_> for TimestampVisitor {
     type Value = UnixMillisecondsOrDigits;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Unix timestamp in milliseconds: a non-negative integer, or a string of 1 to 19 digits")
+        f.write_str("a Unix timestamp in milliseconds: an integer from 0 to 9007199254740991, or a string of 1 to 19 digits")
     }
 
     fn visit_u64<E: de::Error>(self, millis: u64) -> Result<Self::Value, E> {
+        // The schema bounds the integer within 2^53 - 1, as every time (crate::bounds); the
+        // digit string is a string in every language, and keeps its 19 digits.
+        if millis > crate::MAX_SAFE_INTEGER {
+            return Err(E::invalid_value(de::Unexpected::Unsigned(millis), &self));
+        }
         Ok(UnixMillisecondsOrDigits::from_millis(millis))
     }
 
     fn visit_i64<E: de::Error>(self, number: i64) -> Result<Self::Value, E> {
         u64::try_from(number)
-            .map(UnixMillisecondsOrDigits::from_millis)
             .map_err(|_| E::invalid_value(de::Unexpected::Signed(number), &self))
+            .and_then(|millis| self.visit_u64(millis))
     }
 
     fn visit_f64<E: de::Error>(self, number: f64) -> Result<Self::Value, E> {
@@ -114,7 +122,7 @@ mod tests {
             "\"1670574414123\"",
             "\"0001670574414123\"",
             "0",
-            "18446744073709551615",
+            "9007199254740991",
             "\"9999999999999999999\"",
         ] {
             let time: UnixMillisecondsOrDigits = from_str(text).unwrap();
@@ -138,6 +146,8 @@ mod tests {
             "\" 1\"",
             "\"12345678901234567890\"",
             "\"１２\"",
+            "9007199254740992",
+            "18446744073709551615",
             "null",
             "true",
         ] {

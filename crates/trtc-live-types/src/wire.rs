@@ -119,7 +119,8 @@ pub enum BattleEndReason {
     AllOwnersLeft,
     /// 2: the battle was created but ended without starting, because no invited room owner joined.
     NeverStarted,
-    /// Any other value from 0 to `u64::MAX`, as received: a reason Tencent added later.
+    /// Any other value from 0 to [`crate::MAX_SAFE_INTEGER`] (2^53 - 1, as the schema bounds
+    /// it), as received: a reason Tencent added later.
     Other(u64),
 }
 
@@ -157,15 +158,18 @@ impl<'de> Deserialize<'de> for BattleEndReason {
         impl Visitor<'_> for Code {
             type Value = BattleEndReason;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a battle end reason: an integer from 0 to 18446744073709551615")
+                f.write_str("a battle end reason: an integer from 0 to 9007199254740991")
             }
             fn visit_u64<E: de::Error>(self, code: u64) -> Result<BattleEndReason, E> {
+                if code > crate::MAX_SAFE_INTEGER {
+                    return Err(E::invalid_value(de::Unexpected::Unsigned(code), &self));
+                }
                 Ok(BattleEndReason::from_code(code))
             }
             fn visit_i64<E: de::Error>(self, code: i64) -> Result<BattleEndReason, E> {
                 u64::try_from(code)
-                    .map(BattleEndReason::from_code)
                     .map_err(|_| E::invalid_value(de::Unexpected::Signed(code), &self))
+                    .and_then(|code| self.visit_u64(code))
             }
         }
         deserializer.deserialize_u64(Code)
@@ -341,12 +345,20 @@ mod tests {
             );
             assert_eq!(to_string(&reason).unwrap(), number.to_string());
         }
-        for text in ["3", "7", "256", "18446744073709551615"] {
+        for text in ["3", "7", "256", "9007199254740991"] {
             let reason = from_str::<BattleEndReason>(text).unwrap();
             assert!(matches!(reason, BattleEndReason::Other(_)), "{text}");
             assert_eq!(to_string(&reason).unwrap(), text);
         }
-        for text in ["-1", "1.0", "\"0\"", "null", "18446744073709551616"] {
+        for text in [
+            "-1",
+            "1.0",
+            "\"0\"",
+            "null",
+            "9007199254740992",
+            "18446744073709551615",
+            "18446744073709551616",
+        ] {
             assert!(
                 from_str::<BattleEndReason>(text).is_err(),
                 "{text} must be rejected"

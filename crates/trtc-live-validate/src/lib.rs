@@ -63,7 +63,9 @@ mod generated {
 
 pub use jsonc::{parse_json, parse_jsonc, strip_comments};
 pub use locate::{locate, Span};
-pub use report::{Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation};
+pub use report::{
+    Issue, IssueKind, Rejection, SyntaxError, UnknownCommand, Violation, ViolationList,
+};
 pub use schema_texts::{schema_text, URL_PARAMETERS_SCHEMA_ID};
 pub use semantic::{
     semantic_checks_apply_to, semantic_warnings, SemanticCheck, SemanticWarning,

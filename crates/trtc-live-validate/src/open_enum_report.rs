@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(
             battle,
             Some(
-                "a BattleEndReason: an integer from 0 to 18446744073709551615 (known: 0, 1, 2; \
+                "a BattleEndReason: an integer from 0 to 9007199254740991 (known: 0, 1, 2; \
                  another is accepted with a warning)"
             )
         );

@@ -8,13 +8,16 @@ use trtc_live_types::Command;
 use crate::locate::{line_and_column, Span};
 
 /// Why a packet was rejected. Each reason is its own variant, so callers can match on it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
     /// The bytes are not JSON (or, for documentation samples, JSON with comments).
+    #[error("malformed JSON: {0}")]
     Syntax(SyntaxError),
     /// `CallbackCommand` is missing, not a string, or not a known command word.
+    #[error("{0}")]
     UnknownCommand(UnknownCommand),
     /// The packet breaks the schema of its command; every violation is listed.
+    #[error("not a valid {command} packet: {}", ViolationList(.violations))]
     Schema {
         /// The command the packet was checked as.
         command: Command,
@@ -24,6 +27,7 @@ pub enum Rejection {
     /// The packet passes the schema, but a number in it is written in a form the typed model
     /// cannot hold exactly (an integer written with a fraction or an exponent, such as
     /// `30000.0`, which draft-07 counts as an integer).
+    #[error("not a valid {command} packet: at {instance_path:?}: {message}")]
     Decode {
         /// The command the packet was decoded as.
         command: Command,
@@ -234,39 +238,20 @@ impl Rejection {
     }
 }
 
-impl fmt::Display for Rejection {
+/// Violations for a message: how many, then one per line, indented (as in the message of
+/// [`Rejection::Schema`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ViolationList<'a>(pub &'a [Violation]);
+
+impl fmt::Display for ViolationList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Syntax(error) => write!(f, "malformed JSON: {error}"),
-            Self::UnknownCommand(unknown) => unknown.fmt(f),
-            Self::Schema {
-                command,
-                violations,
-            } => {
-                write!(
-                    f,
-                    "not a valid {command} packet: {} violation(s)",
-                    violations.len()
-                )?;
-                for violation in violations {
-                    write!(f, "\n  {violation}")?;
-                }
-                Ok(())
-            }
-            Self::Decode {
-                command,
-                instance_path,
-                message,
-                ..
-            } => write!(
-                f,
-                "not a valid {command} packet: at {instance_path:?}: {message}"
-            ),
+        write!(f, "{} violation(s)", self.0.len())?;
+        for violation in self.0 {
+            write!(f, "\n  {violation}")?;
         }
+        Ok(())
     }
 }
-
-impl std::error::Error for Rejection {}
 
 impl SyntaxError {
     /// The error serde_json reported, its position split from its message.

@@ -249,13 +249,20 @@ mod tests {
                 &GIFT.replace("\"Count\": 1", "\"Count\": 18446744073709551616"),
                 false
             ),
-            "18446744073709551616 is greater than the maximum of 18446744073709551615"
+            "18446744073709551616 is greater than the maximum of 9007199254740991"
+        );
+        assert_eq!(
+            first_message(
+                &GIFT.replace("\"Count\": 1", "\"Count\": 9007199254740992"),
+                false
+            ),
+            "9007199254740992 is greater than the maximum of 9007199254740991"
         );
     }
 
     #[test]
     fn a_value_outside_an_open_enumeration_is_printed_as_written() {
-        for written in ["18446744073709551616", "-1e2"] {
+        for written in ["9007199254740992", "18446744073709551616", "-1e2"] {
             let text = format!(
                 r#"{{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpType": {written}}}"#
             );
@@ -270,7 +277,7 @@ mod tests {
                 messages,
                 [format!(
                     "{written} is not a BattleEndReason: an integer from 0 to \
-                     18446744073709551615 (known: 0, 1, 2; another is accepted with a warning)"
+                     9007199254740991 (known: 0, 1, 2; another is accepted with a warning)"
                 )],
                 "{written}"
             );

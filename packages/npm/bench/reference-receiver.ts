@@ -1,4 +1,4 @@
-// A reference webhook receiver in Node, for bench/receiver.sh to measure `trtc-live serve`
+// A reference webhook receiver in Node, for benches/scripts/receiver.sh to measure `trtc-live serve`
 // against: Fastify with the package's adapter (trtc-live-webhooks/fastify), which does what
 // serve does before its journal, in serve's order, with serve's answers (the package's `receive`
 // is held to the Rust receiver's outcomes by tests/tests/interop). A valid packet is answered as

@@ -53,8 +53,9 @@ export function typesModule(bundle) {
   const lines = [HEADER];
   lines.push(
     "/**",
-    " * An integer the schema allows beyond 2^53 (an account id, a 64-bit count or time): a `number`",
-    " * when it is at most 2^53 in magnitude, a `bigint` beyond, never rounded.",
+    " * An integer the schema allows beyond 2^53 (an account id, a message's 64-bit sequence number):",
+    " * a `number` when it is at most 2^53 in magnitude, a `bigint` beyond, never rounded. Counts,",
+    " * coins, times and durations are bounded within 2^53 - 1 by the schemas: plain `number`s.",
     " */",
     "export type ExactInteger = number | bigint;",
     "",

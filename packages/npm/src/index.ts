@@ -16,4 +16,4 @@ export type {
 export { DEFAULT_TOLERANCE_SECONDS, sign, trimToken, verifySignature } from "./signature.js";
 export type * from "./types.js";
 export { parseResponse, parseWebhook, WebhookError } from "./webhook.js";
-export type { WebhookIssue } from "./webhook.js";
+export type { ParseOptions, WarningKind, WebhookIssue, WebhookWarning } from "./webhook.js";

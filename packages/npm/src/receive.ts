@@ -5,6 +5,7 @@ import { commandWords } from "./generated/schema.js";
 import { DEFAULT_TOLERANCE_SECONDS, signatureMatches, timeWindow, trimToken, unixSeconds } from "./signature.js";
 import type { CommandWord, Webhook, WebhookUrlParameters } from "./types.js";
 import { commandOf, readRequest, urlParameterIssues, type Reading, type WebhookIssue } from "./validation.js";
+import { requestWarnings, urlWarnings, type WebhookWarning } from "./warnings.js";
 import { readBody } from "./webhook.js";
 
 /** The largest body accepted by default: 1 MiB (every documented packet is under 2 KiB). */
@@ -64,6 +65,14 @@ export interface Delivery {
    * serialized again is the same JSON, not the same bytes).
    */
   readonly body: Uint8Array;
+  /**
+   * What the URL parameters and the packet are still worth a warning for, the URL's first, as
+   * the Rust receiver's `Delivery::warnings`: values of open enumerations outside their known
+   * values (`unknown_enum_value`: an `OptPlatform` of a new client platform), members the
+   * packet lacks as an older revision (`older_revision`), semantic checks (`semantic`). They
+   * never change the verdict: the delivery is accepted all the same; log them, count them.
+   */
+  readonly warnings: readonly WebhookWarning[];
 }
 
 /**
@@ -408,6 +417,7 @@ function check(
       parameters: { ...parameters } as unknown as WebhookUrlParameters,
       webhook: reading.packet as Webhook,
       body: bytesOf(request.body),
+      warnings: [...urlWarnings(parameters), ...requestWarnings(bodyCommand, reading.packet)],
     };
   }
   const error = urlIssues.length > 0 ? urlError() : bodyError(reading, urlCommand);

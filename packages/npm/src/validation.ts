@@ -1,10 +1,11 @@
 // The schemas compiled once (ajv, draft-07, every error), and the reading of a packet: exact
 // JSON, then its schema, with errors that say where and why.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { isLosslessNumber, parse as parseLossless } from "lossless-json";
+import { isLosslessNumber } from "lossless-json";
 import { JsonSyntaxError, readExact } from "./exact.js";
 import { bundleText, commandWords, definitionNames } from "./generated/schema.js";
 import type { CommandWord } from "./types.js";
+import { exactBundle, openEnum } from "./vendor.js";
 
 /** One thing wrong with a packet. */
 export interface WebhookIssue {
@@ -62,7 +63,7 @@ function schemas(): Compiled {
   };
   const definitions = new Map<string, ValidateFunction>();
   compiled = {
-    bounds: unsafeBounds(parseLossless(bundleText)),
+    bounds: unsafeBounds(exactBundle()),
     urlParameters: get(`${bundle.$id}#/definitions/WebhookUrlParameters`),
     definition: (name) => {
       let validate = definitions.get(name);
@@ -103,7 +104,8 @@ export function readResponse(command: CommandWord, text: string): Reading {
 /** The issues of the URL parameters (an object of strings) against their schema; none when valid. */
 export function urlParameterIssues(parameters: Record<string, string>): readonly WebhookIssue[] {
   const validate = schemas().urlParameters;
-  return validate(parameters) ? [] : issuesOf(validate.errors ?? [], new Map());
+  if (validate(parameters)) return [];
+  return issuesOf(openEnumViolations(validate.errors ?? [], parameters, new Map()), new Map());
 }
 
 /** The known command `packet` names, if any. */
@@ -160,7 +162,55 @@ function read(route: (packet: unknown) => ValidateFunction | undefined, text: st
     return { verdict: "invalid", packet: reading.value, issues: [unknownCommand(reading.view)] };
   }
   if (validate(reading.view)) return { verdict: "valid", packet: reading.value };
-  return { verdict: "invalid", packet: reading.value, issues: issuesOf(validate.errors ?? [], reading.floatForms) };
+  const errors = openEnumViolations(validate.errors ?? [], reading.value, reading.floatForms);
+  return { verdict: "invalid", packet: reading.value, issues: issuesOf(errors, reading.floatForms) };
+}
+
+/** `#/definitions/<Name>/anyOf...` or `#/definitions/<Name>/type`: where an open enumeration fails. */
+const OPEN_ENUM_PATH = /^#\/definitions\/([^/]+)\/(anyOf|type)(\/.*)?$/;
+
+/**
+ * The violations of open enumerations said as the Rust validator says them: one per value. An
+ * open enumeration is an `anyOf` of its known values and the bare type, and ajv reports both
+ * branches and the `anyOf` (`enum`, `minimum`, `anyOf` for an `OpType` of -1). The branches'
+ * errors are dropped; the `anyOf` one says what is accepted (`-1 is not a BattleEndReason: an
+ * integer from 0 to 9007199254740991 (known: 0, 1, 2; another is accepted with a warning)`), or
+ * is dropped too when the value is not even of the enumeration's type (its `type` error says so).
+ */
+function openEnumViolations(
+  errors: readonly ErrorObject[],
+  packet: unknown,
+  floatForms: ReadonlyMap<string, string>,
+): ErrorObject[] {
+  const kept: ErrorObject[] = [];
+  for (const error of errors) {
+    const at = OPEN_ENUM_PATH.exec(error.schemaPath);
+    const open = at === null ? undefined : openEnum(at[1]!);
+    if (at === null || open === undefined || at[2] === "type") {
+      kept.push(error);
+      continue;
+    }
+    if (at[3] !== undefined) continue; // a branch of the anyOf
+    const typeFailed = errors.some(
+      (other) => other.instancePath === error.instancePath && other.schemaPath === `#/definitions/${open.name}/type`,
+    );
+    if (typeFailed) continue;
+    const value = valueAt(packet, error.instancePath);
+    const written = floatForms.get(error.instancePath) ?? (typeof value === "string" ? JSON.stringify(value) : String(value));
+    const known = open.known.map(String).join(", ");
+    kept.push({ ...error, message: `${written} is not a ${open.name}: ${open.accepts} (known: ${known}; another is accepted with a warning)` });
+  }
+  return kept;
+}
+
+/** The value at JSON pointer `path` of `value`. */
+function valueAt(value: unknown, path: string): unknown {
+  let at = value;
+  for (const segment of path.split("/").slice(1)) {
+    const key = segment.replaceAll("~1", "/").replaceAll("~0", "~");
+    at = at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined;
+  }
+  return at;
 }
 
 /** ajv's errors as issues, with exact bounds and the integers written as floats named. */
@@ -170,7 +220,7 @@ function issuesOf(errors: readonly ErrorObject[], floatForms: ReadonlyMap<string
   for (const error of errors) {
     const written = floatForms.get(error.instancePath);
     let message = `${error.message ?? "is not valid"}`;
-    if (written !== undefined) {
+    if (written !== undefined && error.keyword !== "anyOf") {
       // One issue per number written as a float, whatever the keywords that refused it.
       if (floatFormsReported.has(error.instancePath)) continue;
       floatFormsReported.add(error.instancePath);

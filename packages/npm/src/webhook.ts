@@ -1,8 +1,20 @@
 // Reading packets: `parseWebhook` for the requests Tencent sends, `parseResponse` for the answers.
 import type { CommandWord, ResponseOf, Webhook } from "./types.js";
 import { commandOf, readRequest, readResponse, type Reading, type WebhookIssue } from "./validation.js";
+import { requestWarnings, type WebhookWarning } from "./warnings.js";
 
 export type { WebhookIssue } from "./validation.js";
+export type { WarningKind, WebhookWarning } from "./warnings.js";
+
+/** How {@link parseWebhook} reports what a valid packet is still worth a warning for. */
+export interface ParseOptions {
+  /**
+   * Called with each warning of a valid packet, in the Rust validator's order (see
+   * {@link WebhookWarning}): a value an open enumeration does not know yet, a member an older
+   * packet lacks, a semantic check. The packet is valid all the same.
+   */
+  readonly onWarning?: ((warning: WebhookWarning) => void) | undefined;
+}
 
 /**
  * A packet that was refused: `kind` says whether the text is not JSON (`malformed`) or breaks
@@ -62,11 +74,21 @@ export function readBody(body: string | Uint8Array, read: (text: string) => Read
  * verdict is the Rust validator's: an integer written with a fraction or an exponent
  * (`30000.0`) is refused where the schema wants an integer, as is a number beyond a double.
  *
- * Returns the packet, typed by its `CallbackCommand`; throws a {@link WebhookError} otherwise.
+ * A valid packet may still be worth a warning (`options.onWarning` hears of each): an
+ * `OptPlatform` or an `OpType` Tencent added, an older packet without a member Tencent added
+ * since, a battle that ends before it starts. Returns the packet, typed by its
+ * `CallbackCommand`; throws a {@link WebhookError} otherwise.
  */
-export function parseWebhook(body: string | Uint8Array): Webhook {
+export function parseWebhook(body: string | Uint8Array, options: ParseOptions = {}): Webhook {
   const reading = readBody(body, readRequest);
-  if (reading.verdict === "valid") return reading.packet as Webhook;
+  if (reading.verdict === "valid") {
+    const webhook = reading.packet as Webhook;
+    const onWarning = options.onWarning;
+    if (onWarning !== undefined) {
+      for (const warning of requestWarnings(webhook.CallbackCommand, webhook)) onWarning(warning);
+    }
+    return webhook;
+  }
   if (reading.verdict === "malformed") throw new WebhookError("malformed", reading.issues);
   throw new WebhookError("invalid", reading.issues, commandOf(reading.packet));
 }

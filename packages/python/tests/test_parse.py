@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from conftest import END_BATTLE
+from conftest import END_BATTLE, GIFT
 from pydantic import TypeAdapter, ValidationError
 
-from trtc_live_webhooks import WebhookError, parse_response, parse_webhook
+from trtc_live_webhooks import WebhookError, WebhookWarning, parse_response, parse_webhook
 from trtc_live_webhooks.models import (
     REQUEST_MODELS,
     BattleRoomResult,
@@ -203,3 +203,60 @@ def test_a_new_value_of_an_open_enumeration_is_accepted():
     assert WebhookUrlParameters.model_validate(parameters).OptPlatform == "HarmonyOS"
     with pytest.raises(ValidationError, match=r"'CallbackCommand' \(or 'WebhookCommand'\) is a required property"):
         WebhookUrlParameters.model_validate({"SdkAppid": "1"})
+
+
+def test_a_violation_of_an_open_enumeration_is_one_issue_said_as_rust_says_it():
+    for value, expected in [
+        (-1, ("anyOf", "-1 is not a BattleEndReason: an integer from 0 to 9007199254740991 (known: 0, 1, 2; another is accepted with a warning)")),
+        (9007199254740992, ("anyOf", "9007199254740992 is not a BattleEndReason: an integer from 0 to 9007199254740991 (known: 0, 1, 2; another is accepted with a warning)")),
+        ("0", ("type", "'0' is not of type 'integer'")),
+    ]:
+        packet = json.loads(END_BATTLE)
+        packet["OpType"] = value
+        with pytest.raises(WebhookError) as caught:
+            parse_webhook(json.dumps(packet))
+        assert [(e.keyword, e.message) for e in caught.value.errors if e.pointer == "/OpType"] == [expected]
+
+
+def test_counts_coins_and_times_are_bounded_within_2_pow_53():
+    packet = json.loads(GIFT)
+    packet["GiftWater"]["Coins"] = packet["GiftWater"]["Count"] = 9007199254740991
+    gift = parse_webhook(json.dumps(packet))
+    assert gift.GiftWater.Coins * gift.GiftWater.Count == 9007199254740991**2
+    for member in ("Coins", "Count", "Time"):
+        beyond = json.loads(GIFT)
+        beyond["GiftWater"][member] = 9007199254740992
+        with pytest.raises(WebhookError) as caught:
+            parse_webhook(json.dumps(beyond))
+        assert [(e.pointer, e.keyword) for e in caught.value.errors] == [(f"/GiftWater/{member}", "maximum")]
+    # A message's sequence number stays 64-bit.
+    message = dict(MESSAGE_2019, MsgSeq=18446744073709551615)
+    assert parse_webhook(json.dumps(message)).MsgSeq == 18446744073709551615
+
+
+def test_warnings_of_a_valid_packet_are_heard_in_the_rust_order():
+    heard = []
+    packet = json.loads(END_BATTLE)
+    packet["OpType"] = 3
+    parse_webhook(json.dumps(packet), on_warning=heard.append)
+    assert heard == [
+        WebhookWarning(
+            "unknown_enum_value",
+            "/OpType",
+            "3 is not a known value of BattleEndReason (0, 1, 2): accepted, as Tencent may have added it",
+        )
+    ]
+    heard.clear()
+    parse_webhook(json.dumps(MESSAGE_2019), on_warning=heard.append)
+    assert [(w.kind, w.pointer) for w in heard] == [("older_revision", "/MsgId"), ("older_revision", "/EventTime")]
+    assert heard[0].message == (
+        "MsgId is missing: Tencent sends it since 2024-09-29T03:24:56Z, and this packet's MsgTime "
+        "(2019-08-28T22:53:39.000Z) is before that: an older revision of the packet"
+    )
+    heard.clear()
+    packet = json.loads(END_BATTLE)
+    packet["EndTime"] = packet["StartTime"] - 15
+    parse_webhook(json.dumps(packet), on_warning=heard.append)
+    assert [(w.kind, w.check, w.pointer) for w in heard] == [("semantic", "battle-time-order", "/EndTime")]
+    # Without a listener the packet is read all the same.
+    assert parse_webhook(json.dumps(MESSAGE_2019)).MsgTime == 1567032819

@@ -33,6 +33,26 @@ def test_the_documented_request_is_delivered_typed_and_exact():
     assert delivery.parameters.OptPlatform == "iOS"
     assert delivery.parameters.Sign == DOCUMENTED_SIGN
     assert delivery.body == END_BATTLE.encode()
+    assert delivery.warnings == ()
+
+
+def test_a_delivery_carries_its_warnings_the_urls_first():
+    query = signed_query("Live.CallbackAfterEndBattle").replace("OptPlatform=RESTAPI", "OptPlatform=HarmonyOS")
+    body = END_BATTLE.replace('"OpType": 0', '"OpType": 3')
+    delivery = receiver().receive("POST", query, body.encode(), now=NOW)
+    assert [(w.kind, w.pointer, w.message) for w in delivery.warnings] == [
+        (
+            "unknown_enum_value",
+            "/OptPlatform",
+            '"HarmonyOS" is not a known value of OptPlatform ("RESTAPI", "Web", "Android", "iOS", '
+            '"Windows", "Mac", "iPad", "Unknown"): accepted, as Tencent may have added it',
+        ),
+        (
+            "unknown_enum_value",
+            "/OpType",
+            "3 is not a known value of BattleEndReason (0, 1, 2): accepted, as Tencent may have added it",
+        ),
+    ]
 
 
 def rejection(query, body=END_BATTLE, method="POST", now=NOW, policy=InvalidBeforeWebhookPolicy.FAIL_DELIVERY):

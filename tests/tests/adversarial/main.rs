@@ -360,18 +360,24 @@ fn integers_at_and_beyond_u64_max() {
             "schema /RoomId at 1:{column}: /properties/RoomId/type: {number} is not of type \"string\""
         ));
     }
-    // In integer fields: u64::MAX fits `Count`, exact.
-    let packet = GIFT.replace("\"Count\": 1", "\"Count\": 18446744073709551615");
+    // In integer fields: a count is bounded within 2^53 - 1 (a JavaScript number), exact.
+    let packet = GIFT.replace("\"Count\": 1", "\"Count\": 9007199254740991");
     let Webhook::LiveCallbackBeforeSendGift(gift) = webhook_of(packet.as_bytes()) else {
         panic!("a gift")
     };
-    assert_eq!(gift.gift_water.count, u64::MAX);
-    // Over the maximum, or under the minimum.
-    let packet = GIFT.replace("\"Count\": 1", "\"Count\": 18446744073709551616");
-    Everywhere::of(packet.as_bytes()).all_rejected_as(
-        "schema /GiftWater/Count at 1:215: /properties/GiftWater/$ref/properties/Count/maximum: \
-         18446744073709551616 is greater than the maximum of 18446744073709551615",
-    );
+    assert_eq!(gift.gift_water.count, trtc_live_types::MAX_SAFE_INTEGER);
+    // Over the maximum, by one or beyond 64 bits, or under the minimum.
+    for number in [
+        "9007199254740992",
+        "18446744073709551615",
+        "18446744073709551616",
+    ] {
+        let packet = GIFT.replace("\"Count\": 1", &format!("\"Count\": {number}"));
+        Everywhere::of(packet.as_bytes()).all_rejected_as(&format!(
+            "schema /GiftWater/Count at 1:215: /properties/GiftWater/$ref/properties/Count/maximum: \
+             {number} is greater than the maximum of 9007199254740991"
+        ));
+    }
     let packet = GIFT.replace("\"Count\": 1", "\"Count\": -9223372036854775809");
     Everywhere::of(packet.as_bytes()).all_rejected_as(
         "schema /GiftWater/Count at 1:215: /properties/GiftWater/$ref/properties/Count/minimum: \

@@ -17,7 +17,7 @@ use trtc_live_validate::{parse_json, Command, Rejection, Validator, BUNDLED_SCHE
 
 use crate::corpus::Verdict;
 use crate::python::PythonVerdict;
-use crate::{consumer, python, scratch, verdicts_of};
+use crate::{consumer, python, rust_warnings, scratch, verdicts_of};
 
 /// A difference between validators that is known and explained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,10 +26,6 @@ enum Exception {
     /// `-0` (serde_json reads these as doubles), and so does the npm package; the jsonschema
     /// crate and Python's jsonschema, reading the schema alone, say valid.
     TypedModelRefusesFloatForm,
-    /// An integer beyond 64 bits: the npm package (through its exact reader) and Python refuse
-    /// it against a 64-bit bound, the jsonschema crate reads it as a double, rounded onto the
-    /// bound, and accepts it; Rust's typed model refuses it (decode).
-    JsonschemaCrateRoundsBeyond64Bits,
 }
 
 /// What the Rust validator's `validate` said.
@@ -106,12 +102,6 @@ fn holds_number_for(exception: Exception, mutant: &Mutant) -> bool {
             Exception::TypedModelRefusesFloatForm => {
                 numeric && (raw == "-0" || raw.contains(['.', 'e']))
             }
-            Exception::JsonschemaCrateRoundsBeyond64Bits => {
-                numeric
-                    && raw.parse::<i128>().is_ok_and(|value| {
-                        value < i128::from(i64::MIN) || value > i128::from(u64::MAX)
-                    })
-            }
         }
     })
 }
@@ -140,9 +130,6 @@ fn explain(
         (RustVerdict::Decode, Verdict::Valid, Verdict::Invalid, Verdict::Valid) => {
             Exception::TypedModelRefusesFloatForm
         }
-        (RustVerdict::Decode, Verdict::Valid, Verdict::Invalid, Verdict::Invalid) => {
-            Exception::JsonschemaCrateRoundsBeyond64Bits
-        }
         _ => return Some(Err(())),
     };
     Some(if holds_number_for(exception, mutant) {
@@ -153,22 +140,14 @@ fn explain(
 }
 
 /// Whether the Python package's verdict is the Rust validator's, a decode refusal included.
-/// An integer beyond 64 bits is the one difference of kind: Rust's schema check reads it
-/// rounded onto the bound and its typed model refuses it (decode), while Python reads it
-/// exactly and its schema check refuses it (invalid either way).
-fn python_gives_the_rust_verdict(
-    rust: RustVerdict,
-    python: PythonVerdict,
-    mutant: &Mutant,
-) -> bool {
+/// (No schema bounds an integer at a 64-bit limit a double rounds onto any more, `i64::MIN`:
+/// every integer that is not an account id or a sequence number is bounded within 2^53 - 1,
+/// so the two schema checks agree on every integer beyond 64 bits too.)
+fn python_gives_the_rust_verdict(rust: RustVerdict, python: &PythonVerdict) -> bool {
     match rust {
         RustVerdict::Valid => python.verdict == Verdict::Valid,
         RustVerdict::Invalid => python.verdict == Verdict::Invalid && !python.decode,
-        RustVerdict::Decode => {
-            python.verdict == Verdict::Invalid
-                && (python.decode
-                    || holds_number_for(Exception::JsonschemaCrateRoundsBeyond64Bits, mutant))
-        }
+        RustVerdict::Decode => python.verdict == Verdict::Invalid && python.decode,
         RustVerdict::Malformed => python.verdict == Verdict::Malformed,
     }
 }
@@ -213,19 +192,30 @@ fn rust_jsonschema_the_npm_package_and_python_agree_on_every_mutant() {
         let python = threads.spawn(|| python::verdicts(&path));
         let validator = Validator::new().unwrap();
         let judge = CrateJudge::new();
-        let rust: Vec<(RustVerdict, Verdict)> = mutants
+        let rust: Vec<(RustVerdict, Verdict, Vec<Value>)> = mutants
             .iter()
-            .map(|mutant| (rust_verdict(&validator, mutant), judge.verdict(mutant)))
+            .map(|mutant| {
+                let role = match mutant.role {
+                    Role::Request => "request",
+                    Role::Response => "response",
+                };
+                (
+                    rust_verdict(&validator, mutant),
+                    judge.verdict(mutant),
+                    rust_warnings(&validator, role, &mutant.text),
+                )
+            })
             .collect();
         (package.join().unwrap(), python.join().unwrap(), rust)
     });
 
     let mut exceptions: BTreeMap<Exception, usize> = BTreeMap::new();
     let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut warned = 0;
     let mut disagreements = Vec::new();
-    for (index, (mutant, (rust, jsonschema))) in mutants.iter().zip(rust).enumerate() {
+    for (index, (mutant, (rust, jsonschema, warnings))) in mutants.iter().zip(rust).enumerate() {
         let name = index.to_string();
-        let (Some(&package), Some(&python_verdict)) = (package.get(&name), python.get(&name))
+        let (Some(package_verdict), Some(python_verdict)) = (package.get(&name), python.get(&name))
         else {
             disagreements.push(format!(
                 "{}: no verdict from the npm package or Python",
@@ -233,7 +223,19 @@ fn rust_jsonschema_the_npm_package_and_python_agree_on_every_mutant() {
             ));
             continue;
         };
-        if !python_gives_the_rust_verdict(rust, python_verdict, mutant) {
+        // A valid request's warnings: the same kind, pointer and message from the three.
+        if package_verdict.warnings != warnings || python_verdict.warnings != warnings {
+            disagreements.push(format!(
+                "{}: warnings differ\n  Rust   {warnings:?}\n  npm    {:?}\n  Python {:?}\n  {}",
+                mutant.name(),
+                package_verdict.warnings,
+                python_verdict.warnings,
+                mutant.text
+            ));
+        }
+        warned += usize::from(!warnings.is_empty());
+        let package = package_verdict.verdict;
+        if !python_gives_the_rust_verdict(rust, python_verdict) {
             disagreements.push(format!(
                 "{} ({:?} {}): Rust validate {rust:?}, Python package {python_verdict:?}\n  {}",
                 mutant.name(),
@@ -270,17 +272,16 @@ fn rust_jsonschema_the_npm_package_and_python_agree_on_every_mutant() {
         disagreements.join("\n")
     );
     assert!(mutants.len() >= 20_000, "only {} mutants", mutants.len());
-    for exception in [
-        Exception::TypedModelRefusesFloatForm,
-        Exception::JsonschemaCrateRoundsBeyond64Bits,
-    ] {
-        assert!(
-            exceptions.contains_key(&exception),
-            "the corpus lost the numbers of {exception:?}"
-        );
-    }
+    assert!(
+        exceptions.contains_key(&Exception::TypedModelRefusesFloatForm),
+        "the corpus lost its integers written as floats"
+    );
+    assert!(
+        warned >= 100,
+        "only {warned} mutants with warnings to compare"
+    );
     eprintln!(
-        "{} mutants ({scope:?}), one verdict from the four validators ({verdicts:?}) but for {exceptions:?}; {:?}",
+        "{} mutants ({scope:?}), one verdict from the four validators ({verdicts:?}) but for {exceptions:?}, the same warnings from Rust and both packages ({warned} mutants with warnings); {:?}",
         mutants.len(),
         census(&mutants)
     );

@@ -124,8 +124,17 @@ fn rust_verdict(validator: &Validator, entry: &Entry) -> (Verdict, bool) {
     }
 }
 
+/// What the npm package said of a packet: its verdict, and the warnings of a valid request (as
+/// the Rust validator serializes its `Warning`s).
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct PackageVerdict {
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub warnings: Vec<Value>,
+}
+
 /// The verdicts a program printed, by packet name.
-fn verdicts_of(language: &str, output: std::process::Output) -> BTreeMap<String, Verdict> {
+fn verdicts_of(language: &str, output: std::process::Output) -> BTreeMap<String, PackageVerdict> {
     assert!(
         output.status.success(),
         "{language} failed: {}",
@@ -138,12 +147,27 @@ fn verdicts_of(language: &str, output: std::process::Output) -> BTreeMap<String,
             #[derive(serde::Deserialize)]
             struct Line {
                 name: String,
-                verdict: Verdict,
+                #[serde(flatten)]
+                verdict: PackageVerdict,
             }
             let line: Line = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
             (line.name, line.verdict)
         })
         .collect()
+}
+
+/// The warnings the Rust validator gives a valid request (`validate_with_warnings`), as it
+/// serializes them; none for anything else.
+fn rust_warnings(validator: &Validator, role: &str, text: &str) -> Vec<Value> {
+    if role == "response" {
+        return Vec::new();
+    }
+    validator
+        .validate_with_warnings(text.as_bytes())
+        .map(|validated| serde_json::to_value(validated.warnings).expect("warnings serialize"))
+        .ok()
+        .and_then(|value| value.as_array().cloned())
+        .unwrap_or_default()
 }
 
 /// What the npm package must say of `entry`: the Rust validator's verdict, a number its typed
@@ -186,12 +210,28 @@ fn rust_and_both_packages_give_every_packet_the_same_verdict() {
     let python_verdicts = python::verdicts(&path);
     let validator = Validator::new().unwrap();
     let mut disagreements = Vec::new();
+    let mut warned: BTreeMap<String, usize> = BTreeMap::new();
     for entry in &entries {
         let (rust, decode_refused) = rust_verdict(&validator, entry);
+        // The warnings of a valid request: the same kind, pointer and message in all three.
+        let warnings = rust_warnings(&validator, entry.role, &entry.text);
+        for warning in &warnings {
+            *warned
+                .entry(warning["kind"].as_str().unwrap_or("?").to_owned())
+                .or_default() += 1;
+        }
+        let npm_warnings = npm.get(&entry.name).map(|v| &v.warnings);
+        let python_warnings = python_verdicts.get(&entry.name).map(|v| &v.warnings);
+        if npm_warnings != Some(&warnings) || python_warnings != Some(&warnings) {
+            disagreements.push(format!(
+                "{}: warnings differ\n  Rust   {warnings:?}\n  npm    {npm_warnings:?}\n  Python {python_warnings:?}",
+                entry.name
+            ));
+        }
         let python = python_verdicts.get(&entry.name);
         let python_decode = python.map(|p| p.decode);
         let python = python.map(|p| p.schema_verdict());
-        let npm = npm.get(&entry.name);
+        let npm = npm.get(&entry.name).map(|v| &v.verdict);
         let said =
             |verdict: Option<&Verdict>| verdict.map_or("nothing".into(), |v| format!("{v:?}"));
         if [Some(&rust), python.as_ref()] != [Some(&entry.expected); 2]
@@ -221,10 +261,22 @@ fn rust_and_both_packages_give_every_packet_the_same_verdict() {
     }
     assert!(
         disagreements.is_empty(),
-        "{} of {} packets without the same verdict everywhere:\n{}",
+        "{} of {} packets without the same verdict and warnings everywhere:\n{}",
         disagreements.len(),
         entries.len(),
         disagreements.join("\n")
+    );
+    // The corpus holds warnings of every kind (tests/cases/*/warning/, */semantic-warning/, the
+    // revision boundaries, the real traffic).
+    for kind in ["semantic", "older_revision", "unknown_enum_value"] {
+        assert!(
+            warned.get(kind).is_some_and(|&count| count >= 5),
+            "the corpus lost its {kind} warnings: {warned:?}"
+        );
+    }
+    eprintln!(
+        "{} packets, one verdict and the same warnings from the three: {warned:?}",
+        entries.len()
     );
 }
 
@@ -308,7 +360,10 @@ fn node_json_parse_rounds_the_account_id_but_the_package_does_not() {
     assert_eq!(output.status.code(), Some(1));
     let printed = String::from_utf8_lossy(&output.stderr);
     assert!(
-        printed.contains("invalid: /OpType: must be >= 0 [minimum]"),
+        printed.contains(
+            "invalid: /OpType: -1 is not a BattleEndReason: an integer from 0 to 9007199254740991 \
+             (known: 0, 1, 2; another is accepted with a warning) [anyOf]"
+        ),
         "{printed}"
     );
 }

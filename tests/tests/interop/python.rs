@@ -30,16 +30,18 @@ pub fn package() -> &'static PythonPackage {
 /// What the package said of a packet: its verdict, and whether the typed model (not the
 /// schema) refused it, and for a valid packet given with its canonical JSON, whether the model
 /// dumps it back exactly.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PythonVerdict {
     pub verdict: Verdict,
     pub decode: bool,
     pub exact: Option<bool>,
+    /// The warnings of a valid request, as the Rust validator serializes its `Warning`s.
+    pub warnings: Vec<serde_json::Value>,
 }
 
 impl PythonVerdict {
     /// The verdict of the schema alone: a packet the typed model refused passed the schema.
-    pub fn schema_verdict(self) -> Verdict {
+    pub fn schema_verdict(&self) -> Verdict {
         if self.decode {
             Verdict::Valid
         } else {
@@ -62,6 +64,8 @@ pub fn verdicts(path: &Path) -> BTreeMap<String, PythonVerdict> {
         verdict: Verdict,
         decode: bool,
         exact: Option<bool>,
+        #[serde(default)]
+        warnings: Vec<serde_json::Value>,
     }
     String::from_utf8(output.stdout)
         .expect("UTF-8")
@@ -72,6 +76,7 @@ pub fn verdicts(path: &Path) -> BTreeMap<String, PythonVerdict> {
                 verdict: line.verdict,
                 decode: line.decode,
                 exact: line.exact,
+                warnings: line.warnings,
             };
             (line.name, verdict)
         })
@@ -197,6 +202,7 @@ fn requests() -> Vec<Request> {
         ("61 s ahead".into(), "POST", good("Live.CallbackAfterEndBattle"), end_battle.clone(), t as f64 - 61.0),
         ("no URL command".into(), "POST", format!("SdkAppid=1400000000&Sign={}&RequestTime={t}", sign(&Token::new(TOKEN), &t.to_string())), end_battle.clone(), now),
         ("unknown OptPlatform".into(), "POST", good("Live.CallbackAfterEndBattle").replace("RESTAPI", "HarmonyOS"), end_battle.clone(), now),
+        ("unknown OptPlatform and OpType".into(), "POST", good("Live.CallbackAfterEndBattle").replace("RESTAPI", "HarmonyOS"), end_battle.replace("\"OpType\": 0", "\"OpType\": 3"), now),
         ("escaped and plus".into(), "POST", good("Live.CallbackAfterEndBattle").replace("127.0.0.1", "a+b%20c%FF"), end_battle.clone(), now),
         ("not JSON".into(), "POST", good("Live.CallbackAfterEndBattle"), "{\"CallbackCommand\": ".into(), now),
         ("empty body".into(), "POST", good("Live.CallbackAfterEndBattle"), String::new(), now),
@@ -243,6 +249,16 @@ fn requests() -> Vec<Request> {
         }
     }
     requests.push(Request {
+        name: "a token with a character around it that is not white space".into(),
+        method: "POST",
+        query: good("Live.CallbackAfterEndBattle"),
+        body: end_battle.clone(),
+        now,
+        token: Some("\u{1c}xxxxyyyy"),
+        policy: "fail_delivery",
+        max_body_bytes: 4096,
+    });
+    requests.push(Request {
         name: "a token with whitespace around it".into(),
         method: "POST",
         query: good("Live.CallbackAfterEndBattle"),
@@ -265,8 +281,12 @@ fn requests() -> Vec<Request> {
     requests
 }
 
-/// The Rust receiver's answer: status, `Allow` header, body.
-fn rust_answer(validator: &Arc<Validator>, request: &Request) -> (u16, Option<String>, String) {
+/// The Rust receiver's answer: status, `Allow` header, body, and an accepted delivery's
+/// warnings (as it serializes them).
+fn rust_answer(
+    validator: &Arc<Validator>,
+    request: &Request,
+) -> (u16, Option<String>, String, serde_json::Value) {
     let mut config = ReceiverConfig::new("1400000000");
     config.token = request.token.map(Token::new);
     config.max_body_bytes = request.max_body_bytes;
@@ -279,9 +299,12 @@ fn rust_answer(validator: &Arc<Validator>, request: &Request) -> (u16, Option<St
     let method = axum::http::Method::from_bytes(request.method.as_bytes()).unwrap();
     let uri: axum::http::Uri = format!("/webhook?{}", request.query).parse().unwrap();
     let now = UNIX_EPOCH + Duration::from_secs_f64(request.now);
-    let response = match receiver.receive(&method, &uri, request.body.as_bytes(), now) {
-        Ok(delivery) => Answer::for_delivery(&delivery).http_response(),
-        Err(error) => receiver.response_for(&error),
+    let (response, warnings) = match receiver.receive(&method, &uri, request.body.as_bytes(), now) {
+        Ok(delivery) => (
+            Answer::for_delivery(&delivery).http_response(),
+            serde_json::to_value(&delivery.warnings).unwrap(),
+        ),
+        Err(error) => (receiver.response_for(&error), serde_json::json!([])),
     };
     let allow = response
         .headers()
@@ -291,6 +314,7 @@ fn rust_answer(validator: &Arc<Validator>, request: &Request) -> (u16, Option<St
         response.status().as_u16(),
         allow,
         String::from_utf8(response.body().clone()).unwrap(),
+        warnings,
     )
 }
 
@@ -318,6 +342,7 @@ fn the_python_receiver_answers_every_request_as_the_rust_receiver_does() {
         allow: Option<String>,
         body: String,
         rejection: Option<String>,
+        warnings: serde_json::Value,
     }
     let answers: BTreeMap<String, Line> = String::from_utf8(output.stdout)
         .unwrap()
@@ -339,7 +364,12 @@ fn the_python_receiver_answers_every_request_as_the_rust_receiver_does() {
         *rejections
             .entry(python.rejection.clone().unwrap_or("accepted".into()))
             .or_default() += 1;
-        let python_answer = (python.status, python.allow.clone(), python.body.clone());
+        let python_answer = (
+            python.status,
+            python.allow.clone(),
+            python.body.clone(),
+            python.warnings.clone(),
+        );
         if rust != python_answer {
             differences.push(format!(
                 "{}: Rust {rust:?}, Python {python_answer:?}\n  {} {}\n  {}",

@@ -3,9 +3,9 @@
 //! signed for its command and for another, the rejections of every check in its order, the
 //! time window's edges, both names of the URL's command word, tokens with whitespace around
 //! them, hostile bodies, and the policies of the before-webhooks. Each request must get the same
-//! outcome from both: accepted with the same packet and body, or refused by the same check with
-//! the same HTTP status, headers and body, and in the genuine mode the same description of an
-//! invalid delivery.
+//! outcome from both: accepted with the same packet, body and warnings, or refused by the same
+//! check with the same HTTP status, headers and body, and in the genuine mode the same
+//! description of an invalid delivery.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
@@ -81,7 +81,7 @@ fn request(name: impl Into<String>, url: String, body: &[u8]) -> Request {
         name: name.into(),
         method: "POST",
         url,
-        body_hex: body.iter().map(|byte| format!("{byte:02x}")).collect(),
+        body_hex: hex::encode(body),
         now_ms: (T + 3) * 1000,
         options: Options::signed(),
         genuine: false,
@@ -117,6 +117,20 @@ fn hand_made() -> Vec<Request> {
     };
     let mut requests = vec![
         request("accepted", good(), body),
+        request(
+            "an OptPlatform and an OpType Tencent added since: accepted with warnings",
+            good().replace("OptPlatform=RESTAPI", "OptPlatform=HarmonyOS"),
+            END_BATTLE
+                .replace("\"OpType\": 0", "\"OpType\": 3")
+                .as_bytes(),
+        ),
+        request(
+            "a content type spelled otherwise, no OptPlatform",
+            good()
+                .replace("contenttype=json", "contenttype=JSON")
+                .replace("&OptPlatform=RESTAPI", ""),
+            body,
+        ),
         request("GET", good(), body),
         request("PUT", good(), body),
         request(
@@ -543,10 +557,7 @@ fn rust_outcome(receivers: &mut BTreeMap<Options, Receiver>, request: &Request) 
     let receiver = receivers
         .entry(request.options.clone())
         .or_insert_with(|| request.options.receiver());
-    let body: Vec<u8> = (0..request.body_hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&request.body_hex[i..i + 2], 16).unwrap())
-        .collect();
+    let body = hex::decode(&request.body_hex).expect("a body in hexadecimal");
     let method = http::Method::from_bytes(request.method.as_bytes()).unwrap();
     let uri: http::Uri = request
         .url
@@ -566,7 +577,8 @@ fn rust_outcome(receivers: &mut BTreeMap<Options, Receiver>, request: &Request) 
                 "accepted": true,
                 "command": delivery.command().as_str(),
                 "webhook": serde_json::to_value(&delivery.webhook).unwrap(),
-                "body_hex": hex(&delivery.body),
+                "body_hex": hex::encode(&delivery.body),
+                "warnings": serde_json::to_value(&delivery.warnings).unwrap(),
             })
         }
         Ok(Genuine::Invalid(invalid)) => (invalid.error.clone(), Some(invalid)),
@@ -599,17 +611,13 @@ fn described(invalid: &InvalidDelivery) -> Value {
         "query": invalid.query,
         "parameters": invalid.parameters.is_some(),
         "url_issues": !invalid.url_violations.is_empty(),
-        "body_hex": hex(&invalid.body),
+        "body_hex": hex::encode(&invalid.body),
         "command_word": invalid.command_word,
         "command": invalid.command.map(|command| command.as_str()),
         "issues": !invalid.issues().is_empty(),
         "packet": invalid.packet.as_ref().map(integral),
         "webhook": invalid.webhook.is_some(),
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// `value` with every double that holds an integer written as one (serde_json keeps `30000.0`

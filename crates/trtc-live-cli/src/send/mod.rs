@@ -192,17 +192,16 @@ fn url(args: &SendArgs, command: &str, token: Option<&Token>) -> String {
     format!("{}{separator}{}", args.url, query.join("&"))
 }
 
+/// The bytes that are percent-encoded: all but the unreserved characters of RFC 3986.
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// `value` with every byte but the unreserved characters of RFC 3986 percent-encoded.
 pub(crate) fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(value, NOT_UNRESERVED).to_string()
 }
 
 /// POSTs `body`; the answer, its body read up to [`MAX_ANSWER_BYTES`].

@@ -25,6 +25,7 @@ pub fn python() -> &'static Path {
             trtc_live_tests::python_tools::venv(
                 &folder.join(".venv"),
                 &folder.join("requirements.txt"),
+                trtc_live_tests::python_tools::Dependencies::None,
             )
         })
         .as_ref()

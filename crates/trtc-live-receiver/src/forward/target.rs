@@ -90,13 +90,16 @@ pub(crate) fn without_sign(query: &str) -> String {
 }
 
 /// What became of one attempt.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AttemptError {
     /// No connection (the application is down, or not listening there).
+    #[error("cannot connect: {0}")]
     Connect(String),
     /// No whole answer within the time allowed.
+    #[error("no answer within {} ms", .0.as_millis())]
     Timeout(Duration),
     /// An answer that is not 2xx.
+    #[error("HTTP {status}{}", AfterColon(.body))]
     Status {
         /// Its status.
         status: StatusCode,
@@ -104,6 +107,7 @@ pub enum AttemptError {
         body: String,
     },
     /// The answer could not be read (the connection closed while it came).
+    #[error("the answer could not be read: {0}")]
     Answer(String),
 }
 
@@ -119,26 +123,18 @@ impl AttemptError {
     }
 }
 
-impl fmt::Display for AttemptError {
+/// `: text`, or nothing for an empty text.
+struct AfterColon<'a>(&'a str);
+
+impl fmt::Display for AfterColon<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Connect(error) => write!(f, "cannot connect: {error}"),
-            Self::Timeout(timeout) => {
-                write!(f, "no answer within {} ms", timeout.as_millis())
-            }
-            Self::Status { status, body } => {
-                write!(f, "HTTP {status}")?;
-                if !body.is_empty() {
-                    write!(f, ": {body}")?;
-                }
-                Ok(())
-            }
-            Self::Answer(error) => write!(f, "the answer could not be read: {error}"),
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ": {}", self.0)
         }
     }
 }
-
-impl std::error::Error for AttemptError {}
 
 /// A 2xx answer of the application.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -81,7 +81,7 @@ pub struct BattleRoomResult {
     ///ID of the room.
     #[serde(rename = "RoomId")]
     pub room_id: ::std::string::String,
-    ///The room's score in the battle. The pages give no range; any integer is accepted.
+    ///The room's score in the battle. The pages give no range; Tencent's own clients hold it in a 32-bit integer (Android's int, iOS's UInt) or a JavaScript number, so any integer from -(2^53 - 1) to 2^53 - 1 (9007199254740991) is accepted (schemas/README.md, Numbers).
     #[serde(rename = "Score")]
     pub score: i64,
     #[serde(flatten)]
@@ -93,7 +93,7 @@ pub struct CallbackResponse {
     ///Outcome of the app's processing: OK for success, FAIL for failure.
     #[serde(rename = "ActionStatus")]
     pub action_status: ActionStatus,
-    ///Error code; 0 means success. After-event webhooks ignore it; before-event webhooks read it as a decision (see each webhook's response schema).
+    ///Error code; 0 means success. After-event webhooks ignore it; before-event webhooks read it as a decision (see each webhook's response schema). From -(2^53 - 1) to 2^53 - 1, which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "ErrorCode")]
     pub error_code: i64,
     ///Human-readable error text; the empty string when there is no error.
@@ -105,19 +105,19 @@ pub struct CallbackResponse {
 ///Totals of a destroyed live room, as reported in Statistic. Every member is required: the one sample that prints Statistic prints all five.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DestroyRoomStatistic {
-    ///Total value of the gifts sent in the room, in the app's gift price unit (coins).
+    ///Total value of the gifts sent in the room, in the app's gift price unit (coins). From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "TotalGiftCoins")]
     pub total_gift_coins: u64,
-    ///How many gifts were sent in the room.
+    ///How many gifts were sent in the room. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "TotalGiftsSent")]
     pub total_gifts_sent: u64,
-    ///How many likes the room received.
+    ///How many likes the room received. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "TotalLikesReceived")]
     pub total_likes_received: u64,
-    ///How many distinct users sent at least one gift.
+    ///How many distinct users sent at least one gift. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "TotalUniqueGiftSenders")]
     pub total_unique_gift_senders: u64,
-    ///How many times users entered the room; a user who entered several times counts each time.
+    ///How many times users entered the room; a user who entered several times counts each time. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "TotalViewers")]
     pub total_viewers: u64,
     #[serde(flatten)]
@@ -321,10 +321,10 @@ pub struct FollowListEntry {
 ///One gift transaction: who sends which gift, how many, to whom, when, and its value. The field table lists these members flat, without the enclosing GiftWater object that the sample prints.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GiftWater {
-    ///Value of the gift in the app's coins. The page does not say whether it is the value of one gift or of all Count gifts.
+    ///Value of the gift in the app's coins. The page does not say whether it is the value of one gift or of all Count gifts. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Coins")]
     pub coins: u64,
-    ///Number of gifts sent.
+    ///Number of gifts sent. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Count")]
     pub count: u64,
     ///The user who sends the gift.
@@ -746,7 +746,7 @@ pub struct LiveCallbackAfterCreateBattle {
     ///The command word, always Live.CallbackAfterCreateBattle.
     #[serde(rename = "CallbackCommand")]
     pub callback_command: LiveCallbackAfterCreateBattleCallbackCommand,
-    ///Length of the battle once it has started, in milliseconds. The table gives no unit; the sample's comment says milliseconds (60000 for a one-minute battle).
+    ///Length of the battle once it has started, in milliseconds. The table gives no unit; the sample's comment says milliseconds (60000 for a one-minute battle). From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Duration")]
     pub duration: u64,
     ///When the event was triggered, in Unix milliseconds.
@@ -764,7 +764,7 @@ pub struct LiveCallbackAfterCreateBattle {
     ///The user who asked for the battle to be created (the table's text, "Use who initiates battle request", is garbled).
     #[serde(rename = "Operator_Account")]
     pub operator_account: crate::wire::AccountId,
-    ///When NeedResponse is true: how long, in milliseconds, the called rooms may take to answer the invitation; a room that does not answer in time declines.
+    ///When NeedResponse is true: how long, in milliseconds, the called rooms may take to answer the invitation; a room that does not answer in time declines. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Timeout")]
     pub timeout: u64,
     ///IDs of the called rooms, invited to the battle.
@@ -928,13 +928,13 @@ pub struct LiveCallbackAfterCreateRoomReachingThreshold {
     ///The command word, always Live.CallbackAfterCreateRoomReachingThreshold.
     #[serde(rename = "CallbackCommand")]
     pub callback_command: LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
-    ///How many rooms there are now. Documented as String; the sample prints the bare integer 400; decision: a non-negative integer.
+    ///How many rooms there are now. Documented as String; the sample prints the bare integer 400; decision: an integer from 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "CurRoomCount")]
     pub cur_room_count: u64,
     ///When the event was triggered, in Unix milliseconds.
     #[serde(rename = "EventTime")]
     pub event_time: UnixMilliseconds,
-    ///The maximum number of rooms the application may create. Documented as Array; the sample prints the bare integer 500; decision: a non-negative integer.
+    ///The maximum number of rooms the application may create. Documented as Array; the sample prints the bare integer 500; decision: an integer from 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "MaxRoomCount")]
     pub max_room_count: u64,
     ///The user (UserID) whose room creation triggered the alert.
@@ -1255,7 +1255,7 @@ pub struct LiveCallbackAfterEndBattle {
     ///When the battle was created, in Unix seconds.
     #[serde(rename = "CreateTime")]
     pub create_time: UnixSeconds,
-    ///Length of the battle in milliseconds. The table gives no unit; the sample's 30000 with a 30-second gap from StartTime to EndTime, and the Create Battle page, show milliseconds.
+    ///Length of the battle in milliseconds. The table gives no unit; the sample's 30000 with a 30-second gap from StartTime to EndTime, and the Create Battle page, show milliseconds. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Duration")]
     pub duration: u64,
     ///When the battle ended, in Unix seconds.
@@ -1661,7 +1661,7 @@ pub struct LiveCallbackAfterStartBattle {
     ///When the battle was created, in Unix seconds (the sample's comment says seconds).
     #[serde(rename = "CreateTime")]
     pub create_time: UnixSeconds,
-    ///Length of the battle in milliseconds. The English table gives no unit and the sample's comment says only "battle duration"; the Chinese 2026 page says milliseconds, and the Create Battle sample's comment too.
+    ///Length of the battle in milliseconds. The English table gives no unit and the sample's comment says only "battle duration"; the Chinese 2026 page says milliseconds, and the Create Battle sample's comment too. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Duration")]
     pub duration: u64,
     ///When the event was triggered, in Unix milliseconds. In the English sample this member is followed by a trailing comma, which makes the sample invalid JSON; the Chinese renderings have none.
@@ -2160,7 +2160,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ModifyAdminOpType {
 ///The properties of a live room, as the room webhooks report them in RoomInfo. The field tables list these members flat, without the enclosing RoomInfo object, and each webhook prints a different subset: Create Room prints the room as created, Destroy Room its state at the end (its sample without RoomId, a captured real payload with it), Update Room Info the updated properties. Decision: every member is optional here; a member that is present must have the documented type.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RoomInfo {
-    ///Activity status of the live room, an integer defined by the app.
+    ///Activity status of the live room, an integer defined by the app. From -(2^53 - 1) to 2^53 - 1, which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(
         rename = "ActivityStatus",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2172,7 +2172,7 @@ pub struct RoomInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub background_url: ::std::option::Option<::std::string::String>,
-    ///Category tags of the room, as integers defined by the app.
+    ///Category tags of the room, as integers defined by the app, each from -(2^53 - 1) to 2^53 - 1, which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::vec::Vec<i64>>,
     ///URL of the room's cover image.
@@ -2214,13 +2214,13 @@ pub struct RoomInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_unlimited_room_enabled: ::std::option::Option<bool>,
-    ///Maximum number of members allowed in the room.
+    ///Maximum number of members allowed in the room. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(
         rename = "MaxMemberCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_member_count: ::std::option::Option<u64>,
-    ///Maximum number of seats.
+    ///Maximum number of seats. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(
         rename = "MaxSeatCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2247,7 +2247,7 @@ pub struct RoomInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub take_seat_mode: ::std::option::Option<TakeSeatMode>,
-    ///How many times users entered the room in total.
+    ///How many times users entered the room in total. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(
         rename = "ViewCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2259,7 +2259,7 @@ pub struct RoomInfo {
 ///One seat (microphone slot) of the room and its state.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SeatInfoChangedSeat {
-    ///Seat number.
+    ///Seat number. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
     #[serde(rename = "Index")]
     pub index: u64,
     ///Whether publishing audio from this seat is prohibited.
@@ -2292,8 +2292,8 @@ pub struct SetMetadataEntry {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///A point in time as a Unix timestamp in milliseconds (13 digits today, e.g. 1739956146119), as every field table states for EventTime.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+///A point in time as a Unix timestamp in milliseconds (13 digits today, e.g. 1739956146119), as every field table states for EventTime. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct UnixMilliseconds(pub u64);
 impl ::std::ops::Deref for UnixMilliseconds {
@@ -2335,8 +2335,8 @@ impl ::std::convert::TryFrom<String> for UnixMilliseconds {
         value.parse()
     }
 }
-///A point in time as a Unix timestamp in whole seconds (10 digits today, e.g. 1739956115). The pages rarely state the unit; the 10-digit sample values and the Chinese 2026 battle pages do.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+///A point in time as a Unix timestamp in whole seconds (10 digits today, e.g. 1739956115). The pages rarely state the unit; the 10-digit sample values and the Chinese 2026 battle pages do. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct UnixSeconds(pub u64);
 impl ::std::ops::Deref for UnixSeconds {
@@ -3737,7 +3737,15 @@ impl crate::conform::Conform for BattleRoomResult {
                         }
                         b"Score" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<i64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<
+                                            i64,
+                                            { -9007199254740991 },
+                                            9007199254740991,
+                                        >,
+                                    >::new(),
+                                )?;
                             slot_score = ::std::option::Option::Some(fits);
                             kept.score = value;
                         }
@@ -3793,7 +3801,15 @@ impl crate::conform::Conform for CallbackResponse {
                         }
                         b"ErrorCode" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<i64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<
+                                            i64,
+                                            { -9007199254740991 },
+                                            9007199254740991,
+                                        >,
+                                    >::new(),
+                                )?;
                             slot_error_code = ::std::option::Option::Some(fits);
                             kept.error_code = value;
                         }
@@ -3854,19 +3870,31 @@ impl crate::conform::Conform for DestroyRoomStatistic {
                     match key.as_bytes() {
                         b"TotalGiftCoins" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_total_gift_coins = ::std::option::Option::Some(fits);
                             kept.total_gift_coins = value;
                         }
                         b"TotalGiftsSent" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_total_gifts_sent = ::std::option::Option::Some(fits);
                             kept.total_gifts_sent = value;
                         }
                         b"TotalLikesReceived" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_total_likes_received = ::std::option::Option::Some(
                                 fits,
                             );
@@ -3874,7 +3902,11 @@ impl crate::conform::Conform for DestroyRoomStatistic {
                         }
                         b"TotalUniqueGiftSenders" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_total_unique_gift_senders = ::std::option::Option::Some(
                                 fits,
                             );
@@ -3882,7 +3914,11 @@ impl crate::conform::Conform for DestroyRoomStatistic {
                         }
                         b"TotalViewers" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_total_viewers = ::std::option::Option::Some(fits);
                             kept.total_viewers = value;
                         }
@@ -4193,13 +4229,21 @@ impl crate::conform::Conform for GiftWater {
                     match key.as_bytes() {
                         b"Coins" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_coins = ::std::option::Option::Some(fits);
                             kept.coins = value;
                         }
                         b"Count" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_count = ::std::option::Option::Some(fits);
                             kept.count = value;
                         }
@@ -5058,7 +5102,11 @@ impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
                         }
                         b"Duration" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_duration = ::std::option::Option::Some(fits);
                             kept.duration = value;
                         }
@@ -5102,7 +5150,11 @@ impl crate::conform::Conform for LiveCallbackAfterCreateBattle {
                         }
                         b"Timeout" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_timeout = ::std::option::Option::Some(fits);
                             kept.timeout = value;
                         }
@@ -5300,7 +5352,11 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
                         }
                         b"CurRoomCount" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_cur_room_count = ::std::option::Option::Some(fits);
                             kept.cur_room_count = value;
                         }
@@ -5314,7 +5370,11 @@ impl crate::conform::Conform for LiveCallbackAfterCreateRoomReachingThreshold {
                         }
                         b"MaxRoomCount" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_max_room_count = ::std::option::Option::Some(fits);
                             kept.max_room_count = value;
                         }
@@ -5685,7 +5745,11 @@ impl crate::conform::Conform for LiveCallbackAfterEndBattle {
                         }
                         b"Duration" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_duration = ::std::option::Option::Some(fits);
                             kept.duration = value;
                         }
@@ -6211,7 +6275,11 @@ impl crate::conform::Conform for LiveCallbackAfterStartBattle {
                         }
                         b"Duration" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_duration = ::std::option::Option::Some(fits);
                             kept.duration = value;
                         }
@@ -6828,7 +6896,15 @@ impl crate::conform::Conform for RoomInfo {
                     match key.as_bytes() {
                         b"ActivityStatus" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<i64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<
+                                            i64,
+                                            { -9007199254740991 },
+                                            9007199254740991,
+                                        >,
+                                    >::new(),
+                                )?;
                             slot_activity_status = ::std::option::Option::Some(fits);
                             kept.activity_status = value;
                         }
@@ -6843,7 +6919,15 @@ impl crate::conform::Conform for RoomInfo {
                         b"Category" => {
                             let (fits, value) = map
                                 .next_value_seed(
-                                    crate::conform::Keeps::<::std::vec::Vec<i64>>::new(),
+                                    crate::conform::Keeps::<
+                                        ::std::vec::Vec<
+                                            crate::bounds::Within<
+                                                i64,
+                                                { -9007199254740991 },
+                                                9007199254740991,
+                                            >,
+                                        >,
+                                    >::new(),
                                 )?;
                             slot_category = ::std::option::Option::Some(fits);
                             kept.category = value;
@@ -6900,13 +6984,21 @@ impl crate::conform::Conform for RoomInfo {
                         }
                         b"MaxMemberCount" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_max_member_count = ::std::option::Option::Some(fits);
                             kept.max_member_count = value;
                         }
                         b"MaxSeatCount" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_max_seat_count = ::std::option::Option::Some(fits);
                             kept.max_seat_count = value;
                         }
@@ -6952,7 +7044,11 @@ impl crate::conform::Conform for RoomInfo {
                         }
                         b"ViewCount" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_view_count = ::std::option::Option::Some(fits);
                             kept.view_count = value;
                         }
@@ -7024,7 +7120,11 @@ impl crate::conform::Conform for SeatInfoChangedSeat {
                     match key.as_bytes() {
                         b"Index" => {
                             let (fits, value) = map
-                                .next_value_seed(crate::conform::Keeps::<u64>::new())?;
+                                .next_value_seed(
+                                    crate::conform::Keeps::<
+                                        crate::bounds::Within<u64, 0, 9007199254740991>,
+                                    >::new(),
+                                )?;
                             slot_index = ::std::option::Option::Some(fits);
                             kept.index = value;
                         }
@@ -7135,19 +7235,35 @@ impl crate::conform::Conform for SetMetadataEntry {
     }
 }
 impl crate::conform::Conform for UnixMilliseconds {
-    type Kept = <u64 as crate::conform::Conform>::Kept;
+    type Kept = <crate::bounds::Within<
+        u64,
+        0,
+        9007199254740991,
+    > as crate::conform::Conform>::Kept;
     fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
-        <u64 as crate::conform::Conform>::conform_keeping(deserializer)
+        <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for UnixSeconds {
-    type Kept = <u64 as crate::conform::Conform>::Kept;
+    type Kept = <crate::bounds::Within<
+        u64,
+        0,
+        9007199254740991,
+    > as crate::conform::Conform>::Kept;
     fn conform_keeping<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<(crate::conform::Fit, Self::Kept), D::Error> {
-        <u64 as crate::conform::Conform>::conform_keeping(deserializer)
+        <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::conform_keeping(deserializer)
     }
 }
 impl crate::conform::Conform for WebhookUrlParameters {
@@ -7414,7 +7530,11 @@ pub mod kept {
         ///What is kept of `RoomId`.
         pub room_id: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `Score`.
-        pub score: <i64 as crate::conform::Conform>::Kept,
+        pub score: <crate::bounds::Within<
+            i64,
+            { -9007199254740991 },
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
     }
     impl crate::open_enum::UnknownValues for BattleRoomResult {
         fn unknown_values(
@@ -7429,7 +7549,11 @@ pub mod kept {
         ///What is kept of `ActionStatus`.
         pub action_status: <super::ActionStatus as crate::conform::Conform>::Kept,
         ///What is kept of `ErrorCode`.
-        pub error_code: <i64 as crate::conform::Conform>::Kept,
+        pub error_code: <crate::bounds::Within<
+            i64,
+            { -9007199254740991 },
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `ErrorInfo`.
         pub error_info: <::std::string::String as crate::conform::Conform>::Kept,
     }
@@ -7444,15 +7568,35 @@ pub mod kept {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DestroyRoomStatistic {
         ///What is kept of `TotalGiftCoins`.
-        pub total_gift_coins: <u64 as crate::conform::Conform>::Kept,
+        pub total_gift_coins: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `TotalGiftsSent`.
-        pub total_gifts_sent: <u64 as crate::conform::Conform>::Kept,
+        pub total_gifts_sent: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `TotalLikesReceived`.
-        pub total_likes_received: <u64 as crate::conform::Conform>::Kept,
+        pub total_likes_received: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `TotalUniqueGiftSenders`.
-        pub total_unique_gift_senders: <u64 as crate::conform::Conform>::Kept,
+        pub total_unique_gift_senders: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `TotalViewers`.
-        pub total_viewers: <u64 as crate::conform::Conform>::Kept,
+        pub total_viewers: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
     }
     impl crate::open_enum::UnknownValues for DestroyRoomStatistic {
         fn unknown_values(
@@ -7530,9 +7674,17 @@ pub mod kept {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GiftWater {
         ///What is kept of `Coins`.
-        pub coins: <u64 as crate::conform::Conform>::Kept,
+        pub coins: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `Count`.
-        pub count: <u64 as crate::conform::Conform>::Kept,
+        pub count: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `From_Account`.
         pub from_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `GiftId`.
@@ -7747,7 +7899,11 @@ pub mod kept {
         ///What is kept of `CallbackCommand`.
         pub callback_command: <super::LiveCallbackAfterCreateBattleCallbackCommand as crate::conform::Conform>::Kept,
         ///What is kept of `Duration`.
-        pub duration: <u64 as crate::conform::Conform>::Kept,
+        pub duration: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `EventTime`.
         pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
         ///What is kept of `ExtensionInfo`.
@@ -7759,7 +7915,11 @@ pub mod kept {
         ///What is kept of `Operator_Account`.
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `Timeout`.
-        pub timeout: <u64 as crate::conform::Conform>::Kept,
+        pub timeout: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `ToRoomIdList`.
         pub to_room_id_list: <::std::vec::Vec<
             ::std::string::String,
@@ -7813,11 +7973,19 @@ pub mod kept {
         ///What is kept of `CallbackCommand`.
         pub callback_command: <super::LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand as crate::conform::Conform>::Kept,
         ///What is kept of `CurRoomCount`.
-        pub cur_room_count: <u64 as crate::conform::Conform>::Kept,
+        pub cur_room_count: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `EventTime`.
         pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
         ///What is kept of `MaxRoomCount`.
-        pub max_room_count: <u64 as crate::conform::Conform>::Kept,
+        pub max_room_count: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `Operator_Account`.
         pub operator_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
     }
@@ -7913,7 +8081,11 @@ pub mod kept {
         ///What is kept of `CreateTime`.
         pub create_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
         ///What is kept of `Duration`.
-        pub duration: <u64 as crate::conform::Conform>::Kept,
+        pub duration: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `EndTime`.
         pub end_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
         ///What is kept of `EventTime`.
@@ -8051,7 +8223,11 @@ pub mod kept {
         ///What is kept of `CreateTime`.
         pub create_time: <super::UnixSeconds as crate::conform::Conform>::Kept,
         ///What is kept of `Duration`.
-        pub duration: <u64 as crate::conform::Conform>::Kept,
+        pub duration: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `EventTime`.
         pub event_time: <super::UnixMilliseconds as crate::conform::Conform>::Kept,
         ///What is kept of `FromRoomInfo`.
@@ -8207,11 +8383,17 @@ pub mod kept {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RoomInfo {
         ///What is kept of `ActivityStatus`.
-        pub activity_status: <i64 as crate::conform::Conform>::Kept,
+        pub activity_status: <crate::bounds::Within<
+            i64,
+            { -9007199254740991 },
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `BackgroundURL`.
         pub background_url: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `Category`.
-        pub category: <::std::vec::Vec<i64> as crate::conform::Conform>::Kept,
+        pub category: <::std::vec::Vec<
+            crate::bounds::Within<i64, { -9007199254740991 }, 9007199254740991>,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `CoverURL`.
         pub cover_url: <::std::string::String as crate::conform::Conform>::Kept,
         ///What is kept of `CreateTime`.
@@ -8227,9 +8409,17 @@ pub mod kept {
         ///What is kept of `IsUnlimitedRoomEnabled`.
         pub is_unlimited_room_enabled: <bool as crate::conform::Conform>::Kept,
         ///What is kept of `MaxMemberCount`.
-        pub max_member_count: <u64 as crate::conform::Conform>::Kept,
+        pub max_member_count: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `MaxSeatCount`.
-        pub max_seat_count: <u64 as crate::conform::Conform>::Kept,
+        pub max_seat_count: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `Owner_Account`.
         pub owner_account: <crate::wire::AccountId as crate::conform::Conform>::Kept,
         ///What is kept of `RoomId`.
@@ -8241,7 +8431,11 @@ pub mod kept {
         ///What is kept of `TakeSeatMode`.
         pub take_seat_mode: <super::TakeSeatMode as crate::conform::Conform>::Kept,
         ///What is kept of `ViewCount`.
-        pub view_count: <u64 as crate::conform::Conform>::Kept,
+        pub view_count: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
     }
     impl crate::open_enum::UnknownValues for RoomInfo {
         fn unknown_values(
@@ -8260,7 +8454,11 @@ pub mod kept {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SeatInfoChangedSeat {
         ///What is kept of `Index`.
-        pub index: <u64 as crate::conform::Conform>::Kept,
+        pub index: <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as crate::conform::Conform>::Kept,
         ///What is kept of `IsAudioDisabled`.
         pub is_audio_disabled: <bool as crate::conform::Conform>::Kept,
         ///What is kept of `IsTakenDisabled`.
@@ -8952,7 +9150,18 @@ impl<'de> ::serde::Deserialize<'de> for BattleRoomResult {
                                     ::serde::de::Error::duplicate_field("Score"),
                                 );
                             }
-                            slot_score = ::std::option::Option::Some(map.next_value()?);
+                            slot_score = ::std::option::Option::Some(
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<
+                                                i64,
+                                                { -9007199254740991 },
+                                                9007199254740991,
+                                            >,
+                                        >()?,
+                                ),
+                            );
                         }
                         _ => {
                             extra.insert(key.into_string()?, map.next_value()?);
@@ -9017,7 +9226,16 @@ impl<'de> ::serde::Deserialize<'de> for CallbackResponse {
                                 );
                             }
                             slot_error_code = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<
+                                                i64,
+                                                { -9007199254740991 },
+                                                9007199254740991,
+                                            >,
+                                        >()?,
+                                ),
                             );
                         }
                         b"ErrorInfo" => {
@@ -9085,7 +9303,12 @@ impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
                                 );
                             }
                             slot_total_gift_coins = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"TotalGiftsSent" => {
@@ -9095,7 +9318,12 @@ impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
                                 );
                             }
                             slot_total_gifts_sent = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"TotalLikesReceived" => {
@@ -9105,7 +9333,12 @@ impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
                                 );
                             }
                             slot_total_likes_received = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"TotalUniqueGiftSenders" => {
@@ -9117,7 +9350,12 @@ impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
                                 );
                             }
                             slot_total_unique_gift_senders = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"TotalViewers" => {
@@ -9127,7 +9365,12 @@ impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
                                 );
                             }
                             slot_total_viewers = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         _ => {
@@ -9443,7 +9686,14 @@ impl<'de> ::serde::Deserialize<'de> for GiftWater {
                                     ::serde::de::Error::duplicate_field("Coins"),
                                 );
                             }
-                            slot_coins = ::std::option::Option::Some(map.next_value()?);
+                            slot_coins = ::std::option::Option::Some(
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
+                            );
                         }
                         b"Count" => {
                             if slot_count.is_some() {
@@ -9451,7 +9701,14 @@ impl<'de> ::serde::Deserialize<'de> for GiftWater {
                                     ::serde::de::Error::duplicate_field("Count"),
                                 );
                             }
-                            slot_count = ::std::option::Option::Some(map.next_value()?);
+                            slot_count = ::std::option::Option::Some(
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
+                            );
                         }
                         b"From_Account" => {
                             if slot_from_account.is_some() {
@@ -10383,7 +10640,12 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateBattle {
                                 );
                             }
                             slot_duration = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"EventTime" => {
@@ -10443,7 +10705,12 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateBattle {
                                 );
                             }
                             slot_timeout = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"ToRoomIdList" => {
@@ -10644,7 +10911,12 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoomReachingThres
                                 );
                             }
                             slot_cur_room_count = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"EventTime" => {
@@ -10664,7 +10936,12 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoomReachingThres
                                 );
                             }
                             slot_max_room_count = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"Operator_Account" => {
@@ -11023,7 +11300,12 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterEndBattle {
                                 );
                             }
                             slot_duration = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"EndTime" => {
@@ -11552,7 +11834,12 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterStartBattle {
                                 );
                             }
                             slot_duration = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"EventTime" => {
@@ -12155,7 +12442,16 @@ impl<'de> ::serde::Deserialize<'de> for RoomInfo {
                                 );
                             }
                             slot_activity_status = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<
+                                                i64,
+                                                { -9007199254740991 },
+                                                9007199254740991,
+                                            >,
+                                        >()?,
+                                ),
                             );
                         }
                         b"BackgroundURL" => {
@@ -12175,7 +12471,18 @@ impl<'de> ::serde::Deserialize<'de> for RoomInfo {
                                 );
                             }
                             slot_category = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            ::std::vec::Vec<
+                                                crate::bounds::Within<
+                                                    i64,
+                                                    { -9007199254740991 },
+                                                    9007199254740991,
+                                                >,
+                                            >,
+                                        >()?,
+                                ),
                             );
                         }
                         b"CoverURL" => {
@@ -12257,7 +12564,12 @@ impl<'de> ::serde::Deserialize<'de> for RoomInfo {
                                 );
                             }
                             slot_max_member_count = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"MaxSeatCount" => {
@@ -12267,7 +12579,12 @@ impl<'de> ::serde::Deserialize<'de> for RoomInfo {
                                 );
                             }
                             slot_max_seat_count = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         b"Owner_Account" => {
@@ -12327,7 +12644,12 @@ impl<'de> ::serde::Deserialize<'de> for RoomInfo {
                                 );
                             }
                             slot_view_count = ::std::option::Option::Some(
-                                map.next_value()?,
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
                             );
                         }
                         _ => {
@@ -12396,7 +12718,14 @@ impl<'de> ::serde::Deserialize<'de> for SeatInfoChangedSeat {
                                     ::serde::de::Error::duplicate_field("Index"),
                                 );
                             }
-                            slot_index = ::std::option::Option::Some(map.next_value()?);
+                            slot_index = ::std::option::Option::Some(
+                                crate::bounds::Narrowed::into_field(
+                                    map
+                                        .next_value::<
+                                            crate::bounds::Within<u64, 0, 9007199254740991>,
+                                        >()?,
+                                ),
+                            );
                         }
                         b"IsAudioDisabled" => {
                             if slot_is_audio_disabled.is_some() {
@@ -12521,6 +12850,30 @@ impl<'de> ::serde::Deserialize<'de> for SetMetadataEntry {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnixMilliseconds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self(crate::bounds::Narrowed::into_field(value)))
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnixSeconds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <crate::bounds::Within<
+            u64,
+            0,
+            9007199254740991,
+        > as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self(crate::bounds::Narrowed::into_field(value)))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {

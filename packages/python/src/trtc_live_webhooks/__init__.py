@@ -18,8 +18,8 @@ from .receiver import (
     Receiver,
     Rejection,
 )
-from .signature import DEFAULT_TOLERANCE, sign, verify_signature
-from .webhook import Issue, WebhookError, parse_response, parse_webhook
+from .signature import DEFAULT_TOLERANCE, sign, trim_token, verify_signature
+from .webhook import Issue, WebhookError, WebhookWarning, parse_response, parse_webhook
 
 try:
     __version__ = version("trtc-live-webhooks")
@@ -39,10 +39,12 @@ __all__ = [
     "Rejection",
     "Webhook",
     "WebhookError",
+    "WebhookWarning",
     "__version__",
     "failure_response",
     "parse_response",
     "parse_webhook",
     "sign",
+    "trim_token",
     "verify_signature",
 ]

@@ -1,4 +1,4 @@
-"""The answers to webhooks: OK for the notifications, a decision for the two before-webhooks.
+r"""The answers to webhooks: OK for the notifications, a decision for the two before-webhooks.
 
 Tencent counts anything but HTTP 200 with a JSON body as a failed delivery. For the
 notifications the body is ignored; ``Live.CallbackBeforeSendGift`` and

@@ -42,12 +42,12 @@ ActionStatus = Annotated[Literal["OK", "FAIL"], Field(description="Outcome of th
 """Outcome of the app's processing, in every response packet: OK for success, FAIL for failure."""
 
 
-BattleEndReason = Annotated[Union[Annotated[Literal[0, 1, 2], EXACT_INT], Annotated[int, Field(ge=0, le=18446744073709551615)]], Field(description="Why a battle ended. 0: its time ran out (normal end). 1: every room owner left after the battle had started. 2: it was created but ended without starting, because no invited room owner joined. The sample's comment says streamers where the table says room owners; same meaning. Open enumeration: a battle may come to end in a way the pages do not list yet, so any integer from 0 to 18446744073709551615 is accepted, and a value other than 0, 1 or 2 is reported as a warning (unknown_enum_value), not an error.")]
+BattleEndReason = Annotated[Union[Annotated[Literal[0, 1, 2], EXACT_INT], Annotated[int, Field(ge=0, le=9007199254740991)]], Field(description="Why a battle ended. 0: its time ran out (normal end). 1: every room owner left after the battle had started. 2: it was created but ended without starting, because no invited room owner joined. The sample's comment says streamers where the table says room owners; same meaning. Open enumeration: a battle may come to end in a way the pages do not list yet, so any integer from 0 to 9007199254740991 is accepted, and a value other than 0, 1 or 2 is reported as a warning (unknown_enum_value), not an error.")]
 """Why a battle ended. 0: its time ran out (normal end). 1: every room owner left after the battle
 had started. 2: it was created but ended without starting, because no invited room owner joined.
 The sample's comment says streamers where the table says room owners; same meaning. Open
 enumeration: a battle may come to end in a way the pages do not list yet, so any integer from 0
-to 18446744073709551615 is accepted, and a value other than 0, 1 or 2 is reported as a warning
+to 9007199254740991 is accepted, and a value other than 0, 1 or 2 is reported as a warning
 (unknown_enum_value), not an error.
 """
 
@@ -68,7 +68,7 @@ class BattleRoomResult(WebhookModel):
     """
 
     RoomId: Annotated[str, Field(description="ID of the room.")]
-    Score: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807, description="The room's score in the battle. The pages give no range; any integer is accepted.")]
+    Score: Annotated[int, Field(ge=-9007199254740991, le=9007199254740991, description="The room's score in the battle. The pages give no range; Tencent's own clients hold it in a 32-bit integer (Android's int, iOS's UInt) or a JavaScript number, so any integer from -(2^53 - 1) to 2^53 - 1 (9007199254740991) is accepted (schemas/README.md, Numbers).")]
     Owner_Account: Annotated[AccountId, Field(description="The room's owner.")]
 
 
@@ -81,7 +81,7 @@ class CallbackResponse(WebhookModel):
 
     ActionStatus: Annotated[ActionStatus, Field(description="Outcome of the app's processing: OK for success, FAIL for failure.")]
     ErrorInfo: Annotated[str, Field(description="Human-readable error text; the empty string when there is no error.")]
-    ErrorCode: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807, description="Error code; 0 means success. After-event webhooks ignore it; before-event webhooks read it as a decision (see each webhook's response schema).")]
+    ErrorCode: Annotated[int, Field(ge=-9007199254740991, le=9007199254740991, description="Error code; 0 means success. After-event webhooks ignore it; before-event webhooks read it as a decision (see each webhook's response schema). From -(2^53 - 1) to 2^53 - 1, which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
 
 
 ContentType = Annotated[Union[Literal["json"], str], Field(description="Format of the body. Known value: json. Open enumeration: a parameter table writes JSON, so any string is accepted and a value other than json is reported as a warning (unknown_enum_value), not an error: the body is JSON whatever this says.")]
@@ -105,11 +105,11 @@ class DestroyRoomStatistic(WebhookModel):
     sample that prints Statistic prints all five.
     """
 
-    TotalViewers: Annotated[int, Field(ge=0, le=18446744073709551615, description="How many times users entered the room; a user who entered several times counts each time.")]
-    TotalGiftsSent: Annotated[int, Field(ge=0, le=18446744073709551615, description="How many gifts were sent in the room.")]
-    TotalGiftCoins: Annotated[int, Field(ge=0, le=18446744073709551615, description="Total value of the gifts sent in the room, in the app's gift price unit (coins).")]
-    TotalUniqueGiftSenders: Annotated[int, Field(ge=0, le=18446744073709551615, description="How many distinct users sent at least one gift.")]
-    TotalLikesReceived: Annotated[int, Field(ge=0, le=18446744073709551615, description="How many likes the room received.")]
+    TotalViewers: Annotated[int, Field(ge=0, le=9007199254740991, description="How many times users entered the room; a user who entered several times counts each time. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
+    TotalGiftsSent: Annotated[int, Field(ge=0, le=9007199254740991, description="How many gifts were sent in the room. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
+    TotalGiftCoins: Annotated[int, Field(ge=0, le=9007199254740991, description="Total value of the gifts sent in the room, in the app's gift price unit (coins). From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
+    TotalUniqueGiftSenders: Annotated[int, Field(ge=0, le=9007199254740991, description="How many distinct users sent at least one gift. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
+    TotalLikesReceived: Annotated[int, Field(ge=0, le=9007199254740991, description="How many likes the room received. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
 
 
 class FollowListEntry(WebhookModel):
@@ -120,9 +120,10 @@ class FollowListEntry(WebhookModel):
     To_Account: Annotated[AccountId, Field(description="The user who was followed.")]
 
 
-UnixMilliseconds = Annotated[int, Field(ge=0, le=18446744073709551615, description="A point in time as a Unix timestamp in milliseconds (13 digits today, e.g. 1739956146119), as every field table states for EventTime.")]
+UnixMilliseconds = Annotated[int, Field(ge=0, le=9007199254740991, description="A point in time as a Unix timestamp in milliseconds (13 digits today, e.g. 1739956146119), as every field table states for EventTime. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
 """A point in time as a Unix timestamp in milliseconds (13 digits today, e.g. 1739956146119), as
-every field table states for EventTime.
+every field table states for EventTime. From 0 to 2^53 - 1 (9007199254740991), which a
+JavaScript number holds exactly (schemas/README.md, Numbers).
 """
 
 
@@ -168,9 +169,11 @@ class FollowCallbackAfterFollowDeleteResponse(CallbackResponse):
     """
 
 
-UnixSeconds = Annotated[int, Field(ge=0, le=18446744073709551615, description="A point in time as a Unix timestamp in whole seconds (10 digits today, e.g. 1739956115). The pages rarely state the unit; the 10-digit sample values and the Chinese 2026 battle pages do.")]
+UnixSeconds = Annotated[int, Field(ge=0, le=9007199254740991, description="A point in time as a Unix timestamp in whole seconds (10 digits today, e.g. 1739956115). The pages rarely state the unit; the 10-digit sample values and the Chinese 2026 battle pages do. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
 """A point in time as a Unix timestamp in whole seconds (10 digits today, e.g. 1739956115). The
 pages rarely state the unit; the 10-digit sample values and the Chinese 2026 battle pages do.
+From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly
+(schemas/README.md, Numbers).
 """
 
 
@@ -184,8 +187,8 @@ class GiftWater(WebhookModel):
     To_Account: Annotated[list[AccountId], Field(description="The users who receive the gift (a list of user IDs; one in the sample).")]
     Time: Annotated[UnixSeconds, Field(description="When the gift is sent, in Unix seconds. The table gives no unit; the sample's 10-digit 1703589922 is seconds.")]
     GiftId: Annotated[str, Field(description="ID of the gift, as defined by the app.")]
-    Count: Annotated[int, Field(ge=0, le=18446744073709551615, description="Number of gifts sent.")]
-    Coins: Annotated[int, Field(ge=0, le=18446744073709551615, description="Value of the gift in the app's coins. The page does not say whether it is the value of one gift or of all Count gifts.")]
+    Count: Annotated[int, Field(ge=0, le=9007199254740991, description="Number of gifts sent. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
+    Coins: Annotated[int, Field(ge=0, le=9007199254740991, description="Value of the gift in the app's coins. The page does not say whether it is the value of one gift or of all Count gifts. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
 
 
 GroupAtAllFlag = Annotated[Literal[0, 1], EXACT_INT, Field(description="Whether a mention is of every member. 1: @all. 0: a single member. A flag: closed.")]
@@ -246,12 +249,13 @@ there is, so it stays a closed enumeration.
 """
 
 
-UnixMillisecondsOrDigits = Annotated[Union[Annotated[int, Field(ge=0, le=18446744073709551615)], Annotated[str, Field(pattern="^[0-9]{1,19}$")]], Field(description="A Unix timestamp in milliseconds, as an integer or as a string of decimal digits. The field tables of the Group. (room message) webhooks say Integer, but their samples print \"EventTime\":\"1670574414123\" (a quoted string); every other webhook prints an integer. Decision: accept both and keep the form received. A string must be 1 to 19 ASCII digits (so that its value always fits 64 bits); an integer must be non-negative.")]
+UnixMillisecondsOrDigits = Annotated[Union[Annotated[int, Field(ge=0, le=9007199254740991)], Annotated[str, Field(pattern="^[0-9]{1,19}$")]], Field(description="A Unix timestamp in milliseconds, as an integer or as a string of decimal digits. The field tables of the Group. (room message) webhooks say Integer, but their samples print \"EventTime\":\"1670574414123\" (a quoted string); every other webhook prints an integer. Decision: accept both and keep the form received. A string must be 1 to 19 ASCII digits (so that its value always fits 64 bits); an integer must be from 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly, as for every other time (schemas/README.md, Numbers).")]
 """A Unix timestamp in milliseconds, as an integer or as a string of decimal digits. The field
 tables of the Group. (room message) webhooks say Integer, but their samples print
 "EventTime":"1670574414123" (a quoted string); every other webhook prints an integer. Decision:
 accept both and keep the form received. A string must be 1 to 19 ASCII digits (so that its value
-always fits 64 bits); an integer must be non-negative.
+always fits 64 bits); an integer must be from 0 to 2^53 - 1 (9007199254740991), which a
+JavaScript number holds exactly, as for every other time (schemas/README.md, Numbers).
 """
 
 
@@ -403,8 +407,8 @@ class LiveCallbackAfterCreateBattle(WebhookModel):
     BattleId: Annotated[str, Field(description="ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').")]
     FromRoomId: Annotated[str, Field(description="ID of the calling room, the one that created the battle.")]
     ToRoomIdList: Annotated[list[str], Field(description="IDs of the called rooms, invited to the battle.")]
-    Timeout: Annotated[int, Field(ge=0, le=18446744073709551615, description="When NeedResponse is true: how long, in milliseconds, the called rooms may take to answer the invitation; a room that does not answer in time declines.")]
-    Duration: Annotated[int, Field(ge=0, le=18446744073709551615, description="Length of the battle once it has started, in milliseconds. The table gives no unit; the sample's comment says milliseconds (60000 for a one-minute battle).")]
+    Timeout: Annotated[int, Field(ge=0, le=9007199254740991, description="When NeedResponse is true: how long, in milliseconds, the called rooms may take to answer the invitation; a room that does not answer in time declines. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
+    Duration: Annotated[int, Field(ge=0, le=9007199254740991, description="Length of the battle once it has started, in milliseconds. The table gives no unit; the sample's comment says milliseconds (60000 for a one-minute battle). From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
     NeedResponse: Annotated[bool, Field(description="Whether the called rooms' owners must accept before the battle starts: false starts the battle at once, true waits for their answers.")]
     ExtensionInfo: Annotated[str, Field(description="Free-form extra data attached to the battle by the app.")]
     EventTime: Annotated[UnixMilliseconds, Field(description="When the event was triggered, in Unix milliseconds.")]
@@ -437,18 +441,18 @@ class RoomInfo(WebhookModel):
     RoomName: Annotated[Union[str, None], NOT_NULL, Field(description="Display name of the room.")] = None
     RoomType: Annotated[Union[str, None], NOT_NULL, Field(description="Room type: Live for a live room. The field tables say \"Meeting (Meeting Room)\", text copied from the Conference product; every sample prints Live. Any string is accepted.")] = None
     Owner_Account: Annotated[Union[AccountId, None], NOT_NULL, Field(description="The room owner (host). Documented as String; the Destroy Room sample prints a bare integer beyond 2^53 (144115216631667826), the Create Room sample a quoted name.")] = None
-    MaxMemberCount: Annotated[Union[Annotated[int, Field(ge=0, le=18446744073709551615)], None], NOT_NULL, Field(description="Maximum number of members allowed in the room.")] = None
+    MaxMemberCount: Annotated[Union[Annotated[int, Field(ge=0, le=9007199254740991)], None], NOT_NULL, Field(description="Maximum number of members allowed in the room. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")] = None
     IsMessageDisabled: Annotated[Union[bool, None], NOT_NULL, Field(description="Whether every member is barred from sending text messages.")] = None
     CustomInfo: Annotated[Union[str, None], NOT_NULL, Field(description="Custom data defined by the app.")] = None
     IsSeatEnabled: Annotated[Union[bool, None], NOT_NULL, Field(description="Whether the room has seats (microphone slots).")] = None
     TakeSeatMode: Annotated[Union[TakeSeatMode, None], NOT_NULL, Field(default=None, description="Seat policy (see TakeSeatMode).")]
-    MaxSeatCount: Annotated[Union[Annotated[int, Field(ge=0, le=18446744073709551615)], None], NOT_NULL, Field(description="Maximum number of seats.")] = None
+    MaxSeatCount: Annotated[Union[Annotated[int, Field(ge=0, le=9007199254740991)], None], NOT_NULL, Field(description="Maximum number of seats. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")] = None
     CreateTime: Annotated[Union[UnixSeconds, None], NOT_NULL, Field(description="When the room was created, in Unix seconds. The table calls it a \"scheduled meeting start time\" (text copied from the Conference product); the 10-digit value is a creation time in seconds.")] = None
     IsPublicVisible: Annotated[Union[bool, None], NOT_NULL, Field(description="Whether the room is publicly listed.")] = None
     CoverURL: Annotated[Union[str, None], NOT_NULL, Field(description="URL of the room's cover image.")] = None
-    Category: Annotated[Union[list[Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)]], None], NOT_NULL, Field(description="Category tags of the room, as integers defined by the app.")] = None
-    ActivityStatus: Annotated[Union[Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)], None], NOT_NULL, Field(description="Activity status of the live room, an integer defined by the app.")] = None
-    ViewCount: Annotated[Union[Annotated[int, Field(ge=0, le=18446744073709551615)], None], NOT_NULL, Field(description="How many times users entered the room in total.")] = None
+    Category: Annotated[Union[list[Annotated[int, Field(ge=-9007199254740991, le=9007199254740991)]], None], NOT_NULL, Field(description="Category tags of the room, as integers defined by the app, each from -(2^53 - 1) to 2^53 - 1, which a JavaScript number holds exactly (schemas/README.md, Numbers).")] = None
+    ActivityStatus: Annotated[Union[Annotated[int, Field(ge=-9007199254740991, le=9007199254740991)], None], NOT_NULL, Field(description="Activity status of the live room, an integer defined by the app. From -(2^53 - 1) to 2^53 - 1, which a JavaScript number holds exactly (schemas/README.md, Numbers).")] = None
+    ViewCount: Annotated[Union[Annotated[int, Field(ge=0, le=9007199254740991)], None], NOT_NULL, Field(description="How many times users entered the room in total. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")] = None
     BackgroundURL: Annotated[Union[str, None], NOT_NULL, Field(description="URL of the room's background image.")] = None
     IsUnlimitedRoomEnabled: Annotated[Union[bool, None], NOT_NULL, Field(description="Whether the high-concurrency mode (unlimited audience) is on; off by default.")] = None
 
@@ -478,8 +482,8 @@ class LiveCallbackAfterCreateRoomReachingThreshold(WebhookModel):
     CallbackCommand: Annotated[Literal["Live.CallbackAfterCreateRoomReachingThreshold"], Field(description="The command word, always Live.CallbackAfterCreateRoomReachingThreshold.")]
     Operator_Account: Annotated[AccountId, Field(description="The user (UserID) whose room creation triggered the alert.")]
     EventTime: Annotated[UnixMilliseconds, Field(description="When the event was triggered, in Unix milliseconds.")]
-    CurRoomCount: Annotated[int, Field(ge=0, le=18446744073709551615, description="How many rooms there are now. Documented as String; the sample prints the bare integer 400; decision: a non-negative integer.")]
-    MaxRoomCount: Annotated[int, Field(ge=0, le=18446744073709551615, description="The maximum number of rooms the application may create. Documented as Array; the sample prints the bare integer 500; decision: a non-negative integer.")]
+    CurRoomCount: Annotated[int, Field(ge=0, le=9007199254740991, description="How many rooms there are now. Documented as String; the sample prints the bare integer 400; decision: an integer from 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
+    MaxRoomCount: Annotated[int, Field(ge=0, le=9007199254740991, description="The maximum number of rooms the application may create. Documented as Array; the sample prints the bare integer 500; decision: an integer from 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
 
 
 class LiveCallbackAfterCreateRoomReachingThresholdResponse(CallbackResponse):
@@ -548,7 +552,7 @@ class LiveCallbackAfterEndBattle(WebhookModel):
 
     CallbackCommand: Annotated[Literal["Live.CallbackAfterEndBattle"], Field(description="The command word, always Live.CallbackAfterEndBattle.")]
     BattleId: Annotated[str, Field(description="ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').")]
-    Duration: Annotated[int, Field(ge=0, le=18446744073709551615, description="Length of the battle in milliseconds. The table gives no unit; the sample's 30000 with a 30-second gap from StartTime to EndTime, and the Create Battle page, show milliseconds.")]
+    Duration: Annotated[int, Field(ge=0, le=9007199254740991, description="Length of the battle in milliseconds. The table gives no unit; the sample's 30000 with a 30-second gap from StartTime to EndTime, and the Create Battle page, show milliseconds. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
     CreateTime: Annotated[UnixSeconds, Field(description="When the battle was created, in Unix seconds.")]
     StartTime: Annotated[UnixSeconds, Field(description="When the battle started, in Unix seconds.")]
     EndTime: Annotated[UnixSeconds, Field(description="When the battle ended, in Unix seconds.")]
@@ -678,7 +682,7 @@ class LiveCallbackAfterStartBattle(WebhookModel):
 
     CallbackCommand: Annotated[Literal["Live.CallbackAfterStartBattle"], Field(description="The command word, always Live.CallbackAfterStartBattle.")]
     BattleId: Annotated[str, Field(description="ID of the battle (base64 text in the sample, so it may contain '/', '+' and '=').")]
-    Duration: Annotated[int, Field(ge=0, le=18446744073709551615, description="Length of the battle in milliseconds. The English table gives no unit and the sample's comment says only \"battle duration\"; the Chinese 2026 page says milliseconds, and the Create Battle sample's comment too.")]
+    Duration: Annotated[int, Field(ge=0, le=9007199254740991, description="Length of the battle in milliseconds. The English table gives no unit and the sample's comment says only \"battle duration\"; the Chinese 2026 page says milliseconds, and the Create Battle sample's comment too. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
     CreateTime: Annotated[UnixSeconds, Field(description="When the battle was created, in Unix seconds (the sample's comment says seconds).")]
     StartTime: Annotated[UnixSeconds, Field(description="When the battle started, in Unix seconds (the sample's comment says seconds).")]
     FromRoomInfo: Annotated[BattleRoom, Field(description="The calling room (the one that created the battle) with its owner. The field table says String; the sample, and every other battle page, print an object.")]
@@ -756,7 +760,7 @@ class LiveCallbackBeforeSendGiftResponse(WebhookModel):
 class SeatInfoChangedSeat(WebhookModel):
     """One seat (microphone slot) of the room and its state."""
 
-    Index: Annotated[int, Field(ge=0, le=18446744073709551615, description="Seat number.")]
+    Index: Annotated[int, Field(ge=0, le=9007199254740991, description="Seat number. From 0 to 2^53 - 1 (9007199254740991), which a JavaScript number holds exactly (schemas/README.md, Numbers).")]
     Member_Account: Annotated[Union[AccountId, None], NOT_NULL, Field(description="The user sitting on the seat; absent when the seat is empty, so optional. Documented as String, but the sample prints a bare integer beyond 2^53 (144115233775727695, which a double turns into 144115233775727680); the Chinese 2024 variant prints \"user2\". Decision: AccountId, a string or an exact integer, kept in the form received.")] = None
     IsTakenDisabled: Annotated[bool, Field(description="Whether the seat is locked: true means nobody may take it, false that it may be taken.")]
     IsVideoDisabled: Annotated[bool, Field(description="Whether publishing video from this seat is prohibited.")]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import enum
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import unquote_to_bytes
 
@@ -36,7 +36,8 @@ from pydantic import ValidationError
 from ._json import JsonSyntaxError, parse_json
 from .answers import Answer, HttpResponse, failure_response
 from .models import BEFORE_WEBHOOKS, REQUEST_MODELS, Webhook, WebhookUrlParameters
-from .signature import DEFAULT_TOLERANCE, signature_matches, unix_seconds, window_error
+from ._warnings import WebhookWarning, request_warnings, url_warnings
+from .signature import DEFAULT_TOLERANCE, signature_matches, trim_token, unix_seconds, window_error
 from .webhook import Issue, WebhookError, _command_of, _schema_issues, _typed
 
 __all__ = [
@@ -195,8 +196,8 @@ class ReceiveError(Exception):
 
 @dataclass(frozen=True)
 class Delivery:
-    """An accepted webhook: its URL parameters and its packet, both typed and valid, and the
-    body exactly as received."""
+    """An accepted webhook: its URL parameters and its packet, both typed and valid, the body
+    exactly as received, and what they are still worth a warning for."""
 
     #: The URL's query parameters (unknown ones in ``model_extra``).
     parameters: WebhookUrlParameters
@@ -204,6 +205,12 @@ class Delivery:
     webhook: Webhook
     #: The body, as received.
     body: bytes
+    #: The warnings of the URL parameters and of the packet, the URL's first, as the Rust
+    #: receiver's ``Delivery::warnings``: values of open enumerations outside their known values
+    #: (``unknown_enum_value``: an ``OptPlatform`` of a new client platform), members the packet
+    #: lacks as an older revision (``older_revision``), semantic checks (``semantic``). They
+    #: never change the verdict: the delivery is accepted all the same; log them, count them.
+    warnings: tuple[WebhookWarning, ...] = field(default=())
 
     @property
     def command(self) -> str:
@@ -252,8 +259,9 @@ class Receiver:
     ``sdk_app_id`` is the application's SDKAppID (1 to 20 digits); with a ``token`` (the one set
     with Tencent's ``set_callback_token``) every request must carry a right ``Sign`` and a fresh
     ``RequestTime``; without one they are neither required nor checked. The whitespace around
-    the token is removed (``str.strip``: a token file's line break), as the Rust receiver's
-    ``Token::new`` does. Build it once and share it. Its ``repr`` never shows the token.
+    the token is removed (:func:`~.signature.trim_token`: a token file's line break), as the
+    Rust receiver's ``Token::new`` does. Build it once and share it. Its ``repr`` never shows
+    the token.
     """
 
     def __init__(
@@ -268,7 +276,7 @@ class Receiver:
         if not (isinstance(sdk_app_id, str) and 1 <= len(sdk_app_id) <= 20 and all("0" <= c <= "9" for c in sdk_app_id)):
             raise ValueError(f"the SDKAppID must be 1 to 20 decimal digits, not {sdk_app_id!r}")
         if token is not None:
-            token = token.strip()
+            token = trim_token(token)
         if token is not None and not token:
             raise ValueError("the webhook token is empty")
         if max_body_bytes <= 0:
@@ -359,7 +367,8 @@ class Receiver:
             url_parameters = WebhookUrlParameters.model_validate(parameters)
         except ValidationError as error:  # the schema accepted them: cannot happen
             raise ReceiveError(Rejection.URL_PARAMETERS, str(error), command=url_command) from None
-        return Delivery(url_parameters, webhook, body)
+        warnings = (*url_warnings(parameters), *request_warnings(command, packet))
+        return Delivery(url_parameters, webhook, body, warnings)
 
     def _authenticate(self, parameters: dict[str, str], now: float) -> None:
         found = parameters.get("SdkAppid")

@@ -13,7 +13,14 @@ import hmac
 import time
 from fractions import Fraction
 
-__all__ = ["DEFAULT_TOLERANCE", "sign", "signature_matches", "unix_seconds", "verify_signature"]
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "sign",
+    "signature_matches",
+    "trim_token",
+    "unix_seconds",
+    "verify_signature",
+]
 
 #: How far ``RequestTime`` may be from the receiver's clock, either way, by default: 60 s, as
 #: Tencent's overview says ("more than 1 minute" is invalid). Exactly 60 s is accepted.
@@ -21,20 +28,41 @@ DEFAULT_TOLERANCE = 60
 
 _U64_MAX = 2**64 - 1
 
+#: Unicode's White_Space characters: what Rust's ``str::trim`` and JavaScript's
+#: ``\p{White_Space}`` remove. (``str.strip()`` also removes U+001C to U+001F, which are not.)
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def trim_token(token: str) -> str:
+    """The token as configured with Tencent, without the whitespace around it (Unicode white
+    space: spaces, tabs, line breaks...), as the Rust receiver's ``Token::new`` and the npm
+    package's ``trimToken`` read it; whitespace inside it is kept. A token read from a file or an
+    environment variable often ends with a line break; kept, it would make every ``Sign``
+    differ. Tencent's pages give no token that begins or ends with whitespace."""
+    return token.strip(_WHITE_SPACE)
+
 
 def sign(token: str, request_time: str) -> str:
-    """The ``Sign`` Tencent sends with ``request_time``: SHA-256 of ``token`` followed by
-    ``request_time`` (no separator), as 64 lowercase hexadecimal digits."""
-    return hashlib.sha256((token + request_time).encode("utf-8")).hexdigest()
+    """The ``Sign`` Tencent sends with ``request_time``: SHA-256 of ``token`` (without the
+    whitespace around it, see :func:`trim_token`) followed by ``request_time`` (no separator),
+    as 64 lowercase hexadecimal digits."""
+    return hashlib.sha256((trim_token(token) + request_time).encode("utf-8")).hexdigest()
 
 
 def signature_matches(token: str, request_time: str, received: str) -> bool:
-    """Whether ``received`` is the signature of ``request_time`` with ``token``.
+    """Whether ``received`` is the signature of ``request_time`` with ``token`` (without the
+    whitespace around it). An empty token is refused with ``ValueError``: Tencent's tokens are
+    not empty, and an empty one is almost certainly a secret that could not be read.
 
     Hexadecimal digits are compared without regard to case (a digit's case carries no
     information), in constant time (:func:`hmac.compare_digest`): how long it takes does not
     depend on how many leading digits are right.
     """
+    if not trim_token(token):
+        raise ValueError("the webhook token is empty")
     expected = sign(token, request_time).encode("ascii")
     return hmac.compare_digest(expected, received.encode("utf-8", "surrogatepass").lower())
 
@@ -63,15 +91,19 @@ def window_error(
 
 def verify_signature(token: str, request_time: str, sign: str, now: float | None = None) -> bool:
     """Tencent's check of a webhook URL's ``Sign`` and ``RequestTime``: ``sign`` is the SHA-256
-    of ``token`` followed by ``request_time`` (hexadecimal, either case, compared in constant
-    time), and ``request_time`` (Unix seconds) is at most 60 s from ``now`` (Unix seconds; the
-    system clock when ``None``), either way.
+    of ``token`` (without the whitespace around it, as :class:`~.receiver.Receiver` and the Rust
+    receiver read it; see :func:`trim_token`) followed by ``request_time`` (hexadecimal, either
+    case, compared in constant time), and ``request_time`` (Unix seconds) is at most 60 s from
+    ``now`` (Unix seconds; the system clock when ``None``), either way. An empty token raises
+    ``ValueError``.
 
     >>> verify_signature("xxxxyyyy", "1669872112",
     ...     "17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061", now=1669872115)
     True
     """
     seconds = unix_seconds(request_time)
-    if seconds is None or not signature_matches(token, request_time, sign):
+    # The signature is compared whatever the time, so that the time taken says nothing.
+    matches = signature_matches(token, request_time, sign)
+    if seconds is None or not matches:
         return False
     return window_error(seconds, time.time() if now is None else now) is None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ._json import JsonSyntaxError, parse_json
+from ._warnings import WebhookWarning, open_enum, request_warnings
 from .models import CONFIGURATION_WORDS, REQUEST_MODELS, RESPONSE_MODELS, Webhook
 from .schemas import validator_of
 
-__all__ = ["Issue", "WebhookError", "parse_response", "parse_webhook"]
+__all__ = ["Issue", "WebhookError", "WebhookWarning", "parse_response", "parse_webhook"]
 
 
 @dataclass(frozen=True)
@@ -104,12 +107,34 @@ def _command_of(packet: Any) -> str:
     raise WebhookError([Issue(pointer, "unknown_command", message, "unknown_command")])
 
 
+def _open_enum_of(error: Any) -> str | None:
+    """The open enumeration whose own keyword (its ``anyOf`` or ``type``) failed, if any."""
+    schema = error.schema
+    if isinstance(schema, dict) and schema.get("x-trtc-open-enum") is True:
+        return schema.get("title")
+    return None
+
+
 def _schema_issues(type_name: str, packet: Any) -> list[Issue]:
     errors = sorted(
         validator_of(type_name).iter_errors(packet),
         key=lambda e: (list(e.absolute_path), str(e.validator)),
     )
-    return [Issue(_pointer(e.absolute_path), str(e.validator), e.message) for e in errors]
+    issues = []
+    for e in errors:
+        message = e.message
+        name = _open_enum_of(e)
+        if name is not None and e.validator == "anyOf":
+            # One issue per value, as the Rust validator says it: when the value is not even of
+            # the enumeration's type, its type error says so; else what is accepted.
+            if any(o.validator == "type" and _open_enum_of(o) == name and o.absolute_path == e.absolute_path for o in errors):
+                continue
+            known_values, accepts = open_enum(name) or ((), "")
+            known = ", ".join(str(k) for k in known_values)
+            written = json.dumps(e.instance, ensure_ascii=False)
+            message = f"{written} is not a {name}: {accepts} (known: {known}; another is accepted with a warning)"
+        issues.append(Issue(_pointer(e.absolute_path), str(e.validator), message))
+    return issues
 
 
 def _decode_issues(error: ValidationError) -> list[Issue]:
@@ -142,13 +167,22 @@ def _typed(model: type[BaseModel], packet: dict[str, Any], command: str | None) 
         raise WebhookError(_decode_issues(error), command) from None
 
 
-def parse_webhook(body: bytes | bytearray | memoryview | str) -> Webhook:
+def parse_webhook(
+    body: bytes | bytearray | memoryview | str,
+    *,
+    on_warning: Callable[[WebhookWarning], Any] | None = None,
+) -> Webhook:
     """Reads a request packet, as the Rust validator does, and returns its typed model.
 
     The text is read exactly (every integer exact; see :mod:`trtc_live_webhooks._json` for what
     is refused), routed by its ``CallbackCommand``, checked against that command's schema
     (every violation reported), then turned into its model (one of :data:`~.models.Webhook`).
     Raises :class:`WebhookError` with every issue found.
+
+    A valid packet may still be worth a warning, and ``on_warning`` is called with each, in the
+    Rust validator's order (see :class:`WebhookWarning`): a value an open enumeration does not
+    know yet (an ``OptPlatform`` or an ``OpType`` Tencent added), a member an older packet lacks,
+    a semantic check (a battle that ends before it starts). The packet is valid all the same.
     """
     try:
         packet = parse_json(body)
@@ -159,7 +193,11 @@ def parse_webhook(body: bytes | bytearray | memoryview | str) -> Webhook:
     issues = _schema_issues(model.__name__, packet)
     if issues:
         raise WebhookError(issues, command)
-    return _typed(model, packet, command)
+    webhook = _typed(model, packet, command)
+    if on_warning is not None:
+        for warning in request_warnings(command, packet):
+            on_warning(warning)
+    return webhook
 
 
 def parse_response(command: str, body: bytes | bytearray | memoryview | str) -> BaseModel:

@@ -3,11 +3,14 @@
 
 One JSON line in: name, method, query, body, now (Unix seconds), token (or null), policy
 (fail_delivery, allow or refuse), max_body_bytes. One line out: name, status, allow (the Allow
-header, or null), body (the answer's text), rejection (the check that failed, or null). An
-accepted delivery is answered as a handler returning None would have it: the event let through."""
+header, or null), body (the answer's text), rejection (the check that failed, or null), warnings
+(of an accepted delivery, as Rust serializes them). An accepted delivery is answered as a
+handler returning None would have it: the event let through."""
 
 import json
 import sys
+
+from verdicts import as_rust
 
 from trtc_live_webhooks import InvalidBeforeWebhookPolicy, ReceiveError, Receiver
 
@@ -23,8 +26,10 @@ def main():
         )
         body = request["body"].encode("utf-8")
         rejection = None
+        warnings = []
         try:
-            receiver.receive(request["method"], request["query"], body, request["now"])
+            delivery = receiver.receive(request["method"], request["query"], body, request["now"])
+            warnings = [as_rust(w) for w in delivery.warnings]
         except ReceiveError as error:
             rejection = error.rejection.value
         response = receiver.respond(request["method"], request["query"], body, lambda d: None, request["now"])
@@ -36,6 +41,7 @@ def main():
                     "allow": response.header("Allow"),
                     "body": response.body.decode("utf-8"),
                     "rejection": rejection,
+                    "warnings": warnings,
                 }
             ),
             flush=True,

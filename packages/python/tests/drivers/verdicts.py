@@ -3,8 +3,9 @@
 
 One JSON line in (name, role, command, text, and for a valid packet canonical: the JSON Rust
 reads), one line out: name, verdict (valid, invalid or malformed), decode (the schema accepts
-the packet but the typed model refuses a number's form, as Rust's does) and, when canonical is
-given, exact: the model dumped back gives exactly that JSON (same values, same types). The lines
+the packet but the typed model refuses a number's form, as Rust's does), the warnings of a valid
+request when there are some (as Rust serializes them) and, when canonical is given, exact: the
+model dumped back gives exactly that JSON (same values, same types). The lines
 are shared among the processors: the mutation corpus holds tens of thousands of packets."""
 
 import json
@@ -26,18 +27,30 @@ def same(a, b):
     return a == b
 
 
+def as_rust(warning):
+    """A warning as the Rust validator serializes its Warning (check only for semantic ones)."""
+    shown = {"kind": warning.kind}
+    if warning.check is not None:
+        shown["check"] = warning.check
+    shown.update(instance_path=warning.pointer, message=warning.message)
+    return shown
+
+
 def judge(entry):
     result = {"name": entry["name"], "verdict": "valid", "decode": False}
+    warnings = []
     try:
         if entry["role"] == "response":
             packet = parse_response(entry["command"], entry["text"])
         else:
-            packet = parse_webhook(entry["text"])
+            packet = parse_webhook(entry["text"], on_warning=warnings.append)
     except WebhookError as error:
         kinds = {issue.kind for issue in error.errors}
         result["verdict"] = "malformed" if error.malformed else "invalid"
         result["decode"] = kinds == {"decode"}
         return result
+    if warnings:
+        result["warnings"] = [as_rust(w) for w in warnings]
     if entry.get("canonical") is not None:
         dumped = packet.model_dump(mode="json", exclude_unset=True)
         result["exact"] = same(dumped, json.loads(entry["canonical"]))

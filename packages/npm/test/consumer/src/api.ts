@@ -30,6 +30,7 @@ import {
   type ResponseOf,
   type Webhook,
   type WebhookIssue,
+  type WebhookWarning,
 } from "trtc-live-webhooks";
 
 // Tencent's documented signing example.
@@ -76,11 +77,44 @@ const owner: AccountId = battle.ToRoomList[0]!.Owner_Account;
 assert.equal(owner, 144115245442327522n, "the account id is a bigint, exact");
 assert.equal(typeof battle.FromRoomInfo.Owner_Account, "bigint");
 assert.equal(battle.Duration, 30000, "a small integer is a number");
-const duration: ExactInteger = battle.Duration;
-assert.equal(typeof duration, "number");
-assert.equal(battle.OpType, 0);
-const reason: 0 | 1 | 2 = battle.OpType;
-void reason;
+// Times and durations are bounded within 2^53 - 1 by the schemas: numbers, and arithmetic
+// compiles (EndTime and StartTime are Unix seconds, Duration milliseconds).
+const duration: number = battle.Duration;
+const lasted: number = (battle.EndTime - battle.StartTime) * 1000;
+assert.equal(lasted, duration, "the battle lasted its Duration");
+const ended: Date = new Date(battle.EndTime * 1000);
+assert.equal(ended.toISOString(), "2025-02-19T09:09:05.000Z");
+assert.equal(battle.EventTime - battle.EndTime * 1000, 1119, "EventTime is milliseconds");
+// Account ids may go beyond 2^53 (a bigint then) or be strings: arithmetic on them does not
+// compile. A message's MsgSeq is 64-bit (an ExactInteger: a number, or a bigint beyond 2^53).
+// @ts-expect-error: an account id is not a number.
+void (() => battle.FromRoomInfo.Owner_Account * 2);
+const sent = parseWebhook(
+  `{"CallbackCommand": "Group.CallbackAfterSendMsg", "GroupId": "@TGS#1", "Type": "Public", "From_Account": "a",
+    "Operator_Account": "a", "Random": 1, "MsgSeq": 18446744073709551615, "MsgTime": 1567032819, "MsgBody": []}`,
+);
+if (sent.CallbackCommand !== "Group.CallbackAfterSendMsg") throw new Error("a message");
+const sequence: ExactInteger | undefined = sent.MsgSeq;
+assert.equal(sequence, 18446744073709551615n);
+// OpType is an open enumeration: 0, 1 and 2 are known, and Tencent may add reasons, so the
+// type is `0 | 1 | 2 | (number & {})`. Handle the known ones and keep a default for the others.
+function endedBecause(reason: LiveCallbackAfterEndBattle["OpType"]): string {
+  switch (reason) {
+    case 0:
+      return "time up";
+    case 1:
+      return "every owner left";
+    case 2:
+      return "never started";
+    default:
+      return `a reason added since (${reason})`;
+  }
+}
+assert.equal(endedBecause(battle.OpType), "time up");
+assert.equal(endedBecause(7), "a reason added since (7)");
+// @ts-expect-error: an open enumeration is not its known values only.
+const closed: 0 | 1 | 2 = battle.OpType;
+void closed;
 // Unknown members are kept (typed unknown).
 const extended = parseWebhook(endBattleText.replace('"OpType": 0', '"OpType": 0, "NewMember": [1, 2]'));
 assert.deepEqual(extended["NewMember"], [1, 2]);
@@ -94,9 +128,13 @@ const gift = parseWebhook(
 );
 assert.equal(gift.CallbackCommand, "Live.CallbackBeforeSendGift");
 if (gift.CallbackCommand !== "Live.CallbackBeforeSendGift") throw new Error("narrowed above");
-// Counts and coins are 64-bit in the schemas: number up to 2^53, bigint beyond; compare freely.
+// Counts and coins are bounded within 2^53 - 1 by the schemas: numbers, and arithmetic compiles.
 assert.ok(gift.GiftWater.Coins > 100);
-assert.equal(BigInt(gift.GiftWater.Coins) * BigInt(gift.GiftWater.Count), 3000n);
+const total: number = gift.GiftWater.Coins * gift.GiftWater.Count;
+assert.equal(total, 3000);
+const sentAt: number = gift.GiftWater.Time * 1000 + 500;
+assert.equal(new Date(sentAt).toISOString(), "2023-12-26T11:25:22.500Z");
+// A value beyond 2^53 - 1 there is refused by the schema (see below), never rounded.
 const message = parseWebhook(
   `{"CallbackCommand": "Group.CallbackBeforeSendMsg", "GroupId": "@TGS#2J4SZEAEL", "Type": "Live",
     "From_Account": "jared", "Operator_Account": "admin", "Random": 123456,
@@ -112,6 +150,37 @@ assert.equal(message.EventTime, "1670574414123", "EventTime kept in the form rec
 const sameGift: RequestOf<"Live.CallbackBeforeSendGift"> = gift;
 void sameGift;
 
+// --- Warnings: valid, but worth hearing of -----------------------------------------------------
+const heard: WebhookWarning[] = [];
+const newReason = parseWebhook(endBattleText.replace('"OpType": 0', '"OpType": 3'), { onWarning: (w) => heard.push(w) });
+assert.equal(newReason.CallbackCommand, "Live.CallbackAfterEndBattle", "a new OpType is accepted");
+assert.deepEqual(heard, [
+  {
+    kind: "unknown_enum_value",
+    instancePath: "/OpType",
+    message: "3 is not a known value of BattleEndReason (0, 1, 2): accepted, as Tencent may have added it",
+  },
+]);
+// A room message of 2019, before Tencent added EventTime and MsgId: valid, an older revision.
+const message2019 = `{"CallbackCommand": "Group.CallbackAfterSendMsg", "GroupId": "@TGS#1", "Type": "Public",
+  "From_Account": "a", "Operator_Account": "a", "Random": 1, "MsgSeq": 2, "MsgTime": 1567032819, "MsgBody": []}`;
+heard.length = 0;
+parseWebhook(message2019, { onWarning: (w) => heard.push(w) });
+assert.deepEqual(
+  heard.map((w) => [w.kind, w.instancePath]),
+  [["older_revision", "/MsgId"], ["older_revision", "/EventTime"]],
+);
+assert.match(heard[0]!.message, /^MsgId is missing: Tencent sends it since 2024-09-29T03:24:56Z, and this packet's MsgTime \(2019-08-28T22:53:39.000Z\) is before that/);
+// One second after EventTime appeared, the packet must carry it.
+assert.throws(() => parseWebhook(message2019.replace("1567032819", "1657612270")), WebhookError);
+// A battle that ends before it started: a semantic warning, with the check's name.
+heard.length = 0;
+parseWebhook(endBattleText.replace('"EndTime": 1739956145', '"EndTime": 1739956100'), { onWarning: (w) => heard.push(w) });
+assert.deepEqual(heard.map((w) => [w.kind, w.check, w.instancePath]), [["semantic", "battle-time-order", "/EndTime"]]);
+assert.equal(heard[0]!.message, "EndTime 1739956100 s is before StartTime 1739956115 s: a battle's EndTime must not be before its StartTime");
+// Without a listener, nothing is computed and nothing changes.
+assert.equal(parseWebhook(message2019).CallbackCommand, "Group.CallbackAfterSendMsg");
+
 // --- WebhookError: what and where ------------------------------------------------------------
 function refusal(body: string): WebhookError {
   try {
@@ -126,17 +195,33 @@ const invalid = refusal('{"CallbackCommand": "Live.CallbackAfterEndBattle", "OpT
 assert.equal(invalid.kind, "invalid");
 assert.equal(invalid.command, "Live.CallbackAfterEndBattle");
 const at = (pointer: string): WebhookIssue[] => invalid.errors.filter((issue) => issue.instancePath === pointer);
-// OpType is an open enumeration (any integer from 0, the known ones as a first branch): ajv
-// reports both branches of its anyOf, and the anyOf.
-assert.deepEqual(at("/OpType").map((issue) => issue.keyword), ["enum", "minimum", "anyOf"]);
+// OpType is an open enumeration (any integer from 0 to 2^53 - 1, the known ones as a first
+// branch): one issue, said as the Rust validator says it.
+assert.deepEqual(
+  at("/OpType").map((issue) => [issue.keyword, issue.message]),
+  [["anyOf", "-1 is not a BattleEndReason: an integer from 0 to 9007199254740991 (known: 0, 1, 2; another is accepted with a warning)"]],
+);
 assert.deepEqual(at("/Duration").map((issue) => issue.keyword), ["minimum"]);
+// A value of another type is one issue too: its type.
+assert.deepEqual(
+  refusal(endBattleText.replace('"OpType": 0', '"OpType": "0"')).errors.map((issue) => [issue.instancePath, issue.keyword]),
+  [["/OpType", "type"]],
+);
 assert.ok(at("").some((issue) => issue.keyword === "required" && issue.message.includes("BattleId")));
 assert.ok(invalid.errors.every((issue) => typeof issue.message === "string" && typeof issue.schemaPath === "string"));
-const tooBig = refusal(endBattleText.replace("30000", "18446744073709551616"));
+for (const beyond of ["9007199254740992", "18446744073709551616"]) {
+  const tooBig = refusal(endBattleText.replace("30000", beyond));
+  assert.deepEqual(
+    tooBig.errors.map((issue) => [issue.instancePath, issue.keyword, issue.message]),
+    [["/Duration", "maximum", "must be <= 9007199254740991"]],
+    "bounds are compared exactly: a duration is at most 2^53 - 1",
+  );
+}
+const idTooBig = refusal(endBattleText.replace("144115245442327522", "18446744073709551616"));
 assert.deepEqual(
-  tooBig.errors.map((issue) => [issue.instancePath, issue.keyword, issue.message]),
-  [["/Duration", "maximum", "must be <= 18446744073709551615"]],
-  "bounds are compared and printed exactly",
+  idTooBig.errors.map((issue) => [issue.instancePath, issue.keyword, issue.message]),
+  [["/ToRoomList/0/Owner_Account", "maximum", "must be <= 18446744073709551615"]],
+  "64-bit bounds are compared and printed exactly",
 );
 const floatForm = refusal(endBattleText.replace("30000", "30000.0"));
 assert.deepEqual(floatForm.errors.map((issue) => [issue.instancePath, issue.keyword]), [["/Duration", "type"]]);
@@ -224,6 +309,25 @@ assert.equal(delivery.parameters.OptPlatform, "iOS");
 assert.equal(delivery.parameters.Sign, SIGN);
 assert.match(serialize(delivery.webhook), /144115245442327522/);
 assert.equal(new TextDecoder().decode(delivery.body), endBattleText, "the body as received");
+assert.deepEqual(delivery.warnings, [], "nothing to warn of");
+// A platform Tencent added since: accepted, with a warning (the URL's first, then the packet's).
+const harmony = receive(
+  { method: "POST", url: url("Live.CallbackAfterEndBattle").replace("OptPlatform=iOS", "OptPlatform=HarmonyOS"), body: endBattleText.replace('"OpType": 0', '"OpType": 3') },
+  options,
+  signedAt,
+);
+assert.ok(harmony.accepted);
+assert.deepEqual(
+  harmony.delivery.warnings.map((w) => [w.kind, w.instancePath, w.message]),
+  [
+    [
+      "unknown_enum_value",
+      "/OptPlatform",
+      '"HarmonyOS" is not a known value of OptPlatform ("RESTAPI", "Web", "Android", "iOS", "Windows", "Mac", "iPad", "Unknown"): accepted, as Tencent may have added it',
+    ],
+    ["unknown_enum_value", "/OpType", "3 is not a known value of BattleEndReason (0, 1, 2): accepted, as Tencent may have added it"],
+  ],
+);
 // WebhookCommand (the newest overview's name) in place of CallbackCommand; both must agree.
 const webhookCommand = url("Live.CallbackAfterEndBattle").replace("CallbackCommand=", "WebhookCommand=");
 assert.ok(receive({ method: "POST", url: webhookCommand, body: endBattleText }, options, signedAt).accepted);

@@ -1,9 +1,10 @@
 // `receive` (or `receiveGenuine`) on every request of a list: one JSON line in (name, method,
 // url, body_hex, now_ms, options, genuine), one line out (name, accepted, command, webhook,
-// body_hex; or code, status, allow, body, and what an invalid delivery holds). Run by
+// body_hex, warnings; or code, status, allow, body, and what an invalid delivery holds). Run by
 // tests/tests/interop, which gives the same requests to the Rust receiver and compares.
 import { readFileSync } from "node:fs";
 import { receive, receiveGenuine, serialize, type ReceiverOptions } from "trtc-live-webhooks";
+import { warningAsRust } from "./warning-json.js";
 
 const [requestsPath] = process.argv.slice(2);
 if (requestsPath === undefined) throw new Error("usage: receive-parity.js REQUESTS.ndjson");
@@ -33,6 +34,7 @@ for (const line of readFileSync(requestsPath, "utf8").split("\n")) {
         command: delivery.command,
         webhook: serialize(delivery.webhook),
         body_hex: hex(delivery.body),
+        warnings: delivery.warnings.map(warningAsRust),
       }),
     );
     continue;

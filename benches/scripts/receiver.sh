@@ -33,13 +33,13 @@ THREADS=${THREADS:-2}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 SERVE_LOG=${SERVE_LOG:-warn}
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JOURNAL_PARENT=${JOURNAL_PARENT:-$repo/target}
 package=$repo/packages/npm
 SDK_APP_ID=1400000000
 
 fail() {
-    echo "bench/receiver.sh: $*" >&2
+    echo "benches/scripts/receiver.sh: $*" >&2
     exit 2
 }
 
@@ -176,9 +176,9 @@ load() {
     path+="&Sign=$(printf '%s%s' "$token" "$request_time" | sha256sum | cut -d' ' -f1)"
     path+="&RequestTime=$request_time"
     export WRK_PATH=$path WRK_BODY_FILE=$body
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$repo/bench/post.lua" "$url" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$repo/benches/scripts/post.lua" "$url" \
         >"$work/$1.warmup" 2>&1
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$repo/bench/post.lua" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$repo/benches/scripts/post.lua" \
         "$url" >"$work/$1.wrk" 2>&1 || {
         cat "$work/$1.wrk" >&2
         fail "wrk failed against $1"
@@ -257,6 +257,6 @@ awk -v s="${rps[serve, journal off]}" -v n="${rps[node fastify+trtc-live-webhook
 echo "errors: HTTP statuses >= 400 and socket errors seen by wrk (must be 0)."
 echo "journal figures cover the warm-up and the run (from serve's shutdown line)."
 if [ "$failed" = 1 ]; then
-    echo "bench/receiver.sh: some requests failed (see the errors column)" >&2
+    echo "benches/scripts/receiver.sh: some requests failed (see the errors column)" >&2
     exit 1
 fi

@@ -17,7 +17,7 @@ connection limit, then in turn:
 Prints one line per phase. Figures depend on the machine and on what else runs on it.
 Installs nothing; needs python3 and a built `trtc-live` (cargo build --release -p trtc-live-cli).
 
-  bench/hostile.py [--binary target/release/trtc-live] [--idle 500] [--extra 500] [--slow 100]
+  benches/scripts/hostile.py [--binary target/release/trtc-live] [--idle 500] [--extra 500] [--slow 100]
                    [--max-connections 512] [--header-timeout 2] [--body-timeout 2]
 """
 

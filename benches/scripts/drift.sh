@@ -4,23 +4,23 @@
 # alternating too, so that the machine's drift touches them alike), on two cores, with the peak
 # RSS of each (/usr/bin/time). Two files:
 #
-# - the mixed webhooks of bench/ndjson.sh (every packet matches its schema: drift only counts);
+# - the mixed webhooks of benches/scripts/ndjson.sh (every packet matches its schema: drift only counts);
 # - the same file with one packet in 100 given a member the schemas do not name (`"Level":7`),
 #   which drift examines further and reports, and validate accepts.
 #
 # Prints, per file, each command's median, lowest and highest MB/s, and the ratio of drift's
 # throughput to validate's within each round (median, lowest, highest).
 #
-# Usage: bench/drift.sh [ROUNDS (9)] [SIZE_MIB (1024)]
+# Usage: benches/scripts/drift.sh [ROUNDS (9)] [SIZE_MIB (1024)]
 # Needs: cargo, taskset and /usr/bin/time (Debian: util-linux, time); installs nothing.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 rounds=${1:-9}
 size_mib=${2:-1024}
 cargo build --release --quiet -p trtc-live-cli
 tool=target/release/trtc-live
-exact=$(bench/mixed-ndjson.sh "$size_mib" "$tool")
+exact=$(benches/scripts/mixed-ndjson.sh "$size_mib" "$tool")
 drifting=${exact%.ndjson}-drifting.ndjson
 if [ ! -s "$drifting" ]; then
   awk 'NR % 100 == 0 { sub(/^\{/, "{\"Level\":7,") } { print }' "$exact" >"$drifting.part"

@@ -1,8 +1,8 @@
--- wrk script of bench/nats.sh: POSTs the End Battle packet of WRK_BODY_FILE to WRK_PATH (a path
+-- wrk script of benches/scripts/nats.sh: POSTs the End Battle packet of WRK_BODY_FILE to WRK_PATH (a path
 -- with its query string, Sign and RequestTime included), each request with a BattleId of its
 -- own (the thread's number and a counter), so that every request is a distinct event: a sink
 -- that deduplicates stores every one. Ends with one line of results, `wrk-result name=value
--- ...`, as bench/post.lua. Latencies are in microseconds.
+-- ...`, as benches/scripts/post.lua. Latencies are in microseconds.
 local body_file = assert(os.getenv("WRK_BODY_FILE"), "WRK_BODY_FILE is not set")
 local file = assert(io.open(body_file, "rb"))
 local body = file:read("*a")

@@ -13,7 +13,7 @@
 # tmpfs).
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export JOURNAL_PARENT=${JOURNAL_PARENT:-$repo/target}
 
 echo "Building trtc-live and the load program (release)..." >&2

@@ -10,7 +10,7 @@
 #   nats R3     serve --sink nats://n1,n2,n3 --nats-replicas 3 on a three-node cluster on this
 #               machine (file storage; every acknowledgement waits for a quorum of two)
 #
-# Every request is a distinct, signed End Battle event (bench/unique.lua gives each its own
+# Every request is a distinct, signed End Battle event (benches/scripts/unique.lua gives each its own
 # BattleId: a deduplicating sink stores every one). Each row is answered 200 or fails the run.
 # Each round runs the four modes one after the other (warm-up, then the measured run); the
 # table gives the median of the rounds of each mode, and the ratios to the journal of the same
@@ -31,12 +31,12 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JOURNAL_PARENT=${JOURNAL_PARENT:-$repo/target}
 SDK_APP_ID=1400000000
 
 fail() {
-    echo "bench/nats.sh: $*" >&2
+    echo "benches/scripts/nats.sh: $*" >&2
     exit 2
 }
 
@@ -187,9 +187,9 @@ load() {
     path+="&RequestTime=$request_time"
     export WRK_PATH=$path WRK_BODY_FILE=$body
     WRK_RUN=$1-warmup wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" \
-        -s "$repo/bench/unique.lua" "$url" >"$work/$1.warmup" 2>&1
+        -s "$repo/benches/scripts/unique.lua" "$url" >"$work/$1.warmup" 2>&1
     WRK_RUN=$1 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
-        -s "$repo/bench/unique.lua" "$url" >"$work/$1.wrk" 2>&1 || {
+        -s "$repo/benches/scripts/unique.lua" "$url" >"$work/$1.wrk" 2>&1 || {
         cat "$work/$1.wrk" >&2
         fail "wrk failed against $1"
     }

@@ -5,21 +5,21 @@
 # (benches/examples/ndjson_floor.rs). The three run in turn, ROUNDS times, so that the machine's
 # drift touches them alike; the table gives each one's median, lowest and highest.
 #
-# The file is built once, under target/bench/ndjson/ (bench/mixed-ndjson.sh): 2,000 examples of
+# The file is built once, under target/bench/ndjson/ (benches/scripts/mixed-ndjson.sh): 2,000 examples of
 # each webhook (`trtc-live example COMMAND --count 2000 --seed 1`), repeated until it holds
 # SIZE_MIB MiB. It is read from the page cache (one run warms it).
 #
-# Usage: bench/ndjson.sh [ROUNDS (5)] [SIZE_MIB (1024)]
+# Usage: benches/scripts/ndjson.sh [ROUNDS (5)] [SIZE_MIB (1024)]
 # Needs: cargo, taskset and /usr/bin/time (Debian: util-linux, time); installs nothing.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 rounds=${1:-5}
 size_mib=${2:-1024}
 cargo build --release --quiet -p trtc-live-cli -p trtc-live-bench --example ndjson_floor
 tool=target/release/trtc-live
 floor=target/release/examples/ndjson_floor
-file=$(bench/mixed-ndjson.sh "$size_mib" "$tool")
+file=$(benches/scripts/mixed-ndjson.sh "$size_mib" "$tool")
 bytes=$(stat -c %s "$file")
 packets=$(wc -l <"$file")
 echo "file: $file, $bytes bytes, $packets packets" >&2

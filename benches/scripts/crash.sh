@@ -3,7 +3,7 @@
 # webhooks, restart it on the same port and journal each time, and check afterwards that every
 # delivery answered 200 is in accepted.ndjson, whole, that every line of the journals parses, and
 # that every torn last record was reported and cut off by the restart that followed it. The
-# senders and the checks are bench/crash.py (Python 3, standard library only); its docstring says
+# senders and the checks are benches/scripts/crash.py (Python 3, standard library only); its docstring says
 # exactly what is checked. Prints the counts; exits 1 on any violation.
 #
 # SIGKILL ends the process, not the machine: what was written stays in the page cache and reaches
@@ -26,12 +26,12 @@
 # every delivery answered 200 must have reached the application at least once.
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PROFILE=${PROFILE:-release}
 JOURNAL_PARENT=${JOURNAL_PARENT:-$repo/target}
 
 fail() {
-    echo "bench/crash.sh: $*" >&2
+    echo "benches/scripts/crash.sh: $*" >&2
     exit 2
 }
 
@@ -74,7 +74,7 @@ seed_args=()
 [ -z "${SEED:-}" ] || seed_args=(--seed "$SEED")
 [ "${FORWARD:-0}" != 1 ] || seed_args+=(--forward --app-fail-rate "${APP_FAIL_RATE:-0.02}"
     --forward-concurrency "${FORWARD_CONCURRENCY:-8}" --drain-timeout "${DRAIN_TIMEOUT:-300}")
-python3 "$repo/bench/crash.py" --binary "$work/trtc-live" --work "$work" \
+python3 "$repo/benches/scripts/crash.py" --binary "$work/trtc-live" --work "$work" \
     --kills "${KILLS:-50}" --duration "${DURATION:-120}" --senders "${SENDERS:-8}" \
     --min-gap "${MIN_GAP:-0.2}" --max-gap "${MAX_GAP:-2}" --tear-rate "${TEAR_RATE:-0.2}" \
     --pad-bytes "${PAD_BYTES:-0}" --pad-every "${PAD_EVERY:-1}" \

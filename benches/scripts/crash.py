@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Crash safety of `trtc-live serve`: SIGKILL it again and again under load, and check its journal.
 
-Run by bench/crash.sh, which builds the binary; see there for the settings. Standard library only.
+Run by benches/scripts/crash.sh, which builds the binary; see there for the settings. Standard library only.
 
 What it does:
   * starts `serve` with a token on a loopback port, journaling into a fresh directory;

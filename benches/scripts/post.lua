@@ -1,4 +1,4 @@
--- wrk script of bench/receiver.sh: POSTs the bytes of the file WRK_BODY_FILE to WRK_PATH (a path
+-- wrk script of benches/scripts/receiver.sh: POSTs the bytes of the file WRK_BODY_FILE to WRK_PATH (a path
 -- with its query string, Sign and RequestTime included), and ends with one line of results,
 -- `wrk-result name=value ...`, for the script to read. Latencies are in microseconds.
 local body_file = assert(os.getenv("WRK_BODY_FILE"), "WRK_BODY_FILE is not set")

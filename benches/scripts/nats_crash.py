@@ -2,7 +2,7 @@
 """Crash safety of `trtc-live serve --sink nats://...`: replicas and NATS nodes SIGKILLed again
 and again under load, then the stream and the application checked.
 
-Run by bench/nats-crash.sh, which builds the binary and installs nats-server; see there for the
+Run by benches/scripts/nats-crash.sh, which builds the binary and installs nats-server; see there for the
 settings. Standard library only.
 
 What it does:

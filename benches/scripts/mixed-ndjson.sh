@@ -3,9 +3,9 @@
 # target/bench/ndjson/, and prints its path: 2,000 examples of each webhook
 # (`trtc-live example COMMAND --count 2000 --seed 1`), repeated until it holds SIZE_MIB MiB.
 #
-# Usage: bench/mixed-ndjson.sh SIZE_MIB TOOL (TOOL: the trtc-live binary to make examples with)
+# Usage: benches/scripts/mixed-ndjson.sh SIZE_MIB TOOL (TOOL: the trtc-live binary to make examples with)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 size_mib=$1
 tool=$2
