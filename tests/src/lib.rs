@@ -10,6 +10,7 @@ use trtc_live_types::Command;
 
 pub mod boundaries;
 pub mod mutation;
+pub mod nats_server;
 pub mod process;
 pub mod python_package;
 pub mod python_tools;

@@ -232,6 +232,9 @@ pub enum JournalCommand {
     /// many). A line that is not a record (a record cut short by a crash) is reported on
     /// standard error, and the next ones are printed.
     ///
+    /// With --from nats://HOST:PORT, the bodies of the deliveries of the JetStream stream of
+    /// `serve --sink` instead, in stream order (accepted ones unless --lane says otherwise).
+    ///
     /// Exit status: 0 when every line was a record; 1 when a line was not; 2 when an input cannot
     /// be read, is not a journal, or holds no record.
     Export(JournalExportArgs),
@@ -241,8 +244,16 @@ pub enum JournalCommand {
 #[derive(Debug, clap::Args)]
 pub struct JournalExportArgs {
     /// Journals and directories of journals; `-` reads standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(
+        required_unless_present = "from",
+        conflicts_with = "from",
+        value_name = "PATH"
+    )]
     pub paths: Vec<PathBuf>,
+
+    /// The JetStream stream to read instead of journals.
+    #[command(flatten)]
+    pub stream: StreamSource,
 }
 
 /// Arguments of `trtc-live example`.
@@ -365,9 +376,51 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
 
-    /// Forward every accepted delivery to this http:// URL (the application): notifications
-    /// from the journal, in order, with retries; before-webhooks at once, relaying the
-    /// application's answer.
+    /// Keep the deliveries in a NATS JetStream stream instead of the local journal, and answer
+    /// 200 only once JetStream acknowledged them (503 when it does not in time):
+    /// nats://HOST:PORT, several separated by commas (nats://n1:4222,n2:4222,n3:4222), or
+    /// tls://HOST:PORT for TLS. Replicas of serve on the same stream share it: the same event
+    /// received twice (by one replica or two) is stored once, and --forward-to becomes a
+    /// consumer they share (docs/scaling.md).
+    #[arg(long, value_name = "nats://HOST:PORT,...", value_parser = parse_nats_servers, conflicts_with = "no_journal", help_heading = "JetStream")]
+    pub sink: Option<trtc_live_receiver::nats::NatsServers>,
+
+    /// The stream and how to reach it.
+    #[command(flatten)]
+    pub nats: NatsAccess,
+
+    /// Replicas of the stream when it is created (3 in production: it survives the loss of a
+    /// node).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=5), requires = "sink", help_heading = "JetStream")]
+    pub nats_replicas: u8,
+
+    /// The stream's duplicate window, in seconds: the same event received again within it is
+    /// stored once.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400), requires = "sink", help_heading = "JetStream")]
+    pub nats_duplicate_window_secs: u64,
+
+    /// How long the stream keeps deliveries, in hours (0: forever, as the journal).
+    #[arg(
+        long,
+        value_name = "HOURS",
+        default_value_t = 0,
+        requires = "sink",
+        help_heading = "JetStream"
+    )]
+    pub nats_max_age_hours: u64,
+
+    /// Milliseconds to wait for JetStream's acknowledgement of a delivery; past it the delivery
+    /// is answered 503 (Tencent sends it again).
+    #[arg(long, value_name = "MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=60_000), requires = "sink", help_heading = "JetStream")]
+    pub nats_ack_timeout_ms: u64,
+
+    /// The durable consumer that forwards (with --forward-to), shared by every replica.
+    #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_CONSUMER, requires = "sink", help_heading = "JetStream")]
+    pub nats_consumer: String,
+
+    /// Forward every accepted delivery to this http:// or https:// URL (the application):
+    /// notifications from the journal (or the JetStream stream), in order, with retries;
+    /// before-webhooks at once, relaying the application's answer.
     #[arg(long, value_name = "URL", value_parser = parse_url, requires = "forward_secret_file", conflicts_with = "no_journal", help_heading = "Forwarding")]
     pub forward_to: Option<String>,
 
@@ -383,7 +436,7 @@ pub struct ServeArgs {
     pub forward_secret_file: Option<PathBuf>,
 
     /// Send the command words matching PATTERN to PATH on the application (or to another
-    /// http:// URL): `*` matches any characters, the first route that matches wins, words no
+    /// http:// or https:// URL): `*` matches any characters, the first route that matches wins, words no
     /// route matches go to --forward-to. Repeatable. Example: --route 'Live.*=/live'.
     #[arg(
         long,
@@ -393,7 +446,18 @@ pub struct ServeArgs {
     )]
     pub route: Vec<trtc_live_receiver::forward::Route>,
 
-    /// Attempts per notification before it goes to DIR/dead-letter.ndjson.
+    /// A file of PEM certificates to trust for https:// forwarding besides Mozilla's roots (a
+    /// private CA, or a self-signed application's certificate).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "forward_to",
+        help_heading = "Forwarding"
+    )]
+    pub forward_ca_file: Option<PathBuf>,
+
+    /// Attempts per notification before it goes to DIR/dead-letter.ndjson (with --sink: to
+    /// PREFIX.dead.COMMAND_WORD).
     #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = "Forwarding")]
     pub forward_max_attempts: u32,
 
@@ -426,9 +490,62 @@ pub struct ServeArgs {
     pub before_webhook_fallback: Fallback,
 
     /// Serve Prometheus metrics at http://HOST:PORT/metrics (an address of its own, not the
-    /// webhook's).
+    /// webhook's), and a readiness probe at /readyz: 200 while deliveries can be kept, 503
+    /// while they cannot (the JetStream sink disconnected).
     #[arg(long, value_name = "HOST:PORT")]
     pub metrics_listen: Option<String>,
+}
+
+/// The JetStream stream and the credentials to reach it (`serve --sink`, `replay --from`).
+#[derive(Debug, clap::Args)]
+pub struct NatsAccess {
+    /// The JetStream stream. `serve` creates it if missing (file storage, --nats-replicas, the
+    /// duplicate window) and refuses an existing one with other settings, naming the
+    /// differences.
+    #[arg(long, value_name = "NAME", default_value = trtc_live_receiver::nats::DEFAULT_STREAM, help_heading = "JetStream")]
+    pub nats_stream: String,
+
+    /// The subjects' prefix: deliveries are on PREFIX.live.COMMAND_WORD, quarantined ones on
+    /// PREFIX.quarantine.COMMAND_WORD, dead letters on PREFIX.dead.COMMAND_WORD.
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "trtc",
+        help_heading = "JetStream"
+    )]
+    pub nats_subject_prefix: String,
+
+    /// A NATS credentials file (.creds: a user JWT and its nkey seed, from nsc or the NATS
+    /// account's operator).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["nats_user", "nats_token_file"], help_heading = "JetStream")]
+    pub nats_creds: Option<PathBuf>,
+
+    /// A NATS user name (with --nats-password-file).
+    #[arg(
+        long,
+        value_name = "USER",
+        requires = "nats_password_file",
+        conflicts_with = "nats_token_file",
+        help_heading = "JetStream"
+    )]
+    pub nats_user: Option<String>,
+
+    /// A file holding the password of --nats-user (whitespace around it is ignored).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "nats_user",
+        help_heading = "JetStream"
+    )]
+    pub nats_password_file: Option<PathBuf>,
+
+    /// A file holding a NATS token (whitespace around it is ignored).
+    #[arg(long, value_name = "FILE", help_heading = "JetStream")]
+    pub nats_token_file: Option<PathBuf>,
+
+    /// A file of PEM certificates to trust for TLS to NATS besides the system's (a private CA).
+    #[arg(long, value_name = "FILE", help_heading = "JetStream")]
+    pub nats_ca_file: Option<PathBuf>,
 }
 
 /// What answers a before-webhook the application did not decide.
@@ -446,8 +563,16 @@ pub enum Fallback {
 #[derive(Debug, clap::Args)]
 pub struct ReplayArgs {
     /// Journal files (accepted.ndjson, quarantine.ndjson, dead-letter.ndjson), read in order.
-    #[arg(required = true, value_name = "SOURCE")]
+    #[arg(
+        required_unless_present = "from",
+        conflicts_with = "from",
+        value_name = "SOURCE"
+    )]
     pub sources: Vec<PathBuf>,
+
+    /// The JetStream stream to read instead of journals.
+    #[command(flatten)]
+    pub stream: StreamSource,
 
     /// Where to send them: an http:// or https:// URL.
     #[arg(long, value_name = "URL", value_parser = parse_url)]
@@ -498,6 +623,35 @@ pub struct ReplayArgs {
     /// How to report each delivery.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// A JetStream stream read instead of journals (`replay --from`, `journal export --from`).
+#[derive(Debug, clap::Args)]
+pub struct StreamSource {
+    /// Read the deliveries from the JetStream stream of `serve --sink` instead of journals:
+    /// nats://HOST:PORT[,HOST:PORT...] (tls://... for TLS), in stream order, up to the last
+    /// one stored when the reading starts.
+    #[arg(long, value_name = "nats://HOST:PORT,...", value_parser = parse_nats_servers, help_heading = "JetStream")]
+    pub from: Option<trtc_live_receiver::nats::NatsServers>,
+
+    /// With --from: which deliveries of the stream (repeatable; accepted ones by default).
+    #[arg(long, value_enum, requires = "from", help_heading = "JetStream")]
+    pub lane: Vec<StreamLane>,
+
+    /// With --from: the stream and how to reach it.
+    #[command(flatten)]
+    pub nats: NatsAccess,
+}
+
+/// Which deliveries of a stream are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StreamLane {
+    /// Accepted deliveries (PREFIX.live.>).
+    Accepted,
+    /// Quarantined ones (PREFIX.quarantine.>).
+    Quarantine,
+    /// Dead letters of the forwarder (PREFIX.dead.>).
+    DeadLetter,
 }
 
 /// How `replay` sends.
@@ -606,6 +760,11 @@ pub enum ColorChoice {
 
 /// An http or https URL; a URL without its scheme (`127.0.0.1:8080/webhook`) gets a message that
 /// says so.
+fn parse_nats_servers(text: &str) -> Result<trtc_live_receiver::nats::NatsServers, String> {
+    text.parse()
+        .map_err(|error: trtc_live_receiver::nats::NatsError| error.to_string())
+}
+
 fn parse_url(text: &str) -> Result<String, String> {
     let lower = text.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {

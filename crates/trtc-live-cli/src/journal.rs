@@ -1,4 +1,5 @@
-//! `trtc-live journal export`: the bodies of journal records as NDJSON, byte for byte.
+//! `trtc-live journal export`: the bodies of journal records (or of the deliveries of a
+//! JetStream stream: [`crate::nats::export_stream`]) as NDJSON, byte for byte.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -27,6 +28,13 @@ struct Tally {
 
 /// Prints the body of every record of every journal; returns the exit status.
 pub fn export(args: &JournalExportArgs) -> ExitCode {
+    if let Some(servers) = &args.stream.from {
+        return crate::nats::export_stream(&args.stream, servers);
+    }
+    if let Err(message) = crate::nats::refuse_unused(&args.stream.nats, "--from") {
+        eprintln!("trtc-live journal export: {message}");
+        return ExitCode::from(2);
+    }
     let options = ReadingOptions {
         ndjson: true,
         comments: false,

@@ -15,6 +15,7 @@ mod human;
 mod journal;
 mod json_report;
 mod list;
+mod nats;
 mod one_line;
 mod packets;
 mod pipeline;

@@ -1,7 +1,7 @@
-//! `trtc-live replay`: deliver journaled deliveries again, byte for byte, as Tencent would
-//! (re-signed) or as the forwarder of `serve --forward-to` would (Standard Webhooks headers),
-//! chosen by command word, receive time and delivery id, at a bounded rate, with a summary of
-//! the answers.
+//! `trtc-live replay`: deliver journaled deliveries, or those of the JetStream stream of
+//! `serve --sink`, again, byte for byte, as Tencent would (re-signed) or as the forwarder of
+//! `serve --forward-to` would (Standard Webhooks headers), chosen by command word, receive
+//! time and delivery id, at a bounded rate, with a summary of the answers.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -24,7 +24,7 @@ const MAX_ANSWER_SHOWN: u64 = 2000;
 /// What became of one delivery.
 #[derive(Serialize)]
 struct Replayed {
-    /// `FILE:LINE`.
+    /// `FILE:LINE`, or `STREAM#SEQUENCE` for a delivery read from a JetStream stream.
     source: String,
     /// The delivery id.
     id: String,
@@ -80,52 +80,32 @@ fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
         .timeout_global(Some(Duration::from_secs(args.timeout_secs)))
         .build()
         .into();
-    let mut stdout = std::io::stdout().lock();
-    let mut tally = Tally::default();
-    let mut last_sent: Option<Instant> = None;
-    for source in &args.sources {
-        let reader = JournalReader::open(source)
-            .map_err(|error| format!("cannot read {}: {error}", source.display()))?;
-        for (line, record) in reader {
-            let record = match record {
-                Ok(record) => record,
-                Err(RecordError::Torn { length }) => {
-                    eprintln!(
-                        "trtc-live replay: {}:{line}: a torn last record ({length} bytes, never \
-                         acknowledged): skipped",
-                        source.display()
-                    );
-                    continue;
-                }
+    let mut run = Run {
+        args,
+        signing: &signing,
+        agent: &agent,
+        stdout: std::io::stdout().lock(),
+        tally: Tally::default(),
+        last_sent: None,
+    };
+    if let Some(servers) = &args.stream.from {
+        crate::nats::read_stream(&args.stream, servers, "trtc-live replay", |item| {
+            match item.record {
+                Ok(record) => run.one(&item.source, &record),
                 Err(error) => {
-                    eprintln!("trtc-live replay: {}:{line}: {error}", source.display());
-                    tally.unreadable += 1;
-                    continue;
+                    eprintln!("trtc-live replay: {}: {error}", item.source);
+                    run.tally.unreadable += 1;
                 }
-            };
-            let id = DeliveryId::of_record(&record);
-            if !chosen(args, &record, &id) {
-                tally.filtered += 1;
-                continue;
             }
-            if let (Some(rate), Some(last)) = (args.rate, last_sent) {
-                let gap = Duration::from_secs_f64(1.0 / rate);
-                std::thread::sleep(gap.saturating_sub(last.elapsed()));
-            }
-            let replayed = if args.dry_run {
-                planned(args, &signing, source, line, &record, &id)
-            } else {
-                last_sent = Some(Instant::now());
-                send(&agent, args, &signing, source, line, &record, &id)
-            };
-            tally.count(&replayed);
-            let text = match args.format {
-                Format::Json => serde_json::to_string(&replayed).unwrap_or_default(),
-                Format::Human => human(&replayed),
-            };
-            let _ = writeln!(stdout, "{text}");
+            true
+        })?;
+    } else {
+        crate::nats::refuse_unused(&args.stream.nats, "--from")?;
+        for source in &args.sources {
+            run.journal(source)?;
         }
     }
+    let tally = run.tally;
     eprintln!("trtc-live replay: {}", tally.summary(args.dry_run));
     Ok(if tally.chosen == 0 {
         ExitCode::from(2)
@@ -134,6 +114,65 @@ fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A replay under way: what it sends with, and what it saw.
+struct Run<'a> {
+    args: &'a ReplayArgs,
+    signing: &'a Signing,
+    agent: &'a ureq::Agent,
+    stdout: std::io::StdoutLock<'static>,
+    tally: Tally,
+    last_sent: Option<Instant>,
+}
+
+impl Run<'_> {
+    /// Replays the records of the journal at `path`.
+    fn journal(&mut self, path: &Path) -> Result<(), String> {
+        let reader = JournalReader::open(path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        for (line, record) in reader {
+            match record {
+                Ok(record) => self.one(&format!("{}:{line}", path.display()), &record),
+                Err(RecordError::Torn { length }) => eprintln!(
+                    "trtc-live replay: {}:{line}: a torn last record ({length} bytes, never \
+                     acknowledged): skipped",
+                    path.display()
+                ),
+                Err(error) => {
+                    eprintln!("trtc-live replay: {}:{line}: {error}", path.display());
+                    self.tally.unreadable += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Replays `record` (found at `source`) if the filters choose it, and reports it.
+    fn one(&mut self, source: &str, record: &Record) {
+        let args = self.args;
+        let id = DeliveryId::of_record(record);
+        if !chosen(args, record, &id) {
+            self.tally.filtered += 1;
+            return;
+        }
+        if let (Some(rate), Some(last)) = (args.rate, self.last_sent) {
+            let gap = Duration::from_secs_f64(1.0 / rate);
+            std::thread::sleep(gap.saturating_sub(last.elapsed()));
+        }
+        let replayed = if args.dry_run {
+            planned(args, self.signing, source, record, &id)
+        } else {
+            self.last_sent = Some(Instant::now());
+            send(self.agent, args, self.signing, source, record, &id)
+        };
+        self.tally.count(&replayed);
+        let text = match args.format {
+            Format::Json => serde_json::to_string(&replayed).unwrap_or_default(),
+            Format::Human => human(&replayed),
+        };
+        let _ = writeln!(self.stdout, "{text}");
+    }
 }
 
 /// The signing the options ask for.
@@ -200,18 +239,17 @@ fn request(
 fn planned(
     args: &ReplayArgs,
     signing: &Signing,
-    source: &Path,
-    line: u64,
+    source: &str,
     record: &Record,
     id: &DeliveryId,
 ) -> Replayed {
     let (url, _) = request(args, signing, record);
-    report(source, line, record, id, url)
+    report(source, record, id, url)
 }
 
-fn report(source: &Path, line: u64, record: &Record, id: &DeliveryId, url: String) -> Replayed {
+fn report(source: &str, record: &Record, id: &DeliveryId, url: String) -> Replayed {
     Replayed {
-        source: format!("{}:{line}", source.display()),
+        source: source.to_owned(),
         id: id.to_string(),
         command: record.command().map(str::to_owned),
         received_at_ms: record.received_at_ms(),
@@ -228,13 +266,12 @@ fn send(
     agent: &ureq::Agent,
     args: &ReplayArgs,
     signing: &Signing,
-    source: &Path,
-    line: u64,
+    source: &str,
     record: &Record,
     id: &DeliveryId,
 ) -> Replayed {
     let (url, headers) = request(args, signing, record);
-    let mut replayed = report(source, line, record, id, url.clone());
+    let mut replayed = report(source, record, id, url.clone());
     let mut request = agent.post(&url);
     for (name, value) in &headers {
         request = request.header(*name, value);

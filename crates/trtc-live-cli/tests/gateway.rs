@@ -9,14 +9,13 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::app::{assert_backoff, body, header, python, App, SECRET};
 use common::serve::{serve_command, ServeProcess, SDK_APP_ID};
-use common::{json_lines, repo_root, run};
+use common::{json_lines, run};
 use serde_json::Value;
 use trtc_live_receiver::forward::DeliveryId;
 use trtc_live_receiver::journal::{JournalReader, Record};
@@ -24,108 +23,7 @@ use trtc_live_receiver::{sign, Token};
 use trtc_live_validate::Command as Word;
 
 const TOKEN: &str = "gateway-test-token";
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo=";
 const END_BATTLE: &str = "Live.CallbackAfterEndBattle";
-
-/// The pinned Python tools, installed once per run.
-fn python() -> &'static Path {
-    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let folder = repo_root().join("crates/trtc-live-cli/tests/gateway");
-            trtc_live_tests::python_tools::venv(
-                &folder.join(".venv"),
-                &folder.join("requirements.txt"),
-                trtc_live_tests::python_tools::Dependencies::None,
-            )
-        })
-        .as_ref()
-        .unwrap_or_else(|error| panic!("the Python tools of the gateway tests: {error}"))
-}
-
-/// The application: tests/gateway/app.py, killed when dropped.
-struct App {
-    child: Child,
-    url: String,
-    record: PathBuf,
-}
-
-impl App {
-    fn start(dir: &Path, name: &str, port: u16, options: &[&str]) -> Self {
-        let record = dir.join(format!("{name}.ndjson"));
-        let mut child = Command::new(python())
-            .arg(repo_root().join("crates/trtc-live-cli/tests/gateway/app.py"))
-            .args(["--port", &port.to_string(), "--secret", SECRET, "--record"])
-            .arg(&record)
-            .args(options)
-            .env("PYTHONDONTWRITEBYTECODE", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the application starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the application said {line:?}"));
-        Self {
-            child,
-            url: format!("{address}/hooks"),
-            record,
-        }
-    }
-
-    /// Every request received so far.
-    fn requests(&self) -> Vec<Value> {
-        match std::fs::read_to_string(&self.record) {
-            Ok(text) => text
-                .lines()
-                .map(|line| serde_json::from_str(line).unwrap())
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-
-    /// Waits until `count` requests came (20 s at most), and returns them.
-    fn wait_for(&self, count: usize) -> Vec<Value> {
-        let started = Instant::now();
-        loop {
-            let requests = self.requests();
-            if requests.len() >= count {
-                return requests;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "{} requests of {count} after 20 s",
-                requests.len()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn body(request: &Value) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(request["body"].as_str().unwrap())
-        .unwrap()
-}
-
-fn header<'a>(request: &'a Value, name: &str) -> &'a str {
-    request["headers"][name]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {name}: {request}"))
-}
 
 /// A directory with the token and the secret.
 fn workspace() -> tempfile::TempDir {
@@ -333,16 +231,8 @@ fn a_failing_application_gets_retries_with_growing_delays_then_the_delivery() {
     assert_eq!(attempts, vec!["1", "2", "3", "4"]);
     let ids: HashSet<&str> = requests.iter().map(|r| header(r, "webhook-id")).collect();
     assert_eq!(ids.len(), 1, "the same id on every attempt");
-    let arrivals: Vec<f64> = requests
-        .iter()
-        .map(|r| r["monotonic"].as_f64().unwrap())
-        .collect();
-    let gaps: Vec<f64> = arrivals.windows(2).map(|w| w[1] - w[0]).collect();
-    // 150, 300 and 600 ms, each ±20 %: ranges that do not overlap, so each is longer.
-    for (gap, nominal) in gaps.iter().zip([0.15, 0.3, 0.6]) {
-        assert!(*gap >= nominal * 0.8, "{gaps:?}");
-    }
-    assert!(gaps[0] < gaps[1] && gaps[1] < gaps[2], "{gaps:?}");
+    // 150, 300 and 600 ms, each ±20 %.
+    assert_backoff(&requests, 0.15);
     assert!(
         logs.contains("1 forwarded, 0 dead letters, 4 attempts (3 retries)"),
         "{logs}"
@@ -789,4 +679,61 @@ fn metrics_are_served_and_parsed_by_prometheus_client() {
     assert_eq!(types["trtc_live_request_duration_seconds"], "histogram");
     assert_eq!(types["trtc_live_forward_queue_depth"], "gauge");
     assert_eq!(types["trtc_live_requests"], "counter");
+}
+
+#[test]
+fn https_forwarding_trusts_a_private_authority_from_a_file_and_nothing_unknown() {
+    let dir = workspace();
+    let (authority, certificate, key) = common::certificates::for_loopback();
+    let authority_file = dir.path().join("authority.pem");
+    std::fs::write(&authority_file, authority).unwrap();
+    std::fs::write(dir.path().join("app.pem"), certificate).unwrap();
+    std::fs::write(dir.path().join("app.key"), key).unwrap();
+    let tls = [
+        "--tls-cert",
+        dir.path().join("app.pem").to_str().unwrap(),
+        "--tls-key",
+        dir.path().join("app.key").to_str().unwrap(),
+    ]
+    .map(str::to_owned);
+    let tls: Vec<&str> = tls.iter().map(String::as_str).collect();
+    let app = App::start(dir.path(), "app", 0, &tls);
+    assert!(app.url.starts_with("https://127.0.0.1:"), "{}", app.url);
+
+    // Not trusted (the authority is not among Mozilla's roots): nothing reaches the application,
+    // the forwarder says why and keeps the delivery.
+    let elsewhere = workspace();
+    let untrusting = gateway(elsewhere.path(), &app.url, &["--forward-backoff-ms", "50"]);
+    assert_eq!(
+        post(&untrusting.webhook_url(), END_BATTLE, &battle("untrusted")),
+        200
+    );
+    let started = Instant::now();
+    while !untrusting.logs().contains("forwarding failed") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            untrusting.logs()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let logs = stop(untrusting);
+    assert!(logs.to_lowercase().contains("certificate"), "{logs}");
+    assert!(app.requests().is_empty(), "{:?}", app.requests());
+
+    // The authority trusted from --forward-ca-file: forwarded over https, verified.
+    let trusting = gateway(
+        dir.path(),
+        &app.url,
+        &["--forward-ca-file", authority_file.to_str().unwrap()],
+    );
+    assert_eq!(
+        post(&trusting.webhook_url(), END_BATTLE, &battle("trusted")),
+        200
+    );
+    let requests = app.wait_for(1);
+    stop(trusting);
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["verified"], true, "{}", requests[0]);
+    assert_eq!(battle_id(&requests[0]), "trusted");
 }

@@ -173,12 +173,13 @@ pub enum OutcomeKind<'a> {
     Rejected {
         /// Why.
         error: &'a ReceiveError,
-        /// Whether it was kept in the quarantine journal.
+        /// Whether it was kept in the sink's quarantine (the quarantine journal).
         quarantined: bool,
     },
-    /// A delivery that could not be journaled: answered 503, never acknowledged.
+    /// A delivery the sink could not keep (the journal could not be written, JetStream did not
+    /// acknowledge it in time): answered 503, never acknowledged.
     NotRecorded {
-        /// What the journal said.
+        /// What the sink said (a late acknowledgement is of kind `TimedOut`).
         error: &'a std::io::Error,
     },
     /// The handler's answer does not fit the webhook (a bug of the handler): answered 500.
@@ -263,7 +264,7 @@ impl Outcome<'_> {
                 status,
                 reason = "not_recorded",
                 %error,
-                "not recorded: the journal could not be written"
+                "not recorded: the sink could not keep it"
             ),
             OutcomeKind::AnswerDoesNotFit { mismatch } => tracing::error!(
                 remote,
@@ -314,7 +315,7 @@ pub struct WebhookEndpoint<H> {
     invalid: Option<InvalidHandler>,
     on_outcome: Option<OutcomeHook>,
     #[cfg(feature = "journal")]
-    journals: Option<Arc<crate::journal::Journals>>,
+    sink: Option<Arc<dyn crate::sink::Sink>>,
 }
 
 impl<H> fmt::Debug for WebhookEndpoint<H> {
@@ -325,7 +326,7 @@ impl<H> fmt::Debug for WebhookEndpoint<H> {
             .field("invalid_deliveries", &self.invalid.is_some())
             .field("on_outcome", &self.on_outcome.is_some());
         #[cfg(feature = "journal")]
-        debug.field("journals", &self.journals);
+        debug.field("sink", &self.sink);
         debug.finish_non_exhaustive()
     }
 }
@@ -346,7 +347,7 @@ where
             invalid: None,
             on_outcome: None,
             #[cfg(feature = "journal")]
-            journals: None,
+            sink: None,
         }
     }
 
@@ -407,8 +408,23 @@ where
     /// that cannot be written gets HTTP 503 (Tencent retries later), and its delivery never
     /// reaches the handler.
     #[cfg(feature = "journal")]
-    pub fn journals(mut self, journals: Arc<crate::journal::Journals>) -> Self {
-        self.journals = Some(journals);
+    pub fn journals(self, journals: Arc<crate::journal::Journals>) -> Self {
+        self.sink(journals)
+    }
+
+    /// The same endpoint, keeping deliveries in `sink` (feature `journal`; see
+    /// [`crate::sink`]): every accepted delivery is kept in [`Lane::Accepted`] before the
+    /// handler is called, and every authenticated request that is refused, or handed to
+    /// [`WebhookEndpoint::on_invalid`], in [`Lane::Quarantine`] with the reason. A delivery the
+    /// sink cannot keep (an error, or no acknowledgement in time) gets HTTP 503 (Tencent
+    /// retries later), and never reaches the handler. [`WebhookEndpoint::journals`] is this
+    /// with the local journals.
+    ///
+    /// [`Lane::Accepted`]: crate::sink::Lane::Accepted
+    /// [`Lane::Quarantine`]: crate::sink::Lane::Quarantine
+    #[cfg(feature = "journal")]
+    pub fn sink(mut self, sink: Arc<dyn crate::sink::Sink>) -> Self {
+        self.sink = Some(sink);
         self
     }
 
@@ -542,7 +558,7 @@ where
 
     fn has_journals(&self) -> bool {
         #[cfg(feature = "journal")]
-        return self.journals.is_some();
+        return self.sink.is_some();
         #[cfg(not(feature = "journal"))]
         false
     }
@@ -554,9 +570,9 @@ where
         command: Command,
     ) -> std::io::Result<()> {
         #[cfg(feature = "journal")]
-        if let Some(journals) = &self.journals {
+        if let Some(sink) = &self.sink {
             let record = record.to_record().with_command(command.as_str());
-            return journals.accepted().append(&record).await;
+            return sink.keep(crate::sink::Lane::Accepted, &record).await;
         }
         let _ = (record, command);
         Ok(())
@@ -570,12 +586,12 @@ where
         error: &ReceiveError,
     ) -> std::io::Result<()> {
         #[cfg(feature = "journal")]
-        if let Some(journals) = &self.journals {
+        if let Some(sink) = &self.sink {
             let mut record = record.to_record().with_reason(error.to_string());
             if let Some(command) = error.command() {
                 record = record.with_command(command.as_str());
             }
-            return journals.quarantine().append(&record).await;
+            return sink.keep(crate::sink::Lane::Quarantine, &record).await;
         }
         let _ = (record, error);
         Ok(())

@@ -156,8 +156,12 @@ pub mod forward;
 pub mod journal;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+#[cfg(feature = "nats")]
+pub mod nats;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "journal")]
+pub mod sink;
 
 pub use answer::{Answer, AnswerMismatch};
 pub use config::{

@@ -30,6 +30,8 @@
 //! | `trtc_live_forward_dead_letters_total` | counter | | deliveries put in the dead-letter journal |
 //! | `trtc_live_forward_attempts_total` | counter | `kind`, `result` | attempts to the application (`notification`, `before_webhook`) by result (`ok`, `connect`, `timeout`, `status`, `answer`) |
 //! | `trtc_live_forward_app_latency_seconds` | histogram | `kind` | the application's time to answer an attempt |
+//! | `trtc_live_sink_publishes_total` | counter | `lane`, `result` | with the JetStream sink: deliveries published, by lane (`accepted`, `quarantine`) and result (`stored`, `duplicate`, `timeout`, `failed`; the last two answered 503) |
+//! | `trtc_live_sink_ack_seconds` | histogram | `lane` | with the JetStream sink: from publishing to JetStream's acknowledgement |
 //! | `trtc_live_before_webhooks_total` | counter | `outcome` | before-webhooks by answer: `relayed` (the application's), `timeout`, `error`, `invalid_answer` (the fallback's) |
 
 use std::sync::{Arc, Mutex};
@@ -243,6 +245,29 @@ impl Metrics {
         )
     }
 
+    /// [`Metrics::router`] and `GET /readyz`, a readiness probe: `200 ready` while `sink` can
+    /// keep deliveries ([`Sink::is_ready`](crate::sink::Sink::is_ready)), `503` while it cannot
+    /// (the JetStream sink disconnected), so that a load balancer or Kubernetes stops sending
+    /// to a replica that would answer every delivery 503.
+    pub fn router_with_readiness(&self, sink: Arc<dyn crate::sink::Sink>) -> axum::Router {
+        self.router().route(
+            "/readyz",
+            axum::routing::get(move || {
+                let ready = sink.is_ready();
+                async move {
+                    if ready {
+                        (http::StatusCode::OK, "ready\n".to_owned())
+                    } else {
+                        (
+                            http::StatusCode::SERVICE_UNAVAILABLE,
+                            format!("not ready: {} cannot keep deliveries\n", sink.describe()),
+                        )
+                    }
+                }
+            }),
+        )
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
         self.registry
             .lock()
@@ -286,6 +311,42 @@ impl Metrics {
     pub fn watch_gateway(&self, gateway: crate::forward::Gateway) {
         self.lock()
             .register_collector(Box::new(GatewayCounts(gateway)));
+    }
+}
+
+#[cfg(feature = "nats")]
+impl Metrics {
+    /// Follows a JetStream sink: its publishes by lane and result
+    /// (`trtc_live_sink_publishes_total`) and the time of each acknowledgement
+    /// (`trtc_live_sink_ack_seconds`). Takes the sink's one publish observer
+    /// ([`crate::nats::NatsSink::observe_publishes`]); `false` if another had it.
+    pub fn watch_nats_sink(&self, sink: &crate::nats::NatsSink) -> bool {
+        let publishes = Family::<Labels2, Counter>::default();
+        let ack_seconds: Family<Labels1, Histogram, fn() -> Histogram> =
+            Family::new_with_constructor(latency_histogram);
+        {
+            let mut registry = self.lock();
+            registry.register(
+                "trtc_live_sink_publishes",
+                "Deliveries published to JetStream, by lane and result (stored, duplicate, \
+                 timeout, failed)",
+                publishes.clone(),
+            );
+            registry.register(
+                "trtc_live_sink_ack_seconds",
+                "Time from publishing a delivery to JetStream's acknowledgement (or its failure)",
+                ack_seconds.clone(),
+            );
+        }
+        sink.observe_publishes(move |report| {
+            let lane = report.lane.as_str();
+            publishes
+                .get_or_create(&[("lane", lane), ("result", report.result.as_str())])
+                .inc();
+            ack_seconds
+                .get_or_create(&[("lane", lane)])
+                .observe(report.elapsed.as_secs_f64());
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use trtc_live_receiver::forward::{ForwarderSnapshot, Start};
 use trtc_live_receiver::journal::{Journal, Journals, TornTail};
+use trtc_live_receiver::nats::{ConsumerStart, NatsServers, SinkSnapshot, StreamState};
 use trtc_live_receiver::server::ServerLimits;
 
 use crate::args::{LogFormat, ServeArgs};
@@ -72,17 +73,23 @@ impl Say {
         self,
         address: SocketAddr,
         journals: Option<&Journals>,
+        stream: Option<&str>,
         limits: &ServerLimits,
     ) {
         self.plain(&format!("listening on http://{address}"));
-        match journals {
-            Some(journals) => tracing::info!(
+        match (journals, stream) {
+            (Some(journals), _) => tracing::info!(
                 %address,
                 accepted = %journals.accepted().path().display(),
                 quarantine = %journals.quarantine().path().display(),
                 "listening on http://{address}"
             ),
-            None => tracing::warn!(
+            (None, Some(stream)) => tracing::info!(
+                %address,
+                stream,
+                "listening on http://{address}"
+            ),
+            (None, None) => tracing::warn!(
                 %address,
                 "listening on http://{address} with the journal off: accepted deliveries are \
                  answered but not kept"
@@ -167,17 +174,78 @@ impl Say {
         );
     }
 
-    /// What the forwarder did, at shutdown.
-    pub fn forwarder_stats(self, now: &ForwarderSnapshot) {
+    /// Where the deliveries are kept, with the JetStream sink.
+    pub fn nats_sink(self, args: &ServeArgs, servers: &NatsServers, state: &StreamState) {
+        let stream = &args.nats.nats_stream;
+        let state = match state {
+            StreamState::Created => format!(
+                "created (file storage, {} replicas, duplicate window {} s)",
+                args.nats_replicas, args.nats_duplicate_window_secs
+            ),
+            StreamState::Existing { messages } => {
+                format!("existing, holding {messages} messages")
+            }
+        };
+        let line = format!(
+            "keeping deliveries in the JetStream stream {stream} ({state}) on {servers}, \
+             answering once JetStream acknowledged them (at most {} ms)",
+            args.nats_ack_timeout_ms
+        );
+        self.plain(&line);
+        tracing::info!(%servers, stream, "{line}");
+    }
+
+    /// Where a JetStream consumer starts forwarding.
+    pub fn nats_forwarding(self, args: &ServeArgs, start: &ConsumerStart) {
+        let url = args.forward_to.as_deref().unwrap_or_default();
+        let consumer = &args.nats_consumer;
+        let from = match start {
+            ConsumerStart::Created => format!(
+                "with the new durable consumer {consumer}: from what is published from now on \
+                 (what the stream held before is not forwarded: trtc-live replay --from sends it)"
+            ),
+            ConsumerStart::Resumed { pending } => format!(
+                "with the durable consumer {consumer} (shared with the other replicas): {pending} \
+                 deliveries to forward"
+            ),
+        };
+        self.plain(&format!("forwarding to {url}, {from}"));
+        tracing::info!(
+            url,
+            consumer,
+            max_attempts = args.forward_max_attempts,
+            concurrency = args.forward_concurrency,
+            "forwarding to {url}, {from}"
+        );
+    }
+
+    /// What the JetStream sink did, at the end.
+    pub fn sink_stats(self, stream: &str, now: &SinkSnapshot) {
+        let line = format!(
+            "stream {stream}: {} stored, {} duplicates, {} not acknowledged in time, {} failed",
+            now.stored, now.duplicate, now.timeout, now.failed
+        );
+        self.plain(&line);
+        tracing::info!(
+            stream,
+            stored = now.stored,
+            duplicate = now.duplicate,
+            timeout = now.timeout,
+            failed = now.failed,
+            "JetStream sink statistics"
+        );
+    }
+
+    pub fn forwarder_stats(self, now: &ForwarderSnapshot, of_journal: bool) {
+        let at = if of_journal {
+            format!(" (at line {} of the journal)", now.position.line)
+        } else {
+            " (in the consumer, for any replica)".to_owned()
+        };
         self.plain(&format!(
             "forwarder: {} forwarded, {} dead letters, {} attempts ({} retries), {} left to \
-             forward (at line {} of the journal)",
-            now.forwarded,
-            now.dead_lettered,
-            now.attempts,
-            now.retries,
-            now.queued,
-            now.position.line
+             forward{at}",
+            now.forwarded, now.dead_lettered, now.attempts, now.retries, now.queued,
         ));
         tracing::info!(
             forwarded = now.forwarded,

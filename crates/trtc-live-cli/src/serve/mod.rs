@@ -7,6 +7,7 @@
 mod gateway;
 mod listen;
 mod logging;
+mod nats;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -18,11 +19,14 @@ use trtc_live_receiver::axum::{Reply, WebhookEndpoint};
 use trtc_live_receiver::forward::Gateway;
 use trtc_live_receiver::journal::{Journal, Journals};
 use trtc_live_receiver::metrics::Metrics;
+use trtc_live_receiver::nats::NatsSink;
 use trtc_live_receiver::server::{serve, ServerLimits};
+use trtc_live_receiver::sink::Sink;
 use trtc_live_receiver::{Answer, Delivery, Receiver, ReceiverConfig};
 
 use crate::args::{LogFormat, ServeArgs};
 use crate::environment::read_token_file;
+use gateway::Runner;
 use logging::Say;
 
 /// Runs the server until SIGINT or SIGTERM; returns the exit status.
@@ -39,6 +43,16 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }
 }
 
+/// Where `serve` keeps the deliveries.
+enum Store {
+    /// The local journals.
+    Journals(Arc<Journals>),
+    /// A JetStream stream.
+    Nats(Arc<NatsSink>),
+    /// Nowhere (`--no-journal`).
+    Nothing,
+}
+
 /// Everything `run` does, an error being a message for the user.
 fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
     let receiver = receiver(args)?;
@@ -48,9 +62,19 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         refuse_unless_safe(address, args.insecure_no_auth)?;
         say.no_token_warning(address);
     }
-    let journals = if args.no_journal {
-        None
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start: {error}"))?;
+    let store = if let Some(servers) = &args.sink {
+        let (sink, state) = runtime.block_on(nats::open(args, servers))?;
+        say.nats_sink(args, servers, &state);
+        Store::Nats(Arc::new(sink))
+    } else if args.no_journal {
+        crate::nats::refuse_unused(&args.nats, "--sink")?;
+        Store::Nothing
     } else {
+        crate::nats::refuse_unused(&args.nats, "--sink")?;
         let journals = Journals::open(&args.journal).map_err(|error| {
             format!(
                 "cannot open the journal {}: {error}",
@@ -60,7 +84,7 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         for journal in journals.both() {
             report_torn_tail(say, journal);
         }
-        Some(Arc::new(journals))
+        Store::Journals(Arc::new(journals))
     };
     let limits = ServerLimits {
         header_timeout: Duration::from_secs(args.header_timeout_secs),
@@ -74,29 +98,40 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         .map(listen::choose)
         .transpose()?;
     let metrics = metrics_address.map(|_| Metrics::new());
-    if let (Some(metrics), Some(journals)) = (&metrics, &journals) {
-        metrics.watch_journals(journals);
+    match (&metrics, &store) {
+        (Some(metrics), Store::Journals(journals)) => {
+            metrics.watch_journals(journals);
+        }
+        (Some(metrics), Store::Nats(sink)) => {
+            metrics.watch_nats_sink(sink);
+        }
+        _ => {}
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| format!("cannot start: {error}"))?;
-    let forwarding = match (&args.forward_to, &journals) {
-        (Some(url), Some(journals)) => Some(gateway::set_up(
+    let forwarding = match (&args.forward_to, &store) {
+        (Some(url), Store::Journals(journals)) => Some(gateway::set_up(
             args,
             url,
             &receiver,
             journals,
             metrics.as_ref(),
         )?),
+        (Some(url), Store::Nats(sink)) => Some(runtime.block_on(gateway::set_up_nats(
+            args,
+            url,
+            &receiver,
+            sink,
+            metrics.as_ref(),
+        ))?),
         _ => None,
     };
     let gateway = forwarding.as_ref().map(|f| f.gateway.clone());
     let mut endpoint = WebhookEndpoint::new(Arc::new(receiver), move |delivery| {
         answer(gateway.clone(), delivery)
     });
-    if let Some(journals) = &journals {
-        endpoint = endpoint.journals(Arc::clone(journals));
+    match &store {
+        Store::Journals(journals) => endpoint = endpoint.journals(Arc::clone(journals)),
+        Store::Nats(sink) => endpoint = endpoint.sink(Arc::clone(sink) as Arc<dyn Sink>),
+        Store::Nothing => {}
     }
     if let Some(metrics) = &metrics {
         endpoint = endpoint.on_outcome(metrics.outcome_hook());
@@ -118,9 +153,18 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
                     .local_addr()
                     .map_err(|error| format!("cannot read the bound address: {error}"))?;
                 say.metrics(bound);
+                let router = match &store {
+                    Store::Journals(journals) => {
+                        metrics.router_with_readiness(Arc::clone(journals) as Arc<dyn Sink>)
+                    }
+                    Store::Nats(sink) => {
+                        metrics.router_with_readiness(Arc::clone(sink) as Arc<dyn Sink>)
+                    }
+                    Store::Nothing => metrics.router(),
+                };
                 Some(tokio::spawn(serve(
                     listener,
-                    metrics.router(),
+                    router,
                     ServerLimits::default(),
                     stopped(stopping.clone()),
                 )))
@@ -130,19 +174,45 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         let mut forwarder_stats = None;
         let forwarder = forwarding.map(|forwarding| {
             if let Some(metrics) = &metrics {
-                metrics.watch_journal("dead_letter", &forwarding.dead_letters);
-                metrics.watch_forwarder(forwarding.forwarder.stats());
                 metrics.watch_gateway(forwarding.gateway.clone());
             }
-            say.forwarding(
-                args,
-                &forwarding.start,
-                &forwarding.forwarder.stats().snapshot(),
-            );
-            forwarder_stats = Some(forwarding.forwarder.stats());
-            tokio::spawn(forwarding.forwarder.run(stopped(stopping.clone())))
+            match forwarding.runner {
+                Runner::Journal {
+                    forwarder,
+                    start,
+                    dead_letters,
+                } => {
+                    if let Some(metrics) = &metrics {
+                        metrics.watch_journal("dead_letter", &dead_letters);
+                        metrics.watch_forwarder(forwarder.stats());
+                    }
+                    say.forwarding(args, &start, &forwarder.stats().snapshot());
+                    forwarder_stats = Some((forwarder.stats(), true));
+                    let run = forwarder.run(stopped(stopping.clone()));
+                    tokio::spawn(async move {
+                        run.await
+                            .map_err(|error| format!("the forwarder's position: {error}"))
+                    })
+                }
+                Runner::Nats { forwarder, start } => {
+                    if let Some(metrics) = &metrics {
+                        metrics.watch_forwarder(forwarder.stats());
+                    }
+                    say.nats_forwarding(args, &start);
+                    forwarder_stats = Some((forwarder.stats(), false));
+                    let run = forwarder.run(stopped(stopping.clone()));
+                    tokio::spawn(async move {
+                        run.await.map_err(|error| format!("the forwarder: {error}"))
+                    })
+                }
+            }
         });
-        say.listening(address, journals.as_deref(), &limits);
+        let (journals, stream) = match &store {
+            Store::Journals(journals) => (Some(&**journals), None),
+            Store::Nats(sink) => (None, Some(sink.settings().name.as_str())),
+            Store::Nothing => (None, None),
+        };
+        say.listening(address, journals, stream, &limits);
         serve(listener, endpoint.into_router(), limits, shutdown_signal()).await;
         tracing::info!("stopped: every request in flight was answered");
         // The forwarder and the metrics stop once every request is answered: what was
@@ -151,7 +221,7 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         if let Some(forwarder) = forwarder {
             match forwarder.await {
                 Ok(Ok(())) => {}
-                Ok(Err(error)) => return Err(format!("the forwarder's position: {error}")),
+                Ok(Err(error)) => return Err(error),
                 Err(error) => return Err(format!("the forwarder stopped: {error}")),
             }
         }
@@ -161,11 +231,17 @@ fn start(args: &ServeArgs, say: Say) -> Result<ExitCode, String> {
         Ok::<_, String>(forwarder_stats)
     })?;
     // Every request is answered now: the counts are final.
-    for journal in journals.iter().flat_map(|journals| journals.both()) {
-        say.journal_stats(journal);
+    match &store {
+        Store::Journals(journals) => {
+            for journal in journals.both() {
+                say.journal_stats(journal);
+            }
+        }
+        Store::Nats(sink) => say.sink_stats(&sink.settings().name, &sink.stats().snapshot()),
+        Store::Nothing => {}
     }
-    if let Some(stats) = forwarder_stats {
-        say.forwarder_stats(&stats.snapshot());
+    if let Some((stats, of_journal)) = forwarder_stats {
+        say.forwarder_stats(&stats.snapshot(), of_journal);
     }
     Ok(ExitCode::SUCCESS)
 }

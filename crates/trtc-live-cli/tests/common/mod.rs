@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub mod app;
+pub mod certificates;
 pub mod serve;
 
 /// The repository root (tests run the binary from there, so paths in reports are short).

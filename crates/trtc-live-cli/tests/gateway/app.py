@@ -14,6 +14,7 @@ answer (the OK packet by default).
 import argparse
 import base64
 import json
+import ssl
 import sys
 import threading
 import time
@@ -32,6 +33,8 @@ def main():
     parser.add_argument("--statuses", default="")
     parser.add_argument("--delay-ms", type=float, default=0)
     parser.add_argument("--answer", default=None)
+    parser.add_argument("--tls-cert", default=None, help="a PEM certificate chain: serve https")
+    parser.add_argument("--tls-key", default=None, help="the PEM private key of --tls-cert")
     args = parser.parse_args()
 
     webhook = Webhook(args.secret)
@@ -87,7 +90,13 @@ def main():
                 super().handle_error(request, client_address)
 
     server = Server(("127.0.0.1", args.port), Handler)
-    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    scheme = "http"
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    print(f"listening on {scheme}://127.0.0.1:{server.server_address[1]}", flush=True)
     server.serve_forever()
 
 

@@ -98,17 +98,17 @@ impl Default for ForwarderConfig {
 /// that records the delays and returns at once ([`Forwarder::sleeper`]).
 pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
-/// The counters of a forwarder.
+/// The counters of a forwarder (of a journal, or of a JetStream consumer).
 #[derive(Default)]
-struct Counters {
-    forwarded: AtomicU64,
-    dead_lettered: AtomicU64,
-    skipped: AtomicU64,
-    unreadable: AtomicU64,
-    attempts: AtomicU64,
-    failed_attempts: AtomicU64,
-    retries: AtomicU64,
-    in_flight: AtomicU64,
+pub(crate) struct Counters {
+    pub(crate) forwarded: AtomicU64,
+    pub(crate) dead_lettered: AtomicU64,
+    pub(crate) skipped: AtomicU64,
+    pub(crate) unreadable: AtomicU64,
+    pub(crate) attempts: AtomicU64,
+    pub(crate) failed_attempts: AtomicU64,
+    pub(crate) retries: AtomicU64,
+    pub(crate) in_flight: AtomicU64,
     position_offset: AtomicU64,
     position_line: AtomicU64,
     /// Records between the starting position and the durable end, when the forwarder started.
@@ -139,9 +139,11 @@ pub struct ForwarderSnapshot {
     /// Deliveries being sent or waiting to be retried.
     pub in_flight: u64,
     /// Records durable in the journal that are not finished yet (in flight included): the
-    /// queue.
+    /// queue. For a JetStream consumer: its messages pending and not acknowledged yet, as last
+    /// asked (every few seconds).
     pub queued: u64,
-    /// Bytes of the journal not finished yet: from the position to the durable end.
+    /// Bytes of the journal not finished yet: from the position to the durable end (0 for a
+    /// JetStream consumer).
     pub backlog_bytes: u64,
     /// Where every record before is finished (saved in the position file at most
     /// `save_interval` later).
@@ -152,7 +154,17 @@ pub struct ForwarderSnapshot {
 #[derive(Clone)]
 pub struct ForwarderStats {
     counters: Arc<Counters>,
-    durable: watch::Receiver<Durable>,
+    queue: Queue,
+}
+
+/// Where the queue's depth comes from.
+#[derive(Clone)]
+enum Queue {
+    /// A journal: from what is durable and what is finished.
+    Journal(watch::Receiver<Durable>),
+    /// A JetStream consumer: its pending and unacknowledged messages, as last asked.
+    #[cfg(feature = "nats")]
+    Polled(Arc<AtomicU64>),
 }
 
 impl std::fmt::Debug for ForwarderStats {
@@ -162,15 +174,37 @@ impl std::fmt::Debug for ForwarderStats {
 }
 
 impl ForwarderStats {
+    /// The stats of a forwarder that is not a journal's (a JetStream consumer): its counters,
+    /// and its queue's depth in `queued`.
+    #[cfg(feature = "nats")]
+    pub(crate) fn polled(counters: Arc<Counters>, queued: Arc<AtomicU64>) -> Self {
+        Self {
+            counters,
+            queue: Queue::Polled(queued),
+        }
+    }
+
     /// The counters now.
     pub fn snapshot(&self) -> ForwarderSnapshot {
         let c = &self.counters;
         let load = |counter: &AtomicU64| counter.load(Ordering::SeqCst);
-        let durable = *self.durable.borrow();
-        let finished =
-            load(&c.forwarded) + load(&c.dead_lettered) + load(&c.skipped) + load(&c.unreadable);
-        let known =
-            load(&c.backlog_at_start) + durable.records.saturating_sub(load(&c.durable_at_start));
+        let (queued, backlog_bytes) = match &self.queue {
+            Queue::Journal(durable) => {
+                let durable = *durable.borrow();
+                let finished = load(&c.forwarded)
+                    + load(&c.dead_lettered)
+                    + load(&c.skipped)
+                    + load(&c.unreadable);
+                let known = load(&c.backlog_at_start)
+                    + durable.records.saturating_sub(load(&c.durable_at_start));
+                (
+                    known.saturating_sub(finished),
+                    durable.length.saturating_sub(load(&c.position_offset)),
+                )
+            }
+            #[cfg(feature = "nats")]
+            Queue::Polled(queued) => (load(queued), 0),
+        };
         let position = Position {
             offset: load(&c.position_offset),
             line: load(&c.position_line),
@@ -184,8 +218,8 @@ impl ForwarderStats {
             failed_attempts: load(&c.failed_attempts),
             retries: load(&c.retries),
             in_flight: load(&c.in_flight),
-            queued: known.saturating_sub(finished),
-            backlog_bytes: durable.length.saturating_sub(position.offset),
+            queued,
+            backlog_bytes,
             position,
         }
     }
@@ -313,7 +347,7 @@ impl Forwarder {
     pub fn stats(&self) -> ForwarderStats {
         ForwarderStats {
             counters: Arc::clone(&self.shared.counters),
-            durable: self.durable.clone(),
+            queue: Queue::Journal(self.durable.clone()),
         }
     }
 
@@ -435,7 +469,7 @@ impl Forwarder {
 }
 
 /// Whether a record is a before-webhook (forwarded while Tencent waits, not from the journal).
-fn is_before_webhook(record: &Record) -> bool {
+pub(crate) fn is_before_webhook(record: &Record) -> bool {
     record
         .command()
         .and_then(Command::from_command_word)

@@ -54,6 +54,8 @@ mod signature;
 mod target;
 
 pub use before::{BeforeWebhookCounts, Gateway, GatewayHandler, DEFAULT_BEFORE_WEBHOOK_BUDGET};
+#[cfg(feature = "nats")]
+pub(crate) use forwarder::{is_before_webhook, Counters};
 pub use forwarder::{
     Backoff, Forwarder, ForwarderConfig, ForwarderSnapshot, ForwarderStats, Sleeper, Start,
 };

@@ -15,7 +15,8 @@ use crate::Command;
 ///   `Live.CallbackAfterEndBattle` (that word only), `Live.*` (every `Live.` word),
 ///   `*.CallbackBefore*`, `*` (every word). Matching is case-sensitive, as command words are.
 /// - `TARGET` is a path (`/live`), which replaces the path of the forwarding URL (its scheme,
-///   host, port and query are kept), or a whole `http://` URL (another application).
+///   host, port and query are kept), or a whole `http://` or `https://` URL (another
+///   application).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
     pattern: String,
@@ -33,7 +34,7 @@ enum Target {
 
 /// Why a route's text is not a route.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("route {text:?}: {problem} (write PATTERN=/PATH or PATTERN=http://HOST:PORT/PATH, such as Live.*=/live)")]
+#[error("route {text:?}: {problem} (write PATTERN=/PATH or PATTERN=http(s)://HOST:PORT/PATH, such as Live.*=/live)")]
 pub struct RouteError {
     text: String,
     problem: &'static str,
@@ -59,11 +60,11 @@ impl FromStr for Route {
                 .parse::<Uri>()
                 .map_err(|_| error("the path is not a valid URL path"))?;
             Target::Path(target.to_owned())
-        } else if target.starts_with("http://") {
+        } else if target.starts_with("http://") || target.starts_with("https://") {
             Target::Url(target.parse().map_err(|_| error("the URL is not valid"))?)
         } else {
             return Err(error(
-                "the target is neither a path (/...) nor an http:// URL",
+                "the target is neither a path (/...) nor an http:// or https:// URL",
             ));
         };
         Ok(Self {
@@ -259,7 +260,7 @@ mod tests {
             ("Live.*", "no `=`"),
             ("=/x", "empty"),
             ("Live.*=live", "neither a path"),
-            ("Live.*=https://x/", "neither a path"),
+            ("Live.*=ftp://x/", "neither a path"),
             ("Live .*=/x", "whitespace"),
         ] {
             let error = text.parse::<Route>().unwrap_err().to_string();
@@ -274,5 +275,6 @@ mod tests {
             "Live.*=/live".parse::<Route>().unwrap().to_string(),
             "Live.*=/live"
         );
+        assert!("Live.*=https://x/live".parse::<Route>().is_ok());
     }
 }

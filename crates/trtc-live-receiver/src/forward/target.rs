@@ -189,14 +189,17 @@ type AttemptObserver = Arc<dyn Fn(&AttemptReport<'_>) + Send + Sync>;
 /// Every request is a `POST` of the body exactly as received, with `content-type:
 /// application/json`, the Standard Webhooks headers (`webhook-id`: the [`DeliveryId`],
 /// `webhook-timestamp`, `webhook-signature`), `trtc-command`, `trtc-received-at`,
-/// `trtc-attempt` and `trtc-url-parameters` ([`Outgoing::headers`]). Only `http://` URLs are
-/// supported: the gateway runs beside the application, and the signature protects the body on
-/// the way.
+/// `trtc-attempt` and `trtc-url-parameters` ([`Outgoing::headers`]).
+///
+/// `http://` URLs always; `https://` URLs with the `https` feature: TLS by rustls (with
+/// *ring*), the server's certificate checked against Mozilla's root certificates
+/// (`webpki-roots`, built in: no system store needed) and those added with
+/// [`ForwardTarget::trust_certificates`] (a private CA, a self-signed application).
 #[derive(Clone)]
 pub struct ForwardTarget {
     routes: Routes,
     secret: ForwardSecret,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<Connector, Full<Bytes>>,
     clock: Clock,
     observer: Option<AttemptObserver>,
     user_agent: HeaderValue,
@@ -210,6 +213,13 @@ impl fmt::Debug for ForwardTarget {
             .finish_non_exhaustive()
     }
 }
+
+/// How the client connects: plain TCP, and TLS for `https://` with the `https` feature.
+#[cfg(feature = "https")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+/// How the client connects: plain TCP.
+#[cfg(not(feature = "https"))]
+type Connector = HttpConnector;
 
 /// Why a forwarding URL cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -229,34 +239,55 @@ impl ForwardTarget {
         for url in urls {
             match url.scheme_str() {
                 Some("http") if url.host().is_some() => {}
+                Some("https") if url.host().is_some() && cfg!(feature = "https") => {}
                 Some("https") => {
                     return Err(TargetError(format!(
-                        "{url}: forwarding over https is not supported; run the gateway beside \
-                         the application and forward over http (each request is signed, so \
-                         the application can check its body)"
+                        "{url}: forwarding over https needs the `https` feature of \
+                         trtc-live-receiver"
                     )))
                 }
                 _ => {
                     return Err(TargetError(format!(
-                        "{url}: not an http:// URL with a host"
+                        "{url}: not an http:// or https:// URL with a host"
                     )))
                 }
             }
         }
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(Duration::from_secs(5)));
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build(connector);
+        #[cfg(feature = "https")]
+        let connector = tls_connector(&[])?;
+        #[cfg(not(feature = "https"))]
+        let connector = http_connector();
         Ok(Self {
             routes,
             secret,
-            client,
+            client: build_client(connector),
             clock: SystemTime::now,
             observer: None,
             user_agent: HeaderValue::from_static(concat!("trtc-live/", env!("CARGO_PKG_VERSION"))),
         })
+    }
+
+    /// The same target, trusting the certificates of the PEM file at `path` too (a private
+    /// CA's, or a self-signed application's) for `https://` URLs, besides Mozilla's roots.
+    #[cfg(feature = "https")]
+    pub fn trust_certificates(mut self, path: &std::path::Path) -> Result<Self, TargetError> {
+        use rustls_pki_types::pem::PemObject;
+        let certificates = rustls_pki_types::CertificateDer::pem_file_iter(path)
+            .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
+            .map_err(|error| {
+                TargetError(format!(
+                    "{}: not a file of PEM certificates: {error}",
+                    path.display()
+                ))
+            })?;
+        if certificates.is_empty() {
+            return Err(TargetError(format!(
+                "{}: no certificate in the file",
+                path.display()
+            )));
+        }
+        self.client = build_client(tls_connector(&certificates)?);
+        Ok(self)
     }
 
     /// The same target with another clock (for `webhook-timestamp`; tests fix it).
@@ -344,6 +375,49 @@ impl ForwardTarget {
     }
 }
 
+/// The TCP connector: 5 s to connect, no Nagle.
+fn http_connector() -> HttpConnector {
+    let mut http = HttpConnector::new();
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(Duration::from_secs(5)));
+    http
+}
+
+/// The connector for `http://` and `https://` URLs: TLS by rustls with *ring*, trusting
+/// Mozilla's roots and `extra`.
+#[cfg(feature = "https")]
+fn tls_connector(
+    extra: &[rustls_pki_types::CertificateDer<'static>],
+) -> Result<Connector, TargetError> {
+    let mut http = http_connector();
+    http.enforce_http(false);
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for certificate in extra {
+        roots
+            .add(certificate.clone())
+            .map_err(|error| TargetError(format!("a certificate cannot be trusted: {error}")))?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| TargetError(error.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http))
+}
+
+/// The HTTP/1 client over `connector`, keeping connections 30 s.
+fn build_client(connector: Connector) -> Client<Connector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .build(connector)
+}
+
 /// An error and its sources, in one line.
 fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
@@ -372,13 +446,20 @@ mod tests {
     }
 
     #[test]
-    fn https_and_bad_urls_are_refused() {
+    fn https_needs_its_feature_and_bad_urls_are_refused() {
         let secret = ForwardSecret::from_bytes(vec![1; 32]).unwrap();
         let https = Routes::new("https://app/".parse().unwrap(), vec![]);
-        assert!(ForwardTarget::new(https, secret.clone())
-            .unwrap_err()
-            .to_string()
-            .contains("https is not supported"));
+        let target = ForwardTarget::new(https, secret.clone());
+        if cfg!(feature = "https") {
+            assert!(target.is_ok());
+        } else {
+            assert!(target
+                .unwrap_err()
+                .to_string()
+                .contains("needs the `https` feature"));
+        }
+        let ftp = Routes::new("ftp://app/".parse().unwrap(), vec![]);
+        assert!(ForwardTarget::new(ftp, secret.clone()).is_err());
         let route = Routes::new(
             "http://app/".parse().unwrap(),
             vec!["Live.*=/live".parse().unwrap()],
