@@ -17,12 +17,14 @@ fn stale_files_are_named_and_regeneration_is_deterministic() {
         &xtask::project_root().join("schemas"),
         &root.join("schemas"),
     );
-    // The workspace version, which dist/openapi.json carries.
-    std::fs::copy(
-        xtask::project_root().join("Cargo.toml"),
-        root.join("Cargo.toml"),
-    )
-    .unwrap();
+    // The workspace version, which dist/openapi.json carries, and the licence texts the
+    // Python package gets a copy of.
+    for file in ["Cargo.toml"]
+        .into_iter()
+        .chain(xtask::crate_files::LICENSE_FILES)
+    {
+        std::fs::copy(xtask::project_root().join(file), root.join(file)).unwrap();
+    }
 
     let error = xtask::codegen(&root, xtask::Mode::Check)
         .unwrap_err()
