@@ -68,11 +68,13 @@ impl App {
         }
     }
 
-    /// Every request received so far.
+    /// Every request received so far: the complete lines of the application's record (a line
+    /// it is still writing, without its line break yet, is left for the next read).
     pub fn requests(&self) -> Vec<Value> {
         match std::fs::read_to_string(&self.record) {
             Ok(text) => text
-                .lines()
+                .split_inclusive('\n')
+                .filter(|line| line.ends_with('\n'))
                 .map(|line| serde_json::from_str(line).unwrap())
                 .collect(),
             Err(_) => Vec::new(),
