@@ -298,7 +298,15 @@ impl NatsForwarder {
                             in_flight.insert(handle.id(), kept);
                         }
                         Some(Err(error)) => {
-                            tracing::warn!(consumer = %self.name, %error, "pulling from the consumer");
+                            // A missed heartbeat or a failed pull request: the pull may be
+                            // stuck, so it is made again (what an old one still brings is
+                            // redelivered by JetStream after its acknowledgement wait).
+                            tracing::warn!(consumer = %self.name, %error, "pulling from the consumer; pulling again");
+                            tokio::select! {
+                                biased;
+                                () = &mut shutdown => break 'pulling,
+                                () = tokio::time::sleep(Duration::from_millis(100)) => continue 'pulling,
+                            }
                         }
                         None => {
                             tracing::warn!(consumer = %self.name, "the consumer's messages ended; pulling again");
