@@ -6,12 +6,15 @@
 //! with only the new webhook's snapshots added and no other snapshot changed.
 //!
 //! It builds and tests a second workspace, so `cargo test` leaves it out (`#[ignore]`); `.ci/run`
-//! runs it (`cargo test -p xtask --test new_webhook -- --ignored`). The copy's cargo shares the
-//! original's build folder (`build.build-dir`): the dependencies the original's tests compiled
-//! are reused, and only the copy's own crates compile; its binaries go to
-//! `target/new-webhook-check/`, never over the original's. It starts from the original's
-//! installed test tools (`node_modules`, `.venv`, `.wheelhouse`, all git-ignored), copied, so
-//! that it downloads nothing the original already has.
+//! runs it (`cargo test -p xtask --test new_webhook -- --ignored`). The copy builds in a target
+//! folder of its own, `target/new-webhook-check/`, never in the original's: cargo names a
+//! workspace crate's build after its path inside the workspace, so the copy's crates (which
+//! know the made-up webhook) and the original's would be the same builds and overwrite each
+//! other. That folder is seeded with the original's builds of the crates.io dependencies
+//! (everything in its build folder but the workspace crates' builds), so that only the copy's
+//! own crates compile. It starts from the original's installed test tools (`node_modules`,
+//! `.venv`, `.wheelhouse`, all git-ignored), copied, so that it downloads nothing the original
+//! already has.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -32,6 +35,7 @@ const TOOL_DIRS: &[&str] = &[
     "tests/generators/node_modules",
     "tests/generators/.venv",
     "crates/trtc-live-cli/tests/gateway/.venv",
+    "tests/nats/.venv",
 ];
 
 #[test]
@@ -44,9 +48,13 @@ fn a_webhook_added_by_the_scaffold_alone_passes_the_whole_suite() {
         .parent()
         .expect("the target folder")
         .join("new-webhook-check");
-    let build_dir = xtask::dist::default_build_dir(&original);
     let copy = scratch.join("new-webhook-repository");
     copy_tracked_files(&original, &copy);
+    let seeded = seed_dependency_builds(&xtask::dist::default_build_dir(&original), &target);
+    eprintln!(
+        "{seeded} dependency builds copied into {}",
+        target.display()
+    );
     for dir in TOOL_DIRS {
         if original.join(dir).is_dir() {
             checked(
@@ -84,13 +92,12 @@ fn a_webhook_added_by_the_scaffold_alone_passes_the_whole_suite() {
                 command.env_remove(name);
             }
         }
-        // Its own target folder (its binaries are uplifted there, not over the original's), and
-        // the original's build folder: the dependencies compiled for this workspace's tests are
-        // reused as they are, and only the copy's own crates (another path, so other builds)
-        // compile.
+        // Its own target and build folder (seeded with the dependencies' builds), whatever the
+        // user's configuration says: the copy's crates have the same names and relative paths
+        // as the original's, so sharing a build folder would make them the same builds.
         command
             .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_BUILD_BUILD_DIR", &build_dir);
+            .env("CARGO_BUILD_BUILD_DIR", &target);
         command
     };
     eprintln!("copied in {:.0?}", started.elapsed());
@@ -253,6 +260,98 @@ fn fill_in(copy: &Path) {
             "{{\"CallbackCommand\": \"{WORD}\", \"RoomId\": 7, \"EventTime\": 1703589922780}}\n"
         ),
     );
+}
+
+/// Copies into the build folder `to` every build of `cargo test`'s profile (`debug`) in the
+/// build folder `from` that is not a build of this workspace's own crates (the crates.io
+/// dependencies and their build scripts), leaving what `to` already has; returns how many
+/// entries were copied.
+///
+/// A unit's build is named `<name>-<hash>` in `deps/`, `build/` and `.fingerprint/`, and its
+/// fingerprint folder is named after its package: the hashes of the workspace's packages'
+/// fingerprint folders are the builds left out. `incremental/` (the workspace crates' only)
+/// and the uplifted binaries are left out too. `cp -a` keeps the times cargo compares.
+fn seed_dependency_builds(from: &Path, to: &Path) -> usize {
+    let profile = from.join("debug");
+    let fingerprints = profile.join(".fingerprint");
+    if !fingerprints.is_dir() {
+        return 0; // nothing built yet: the copy builds everything
+    }
+    let metadata = checked(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "metadata",
+                "--no-deps",
+                "--format-version",
+                "1",
+                "--offline",
+            ])
+            .current_dir(xtask::project_root()),
+    );
+    let metadata: Value = serde_json::from_slice(&metadata.stdout).expect("cargo metadata's JSON");
+    let packages: Vec<&str> = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|package| package["name"].as_str().expect("a name"))
+        .collect();
+    let workspace_hashes: Vec<String> = entries(&fingerprints)
+        .into_iter()
+        .filter_map(|name| {
+            let (package, hash) = name.rsplit_once('-')?;
+            packages.contains(&package).then(|| hash.to_owned())
+        })
+        .collect();
+    assert!(
+        !workspace_hashes.is_empty(),
+        "no build of the workspace's packages in {}: the naming this relies on changed",
+        fingerprints.display()
+    );
+    let mut copied = 0;
+    for folder in [".fingerprint", "deps", "build"] {
+        let source = profile.join(folder);
+        if !source.is_dir() {
+            continue;
+        }
+        let destination = to.join("debug").join(folder);
+        std::fs::create_dir_all(&destination).unwrap();
+        let wanted: Vec<PathBuf> = entries(&source)
+            .into_iter()
+            .filter(|name| {
+                !workspace_hashes
+                    .iter()
+                    .any(|hash| name.contains(hash.as_str()))
+            })
+            .filter(|name| !destination.join(name).exists())
+            .map(|name| source.join(name))
+            .collect();
+        for chunk in wanted.chunks(500) {
+            checked(
+                Command::new("cp")
+                    .arg("-a")
+                    .arg("-t")
+                    .arg(&destination)
+                    .arg("--")
+                    .args(chunk),
+            );
+        }
+        copied += wanted.len();
+    }
+    copied
+}
+
+/// The names of the entries of a folder.
+fn entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
 }
 
 /// Copies the files git tracks in `from` (as they are in the working tree) to `to`, anew.
