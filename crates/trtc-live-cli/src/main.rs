@@ -25,6 +25,7 @@ mod schema;
 mod semantic_help;
 mod send;
 mod serve;
+mod stdin_pipe;
 mod tally;
 mod validate;
 

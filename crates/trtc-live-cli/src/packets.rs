@@ -13,6 +13,7 @@ use trtc_live_receiver::journal::{JournalReader, Record, RecordError};
 use crate::compressed::{decompressed, Stream};
 use crate::discover::{describe, Framing, Input};
 use crate::pipeline;
+use crate::stdin_pipe;
 
 /// Bytes of packet text after which a window ends, where a read ends (a packet larger than
 /// that still makes a window of its own).
@@ -252,13 +253,16 @@ impl Item {
 }
 
 /// Where the windows of `inputs` are best read: regular files between windows, on the calling
-/// thread; anything else (standard input, a pipe, an archive being decompressed) may make
+/// thread; standard input alone there too, but only when it has bytes ready (where the system
+/// tells); anything else (several inputs with standard input or a pipe among them) may make
 /// reads wait, and is read on a thread of its own so that what was read is reported meanwhile.
 pub fn reading_for(inputs: &[Input]) -> pipeline::Reading {
     if inputs.iter().all(Input::is_regular_file) {
-        pipeline::Reading::Inline
-    } else {
-        pipeline::Reading::OnItsOwnThread
+        return pipeline::Reading::Inline;
+    }
+    match (inputs, stdin_pipe::stdin_readiness()) {
+        ([only], Some(ready)) if only.path.is_none() => pipeline::Reading::InlineWhenReady(ready),
+        _ => pipeline::Reading::OnItsOwnThread,
     }
 }
 
@@ -276,6 +280,9 @@ struct Reading {
     framing: Framing,
     comments: bool,
     is_stdin: bool,
+    /// Whether the input is standard input read as it comes (not decompressed): whether its
+    /// next read would wait can then be asked of the system.
+    stdin_as_is: bool,
     /// Lines ended so far (NDJSON).
     line: usize,
     packets: usize,
@@ -356,11 +363,18 @@ impl Packets {
     fn open(input: Input) -> Result<Reading, Item> {
         let source: Arc<str> = input.name.as_str().into();
         let opened = match &input.path {
-            None => Ok(Box::new(std::io::stdin()) as Stream),
+            None => {
+                stdin_pipe::enlarge_stdin_buffer();
+                Ok(Box::new(std::io::stdin()) as Stream)
+            }
             Some(path) => File::open(path).map(|file| Box::new(file) as Stream),
         };
         match opened.and_then(decompressed) {
-            Ok((read, _)) => Ok(Reading::new(source, read, &input)),
+            Ok((read, compression)) => {
+                let mut reading = Reading::new(source, read, &input);
+                reading.stdin_as_is = reading.is_stdin && compression.is_none();
+                Ok(reading)
+            }
             Err(error) => Err(Item::Unreadable {
                 source,
                 message: format!("cannot read: {}", describe(&error)),
@@ -377,6 +391,7 @@ impl Reading {
             framing: options.framing,
             comments: options.comments,
             is_stdin: options.path.is_none(),
+            stdin_as_is: false,
             line: 0,
             packets: 0,
             carry: Vec::new(),
@@ -596,7 +611,10 @@ impl Reading {
                 *self.skipping.get_or_insert(0) += started;
                 window.text.truncate(line_start);
             }
-            if self.is_stdin && !chunk_filled && self.packets > packets_before {
+            // Standard input ends the window where it pauses: after a read cut short, unless
+            // more is ready at once (a pipe a writer keeps full cuts every read at its size).
+            if self.is_stdin && !chunk_filled && self.packets > packets_before && !self.more_ready()
+            {
                 break;
             }
             scan = window.text.len();
@@ -627,6 +645,11 @@ impl Reading {
         self.carry.extend_from_slice(&window.text[line_start..]);
         window.text.truncate(line_start);
         false
+    }
+
+    /// Whether standard input, read as it comes, has more bytes ready at once.
+    fn more_ready(&self) -> bool {
+        self.stdin_as_is && stdin_pipe::stdin_readiness().is_some_and(|ready| ready())
     }
 
     /// Up to [`READ_CHUNK`] bytes appended to `text`: for standard input, what one read gives

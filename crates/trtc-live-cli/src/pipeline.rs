@@ -2,10 +2,12 @@
 //! bounded size, the items of each window are processed by every thread, and the results are
 //! handed back in input order. A window is handed to the threads as soon as it is read, so that
 //! none waits for the previous one to be reported. Regular files are read on the calling thread
-//! between windows; an input that may pause (standard input, a pipe) is read on a thread of its
-//! own, so that what was read is reported while it waits ([`Reading`]). Memory is bounded by
-//! four windows (the one being read, the one waiting, two under way), whatever the length of
-//! the stream: the windows processed are filled again.
+//! between windows; standard input too, when the system tells that it has bytes ready, and
+//! otherwise only once the windows under way are reported; any other input that may pause (a
+//! pipe among several inputs) is read on a thread of its own, so that what was read is reported
+//! while it waits ([`Reading`]). Memory is bounded by four windows (the one being read, the one
+//! waiting, two under way), whatever the length of the stream: the windows processed are filled
+//! again.
 
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
@@ -36,7 +38,7 @@ pub trait Window: Send + Sync {
 }
 
 /// Where the windows are read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Reading {
     /// On a thread of its own, ahead of the processing: for inputs whose reads may wait (standard
     /// input, a pipe), which then wait without holding anything up.
@@ -45,6 +47,14 @@ pub enum Reading {
     /// long. One thread fewer to wake at every window (a cross-core wake-up costs tens of
     /// microseconds on a virtual machine), and no third thread on two cores.
     Inline,
+    /// On the calling thread, between windows, when the function says the input has bytes
+    /// ready; when it has none, the windows under way are finished and reported first, and
+    /// only then is the input waited for: for standard input, whose readiness the system
+    /// tells (a pipe a writer keeps full is read like a file, with no reader thread taking a
+    /// core's share on two cores). A read may still wait in the middle of a line the writer
+    /// left unfinished (or, for a journal piped in, until a window of records is full), holding
+    /// up the windows under way until it goes on.
+    InlineWhenReady(fn() -> bool),
 }
 
 /// Runs `process` on every item of the windows that `next_window` reads, using `threads`
@@ -100,6 +110,12 @@ pub fn for_each_batch_in_order<W, B>(
             Reading::Inline => Source::Inline {
                 next_window: &mut next_window,
                 processed: Vec::with_capacity(WINDOWS_IN_FLIGHT),
+                ready: None,
+            },
+            Reading::InlineWhenReady(ready) => Source::Inline {
+                next_window: &mut next_window,
+                processed: Vec::with_capacity(WINDOWS_IN_FLIGHT),
+                ready: Some(ready),
             },
             Reading::OnItsOwnThread => Source::start_reader(scope, &mut next_window),
         };
@@ -168,10 +184,12 @@ enum Next<W> {
 
 /// Where the calling thread gets its windows.
 enum Source<'a, W, F> {
-    /// Read on the calling thread; `processed` holds the windows to fill again.
+    /// Read on the calling thread; `processed` holds the windows to fill again; `ready`, when
+    /// given, says whether a read would not wait.
     Inline {
         next_window: &'a mut F,
         processed: Vec<W>,
+        ready: Option<fn() -> bool>,
     },
     /// Read by a reader thread, which gets the processed windows back to fill again.
     FromReader {
@@ -219,16 +237,20 @@ impl<'a, W: Window, F: FnMut(Option<W>) -> Option<W> + Send> Source<'a, W, F> {
         Source::FromReader { read, give_back }
     }
 
-    /// The next window, if it is ready (a window read on the calling thread always is).
+    /// The next window, if it is ready (a window read on the calling thread is, unless its
+    /// input says a read would wait).
     fn next(&mut self) -> Next<W> {
         match self {
             Source::Inline {
                 next_window,
                 processed,
-            } => match next_window(processed.pop()) {
-                Some(window) => Next::Window(window),
-                None => Next::End,
-            },
+                ready,
+            } => {
+                if ready.is_some_and(|ready| !ready()) {
+                    return Next::NotYet;
+                }
+                read_inline(next_window, processed)
+            }
             Source::FromReader { read, .. } => match read.try_recv() {
                 Ok(window) => Next::Window(window),
                 Err(mpsc::TryRecvError::Empty) => Next::NotYet,
@@ -237,10 +259,14 @@ impl<'a, W: Window, F: FnMut(Option<W>) -> Option<W> + Send> Source<'a, W, F> {
         }
     }
 
-    /// The next window, waiting for the reader thread if need be.
+    /// The next window, waiting for the reader thread or the input if need be.
     fn wait(&mut self) -> Next<W> {
         match self {
-            Source::Inline { .. } => self.next(),
+            Source::Inline {
+                next_window,
+                processed,
+                ..
+            } => read_inline(next_window, processed),
             Source::FromReader { read, .. } => match read.recv() {
                 Ok(window) => Next::Window(window),
                 Err(_) => Next::End,
@@ -257,6 +283,18 @@ impl<'a, W: Window, F: FnMut(Option<W>) -> Option<W> + Send> Source<'a, W, F> {
                 let _ = give_back.send(window);
             }
         }
+    }
+}
+
+/// A window read on the calling thread (filling a processed one again, if there is one),
+/// waiting for the input if need be.
+fn read_inline<W>(
+    next_window: &mut impl FnMut(Option<W>) -> Option<W>,
+    processed: &mut Vec<W>,
+) -> Next<W> {
+    match next_window(processed.pop()) {
+        Some(window) => Next::Window(window),
+        None => Next::End,
     }
 }
 
@@ -478,7 +516,17 @@ mod tests {
 
     #[test]
     fn results_come_back_in_input_order_over_many_windows() {
-        for reading in [Reading::Inline, Reading::OnItsOwnThread] {
+        // An input that is ready one time in two.
+        fn now_and_then() -> bool {
+            static ASKED: AtomicUsize = AtomicUsize::new(0);
+            ASKED.fetch_add(1, Ordering::Relaxed) % 2 == 0
+        }
+        for reading in [
+            Reading::Inline,
+            Reading::OnItsOwnThread,
+            Reading::InlineWhenReady(|| true),
+            Reading::InlineWhenReady(now_and_then),
+        ] {
             let (windows, per_window) = (50u32, 1000u32);
             let (mut read, mut made) = (0, 0);
             let next_window = |reuse: Option<Vec<u32>>| {
@@ -579,6 +627,18 @@ mod tests {
 
     #[test]
     fn what_was_read_is_reported_before_the_reader_waits_for_more() {
+        /// Whether the input has bytes ready: never (the window being read was its last).
+        fn paused() -> bool {
+            false
+        }
+        for reading in [Reading::OnItsOwnThread, Reading::InlineWhenReady(paused)] {
+            reported_before_waiting(reading);
+        }
+    }
+
+    /// The first window is reported before `next_window` is asked for another, which waits
+    /// until then (standard input that pauses, then goes on).
+    fn reported_before_waiting(reading: Reading) {
         let first_reported = AtomicBool::new(false);
         let mut calls = 0;
         let next_window = |_: Option<Vec<u32>>| {
@@ -591,7 +651,7 @@ mod tests {
                     while !first_reported.load(Ordering::SeqCst) {
                         assert!(
                             waited.elapsed() < std::time::Duration::from_secs(20),
-                            "the first window was held back until more was read"
+                            "the first window was held back until more was read ({reading:?})"
                         );
                         std::thread::sleep(std::time::Duration::from_millis(1));
                     }
@@ -603,7 +663,7 @@ mod tests {
         let mut seen = Vec::new();
         for_each_in_order(
             next_window,
-            Reading::OnItsOwnThread,
+            reading,
             NonZeroUsize::new(2).unwrap(),
             |window: &Vec<u32>, item| window[item],
             |results| {

@@ -221,3 +221,82 @@ fn a_truncated_archive_is_reported_after_its_last_whole_line_and_the_run_goes_on
         run.transcript
     );
 }
+
+#[test]
+fn a_packet_on_a_pipe_is_reported_while_the_writer_keeps_it_open() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let battles = battles();
+    let mut lines = battles.split_inclusive(|byte| *byte == b'\n').enumerate();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trtc-live"))
+        .args(["validate", "--ndjson", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let (said, hear) = std::sync::mpsc::channel();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let listener = std::thread::spawn(move || {
+        for line in stdout.lines() {
+            if said.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // Each line is answered before the next is written, the pipe still open: nothing waits
+    // for more input (or for the end) to report what was read.
+    let mut reported = 0;
+    while reported < 3 {
+        let (index, line) = lines.next().unwrap();
+        input.write_all(line).unwrap();
+        input.flush().unwrap();
+        if line.trim_ascii().is_empty() {
+            continue; // counted, not reported
+        }
+        let heading = format!("-:{}: ", index + 1);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let said = hear.recv_timeout(left).unwrap_or_else(|_| {
+                panic!("line {} not reported while the pipe is open", index + 1)
+            });
+            if said.starts_with(&heading) {
+                break;
+            }
+        }
+        reported += 1;
+    }
+    drop(input);
+    let status = child.wait().unwrap();
+    listener.join().unwrap();
+    // 1: the fixture's outcomes include invalid packets; not 2, a failure to read.
+    assert!(matches!(status.code(), Some(0 | 1)), "{status}");
+}
+
+#[test]
+fn a_large_input_gets_the_same_verdicts_from_a_pipe_as_from_a_file() {
+    // Enough lines for many windows, with the invalid and malformed lines of the fixture among
+    // them: read from a pipe a writer keeps full, and from a file.
+    let battles = battles();
+    let mut archive = Vec::new();
+    while archive.len() < 8 << 20 {
+        archive.extend_from_slice(&battles);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "battles.ndjson", &archive);
+    let from_file = run_in(
+        dir.path(),
+        &["validate", "--ndjson", "--format", "json", "battles.ndjson"],
+        b"",
+    );
+    let from_pipe = run(&["validate", "--ndjson", "--format", "json", "-"], &archive);
+    assert_eq!(from_pipe.code, from_file.code);
+    assert_eq!(
+        from_pipe.stdout,
+        as_from_stdin(&from_file.stdout, "battles.ndjson")
+    );
+}
