@@ -1,10 +1,15 @@
 //! Reading the stream back: every stored delivery of the lanes asked, in stream order.
 
+use std::time::Duration;
+
 use async_nats::jetstream::consumer::{pull, DeliverPolicy};
+use async_nats::jetstream::context::{ConsumerInfoErrorKind, GetStreamErrorKind};
+use async_nats::jetstream::stream::ConsumerErrorKind;
 use async_nats::jetstream::Context;
 use futures_util::StreamExt;
 
 use super::message::{to_record, MessageError};
+use super::stream::not_ready;
 use super::{NatsError, StoredLane, Subjects};
 use crate::journal::Record;
 
@@ -42,17 +47,49 @@ impl std::fmt::Debug for StreamReader {
 
 impl StreamReader {
     /// A reader of the messages of `lanes` in the stream `stream` (whose subjects are under
-    /// `subjects`).
+    /// `subjects`). While JetStream cannot answer (a request timing out, no leader yet: a
+    /// cluster electing one after a node was lost), it tries again every 500 ms, for
+    /// [`STARTUP_PATIENCE`](super::STARTUP_PATIENCE) at most, saying so through `tracing`; a
+    /// stream that does not exist is an error at once.
     pub async fn open(
         context: &Context,
         stream: &str,
         subjects: &Subjects,
         lanes: &[StoredLane],
     ) -> Result<Self, NatsError> {
-        let stream_handle = context
-            .get_stream(stream)
-            .await
-            .map_err(|error| NatsError::new(format!("the JetStream stream {stream}: {error}")))?;
+        let started = std::time::Instant::now();
+        loop {
+            match Self::try_open(context, stream, subjects, lanes).await {
+                Ok(reader) => return Ok(reader),
+                Err((error, true)) if started.elapsed() < super::STARTUP_PATIENCE => {
+                    tracing::warn!(%error, "JetStream is not ready; trying again in 500 ms");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err((error, _)) => return Err(error),
+            }
+        }
+    }
+
+    /// One try of [`StreamReader::open`]: the error, and whether trying again may help.
+    async fn try_open(
+        context: &Context,
+        stream: &str,
+        subjects: &Subjects,
+        lanes: &[StoredLane],
+    ) -> Result<Self, (NatsError, bool)> {
+        let stream_handle = context.get_stream(stream).await.map_err(|error| {
+            let again = match error.kind() {
+                GetStreamErrorKind::JetStream(inner) => not_ready(inner.error_code()),
+                _ => true,
+            };
+            (
+                NatsError::new(format!("the JetStream stream {stream}: {error}")),
+                again,
+            )
+        })?;
+        let cannot_read = |error: &dyn std::fmt::Display| {
+            NatsError::new(format!("cannot read the stream {stream}: {error}"))
+        };
         let filter_subjects: Vec<String> = lanes.iter().map(|&lane| subjects.all(lane)).collect();
         let mut consumer = stream_handle
             .create_consumer(pull::OrderedConfig {
@@ -61,18 +98,38 @@ impl StreamReader {
                 ..pull::OrderedConfig::default()
             })
             .await
-            .map_err(|error| NatsError::new(format!("cannot read the stream {stream}: {error}")))?;
+            .map_err(|error| {
+                let again = match error.kind() {
+                    ConsumerErrorKind::TimedOut | ConsumerErrorKind::Request => true,
+                    ConsumerErrorKind::JetStream(inner) => not_ready(inner.error_code()),
+                    _ => false,
+                };
+                (cannot_read(&error), again)
+            })?;
         let left = consumer
             .info()
             .await
-            .map_err(|error| NatsError::new(format!("cannot read the stream {stream}: {error}")))?
+            .map_err(|error| {
+                let again = match error.kind() {
+                    ConsumerInfoErrorKind::TimedOut
+                    | ConsumerInfoErrorKind::Request
+                    | ConsumerInfoErrorKind::NoResponders
+                    | ConsumerInfoErrorKind::Offline => true,
+                    ConsumerInfoErrorKind::JetStream(inner) => not_ready(inner.error_code()),
+                    _ => false,
+                };
+                (cannot_read(&error), again)
+            })?
             .num_pending;
         let messages = if left == 0 {
             None
         } else {
-            Some(consumer.messages().await.map_err(|error| {
-                NatsError::new(format!("cannot read the stream {stream}: {error}"))
-            })?)
+            Some(
+                consumer
+                    .messages()
+                    .await
+                    .map_err(|error| (cannot_read(&error), true))?,
+            )
         };
         Ok(Self {
             messages,

@@ -207,7 +207,7 @@ enum Attempt {
 }
 
 /// Whether a JetStream error says the cluster is not ready yet (rather than no).
-fn not_ready(code: ErrorCode) -> bool {
+pub(super) fn not_ready(code: ErrorCode) -> bool {
     [
         ErrorCode::CLUSTER_NOT_AVAILABLE,
         ErrorCode::CLUSTER_NOT_ACTIVE,
