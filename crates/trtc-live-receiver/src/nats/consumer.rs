@@ -15,6 +15,7 @@ use futures_util::StreamExt;
 use tokio::task::JoinSet;
 
 use super::message::{to_message, to_record};
+use super::stream::{patiently, Attempt};
 use super::{NatsError, NatsSink, StoredLane, StreamSettings};
 use crate::forward::{
     is_before_webhook, Counters, DeliveryKind, ForwardTarget, ForwarderConfig, ForwarderStats,
@@ -123,27 +124,19 @@ impl NatsForwarder {
         target: Arc<ForwardTarget>,
         config: ForwarderConfig,
     ) -> Result<(Self, ConsumerStart), NatsError> {
-        let started = std::time::Instant::now();
-        loop {
-            match Self::try_open(sink, name, Arc::clone(&target), config).await {
-                Ok(opened) => return Ok(opened),
-                Err((error, true)) if started.elapsed() < super::stream::STARTUP_PATIENCE => {
-                    tracing::warn!(%error, "JetStream is not ready; trying again in 500 ms");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-                Err((error, _)) => return Err(error),
-            }
-        }
+        patiently(|| Self::try_open(sink, name, Arc::clone(&target), config))
+            .await
+            .map_err(Attempt::into_error)
     }
 
-    /// One try of [`NatsForwarder::open`]: the error, and whether trying again may help.
+    /// One try of [`NatsForwarder::open`].
     async fn try_open(
         sink: &NatsSink,
         name: &str,
         target: Arc<ForwardTarget>,
         config: ForwarderConfig,
-    ) -> Result<(Self, ConsumerStart), (NatsError, bool)> {
-        let again = |error: NatsError| (error, true);
+    ) -> Result<(Self, ConsumerStart), Attempt> {
+        let again = Attempt::Again;
         let config = ForwarderConfig {
             max_attempts: config.max_attempts.max(1),
             concurrency: config.concurrency.max(1),
@@ -167,18 +160,15 @@ impl NatsForwarder {
                 if existing.filter_subject != wanted.filter_subject
                     || existing.ack_policy != AckPolicy::Explicit
                 {
-                    return Err((
-                        NatsError::new(format!(
-                            "the consumer {name} of the stream {} exists and reads {:?} (it must \
+                    return Err(Attempt::Final(NatsError::new(format!(
+                        "the consumer {name} of the stream {} exists and reads {:?} (it must \
                          read {:?} with explicit acknowledgements): delete it (nats consumer rm \
                          {} {name}) or name another with --nats-consumer",
-                            settings.name,
-                            existing.filter_subject,
-                            wanted.filter_subject,
-                            settings.name
-                        )),
-                        false,
-                    ));
+                        settings.name,
+                        existing.filter_subject,
+                        wanted.filter_subject,
+                        settings.name
+                    ))));
                 }
                 if existing.ack_wait != wanted.ack_wait
                     || existing.max_ack_pending != wanted.max_ack_pending

@@ -1,7 +1,5 @@
 //! Reading the stream back: every stored delivery of the lanes asked, in stream order.
 
-use std::time::Duration;
-
 use async_nats::jetstream::consumer::{pull, DeliverPolicy};
 use async_nats::jetstream::context::{ConsumerInfoErrorKind, GetStreamErrorKind};
 use async_nats::jetstream::stream::ConsumerErrorKind;
@@ -9,7 +7,7 @@ use async_nats::jetstream::Context;
 use futures_util::StreamExt;
 
 use super::message::{to_record, MessageError};
-use super::stream::not_ready;
+use super::stream::{not_ready, patiently, Attempt};
 use super::{NatsError, StoredLane, Subjects};
 use crate::journal::Record;
 
@@ -57,32 +55,24 @@ impl StreamReader {
         subjects: &Subjects,
         lanes: &[StoredLane],
     ) -> Result<Self, NatsError> {
-        let started = std::time::Instant::now();
-        loop {
-            match Self::try_open(context, stream, subjects, lanes).await {
-                Ok(reader) => return Ok(reader),
-                Err((error, true)) if started.elapsed() < super::STARTUP_PATIENCE => {
-                    tracing::warn!(%error, "JetStream is not ready; trying again in 500 ms");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-                Err((error, _)) => return Err(error),
-            }
-        }
+        patiently(|| Self::try_open(context, stream, subjects, lanes))
+            .await
+            .map_err(Attempt::into_error)
     }
 
-    /// One try of [`StreamReader::open`]: the error, and whether trying again may help.
+    /// One try of [`StreamReader::open`].
     async fn try_open(
         context: &Context,
         stream: &str,
         subjects: &Subjects,
         lanes: &[StoredLane],
-    ) -> Result<Self, (NatsError, bool)> {
+    ) -> Result<Self, Attempt> {
         let stream_handle = context.get_stream(stream).await.map_err(|error| {
             let again = match error.kind() {
                 GetStreamErrorKind::JetStream(inner) => not_ready(inner.error_code()),
                 _ => true,
             };
-            (
+            Attempt::new(
                 NatsError::new(format!("the JetStream stream {stream}: {error}")),
                 again,
             )
@@ -104,7 +94,7 @@ impl StreamReader {
                     ConsumerErrorKind::JetStream(inner) => not_ready(inner.error_code()),
                     _ => false,
                 };
-                (cannot_read(&error), again)
+                Attempt::new(cannot_read(&error), again)
             })?;
         let left = consumer
             .info()
@@ -118,7 +108,7 @@ impl StreamReader {
                     ConsumerInfoErrorKind::JetStream(inner) => not_ready(inner.error_code()),
                     _ => false,
                 };
-                (cannot_read(&error), again)
+                Attempt::new(cannot_read(&error), again)
             })?
             .num_pending;
         let messages = if left == 0 {
@@ -128,7 +118,7 @@ impl StreamReader {
                 consumer
                     .messages()
                     .await
-                    .map_err(|error| (cannot_read(&error), true))?,
+                    .map_err(|error| Attempt::Again(cannot_read(&error)))?,
             )
         };
         Ok(Self {

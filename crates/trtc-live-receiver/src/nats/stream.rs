@@ -1,5 +1,6 @@
 //! The stream: its settings, created when missing, checked when present.
 
+use std::future::Future;
 use std::time::Duration;
 
 use async_nats::jetstream::context::{CreateStreamErrorKind, GetStreamErrorKind};
@@ -179,31 +180,59 @@ pub async fn ensure_stream(
     context: &Context,
     settings: &StreamSettings,
 ) -> Result<StreamState, NatsError> {
-    let started = std::time::Instant::now();
-    loop {
-        match try_ensure_stream(context, settings).await {
-            Ok(state) => return Ok(state),
-            Err(Attempt::Final(error)) => return Err(error),
-            Err(Attempt::Again(error)) => {
-                if started.elapsed() >= STARTUP_PATIENCE {
-                    return Err(NatsError::new(format!(
-                        "{error} (JetStream did not answer for {} s)",
-                        STARTUP_PATIENCE.as_secs()
-                    )));
-                }
-                tracing::warn!(%error, "JetStream is not ready; trying again in 500 ms");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-        }
-    }
+    patiently(|| try_ensure_stream(context, settings))
+        .await
+        .map_err(|attempt| match attempt {
+            Attempt::Again(error) => NatsError::new(format!(
+                "{error} (JetStream did not answer for {} s)",
+                STARTUP_PATIENCE.as_secs()
+            )),
+            Attempt::Final(error) => error,
+        })
 }
 
-/// Why one try of [`ensure_stream`] failed.
-enum Attempt {
+/// Why one try of a JetStream request failed.
+pub(super) enum Attempt {
     /// Worth trying again: JetStream could not answer yet.
     Again(NatsError),
     /// Not: the stream differs, JetStream is off, the request is refused.
     Final(NatsError),
+}
+
+impl Attempt {
+    /// `error`, worth trying again when `again`.
+    pub(super) fn new(error: NatsError, again: bool) -> Self {
+        if again {
+            Attempt::Again(error)
+        } else {
+            Attempt::Final(error)
+        }
+    }
+
+    /// The error, worth trying again or not.
+    pub(super) fn into_error(self) -> NatsError {
+        match self {
+            Attempt::Again(error) | Attempt::Final(error) => error,
+        }
+    }
+}
+
+/// Runs `attempt` until it succeeds or fails for good: while it fails with [`Attempt::Again`]
+/// (JetStream cannot answer yet), again every 500 ms for [`STARTUP_PATIENCE`] at most, saying
+/// so through `tracing`. Gives the last failure, `Again` when the patience ran out.
+pub(super) async fn patiently<T, F: Future<Output = Result<T, Attempt>>>(
+    mut attempt: impl FnMut() -> F,
+) -> Result<T, Attempt> {
+    let started = std::time::Instant::now();
+    loop {
+        match attempt().await {
+            Err(Attempt::Again(error)) if started.elapsed() < STARTUP_PATIENCE => {
+                tracing::warn!(%error, "JetStream is not ready; trying again in 500 ms");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 /// Whether a JetStream error says the cluster is not ready yet (rather than no).
@@ -263,15 +292,13 @@ async fn try_ensure_stream(
                             }
                             _ => false,
                         };
-                        let error = NatsError::new(format!(
-                            "cannot create the JetStream stream {}: {error}",
-                            settings.name
-                        ));
-                        if again {
-                            Attempt::Again(error)
-                        } else {
-                            Attempt::Final(error)
-                        }
+                        Attempt::new(
+                            NatsError::new(format!(
+                                "cannot create the JetStream stream {}: {error}",
+                                settings.name
+                            )),
+                            again,
+                        )
                     })?;
                 Ok(StreamState::Created)
             }
