@@ -123,7 +123,7 @@ fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<[syn::Item; 2]> {
     let read_members = syn::parse_quote! {
             impl crate::members::ReadMembers for #name {
                 const EXPECTING: &'static str = #expecting;
-                #[inline(always)]
+                #[inline]
                 fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
                     mut map: A,
                 ) -> ::std::result::Result<Self, A::Error> {

@@ -9034,7 +9034,7 @@ impl crate::open_enum::UnknownValues for WebhookUrlParameters {
 }
 impl crate::members::ReadMembers for BattleRoom {
     const EXPECTING: &'static str = "a BattleRoom object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9084,7 +9084,7 @@ impl<'de> ::serde::Deserialize<'de> for BattleRoom {
 }
 impl crate::members::ReadMembers for BattleRoomResult {
     const EXPECTING: &'static str = "a BattleRoomResult object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9155,7 +9155,7 @@ impl<'de> ::serde::Deserialize<'de> for BattleRoomResult {
 }
 impl crate::members::ReadMembers for CallbackResponse {
     const EXPECTING: &'static str = "a CallbackResponse object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9227,7 +9227,7 @@ impl<'de> ::serde::Deserialize<'de> for CallbackResponse {
 }
 impl crate::members::ReadMembers for DestroyRoomStatistic {
     const EXPECTING: &'static str = "a DestroyRoomStatistic object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9348,7 +9348,7 @@ impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
 }
 impl crate::members::ReadMembers for FollowCallbackAfterFollowAdd {
     const EXPECTING: &'static str = "a FollowCallbackAfterFollowAdd object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9429,7 +9429,7 @@ impl<'de> ::serde::Deserialize<'de> for FollowCallbackAfterFollowAdd {
 }
 impl crate::members::ReadMembers for FollowCallbackAfterFollowDelete {
     const EXPECTING: &'static str = "a FollowCallbackAfterFollowDelete object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9510,7 +9510,7 @@ impl<'de> ::serde::Deserialize<'de> for FollowCallbackAfterFollowDelete {
 }
 impl crate::members::ReadMembers for FollowListEntry {
     const EXPECTING: &'static str = "a FollowListEntry object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9549,7 +9549,7 @@ impl<'de> ::serde::Deserialize<'de> for FollowListEntry {
 }
 impl crate::members::ReadMembers for GiftWater {
     const EXPECTING: &'static str = "a GiftWater object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9656,7 +9656,7 @@ impl<'de> ::serde::Deserialize<'de> for GiftWater {
 }
 impl crate::members::ReadMembers for GroupAtInfoEntry {
     const EXPECTING: &'static str = "a GroupAtInfoEntry object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9710,7 +9710,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupAtInfoEntry {
 }
 impl crate::members::ReadMembers for GroupCallbackAfterSendMsg {
     const EXPECTING: &'static str = "a GroupCallbackAfterSendMsg object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -9940,7 +9940,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
 }
 impl crate::members::ReadMembers for GroupCallbackBeforeSendMsg {
     const EXPECTING: &'static str = "a GroupCallbackBeforeSendMsg object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10134,7 +10134,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
 }
 impl crate::members::ReadMembers for GroupCallbackBeforeSendMsgResponse {
     const EXPECTING: &'static str = "a GroupCallbackBeforeSendMsgResponse object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10222,7 +10222,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsgResponse {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterChangeOwner {
     const EXPECTING: &'static str = "a LiveCallbackAfterChangeOwner object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10337,7 +10337,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterChangeOwner {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterCreateBattle {
     const EXPECTING: &'static str = "a LiveCallbackAfterCreateBattle object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10502,7 +10502,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateBattle {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterCreateRoom {
     const EXPECTING: &'static str = "a LiveCallbackAfterCreateRoom object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10582,7 +10582,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoom {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterCreateRoomReachingThreshold {
     const EXPECTING: &'static str = "a LiveCallbackAfterCreateRoomReachingThreshold object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10690,7 +10690,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoomReachingThres
 }
 impl crate::members::ReadMembers for LiveCallbackAfterDelMetadata {
     const EXPECTING: &'static str = "a LiveCallbackAfterDelMetadata object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10783,7 +10783,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterDelMetadata {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterDestroyRoom {
     const EXPECTING: &'static str = "a LiveCallbackAfterDestroyRoom object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -10895,7 +10895,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterDestroyRoom {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterEndBattle {
     const EXPECTING: &'static str = "a LiveCallbackAfterEndBattle object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11049,7 +11049,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterEndBattle {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterMemberStateChanged {
     const EXPECTING: &'static str = "a LiveCallbackAfterMemberStateChanged object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11152,7 +11152,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterMemberStateChanged {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterModifyAdmin {
     const EXPECTING: &'static str = "a LiveCallbackAfterModifyAdmin object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11257,7 +11257,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterModifyAdmin {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterSetMetadata {
     const EXPECTING: &'static str = "a LiveCallbackAfterSetMetadata object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11351,7 +11351,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterSetMetadata {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterStartBattle {
     const EXPECTING: &'static str = "a LiveCallbackAfterStartBattle object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11481,7 +11481,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterStartBattle {
 }
 impl crate::members::ReadMembers for LiveCallbackAfterUpdateRoomInfo {
     const EXPECTING: &'static str = "a LiveCallbackAfterUpdateRoomInfo object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11562,7 +11562,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterUpdateRoomInfo {
 }
 impl crate::members::ReadMembers for LiveCallbackBeforeSendGift {
     const EXPECTING: &'static str = "a LiveCallbackBeforeSendGift object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11643,7 +11643,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackBeforeSendGift {
 }
 impl crate::members::ReadMembers for LiveCallbackBeforeSendGiftResponse {
     const EXPECTING: &'static str = "a LiveCallbackBeforeSendGiftResponse object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11709,7 +11709,7 @@ impl<'de> ::serde::Deserialize<'de> for LiveCallbackBeforeSendGiftResponse {
 }
 impl crate::members::ReadMembers for MemberStateChangedMember {
     const EXPECTING: &'static str = "a MemberStateChangedMember object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11749,7 +11749,7 @@ impl<'de> ::serde::Deserialize<'de> for MemberStateChangedMember {
 }
 impl crate::members::ReadMembers for MessageElement {
     const EXPECTING: &'static str = "a MessageElement object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11801,7 +11801,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageElement {
 }
 impl crate::members::ReadMembers for MicCallbackAfterSeatInfoChanged {
     const EXPECTING: &'static str = "a MicCallbackAfterSeatInfoChanged object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -11882,7 +11882,7 @@ impl<'de> ::serde::Deserialize<'de> for MicCallbackAfterSeatInfoChanged {
 }
 impl crate::members::ReadMembers for RoomInfo {
     const EXPECTING: &'static str = "a RoomInfo object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -12143,7 +12143,7 @@ impl<'de> ::serde::Deserialize<'de> for RoomInfo {
 }
 impl crate::members::ReadMembers for SeatInfoChangedSeat {
     const EXPECTING: &'static str = "a SeatInfoChangedSeat object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -12238,7 +12238,7 @@ impl<'de> ::serde::Deserialize<'de> for SeatInfoChangedSeat {
 }
 impl crate::members::ReadMembers for SetMetadataEntry {
     const EXPECTING: &'static str = "a SetMetadataEntry object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -12310,7 +12310,7 @@ impl<'de> ::serde::Deserialize<'de> for UnixSeconds {
 }
 impl crate::members::ReadMembers for WebhookUrlParameters {
     const EXPECTING: &'static str = "a WebhookUrlParameters object";
-    #[inline(always)]
+    #[inline]
     fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
