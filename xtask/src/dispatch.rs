@@ -31,7 +31,8 @@ pub fn generate(tree: &SchemaTree, words: &[CommandWord]) -> Result<String, Erro
 use super::types::*;
 use crate::conform::{{fit_of_bytes, fit_of_bytes_keeping, Fit}};
 use crate::findings::Findings;
-use crate::decode::{{decode_as, from_json_bytes}};
+use crate::decode::{{decode_as, from_json_bytes_as}};
+use crate::members::object_from_json_bytes;
 use crate::DecodeError;
 
 /// Every command word this crate knows: one per webhook folder in `schemas/`.
@@ -164,6 +165,10 @@ struct PacketEnum {
     type_of: fn(&WebhookFolder) -> &str,
     /// Whether the enum has the findings of its packets (requests).
     findings: bool,
+    /// The function that decodes a packet from bytes into its variant: `(bytes, variant)`.
+    /// Requests are objects read member by member ([`crate::struct_deserialize`]); responses
+    /// are newtypes over the shared response object.
+    slice_decode: &'static str,
 }
 
 impl PacketEnum {
@@ -175,6 +180,7 @@ impl PacketEnum {
         decode_doc: "Decodes a request packet of `command` from a parsed JSON value.",
         type_of: |w| &w.request_type,
         findings: true,
+        slice_decode: "object_from_json_bytes",
     };
     const RESPONSE: Self = Self {
         name: "WebhookResponse",
@@ -184,6 +190,7 @@ impl PacketEnum {
         decode_doc: "Decodes a response packet to `command` from a parsed JSON value.",
         type_of: |w| &w.response_type,
         findings: false,
+        slice_decode: "from_json_bytes_as",
     };
 }
 
@@ -197,6 +204,7 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
         decode_doc,
         type_of,
         findings,
+        slice_decode,
     } = spec;
     let mut variants = String::new();
     let mut commands = String::new();
@@ -219,7 +227,7 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
         );
         let _ = write!(
             slice_decodes,
-            "Command::{variant} => {name}::{variant}(from_json_bytes(bytes)?),"
+            "Command::{variant} => {slice_decode}(bytes, {name}::{variant}),"
         );
         let _ = write!(
             fits,
@@ -280,7 +288,7 @@ impl {name} {{
     /// building a `serde_json::Value` first. The error only says that the bytes do not fit the
     /// type: the validator's report says what and where.
     pub fn from_slice_as(command: Command, bytes: &[u8]) -> Result<Self, serde_json::Error> {{
-        Ok(match command {{ {slice_decodes} }})
+        match command {{ {slice_decodes} }}
     }}
 
     /// How JSON bytes fit the {variant_doc} type of `command`, judged in one pass without

@@ -11,6 +11,11 @@
 //! - an optional member (`Option<T>`) is read as a `T`: `null` is refused, as in the schemas;
 //! - a missing required member is an error, as with the derive;
 //! - any other member goes into `extra`, the last one winning when given twice.
+//!
+//! The reading is the struct's `ReadMembers` (the types crate's `members` module), which both its
+//! `Deserialize` and the decoding of a whole packet from bytes call: the latter builds the typed
+//! packet where it is wanted instead of returning it through serde's layers, each of which
+//! copied it (a packet is 128 to 640 bytes).
 
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
@@ -31,7 +36,7 @@ pub fn deserialize_without_buffering(file: &mut syn::File, plan: &Plan) -> Resul
                 continue;
             }
             match rewrite(item, plan) {
-                Some(implementation) => impls.push(implementation),
+                Some(implementations) => impls.extend(implementations),
                 None if narrows_a_member(item, plan) => {
                     return Err(Error::msg(format!(
                         "{}: a struct with a narrow integer must keep unknown members \
@@ -65,7 +70,9 @@ pub(crate) struct Member {
     pub(crate) optional: bool,
 }
 
-fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<syn::Item> {
+/// The generated reading of a struct that keeps unknown members: its members read into their
+/// fields (`ReadMembers`, in the types crate's `members` module), and its `Deserialize` through them.
+fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<[syn::Item; 2]> {
     let syn::Fields::Named(fields) = &item.fields else {
         return None;
     };
@@ -113,41 +120,40 @@ fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<syn::Item> {
             quote! { #field: #slot.ok_or_else(|| ::serde::de::Error::missing_field(#key))?, }
         }
     });
-    Some(syn::parse_quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<#name, A::Error> {
-                        #(#slots)*
-                        let mut #extra = ::serde_json::Map::new();
-                        while let ::std::option::Option::Some(key) =
-                            map.next_key::<crate::wire::MemberName<'de>>()?
-                        {
-                            match key.as_bytes() {
-                                #(#arms)*
-                                _ => {
-                                    #extra.insert(key.into_string()?, map.next_value()?);
-                                }
+    let read_members = syn::parse_quote! {
+            impl crate::members::ReadMembers for #name {
+                const EXPECTING: &'static str = #expecting;
+                #[inline]
+                fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+                    mut map: A,
+                ) -> ::std::result::Result<Self, A::Error> {
+                    #(#slots)*
+                    let mut #extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) =
+                        map.next_key::<crate::wire::MemberName<'de>>()?
+                    {
+                        match key.as_bytes() {
+                            #(#arms)*
+                            _ => {
+                                #extra.insert(key.into_string()?, map.next_value()?);
                             }
                         }
-                        #revision_check
-                        ::std::result::Result::Ok(#name { #(#inits)* #extra })
                     }
+                    #revision_check
+                    ::std::result::Result::Ok(#name { #(#inits)* #extra })
                 }
-                deserializer.deserialize_map(Members)
             }
-        }
-    })
+    };
+    let deserialize = syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    deserializer.deserialize_map(crate::members::Members::<#name>::new())
+                }
+            }
+    };
+    Some([read_members, deserialize])
 }
 
 /// Whether a member of struct `item` is a narrow integer.

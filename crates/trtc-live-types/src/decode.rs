@@ -82,14 +82,20 @@ pub(crate) fn decode_as<T: DeserializeOwned>(
     })
 }
 
-/// Decodes JSON `bytes` as `T`, without a `serde_json::Value`. Bytes that are UTF-8 as a whole
-/// (nearly all packets) are checked once and read as text, which spares serde_json a UTF-8 check
-/// of every string; the others are read as bytes, so that serde_json's error says where.
-pub(crate) fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+/// Decodes JSON `bytes` as `T`, wrapped by `wrap`, without a `serde_json::Value`. Bytes that
+/// are UTF-8 as a whole (nearly all packets) are checked once and read as text, which spares
+/// serde_json a UTF-8 check of every string; the others are read as bytes, so that serde_json's
+/// error says where. An object type with a generated reading has a faster way
+/// ([`crate::members::object_from_json_bytes`]).
+pub(crate) fn from_json_bytes_as<T: DeserializeOwned, W>(
+    bytes: &[u8],
+    wrap: impl FnOnce(T) -> W,
+) -> Result<W, serde_json::Error> {
     match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
     }
+    .map(wrap)
 }
 
 fn json_pointer(path: &serde_path_to_error::Path) -> String {

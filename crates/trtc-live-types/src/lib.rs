@@ -36,6 +36,7 @@ pub mod conform;
 pub mod decision;
 mod decode;
 pub mod findings;
+mod members;
 pub mod open_enum;
 pub mod revision;
 pub mod timestamp;

@@ -9032,3824 +9032,3256 @@ impl crate::open_enum::UnknownValues for WebhookUrlParameters {
         );
     }
 }
+impl crate::members::ReadMembers for BattleRoom {
+    const EXPECTING: &'static str = "a BattleRoom object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_owner_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"Owner_Account" => {
+                    if slot_owner_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Owner_Account"),
+                        );
+                    }
+                    slot_owner_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
+            }
+        }
+        ::std::result::Result::Ok(BattleRoom {
+            owner_account: slot_owner_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Owner_Account"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            extra,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BattleRoom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = BattleRoom;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BattleRoom object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<BattleRoom, A::Error> {
-                let mut slot_owner_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"Owner_Account" => {
-                            if slot_owner_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Owner_Account"),
-                                );
-                            }
-                            slot_owner_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<BattleRoom>::new())
+    }
+}
+impl crate::members::ReadMembers for BattleRoomResult {
+    const EXPECTING: &'static str = "a BattleRoomResult object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_owner_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_score: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"Owner_Account" => {
+                    if slot_owner_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Owner_Account"),
+                        );
                     }
+                    slot_owner_account = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(BattleRoom {
-                    owner_account: slot_owner_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Owner_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    extra,
-                })
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Score" => {
+                    if slot_score.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Score"),
+                        );
+                    }
+                    slot_score = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<
+                                        i64,
+                                        { -9007199254740991 },
+                                        9007199254740991,
+                                    >,
+                                >()?,
+                        ),
+                    );
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(BattleRoomResult {
+            owner_account: slot_owner_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Owner_Account"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            score: slot_score.ok_or_else(|| ::serde::de::Error::missing_field("Score"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BattleRoomResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = BattleRoomResult;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BattleRoomResult object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<BattleRoomResult, A::Error> {
-                let mut slot_owner_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_score: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"Owner_Account" => {
-                            if slot_owner_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Owner_Account"),
-                                );
-                            }
-                            slot_owner_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Score" => {
-                            if slot_score.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Score"),
-                                );
-                            }
-                            slot_score = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<
-                                                i64,
-                                                { -9007199254740991 },
-                                                9007199254740991,
-                                            >,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<BattleRoomResult>::new())
+    }
+}
+impl crate::members::ReadMembers for CallbackResponse {
+    const EXPECTING: &'static str = "a CallbackResponse object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+        let mut slot_error_code: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"ActionStatus" => {
+                    if slot_action_status.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ActionStatus"),
+                        );
                     }
+                    slot_action_status = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(BattleRoomResult {
-                    owner_account: slot_owner_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Owner_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    score: slot_score
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Score"))?,
-                    extra,
-                })
+                b"ErrorCode" => {
+                    if slot_error_code.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ErrorCode"),
+                        );
+                    }
+                    slot_error_code = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<
+                                        i64,
+                                        { -9007199254740991 },
+                                        9007199254740991,
+                                    >,
+                                >()?,
+                        ),
+                    );
+                }
+                b"ErrorInfo" => {
+                    if slot_error_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ErrorInfo"),
+                        );
+                    }
+                    slot_error_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(CallbackResponse {
+            action_status: slot_action_status
+                .ok_or_else(|| ::serde::de::Error::missing_field("ActionStatus"))?,
+            error_code: slot_error_code
+                .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
+            error_info: slot_error_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CallbackResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CallbackResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CallbackResponse object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CallbackResponse, A::Error> {
-                let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
-                let mut slot_error_code: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"ActionStatus" => {
-                            if slot_action_status.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ActionStatus"),
-                                );
-                            }
-                            slot_action_status = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ErrorCode" => {
-                            if slot_error_code.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ErrorCode"),
-                                );
-                            }
-                            slot_error_code = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<
-                                                i64,
-                                                { -9007199254740991 },
-                                                9007199254740991,
-                                            >,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"ErrorInfo" => {
-                            if slot_error_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ErrorInfo"),
-                                );
-                            }
-                            slot_error_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<CallbackResponse>::new())
+    }
+}
+impl crate::members::ReadMembers for DestroyRoomStatistic {
+    const EXPECTING: &'static str = "a DestroyRoomStatistic object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_total_gift_coins: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_gifts_sent: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_likes_received: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_unique_gift_senders: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_viewers: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"TotalGiftCoins" => {
+                    if slot_total_gift_coins.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TotalGiftCoins"),
+                        );
                     }
+                    slot_total_gift_coins = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
                 }
-                ::std::result::Result::Ok(CallbackResponse {
-                    action_status: slot_action_status
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "ActionStatus",
-                        ))?,
-                    error_code: slot_error_code
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
-                    error_info: slot_error_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
-                    extra,
-                })
+                b"TotalGiftsSent" => {
+                    if slot_total_gifts_sent.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TotalGiftsSent"),
+                        );
+                    }
+                    slot_total_gifts_sent = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"TotalLikesReceived" => {
+                    if slot_total_likes_received.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TotalLikesReceived"),
+                        );
+                    }
+                    slot_total_likes_received = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"TotalUniqueGiftSenders" => {
+                    if slot_total_unique_gift_senders.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TotalUniqueGiftSenders"),
+                        );
+                    }
+                    slot_total_unique_gift_senders = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"TotalViewers" => {
+                    if slot_total_viewers.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TotalViewers"),
+                        );
+                    }
+                    slot_total_viewers = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(DestroyRoomStatistic {
+            total_gift_coins: slot_total_gift_coins
+                .ok_or_else(|| ::serde::de::Error::missing_field("TotalGiftCoins"))?,
+            total_gifts_sent: slot_total_gifts_sent
+                .ok_or_else(|| ::serde::de::Error::missing_field("TotalGiftsSent"))?,
+            total_likes_received: slot_total_likes_received
+                .ok_or_else(|| ::serde::de::Error::missing_field("TotalLikesReceived"))?,
+            total_unique_gift_senders: slot_total_unique_gift_senders
+                .ok_or_else(|| ::serde::de::Error::missing_field(
+                    "TotalUniqueGiftSenders",
+                ))?,
+            total_viewers: slot_total_viewers
+                .ok_or_else(|| ::serde::de::Error::missing_field("TotalViewers"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DestroyRoomStatistic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DestroyRoomStatistic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a DestroyRoomStatistic object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DestroyRoomStatistic, A::Error> {
-                let mut slot_total_gift_coins: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_total_gifts_sent: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_total_likes_received: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_total_unique_gift_senders: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_total_viewers: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"TotalGiftCoins" => {
-                            if slot_total_gift_coins.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("TotalGiftCoins"),
-                                );
-                            }
-                            slot_total_gift_coins = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"TotalGiftsSent" => {
-                            if slot_total_gifts_sent.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("TotalGiftsSent"),
-                                );
-                            }
-                            slot_total_gifts_sent = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"TotalLikesReceived" => {
-                            if slot_total_likes_received.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("TotalLikesReceived"),
-                                );
-                            }
-                            slot_total_likes_received = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"TotalUniqueGiftSenders" => {
-                            if slot_total_unique_gift_senders.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field(
-                                        "TotalUniqueGiftSenders",
-                                    ),
-                                );
-                            }
-                            slot_total_unique_gift_senders = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"TotalViewers" => {
-                            if slot_total_viewers.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("TotalViewers"),
-                                );
-                            }
-                            slot_total_viewers = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(crate::members::Members::<DestroyRoomStatistic>::new())
+    }
+}
+impl crate::members::ReadMembers for FollowCallbackAfterFollowAdd {
+    const EXPECTING: &'static str = "a FollowCallbackAfterFollowAdd object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            FollowCallbackAfterFollowAddCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_follow_list: ::std::option::Option<
+            ::std::vec::Vec<FollowListEntry>,
+        > = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(DestroyRoomStatistic {
-                    total_gift_coins: slot_total_gift_coins
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "TotalGiftCoins",
-                        ))?,
-                    total_gifts_sent: slot_total_gifts_sent
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "TotalGiftsSent",
-                        ))?,
-                    total_likes_received: slot_total_likes_received
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "TotalLikesReceived",
-                        ))?,
-                    total_unique_gift_senders: slot_total_unique_gift_senders
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "TotalUniqueGiftSenders",
-                        ))?,
-                    total_viewers: slot_total_viewers
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "TotalViewers",
-                        ))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"FollowList" => {
+                    if slot_follow_list.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("FollowList"),
+                        );
+                    }
+                    slot_follow_list = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"From_Account" => {
+                    if slot_from_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("From_Account"),
+                        );
+                    }
+                    slot_from_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(FollowCallbackAfterFollowAdd {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            follow_list: slot_follow_list
+                .ok_or_else(|| ::serde::de::Error::missing_field("FollowList"))?,
+            from_account: slot_from_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("From_Account"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FollowCallbackAfterFollowAdd {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = FollowCallbackAfterFollowAdd;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a FollowCallbackAfterFollowAdd object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<FollowCallbackAfterFollowAdd, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    FollowCallbackAfterFollowAddCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_follow_list: ::std::option::Option<
-                    ::std::vec::Vec<FollowListEntry>,
-                > = ::std::option::Option::None;
-                let mut slot_from_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"FollowList" => {
-                            if slot_follow_list.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("FollowList"),
-                                );
-                            }
-                            slot_follow_list = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"From_Account" => {
-                            if slot_from_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("From_Account"),
-                                );
-                            }
-                            slot_from_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<FollowCallbackAfterFollowAdd>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for FollowCallbackAfterFollowDelete {
+    const EXPECTING: &'static str = "a FollowCallbackAfterFollowDelete object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            FollowCallbackAfterFollowDeleteCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_to_account: ::std::option::Option<
+            ::std::vec::Vec<crate::wire::AccountId>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(FollowCallbackAfterFollowAdd {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    follow_list: slot_follow_list
-                        .ok_or_else(|| ::serde::de::Error::missing_field("FollowList"))?,
-                    from_account: slot_from_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "From_Account",
-                        ))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"From_Account" => {
+                    if slot_from_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("From_Account"),
+                        );
+                    }
+                    slot_from_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"To_Account" => {
+                    if slot_to_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("To_Account"),
+                        );
+                    }
+                    slot_to_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(FollowCallbackAfterFollowDelete {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            from_account: slot_from_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("From_Account"))?,
+            to_account: slot_to_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FollowCallbackAfterFollowDelete {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = FollowCallbackAfterFollowDelete;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a FollowCallbackAfterFollowDelete object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<FollowCallbackAfterFollowDelete, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    FollowCallbackAfterFollowDeleteCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_from_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_to_account: ::std::option::Option<
-                    ::std::vec::Vec<crate::wire::AccountId>,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"From_Account" => {
-                            if slot_from_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("From_Account"),
-                                );
-                            }
-                            slot_from_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"To_Account" => {
-                            if slot_to_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("To_Account"),
-                                );
-                            }
-                            slot_to_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<FollowCallbackAfterFollowDelete>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for FollowListEntry {
+    const EXPECTING: &'static str = "a FollowListEntry object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_to_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"To_Account" => {
+                    if slot_to_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("To_Account"),
+                        );
                     }
+                    slot_to_account = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(FollowCallbackAfterFollowDelete {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    from_account: slot_from_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "From_Account",
-                        ))?,
-                    to_account: slot_to_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
-                    extra,
-                })
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(FollowListEntry {
+            to_account: slot_to_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FollowListEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = FollowListEntry;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a FollowListEntry object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<FollowListEntry, A::Error> {
-                let mut slot_to_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"To_Account" => {
-                            if slot_to_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("To_Account"),
-                                );
-                            }
-                            slot_to_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<FollowListEntry>::new())
+    }
+}
+impl crate::members::ReadMembers for GiftWater {
+    const EXPECTING: &'static str = "a GiftWater object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_coins: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_gift_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_to_account: ::std::option::Option<
+            ::std::vec::Vec<crate::wire::AccountId>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"Coins" => {
+                    if slot_coins.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Coins"),
+                        );
                     }
+                    slot_coins = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
                 }
-                ::std::result::Result::Ok(FollowListEntry {
-                    to_account: slot_to_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
-                    extra,
-                })
+                b"Count" => {
+                    if slot_count.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Count"),
+                        );
+                    }
+                    slot_count = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"From_Account" => {
+                    if slot_from_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("From_Account"),
+                        );
+                    }
+                    slot_from_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"GiftId" => {
+                    if slot_gift_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("GiftId"),
+                        );
+                    }
+                    slot_gift_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Time" => {
+                    if slot_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Time"),
+                        );
+                    }
+                    slot_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"To_Account" => {
+                    if slot_to_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("To_Account"),
+                        );
+                    }
+                    slot_to_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(GiftWater {
+            coins: slot_coins.ok_or_else(|| ::serde::de::Error::missing_field("Coins"))?,
+            count: slot_count.ok_or_else(|| ::serde::de::Error::missing_field("Count"))?,
+            from_account: slot_from_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("From_Account"))?,
+            gift_id: slot_gift_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("GiftId"))?,
+            time: slot_time.ok_or_else(|| ::serde::de::Error::missing_field("Time"))?,
+            to_account: slot_to_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GiftWater {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GiftWater;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GiftWater object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GiftWater, A::Error> {
-                let mut slot_coins: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_count: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_from_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_gift_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_to_account: ::std::option::Option<
-                    ::std::vec::Vec<crate::wire::AccountId>,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"Coins" => {
-                            if slot_coins.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Coins"),
-                                );
-                            }
-                            slot_coins = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"Count" => {
-                            if slot_count.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Count"),
-                                );
-                            }
-                            slot_count = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"From_Account" => {
-                            if slot_from_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("From_Account"),
-                                );
-                            }
-                            slot_from_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"GiftId" => {
-                            if slot_gift_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("GiftId"),
-                                );
-                            }
-                            slot_gift_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Time" => {
-                            if slot_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Time"),
-                                );
-                            }
-                            slot_time = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"To_Account" => {
-                            if slot_to_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("To_Account"),
-                                );
-                            }
-                            slot_to_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<GiftWater>::new())
+    }
+}
+impl crate::members::ReadMembers for GroupAtInfoEntry {
+    const EXPECTING: &'static str = "a GroupAtInfoEntry object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_group_at_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_group_at_all_flag: ::std::option::Option<
+            crate::wire::GroupAtAllFlag,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"GroupAt_Account" => {
+                    if slot_group_at_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("GroupAt_Account"),
+                        );
                     }
+                    slot_group_at_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(GiftWater {
-                    coins: slot_coins
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Coins"))?,
-                    count: slot_count
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Count"))?,
-                    from_account: slot_from_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "From_Account",
-                        ))?,
-                    gift_id: slot_gift_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("GiftId"))?,
-                    time: slot_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Time"))?,
-                    to_account: slot_to_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field("To_Account"))?,
-                    extra,
-                })
+                b"GroupAtAllFlag" => {
+                    if slot_group_at_all_flag.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("GroupAtAllFlag"),
+                        );
+                    }
+                    slot_group_at_all_flag = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(GroupAtInfoEntry {
+            group_at_account: slot_group_at_account,
+            group_at_all_flag: slot_group_at_all_flag,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupAtInfoEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GroupAtInfoEntry;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GroupAtInfoEntry object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupAtInfoEntry, A::Error> {
-                let mut slot_group_at_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_group_at_all_flag: ::std::option::Option<
-                    crate::wire::GroupAtAllFlag,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"GroupAt_Account" => {
-                            if slot_group_at_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("GroupAt_Account"),
-                                );
-                            }
-                            slot_group_at_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"GroupAtAllFlag" => {
-                            if slot_group_at_all_flag.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("GroupAtAllFlag"),
-                                );
-                            }
-                            slot_group_at_all_flag = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<GroupAtInfoEntry>::new())
+    }
+}
+impl crate::members::ReadMembers for GroupCallbackAfterSendMsg {
+    const EXPECTING: &'static str = "a GroupCallbackAfterSendMsg object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            GroupCallbackAfterSendMsgCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_cloud_custom_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<
+            crate::timestamp::UnixMillisecondsOrDigits,
+        > = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_group_at_info: ::std::option::Option<
+            ::std::vec::Vec<GroupAtInfoEntry>,
+        > = ::std::option::Option::None;
+        let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>> = ::std::option::Option::None;
+        let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
+        let mut slot_msg_seq: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_msg_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_online_only_flag: ::std::option::Option<
+            crate::wire::OnlineOnlyFlag,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
+        let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(GroupAtInfoEntry {
-                    group_at_account: slot_group_at_account,
-                    group_at_all_flag: slot_group_at_all_flag,
-                    extra,
-                })
+                b"CloudCustomData" => {
+                    if slot_cloud_custom_data.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CloudCustomData"),
+                        );
+                    }
+                    slot_cloud_custom_data = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"From_Account" => {
+                    if slot_from_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("From_Account"),
+                        );
+                    }
+                    slot_from_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"GroupAtInfo" => {
+                    if slot_group_at_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("GroupAtInfo"),
+                        );
+                    }
+                    slot_group_at_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"GroupId" => {
+                    if slot_group_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("GroupId"),
+                        );
+                    }
+                    slot_group_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgBody" => {
+                    if slot_msg_body.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgBody"),
+                        );
+                    }
+                    slot_msg_body = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgId" => {
+                    if slot_msg_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgId"),
+                        );
+                    }
+                    slot_msg_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgPriority" => {
+                    if slot_msg_priority.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgPriority"),
+                        );
+                    }
+                    slot_msg_priority = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgSeq" => {
+                    if slot_msg_seq.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgSeq"),
+                        );
+                    }
+                    slot_msg_seq = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgTime" => {
+                    if slot_msg_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgTime"),
+                        );
+                    }
+                    slot_msg_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"OnlineOnlyFlag" => {
+                    if slot_online_only_flag.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("OnlineOnlyFlag"),
+                        );
+                    }
+                    slot_online_only_flag = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"Random" => {
+                    if slot_random.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Random"),
+                        );
+                    }
+                    slot_random = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"TopicId" => {
+                    if slot_topic_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TopicId"),
+                        );
+                    }
+                    slot_topic_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Type" => {
+                    if slot_type_.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Type"),
+                        );
+                    }
+                    slot_type_ = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
+            &<GroupCallbackAfterSendMsg as crate::revision::Revised>::REVISIONS,
+            &[
+                slot_event_time
+                    .as_ref()
+                    .map(|t| crate::revision::from_millis(t.millis())),
+                slot_msg_time.as_ref().map(|t| crate::revision::from_seconds(t.0)),
+            ],
+            &[
+                slot_operator_account.is_some(),
+                slot_random.is_some(),
+                slot_msg_id.is_some(),
+                slot_msg_seq.is_some(),
+                slot_msg_time.is_some(),
+                slot_event_time.is_some(),
+            ],
+        ) {
+            return ::std::result::Result::Err(
+                ::serde::de::Error::custom(crate::revision::missing_message(missing)),
+            );
+        }
+        ::std::result::Result::Ok(GroupCallbackAfterSendMsg {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            cloud_custom_data: slot_cloud_custom_data,
+            event_time: slot_event_time,
+            from_account: slot_from_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("From_Account"))?,
+            group_at_info: slot_group_at_info,
+            group_id: slot_group_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
+            msg_body: slot_msg_body
+                .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
+            msg_id: slot_msg_id,
+            msg_priority: slot_msg_priority,
+            msg_seq: slot_msg_seq,
+            msg_time: slot_msg_time,
+            online_only_flag: slot_online_only_flag,
+            operator_account: slot_operator_account,
+            random: slot_random,
+            topic_id: slot_topic_id,
+            type_: slot_type_.ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupCallbackAfterSendMsg {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GroupCallbackAfterSendMsg;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GroupCallbackAfterSendMsg object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupCallbackAfterSendMsg, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    GroupCallbackAfterSendMsgCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_cloud_custom_data: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<
-                    crate::timestamp::UnixMillisecondsOrDigits,
-                > = ::std::option::Option::None;
-                let mut slot_from_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_group_at_info: ::std::option::Option<
-                    ::std::vec::Vec<GroupAtInfoEntry>,
-                > = ::std::option::Option::None;
-                let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_msg_body: ::std::option::Option<
-                    ::std::vec::Vec<MessageElement>,
-                > = ::std::option::Option::None;
-                let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
-                let mut slot_msg_seq: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_msg_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_online_only_flag: ::std::option::Option<
-                    crate::wire::OnlineOnlyFlag,
-                > = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
-                let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CloudCustomData" => {
-                            if slot_cloud_custom_data.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CloudCustomData"),
-                                );
-                            }
-                            slot_cloud_custom_data = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"From_Account" => {
-                            if slot_from_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("From_Account"),
-                                );
-                            }
-                            slot_from_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"GroupAtInfo" => {
-                            if slot_group_at_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("GroupAtInfo"),
-                                );
-                            }
-                            slot_group_at_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"GroupId" => {
-                            if slot_group_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("GroupId"),
-                                );
-                            }
-                            slot_group_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgBody" => {
-                            if slot_msg_body.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgBody"),
-                                );
-                            }
-                            slot_msg_body = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgId" => {
-                            if slot_msg_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgId"),
-                                );
-                            }
-                            slot_msg_id = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"MsgPriority" => {
-                            if slot_msg_priority.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgPriority"),
-                                );
-                            }
-                            slot_msg_priority = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgSeq" => {
-                            if slot_msg_seq.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgSeq"),
-                                );
-                            }
-                            slot_msg_seq = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgTime" => {
-                            if slot_msg_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgTime"),
-                                );
-                            }
-                            slot_msg_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"OnlineOnlyFlag" => {
-                            if slot_online_only_flag.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("OnlineOnlyFlag"),
-                                );
-                            }
-                            slot_online_only_flag = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Random" => {
-                            if slot_random.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Random"),
-                                );
-                            }
-                            slot_random = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"TopicId" => {
-                            if slot_topic_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("TopicId"),
-                                );
-                            }
-                            slot_topic_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Type" => {
-                            if slot_type_.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Type"),
-                                );
-                            }
-                            slot_type_ = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(crate::members::Members::<GroupCallbackAfterSendMsg>::new())
+    }
+}
+impl crate::members::ReadMembers for GroupCallbackBeforeSendMsg {
+    const EXPECTING: &'static str = "a GroupCallbackBeforeSendMsg object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            GroupCallbackBeforeSendMsgCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_cloud_custom_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<
+            crate::timestamp::UnixMillisecondsOrDigits,
+        > = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>> = ::std::option::Option::None;
+        let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
+        let mut slot_online_only_flag: ::std::option::Option<
+            crate::wire::OnlineOnlyFlag,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
+        let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
-                }
-                if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
-                    &<GroupCallbackAfterSendMsg as crate::revision::Revised>::REVISIONS,
-                    &[
-                        slot_event_time
-                            .as_ref()
-                            .map(|t| crate::revision::from_millis(t.millis())),
-                        slot_msg_time
-                            .as_ref()
-                            .map(|t| crate::revision::from_seconds(t.0)),
-                    ],
-                    &[
-                        slot_operator_account.is_some(),
-                        slot_random.is_some(),
-                        slot_msg_id.is_some(),
-                        slot_msg_seq.is_some(),
-                        slot_msg_time.is_some(),
-                        slot_event_time.is_some(),
-                    ],
-                ) {
-                    return ::std::result::Result::Err(
-                        ::serde::de::Error::custom(
-                            crate::revision::missing_message(missing),
-                        ),
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
                     );
                 }
-                ::std::result::Result::Ok(GroupCallbackAfterSendMsg {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    cloud_custom_data: slot_cloud_custom_data,
-                    event_time: slot_event_time,
-                    from_account: slot_from_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "From_Account",
-                        ))?,
-                    group_at_info: slot_group_at_info,
-                    group_id: slot_group_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
-                    msg_body: slot_msg_body
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
-                    msg_id: slot_msg_id,
-                    msg_priority: slot_msg_priority,
-                    msg_seq: slot_msg_seq,
-                    msg_time: slot_msg_time,
-                    online_only_flag: slot_online_only_flag,
-                    operator_account: slot_operator_account,
-                    random: slot_random,
-                    topic_id: slot_topic_id,
-                    type_: slot_type_
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
-                    extra,
-                })
+                b"CloudCustomData" => {
+                    if slot_cloud_custom_data.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CloudCustomData"),
+                        );
+                    }
+                    slot_cloud_custom_data = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"From_Account" => {
+                    if slot_from_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("From_Account"),
+                        );
+                    }
+                    slot_from_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"GroupId" => {
+                    if slot_group_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("GroupId"),
+                        );
+                    }
+                    slot_group_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgBody" => {
+                    if slot_msg_body.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgBody"),
+                        );
+                    }
+                    slot_msg_body = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgId" => {
+                    if slot_msg_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgId"),
+                        );
+                    }
+                    slot_msg_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgPriority" => {
+                    if slot_msg_priority.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgPriority"),
+                        );
+                    }
+                    slot_msg_priority = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"OnlineOnlyFlag" => {
+                    if slot_online_only_flag.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("OnlineOnlyFlag"),
+                        );
+                    }
+                    slot_online_only_flag = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"Random" => {
+                    if slot_random.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Random"),
+                        );
+                    }
+                    slot_random = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"TopicId" => {
+                    if slot_topic_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TopicId"),
+                        );
+                    }
+                    slot_topic_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Type" => {
+                    if slot_type_.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Type"),
+                        );
+                    }
+                    slot_type_ = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
+            &<GroupCallbackBeforeSendMsg as crate::revision::Revised>::REVISIONS,
+            &[
+                slot_event_time
+                    .as_ref()
+                    .map(|t| crate::revision::from_millis(t.millis())),
+            ],
+            &[slot_msg_id.is_some(), slot_event_time.is_some()],
+        ) {
+            return ::std::result::Result::Err(
+                ::serde::de::Error::custom(crate::revision::missing_message(missing)),
+            );
+        }
+        ::std::result::Result::Ok(GroupCallbackBeforeSendMsg {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            cloud_custom_data: slot_cloud_custom_data,
+            event_time: slot_event_time,
+            from_account: slot_from_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("From_Account"))?,
+            group_id: slot_group_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
+            msg_body: slot_msg_body
+                .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
+            msg_id: slot_msg_id,
+            msg_priority: slot_msg_priority,
+            online_only_flag: slot_online_only_flag,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            random: slot_random
+                .ok_or_else(|| ::serde::de::Error::missing_field("Random"))?,
+            topic_id: slot_topic_id,
+            type_: slot_type_.ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsg {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GroupCallbackBeforeSendMsg;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GroupCallbackBeforeSendMsg object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupCallbackBeforeSendMsg, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    GroupCallbackBeforeSendMsgCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_cloud_custom_data: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<
-                    crate::timestamp::UnixMillisecondsOrDigits,
-                > = ::std::option::Option::None;
-                let mut slot_from_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_msg_body: ::std::option::Option<
-                    ::std::vec::Vec<MessageElement>,
-                > = ::std::option::Option::None;
-                let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
-                let mut slot_online_only_flag: ::std::option::Option<
-                    crate::wire::OnlineOnlyFlag,
-                > = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
-                let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CloudCustomData" => {
-                            if slot_cloud_custom_data.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CloudCustomData"),
-                                );
-                            }
-                            slot_cloud_custom_data = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"From_Account" => {
-                            if slot_from_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("From_Account"),
-                                );
-                            }
-                            slot_from_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"GroupId" => {
-                            if slot_group_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("GroupId"),
-                                );
-                            }
-                            slot_group_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgBody" => {
-                            if slot_msg_body.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgBody"),
-                                );
-                            }
-                            slot_msg_body = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgId" => {
-                            if slot_msg_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgId"),
-                                );
-                            }
-                            slot_msg_id = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"MsgPriority" => {
-                            if slot_msg_priority.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgPriority"),
-                                );
-                            }
-                            slot_msg_priority = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"OnlineOnlyFlag" => {
-                            if slot_online_only_flag.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("OnlineOnlyFlag"),
-                                );
-                            }
-                            slot_online_only_flag = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Random" => {
-                            if slot_random.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Random"),
-                                );
-                            }
-                            slot_random = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"TopicId" => {
-                            if slot_topic_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("TopicId"),
-                                );
-                            }
-                            slot_topic_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Type" => {
-                            if slot_type_.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Type"),
-                                );
-                            }
-                            slot_type_ = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<GroupCallbackBeforeSendMsg>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for GroupCallbackBeforeSendMsgResponse {
+    const EXPECTING: &'static str = "a GroupCallbackBeforeSendMsgResponse object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+        let mut slot_cloud_custom_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_error_code: ::std::option::Option<
+            crate::decision::SendMsgErrorCode,
+        > = ::std::option::Option::None;
+        let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"ActionStatus" => {
+                    if slot_action_status.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ActionStatus"),
+                        );
                     }
+                    slot_action_status = ::std::option::Option::Some(map.next_value()?);
                 }
-                if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
-                    &<GroupCallbackBeforeSendMsg as crate::revision::Revised>::REVISIONS,
-                    &[
-                        slot_event_time
-                            .as_ref()
-                            .map(|t| crate::revision::from_millis(t.millis())),
-                    ],
-                    &[slot_msg_id.is_some(), slot_event_time.is_some()],
-                ) {
-                    return ::std::result::Result::Err(
-                        ::serde::de::Error::custom(
-                            crate::revision::missing_message(missing),
-                        ),
+                b"CloudCustomData" => {
+                    if slot_cloud_custom_data.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CloudCustomData"),
+                        );
+                    }
+                    slot_cloud_custom_data = ::std::option::Option::Some(
+                        map.next_value()?,
                     );
                 }
-                ::std::result::Result::Ok(GroupCallbackBeforeSendMsg {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    cloud_custom_data: slot_cloud_custom_data,
-                    event_time: slot_event_time,
-                    from_account: slot_from_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "From_Account",
-                        ))?,
-                    group_id: slot_group_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("GroupId"))?,
-                    msg_body: slot_msg_body
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgBody"))?,
-                    msg_id: slot_msg_id,
-                    msg_priority: slot_msg_priority,
-                    online_only_flag: slot_online_only_flag,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    random: slot_random
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Random"))?,
-                    topic_id: slot_topic_id,
-                    type_: slot_type_
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Type"))?,
-                    extra,
-                })
+                b"ErrorCode" => {
+                    if slot_error_code.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ErrorCode"),
+                        );
+                    }
+                    slot_error_code = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"ErrorInfo" => {
+                    if slot_error_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ErrorInfo"),
+                        );
+                    }
+                    slot_error_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MsgBody" => {
+                    if slot_msg_body.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgBody"),
+                        );
+                    }
+                    slot_msg_body = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(GroupCallbackBeforeSendMsgResponse {
+            action_status: slot_action_status
+                .ok_or_else(|| ::serde::de::Error::missing_field("ActionStatus"))?,
+            cloud_custom_data: slot_cloud_custom_data,
+            error_code: slot_error_code
+                .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
+            error_info: slot_error_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
+            msg_body: slot_msg_body,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupCallbackBeforeSendMsgResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GroupCallbackBeforeSendMsgResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GroupCallbackBeforeSendMsgResponse object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupCallbackBeforeSendMsgResponse, A::Error> {
-                let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
-                let mut slot_cloud_custom_data: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut slot_error_code: ::std::option::Option<
-                    crate::decision::SendMsgErrorCode,
-                > = ::std::option::Option::None;
-                let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_msg_body: ::std::option::Option<
-                    ::std::vec::Vec<MessageElement>,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"ActionStatus" => {
-                            if slot_action_status.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ActionStatus"),
-                                );
-                            }
-                            slot_action_status = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CloudCustomData" => {
-                            if slot_cloud_custom_data.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CloudCustomData"),
-                                );
-                            }
-                            slot_cloud_custom_data = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ErrorCode" => {
-                            if slot_error_code.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ErrorCode"),
-                                );
-                            }
-                            slot_error_code = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ErrorInfo" => {
-                            if slot_error_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ErrorInfo"),
-                                );
-                            }
-                            slot_error_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgBody" => {
-                            if slot_msg_body.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgBody"),
-                                );
-                            }
-                            slot_msg_body = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<GroupCallbackBeforeSendMsgResponse>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterChangeOwner {
+    const EXPECTING: &'static str = "a LiveCallbackAfterChangeOwner object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterChangeOwnerCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_current_owner_account: ::std::option::Option<
+            crate::wire::AccountId,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_original_owner_account: ::std::option::Option<
+            crate::wire::AccountId,
+        > = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(GroupCallbackBeforeSendMsgResponse {
-                    action_status: slot_action_status
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "ActionStatus",
-                        ))?,
-                    cloud_custom_data: slot_cloud_custom_data,
-                    error_code: slot_error_code
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
-                    error_info: slot_error_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
-                    msg_body: slot_msg_body,
-                    extra,
-                })
+                b"CurrentOwner_Account" => {
+                    if slot_current_owner_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CurrentOwner_Account"),
+                        );
+                    }
+                    slot_current_owner_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"OriginalOwner_Account" => {
+                    if slot_original_owner_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("OriginalOwner_Account"),
+                        );
+                    }
+                    slot_original_owner_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterChangeOwner {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            current_owner_account: slot_current_owner_account
+                .ok_or_else(|| ::serde::de::Error::missing_field(
+                    "CurrentOwner_Account",
+                ))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            original_owner_account: slot_original_owner_account
+                .ok_or_else(|| ::serde::de::Error::missing_field(
+                    "OriginalOwner_Account",
+                ))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterChangeOwner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterChangeOwner;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterChangeOwner object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterChangeOwner, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterChangeOwnerCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_current_owner_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_original_owner_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CurrentOwner_Account" => {
-                            if slot_current_owner_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CurrentOwner_Account"),
-                                );
-                            }
-                            slot_current_owner_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"OriginalOwner_Account" => {
-                            if slot_original_owner_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("OriginalOwner_Account"),
-                                );
-                            }
-                            slot_original_owner_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterChangeOwner>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterCreateBattle {
+    const EXPECTING: &'static str = "a LiveCallbackAfterCreateBattle object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterCreateBattleCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_extension_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_from_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_need_response: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_timeout: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_to_room_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"BattleId" => {
+                    if slot_battle_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("BattleId"),
+                        );
                     }
+                    slot_battle_id = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterChangeOwner {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    current_owner_account: slot_current_owner_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CurrentOwner_Account",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    original_owner_account: slot_original_owner_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "OriginalOwner_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    extra,
-                })
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
+                    }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"Duration" => {
+                    if slot_duration.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Duration"),
+                        );
+                    }
+                    slot_duration = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"ExtensionInfo" => {
+                    if slot_extension_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ExtensionInfo"),
+                        );
+                    }
+                    slot_extension_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"FromRoomId" => {
+                    if slot_from_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("FromRoomId"),
+                        );
+                    }
+                    slot_from_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"NeedResponse" => {
+                    if slot_need_response.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("NeedResponse"),
+                        );
+                    }
+                    slot_need_response = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"Timeout" => {
+                    if slot_timeout.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Timeout"),
+                        );
+                    }
+                    slot_timeout = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"ToRoomIdList" => {
+                    if slot_to_room_id_list.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ToRoomIdList"),
+                        );
+                    }
+                    slot_to_room_id_list = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterCreateBattle {
+            battle_id: slot_battle_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            duration: slot_duration
+                .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            extension_info: slot_extension_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("ExtensionInfo"))?,
+            from_room_id: slot_from_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("FromRoomId"))?,
+            need_response: slot_need_response
+                .ok_or_else(|| ::serde::de::Error::missing_field("NeedResponse"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            timeout: slot_timeout
+                .ok_or_else(|| ::serde::de::Error::missing_field("Timeout"))?,
+            to_room_id_list: slot_to_room_id_list
+                .ok_or_else(|| ::serde::de::Error::missing_field("ToRoomIdList"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateBattle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterCreateBattle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterCreateBattle object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterCreateBattle, A::Error> {
-                let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterCreateBattleCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_extension_info: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut slot_from_room_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut slot_need_response: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_timeout: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_to_room_id_list: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"BattleId" => {
-                            if slot_battle_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("BattleId"),
-                                );
-                            }
-                            slot_battle_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Duration" => {
-                            if slot_duration.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Duration"),
-                                );
-                            }
-                            slot_duration = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ExtensionInfo" => {
-                            if slot_extension_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ExtensionInfo"),
-                                );
-                            }
-                            slot_extension_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"FromRoomId" => {
-                            if slot_from_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("FromRoomId"),
-                                );
-                            }
-                            slot_from_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"NeedResponse" => {
-                            if slot_need_response.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("NeedResponse"),
-                                );
-                            }
-                            slot_need_response = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Timeout" => {
-                            if slot_timeout.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Timeout"),
-                                );
-                            }
-                            slot_timeout = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"ToRoomIdList" => {
-                            if slot_to_room_id_list.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ToRoomIdList"),
-                                );
-                            }
-                            slot_to_room_id_list = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterCreateBattle>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterCreateRoom {
+    const EXPECTING: &'static str = "a LiveCallbackAfterCreateRoom object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterCreateRoomCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterCreateBattle {
-                    battle_id: slot_battle_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    duration: slot_duration
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    extension_info: slot_extension_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "ExtensionInfo",
-                        ))?,
-                    from_room_id: slot_from_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("FromRoomId"))?,
-                    need_response: slot_need_response
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "NeedResponse",
-                        ))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    timeout: slot_timeout
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Timeout"))?,
-                    to_room_id_list: slot_to_room_id_list
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "ToRoomIdList",
-                        ))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomInfo" => {
+                    if slot_room_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomInfo"),
+                        );
+                    }
+                    slot_room_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterCreateRoom {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            room_info: slot_room_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomInfo"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterCreateRoom;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterCreateRoom object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterCreateRoom, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterCreateRoomCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomInfo" => {
-                            if slot_room_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomInfo"),
-                                );
-                            }
-                            slot_room_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterCreateRoom>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterCreateRoomReachingThreshold {
+    const EXPECTING: &'static str = "a LiveCallbackAfterCreateRoomReachingThreshold object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_cur_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_max_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterCreateRoom {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    room_info: slot_room_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomInfo"))?,
-                    extra,
-                })
+                b"CurRoomCount" => {
+                    if slot_cur_room_count.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CurRoomCount"),
+                        );
+                    }
+                    slot_cur_room_count = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MaxRoomCount" => {
+                    if slot_max_room_count.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MaxRoomCount"),
+                        );
+                    }
+                    slot_max_room_count = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterCreateRoomReachingThreshold {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            cur_room_count: slot_cur_room_count
+                .ok_or_else(|| ::serde::de::Error::missing_field("CurRoomCount"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            max_room_count: slot_max_room_count
+                .ok_or_else(|| ::serde::de::Error::missing_field("MaxRoomCount"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterCreateRoomReachingThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterCreateRoomReachingThreshold;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterCreateRoomReachingThreshold object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                LiveCallbackAfterCreateRoomReachingThreshold,
-                A::Error,
-            > {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_cur_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_max_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CurRoomCount" => {
-                            if slot_cur_room_count.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CurRoomCount"),
-                                );
-                            }
-                            slot_cur_room_count = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MaxRoomCount" => {
-                            if slot_max_room_count.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MaxRoomCount"),
-                                );
-                            }
-                            slot_max_room_count = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<
+                    LiveCallbackAfterCreateRoomReachingThreshold,
+                >::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterDelMetadata {
+    const EXPECTING: &'static str = "a LiveCallbackAfterDelMetadata object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterDelMetadataCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_keys: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterCreateRoomReachingThreshold {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    cur_room_count: slot_cur_room_count
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CurRoomCount",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    max_room_count: slot_max_room_count
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "MaxRoomCount",
-                        ))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Keys" => {
+                    if slot_keys.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Keys"),
+                        );
+                    }
+                    slot_keys = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterDelMetadata {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            keys: slot_keys.ok_or_else(|| ::serde::de::Error::missing_field("Keys"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterDelMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterDelMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterDelMetadata object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterDelMetadata, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterDelMetadataCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_keys: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Keys" => {
-                            if slot_keys.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Keys"),
-                                );
-                            }
-                            slot_keys = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterDelMetadata>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterDestroyRoom {
+    const EXPECTING: &'static str = "a LiveCallbackAfterDestroyRoom object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterDestroyRoomCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_event_type: ::std::option::Option<DestroyRoomEventType> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+        let mut slot_statistic: ::std::option::Option<DestroyRoomStatistic> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterDelMetadata {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    keys: slot_keys
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Keys"))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"EventType" => {
+                    if slot_event_type.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventType"),
+                        );
+                    }
+                    slot_event_type = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RoomInfo" => {
+                    if slot_room_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomInfo"),
+                        );
+                    }
+                    slot_room_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Statistic" => {
+                    if slot_statistic.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Statistic"),
+                        );
+                    }
+                    slot_statistic = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterDestroyRoom {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            event_type: slot_event_type
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventType"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            room_info: slot_room_info,
+            statistic: slot_statistic,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterDestroyRoom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterDestroyRoom;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterDestroyRoom object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterDestroyRoom, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterDestroyRoomCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_event_type: ::std::option::Option<DestroyRoomEventType> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
-                let mut slot_statistic: ::std::option::Option<DestroyRoomStatistic> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventType" => {
-                            if slot_event_type.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventType"),
-                                );
-                            }
-                            slot_event_type = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomInfo" => {
-                            if slot_room_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomInfo"),
-                                );
-                            }
-                            slot_room_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Statistic" => {
-                            if slot_statistic.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Statistic"),
-                                );
-                            }
-                            slot_statistic = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterDestroyRoom>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterEndBattle {
+    const EXPECTING: &'static str = "a LiveCallbackAfterEndBattle object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterEndBattleCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_end_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_from_room_info: ::std::option::Option<BattleRoomResult> = ::std::option::Option::None;
+        let mut slot_op_type: ::std::option::Option<crate::wire::BattleEndReason> = ::std::option::Option::None;
+        let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_to_room_list: ::std::option::Option<
+            ::std::vec::Vec<BattleRoomResult>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"BattleId" => {
+                    if slot_battle_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("BattleId"),
+                        );
                     }
+                    slot_battle_id = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterDestroyRoom {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    event_type: slot_event_type
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventType"))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    room_info: slot_room_info,
-                    statistic: slot_statistic,
-                    extra,
-                })
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
+                    }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"CreateTime" => {
+                    if slot_create_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CreateTime"),
+                        );
+                    }
+                    slot_create_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Duration" => {
+                    if slot_duration.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Duration"),
+                        );
+                    }
+                    slot_duration = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"EndTime" => {
+                    if slot_end_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EndTime"),
+                        );
+                    }
+                    slot_end_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"FromRoomInfo" => {
+                    if slot_from_room_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("FromRoomInfo"),
+                        );
+                    }
+                    slot_from_room_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"OpType" => {
+                    if slot_op_type.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("OpType"),
+                        );
+                    }
+                    slot_op_type = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"StartTime" => {
+                    if slot_start_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("StartTime"),
+                        );
+                    }
+                    slot_start_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"ToRoomList" => {
+                    if slot_to_room_list.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ToRoomList"),
+                        );
+                    }
+                    slot_to_room_list = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterEndBattle {
+            battle_id: slot_battle_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            create_time: slot_create_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("CreateTime"))?,
+            duration: slot_duration
+                .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
+            end_time: slot_end_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EndTime"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            from_room_info: slot_from_room_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("FromRoomInfo"))?,
+            op_type: slot_op_type
+                .ok_or_else(|| ::serde::de::Error::missing_field("OpType"))?,
+            start_time: slot_start_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("StartTime"))?,
+            to_room_list: slot_to_room_list
+                .ok_or_else(|| ::serde::de::Error::missing_field("ToRoomList"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterEndBattle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterEndBattle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterEndBattle object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterEndBattle, A::Error> {
-                let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterEndBattleCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_end_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_from_room_info: ::std::option::Option<BattleRoomResult> = ::std::option::Option::None;
-                let mut slot_op_type: ::std::option::Option<
-                    crate::wire::BattleEndReason,
-                > = ::std::option::Option::None;
-                let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_to_room_list: ::std::option::Option<
-                    ::std::vec::Vec<BattleRoomResult>,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"BattleId" => {
-                            if slot_battle_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("BattleId"),
-                                );
-                            }
-                            slot_battle_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CreateTime" => {
-                            if slot_create_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CreateTime"),
-                                );
-                            }
-                            slot_create_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Duration" => {
-                            if slot_duration.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Duration"),
-                                );
-                            }
-                            slot_duration = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"EndTime" => {
-                            if slot_end_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EndTime"),
-                                );
-                            }
-                            slot_end_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"FromRoomInfo" => {
-                            if slot_from_room_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("FromRoomInfo"),
-                                );
-                            }
-                            slot_from_room_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"OpType" => {
-                            if slot_op_type.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("OpType"),
-                                );
-                            }
-                            slot_op_type = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"StartTime" => {
-                            if slot_start_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("StartTime"),
-                                );
-                            }
-                            slot_start_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ToRoomList" => {
-                            if slot_to_room_list.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ToRoomList"),
-                                );
-                            }
-                            slot_to_room_list = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterEndBattle>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterMemberStateChanged {
+    const EXPECTING: &'static str = "a LiveCallbackAfterMemberStateChanged object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterMemberStateChangedCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_cause: ::std::option::Option<MemberStateChangedEventCause> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_event_type: ::std::option::Option<MemberStateChangedEventType> = ::std::option::Option::None;
+        let mut slot_member_list: ::std::option::Option<
+            ::std::vec::Vec<MemberStateChangedMember>,
+        > = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterEndBattle {
-                    battle_id: slot_battle_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    create_time: slot_create_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("CreateTime"))?,
-                    duration: slot_duration
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
-                    end_time: slot_end_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EndTime"))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    from_room_info: slot_from_room_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "FromRoomInfo",
-                        ))?,
-                    op_type: slot_op_type
-                        .ok_or_else(|| ::serde::de::Error::missing_field("OpType"))?,
-                    start_time: slot_start_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("StartTime"))?,
-                    to_room_list: slot_to_room_list
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ToRoomList"))?,
-                    extra,
-                })
+                b"EventCause" => {
+                    if slot_event_cause.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventCause"),
+                        );
+                    }
+                    slot_event_cause = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"EventType" => {
+                    if slot_event_type.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventType"),
+                        );
+                    }
+                    slot_event_type = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"MemberList" => {
+                    if slot_member_list.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MemberList"),
+                        );
+                    }
+                    slot_member_list = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterMemberStateChanged {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_cause: slot_event_cause
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventCause"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            event_type: slot_event_type
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventType"))?,
+            member_list: slot_member_list
+                .ok_or_else(|| ::serde::de::Error::missing_field("MemberList"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterMemberStateChanged {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterMemberStateChanged;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterMemberStateChanged object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterMemberStateChanged, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterMemberStateChangedCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_cause: ::std::option::Option<
-                    MemberStateChangedEventCause,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_event_type: ::std::option::Option<
-                    MemberStateChangedEventType,
-                > = ::std::option::Option::None;
-                let mut slot_member_list: ::std::option::Option<
-                    ::std::vec::Vec<MemberStateChangedMember>,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventCause" => {
-                            if slot_event_cause.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventCause"),
-                                );
-                            }
-                            slot_event_cause = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventType" => {
-                            if slot_event_type.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventType"),
-                                );
-                            }
-                            slot_event_type = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MemberList" => {
-                            if slot_member_list.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MemberList"),
-                                );
-                            }
-                            slot_member_list = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterMemberStateChanged>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterModifyAdmin {
+    const EXPECTING: &'static str = "a LiveCallbackAfterModifyAdmin object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_admin_account: ::std::option::Option<
+            ::std::vec::Vec<crate::wire::AccountId>,
+        > = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterModifyAdminCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_op_type: ::std::option::Option<ModifyAdminOpType> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"Admin_Account" => {
+                    if slot_admin_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Admin_Account"),
+                        );
                     }
+                    slot_admin_account = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterMemberStateChanged {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_cause: slot_event_cause
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventCause"))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    event_type: slot_event_type
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventType"))?,
-                    member_list: slot_member_list
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MemberList"))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    extra,
-                })
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
+                    }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"opType" => {
+                    if slot_op_type.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("opType"),
+                        );
+                    }
+                    slot_op_type = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterModifyAdmin {
+            admin_account: slot_admin_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Admin_Account"))?,
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            op_type: slot_op_type
+                .ok_or_else(|| ::serde::de::Error::missing_field("opType"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterModifyAdmin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterModifyAdmin;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterModifyAdmin object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterModifyAdmin, A::Error> {
-                let mut slot_admin_account: ::std::option::Option<
-                    ::std::vec::Vec<crate::wire::AccountId>,
-                > = ::std::option::Option::None;
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterModifyAdminCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_op_type: ::std::option::Option<ModifyAdminOpType> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"Admin_Account" => {
-                            if slot_admin_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Admin_Account"),
-                                );
-                            }
-                            slot_admin_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"opType" => {
-                            if slot_op_type.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("opType"),
-                                );
-                            }
-                            slot_op_type = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterModifyAdmin>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterSetMetadata {
+    const EXPECTING: &'static str = "a LiveCallbackAfterSetMetadata object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterSetMetadataCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_metadata: ::std::option::Option<
+            ::std::vec::Vec<SetMetadataEntry>,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterModifyAdmin {
-                    admin_account: slot_admin_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Admin_Account",
-                        ))?,
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    op_type: slot_op_type
-                        .ok_or_else(|| ::serde::de::Error::missing_field("opType"))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Metadata" => {
+                    if slot_metadata.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Metadata"),
+                        );
+                    }
+                    slot_metadata = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterSetMetadata {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            metadata: slot_metadata
+                .ok_or_else(|| ::serde::de::Error::missing_field("Metadata"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterSetMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterSetMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterSetMetadata object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterSetMetadata, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterSetMetadataCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_metadata: ::std::option::Option<
-                    ::std::vec::Vec<SetMetadataEntry>,
-                > = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Metadata" => {
-                            if slot_metadata.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Metadata"),
-                                );
-                            }
-                            slot_metadata = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterSetMetadata>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterStartBattle {
+    const EXPECTING: &'static str = "a LiveCallbackAfterStartBattle object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterStartBattleCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_from_room_info: ::std::option::Option<BattleRoom> = ::std::option::Option::None;
+        let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_to_room_list: ::std::option::Option<::std::vec::Vec<BattleRoom>> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"BattleId" => {
+                    if slot_battle_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("BattleId"),
+                        );
                     }
+                    slot_battle_id = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterSetMetadata {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    metadata: slot_metadata
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Metadata"))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    extra,
-                })
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
+                    }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"CreateTime" => {
+                    if slot_create_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CreateTime"),
+                        );
+                    }
+                    slot_create_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Duration" => {
+                    if slot_duration.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Duration"),
+                        );
+                    }
+                    slot_duration = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"FromRoomInfo" => {
+                    if slot_from_room_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("FromRoomInfo"),
+                        );
+                    }
+                    slot_from_room_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"StartTime" => {
+                    if slot_start_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("StartTime"),
+                        );
+                    }
+                    slot_start_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"ToRoomList" => {
+                    if slot_to_room_list.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ToRoomList"),
+                        );
+                    }
+                    slot_to_room_list = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterStartBattle {
+            battle_id: slot_battle_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            create_time: slot_create_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("CreateTime"))?,
+            duration: slot_duration
+                .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            from_room_info: slot_from_room_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("FromRoomInfo"))?,
+            start_time: slot_start_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("StartTime"))?,
+            to_room_list: slot_to_room_list
+                .ok_or_else(|| ::serde::de::Error::missing_field("ToRoomList"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterStartBattle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterStartBattle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterStartBattle object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterStartBattle, A::Error> {
-                let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterStartBattleCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_from_room_info: ::std::option::Option<BattleRoom> = ::std::option::Option::None;
-                let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_to_room_list: ::std::option::Option<
-                    ::std::vec::Vec<BattleRoom>,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"BattleId" => {
-                            if slot_battle_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("BattleId"),
-                                );
-                            }
-                            slot_battle_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CreateTime" => {
-                            if slot_create_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CreateTime"),
-                                );
-                            }
-                            slot_create_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Duration" => {
-                            if slot_duration.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Duration"),
-                                );
-                            }
-                            slot_duration = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"FromRoomInfo" => {
-                            if slot_from_room_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("FromRoomInfo"),
-                                );
-                            }
-                            slot_from_room_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"StartTime" => {
-                            if slot_start_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("StartTime"),
-                                );
-                            }
-                            slot_start_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ToRoomList" => {
-                            if slot_to_room_list.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ToRoomList"),
-                                );
-                            }
-                            slot_to_room_list = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterStartBattle>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackAfterUpdateRoomInfo {
+    const EXPECTING: &'static str = "a LiveCallbackAfterUpdateRoomInfo object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterUpdateRoomInfoCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterStartBattle {
-                    battle_id: slot_battle_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("BattleId"))?,
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    create_time: slot_create_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("CreateTime"))?,
-                    duration: slot_duration
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Duration"))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    from_room_info: slot_from_room_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "FromRoomInfo",
-                        ))?,
-                    start_time: slot_start_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("StartTime"))?,
-                    to_room_list: slot_to_room_list
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ToRoomList"))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomInfo" => {
+                    if slot_room_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomInfo"),
+                        );
+                    }
+                    slot_room_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackAfterUpdateRoomInfo {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            room_info: slot_room_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomInfo"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackAfterUpdateRoomInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackAfterUpdateRoomInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackAfterUpdateRoomInfo object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackAfterUpdateRoomInfo, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackAfterUpdateRoomInfoCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomInfo" => {
-                            if slot_room_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomInfo"),
-                                );
-                            }
-                            slot_room_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackAfterUpdateRoomInfo>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackBeforeSendGift {
+    const EXPECTING: &'static str = "a LiveCallbackBeforeSendGift object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackBeforeSendGiftCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_gift_water: ::std::option::Option<GiftWater> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(LiveCallbackAfterUpdateRoomInfo {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    room_info: slot_room_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomInfo"))?,
-                    extra,
-                })
+                b"GiftWater" => {
+                    if slot_gift_water.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("GiftWater"),
+                        );
+                    }
+                    slot_gift_water = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Operator_Account" => {
+                    if slot_operator_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Operator_Account"),
+                        );
+                    }
+                    slot_operator_account = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackBeforeSendGift {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            gift_water: slot_gift_water
+                .ok_or_else(|| ::serde::de::Error::missing_field("GiftWater"))?,
+            operator_account: slot_operator_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Operator_Account"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackBeforeSendGift {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackBeforeSendGift;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackBeforeSendGift object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackBeforeSendGift, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    LiveCallbackBeforeSendGiftCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_gift_water: ::std::option::Option<GiftWater> = ::std::option::Option::None;
-                let mut slot_operator_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"GiftWater" => {
-                            if slot_gift_water.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("GiftWater"),
-                                );
-                            }
-                            slot_gift_water = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Operator_Account" => {
-                            if slot_operator_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Operator_Account"),
-                                );
-                            }
-                            slot_operator_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackBeforeSendGift>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for LiveCallbackBeforeSendGiftResponse {
+    const EXPECTING: &'static str = "a LiveCallbackBeforeSendGiftResponse object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+        let mut slot_error_code: ::std::option::Option<
+            crate::decision::SendGiftErrorCode,
+        > = ::std::option::Option::None;
+        let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"ActionStatus" => {
+                    if slot_action_status.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ActionStatus"),
+                        );
                     }
+                    slot_action_status = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(LiveCallbackBeforeSendGift {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    gift_water: slot_gift_water
-                        .ok_or_else(|| ::serde::de::Error::missing_field("GiftWater"))?,
-                    operator_account: slot_operator_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Operator_Account",
-                        ))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    extra,
-                })
+                b"ErrorCode" => {
+                    if slot_error_code.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ErrorCode"),
+                        );
+                    }
+                    slot_error_code = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"ErrorInfo" => {
+                    if slot_error_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ErrorInfo"),
+                        );
+                    }
+                    slot_error_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(LiveCallbackBeforeSendGiftResponse {
+            action_status: slot_action_status
+                .ok_or_else(|| ::serde::de::Error::missing_field("ActionStatus"))?,
+            error_code: slot_error_code
+                .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
+            error_info: slot_error_info
+                .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LiveCallbackBeforeSendGiftResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LiveCallbackBeforeSendGiftResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LiveCallbackBeforeSendGiftResponse object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LiveCallbackBeforeSendGiftResponse, A::Error> {
-                let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
-                let mut slot_error_code: ::std::option::Option<
-                    crate::decision::SendGiftErrorCode,
-                > = ::std::option::Option::None;
-                let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"ActionStatus" => {
-                            if slot_action_status.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ActionStatus"),
-                                );
-                            }
-                            slot_action_status = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ErrorCode" => {
-                            if slot_error_code.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ErrorCode"),
-                                );
-                            }
-                            slot_error_code = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ErrorInfo" => {
-                            if slot_error_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ErrorInfo"),
-                                );
-                            }
-                            slot_error_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<LiveCallbackBeforeSendGiftResponse>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for MemberStateChangedMember {
+    const EXPECTING: &'static str = "a MemberStateChangedMember object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_member_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"Member_Account" => {
+                    if slot_member_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Member_Account"),
+                        );
                     }
+                    slot_member_account = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(LiveCallbackBeforeSendGiftResponse {
-                    action_status: slot_action_status
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "ActionStatus",
-                        ))?,
-                    error_code: slot_error_code
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorCode"))?,
-                    error_info: slot_error_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ErrorInfo"))?,
-                    extra,
-                })
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(MemberStateChangedMember {
+            member_account: slot_member_account
+                .ok_or_else(|| ::serde::de::Error::missing_field("Member_Account"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MemberStateChangedMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = MemberStateChangedMember;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a MemberStateChangedMember object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<MemberStateChangedMember, A::Error> {
-                let mut slot_member_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"Member_Account" => {
-                            if slot_member_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Member_Account"),
-                                );
-                            }
-                            slot_member_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(crate::members::Members::<MemberStateChangedMember>::new())
+    }
+}
+impl crate::members::ReadMembers for MessageElement {
+    const EXPECTING: &'static str = "a MessageElement object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_msg_content: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut slot_msg_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"MsgContent" => {
+                    if slot_msg_content.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgContent"),
+                        );
                     }
+                    slot_msg_content = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(MemberStateChangedMember {
-                    member_account: slot_member_account
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "Member_Account",
-                        ))?,
-                    extra,
-                })
+                b"MsgType" => {
+                    if slot_msg_type.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MsgType"),
+                        );
+                    }
+                    slot_msg_type = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(MessageElement {
+            msg_content: slot_msg_content
+                .ok_or_else(|| ::serde::de::Error::missing_field("MsgContent"))?,
+            msg_type: slot_msg_type
+                .ok_or_else(|| ::serde::de::Error::missing_field("MsgType"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = MessageElement;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a MessageElement object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<MessageElement, A::Error> {
-                let mut slot_msg_content: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot_msg_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"MsgContent" => {
-                            if slot_msg_content.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgContent"),
-                                );
-                            }
-                            slot_msg_content = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MsgType" => {
-                            if slot_msg_type.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MsgType"),
-                                );
-                            }
-                            slot_msg_type = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<MessageElement>::new())
+    }
+}
+impl crate::members::ReadMembers for MicCallbackAfterSeatInfoChanged {
+    const EXPECTING: &'static str = "a MicCallbackAfterSeatInfoChanged object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            MicCallbackAfterSeatInfoChangedCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_seat_list: ::std::option::Option<
+            ::std::vec::Vec<SeatInfoChangedSeat>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
                     }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
                 }
-                ::std::result::Result::Ok(MessageElement {
-                    msg_content: slot_msg_content
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgContent"))?,
-                    msg_type: slot_msg_type
-                        .ok_or_else(|| ::serde::de::Error::missing_field("MsgType"))?,
-                    extra,
-                })
+                b"EventTime" => {
+                    if slot_event_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("EventTime"),
+                        );
+                    }
+                    slot_event_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"SeatList" => {
+                    if slot_seat_list.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("SeatList"),
+                        );
+                    }
+                    slot_seat_list = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(MicCallbackAfterSeatInfoChanged {
+            callback_command: slot_callback_command
+                .ok_or_else(|| ::serde::de::Error::missing_field("CallbackCommand"))?,
+            event_time: slot_event_time
+                .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
+            room_id: slot_room_id
+                .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
+            seat_list: slot_seat_list
+                .ok_or_else(|| ::serde::de::Error::missing_field("SeatList"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MicCallbackAfterSeatInfoChanged {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = MicCallbackAfterSeatInfoChanged;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a MicCallbackAfterSeatInfoChanged object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<MicCallbackAfterSeatInfoChanged, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    MicCallbackAfterSeatInfoChangedCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_seat_list: ::std::option::Option<
-                    ::std::vec::Vec<SeatInfoChangedSeat>,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"EventTime" => {
-                            if slot_event_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("EventTime"),
-                                );
-                            }
-                            slot_event_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"SeatList" => {
-                            if slot_seat_list.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("SeatList"),
-                                );
-                            }
-                            slot_seat_list = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(
+                crate::members::Members::<MicCallbackAfterSeatInfoChanged>::new(),
+            )
+    }
+}
+impl crate::members::ReadMembers for RoomInfo {
+    const EXPECTING: &'static str = "a RoomInfo object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_activity_status: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut slot_background_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_category: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
+        let mut slot_cover_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_custom_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_is_message_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_public_visible: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_seat_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_unlimited_room_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_max_member_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_max_seat_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_owner_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_room_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_room_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_take_seat_mode: ::std::option::Option<TakeSeatMode> = ::std::option::Option::None;
+        let mut slot_view_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"ActivityStatus" => {
+                    if slot_activity_status.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ActivityStatus"),
+                        );
                     }
+                    slot_activity_status = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<
+                                        i64,
+                                        { -9007199254740991 },
+                                        9007199254740991,
+                                    >,
+                                >()?,
+                        ),
+                    );
                 }
-                ::std::result::Result::Ok(MicCallbackAfterSeatInfoChanged {
-                    callback_command: slot_callback_command
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "CallbackCommand",
-                        ))?,
-                    event_time: slot_event_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("EventTime"))?,
-                    room_id: slot_room_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("RoomId"))?,
-                    seat_list: slot_seat_list
-                        .ok_or_else(|| ::serde::de::Error::missing_field("SeatList"))?,
-                    extra,
-                })
+                b"BackgroundURL" => {
+                    if slot_background_url.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("BackgroundURL"),
+                        );
+                    }
+                    slot_background_url = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Category" => {
+                    if slot_category.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Category"),
+                        );
+                    }
+                    slot_category = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    ::std::vec::Vec<
+                                        crate::bounds::Within<
+                                            i64,
+                                            { -9007199254740991 },
+                                            9007199254740991,
+                                        >,
+                                    >,
+                                >()?,
+                        ),
+                    );
+                }
+                b"CoverURL" => {
+                    if slot_cover_url.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CoverURL"),
+                        );
+                    }
+                    slot_cover_url = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"CreateTime" => {
+                    if slot_create_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CreateTime"),
+                        );
+                    }
+                    slot_create_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"CustomInfo" => {
+                    if slot_custom_info.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CustomInfo"),
+                        );
+                    }
+                    slot_custom_info = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"IsMessageDisabled" => {
+                    if slot_is_message_disabled.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("IsMessageDisabled"),
+                        );
+                    }
+                    slot_is_message_disabled = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"IsPublicVisible" => {
+                    if slot_is_public_visible.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("IsPublicVisible"),
+                        );
+                    }
+                    slot_is_public_visible = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"IsSeatEnabled" => {
+                    if slot_is_seat_enabled.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("IsSeatEnabled"),
+                        );
+                    }
+                    slot_is_seat_enabled = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"IsUnlimitedRoomEnabled" => {
+                    if slot_is_unlimited_room_enabled.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("IsUnlimitedRoomEnabled"),
+                        );
+                    }
+                    slot_is_unlimited_room_enabled = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"MaxMemberCount" => {
+                    if slot_max_member_count.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MaxMemberCount"),
+                        );
+                    }
+                    slot_max_member_count = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"MaxSeatCount" => {
+                    if slot_max_seat_count.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("MaxSeatCount"),
+                        );
+                    }
+                    slot_max_seat_count = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                b"Owner_Account" => {
+                    if slot_owner_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Owner_Account"),
+                        );
+                    }
+                    slot_owner_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RoomId" => {
+                    if slot_room_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomId"),
+                        );
+                    }
+                    slot_room_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RoomName" => {
+                    if slot_room_name.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomName"),
+                        );
+                    }
+                    slot_room_name = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RoomType" => {
+                    if slot_room_type.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RoomType"),
+                        );
+                    }
+                    slot_room_type = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"TakeSeatMode" => {
+                    if slot_take_seat_mode.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("TakeSeatMode"),
+                        );
+                    }
+                    slot_take_seat_mode = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"ViewCount" => {
+                    if slot_view_count.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ViewCount"),
+                        );
+                    }
+                    slot_view_count = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(RoomInfo {
+            activity_status: slot_activity_status,
+            background_url: slot_background_url,
+            category: slot_category,
+            cover_url: slot_cover_url,
+            create_time: slot_create_time,
+            custom_info: slot_custom_info,
+            is_message_disabled: slot_is_message_disabled,
+            is_public_visible: slot_is_public_visible,
+            is_seat_enabled: slot_is_seat_enabled,
+            is_unlimited_room_enabled: slot_is_unlimited_room_enabled,
+            max_member_count: slot_max_member_count,
+            max_seat_count: slot_max_seat_count,
+            owner_account: slot_owner_account,
+            room_id: slot_room_id,
+            room_name: slot_room_name,
+            room_type: slot_room_type,
+            take_seat_mode: slot_take_seat_mode,
+            view_count: slot_view_count,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RoomInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RoomInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a RoomInfo object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RoomInfo, A::Error> {
-                let mut slot_activity_status: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot_background_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut slot_category: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
-                let mut slot_cover_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
-                let mut slot_custom_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_is_message_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_is_public_visible: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_is_seat_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_is_unlimited_room_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_max_member_count: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_max_seat_count: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_owner_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_room_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_room_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_take_seat_mode: ::std::option::Option<TakeSeatMode> = ::std::option::Option::None;
-                let mut slot_view_count: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"ActivityStatus" => {
-                            if slot_activity_status.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ActivityStatus"),
-                                );
-                            }
-                            slot_activity_status = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<
-                                                i64,
-                                                { -9007199254740991 },
-                                                9007199254740991,
-                                            >,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"BackgroundURL" => {
-                            if slot_background_url.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("BackgroundURL"),
-                                );
-                            }
-                            slot_background_url = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Category" => {
-                            if slot_category.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Category"),
-                                );
-                            }
-                            slot_category = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            ::std::vec::Vec<
-                                                crate::bounds::Within<
-                                                    i64,
-                                                    { -9007199254740991 },
-                                                    9007199254740991,
-                                                >,
-                                            >,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"CoverURL" => {
-                            if slot_cover_url.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CoverURL"),
-                                );
-                            }
-                            slot_cover_url = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CreateTime" => {
-                            if slot_create_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CreateTime"),
-                                );
-                            }
-                            slot_create_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"CustomInfo" => {
-                            if slot_custom_info.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CustomInfo"),
-                                );
-                            }
-                            slot_custom_info = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"IsMessageDisabled" => {
-                            if slot_is_message_disabled.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("IsMessageDisabled"),
-                                );
-                            }
-                            slot_is_message_disabled = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"IsPublicVisible" => {
-                            if slot_is_public_visible.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("IsPublicVisible"),
-                                );
-                            }
-                            slot_is_public_visible = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"IsSeatEnabled" => {
-                            if slot_is_seat_enabled.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("IsSeatEnabled"),
-                                );
-                            }
-                            slot_is_seat_enabled = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"IsUnlimitedRoomEnabled" => {
-                            if slot_is_unlimited_room_enabled.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field(
-                                        "IsUnlimitedRoomEnabled",
-                                    ),
-                                );
-                            }
-                            slot_is_unlimited_room_enabled = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"MaxMemberCount" => {
-                            if slot_max_member_count.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MaxMemberCount"),
-                                );
-                            }
-                            slot_max_member_count = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"MaxSeatCount" => {
-                            if slot_max_seat_count.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("MaxSeatCount"),
-                                );
-                            }
-                            slot_max_seat_count = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"Owner_Account" => {
-                            if slot_owner_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Owner_Account"),
-                                );
-                            }
-                            slot_owner_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomId" => {
-                            if slot_room_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomId"),
-                                );
-                            }
-                            slot_room_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomName" => {
-                            if slot_room_name.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomName"),
-                                );
-                            }
-                            slot_room_name = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RoomType" => {
-                            if slot_room_type.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RoomType"),
-                                );
-                            }
-                            slot_room_type = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"TakeSeatMode" => {
-                            if slot_take_seat_mode.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("TakeSeatMode"),
-                                );
-                            }
-                            slot_take_seat_mode = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ViewCount" => {
-                            if slot_view_count.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ViewCount"),
-                                );
-                            }
-                            slot_view_count = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer.deserialize_map(crate::members::Members::<RoomInfo>::new())
+    }
+}
+impl crate::members::ReadMembers for SeatInfoChangedSeat {
+    const EXPECTING: &'static str = "a SeatInfoChangedSeat object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_index: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_is_audio_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_taken_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_video_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_member_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"Index" => {
+                    if slot_index.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Index"),
+                        );
                     }
+                    slot_index = ::std::option::Option::Some(
+                        crate::bounds::Narrowed::into_field(
+                            map
+                                .next_value::<
+                                    crate::bounds::Within<u64, 0, 9007199254740991>,
+                                >()?,
+                        ),
+                    );
                 }
-                ::std::result::Result::Ok(RoomInfo {
-                    activity_status: slot_activity_status,
-                    background_url: slot_background_url,
-                    category: slot_category,
-                    cover_url: slot_cover_url,
-                    create_time: slot_create_time,
-                    custom_info: slot_custom_info,
-                    is_message_disabled: slot_is_message_disabled,
-                    is_public_visible: slot_is_public_visible,
-                    is_seat_enabled: slot_is_seat_enabled,
-                    is_unlimited_room_enabled: slot_is_unlimited_room_enabled,
-                    max_member_count: slot_max_member_count,
-                    max_seat_count: slot_max_seat_count,
-                    owner_account: slot_owner_account,
-                    room_id: slot_room_id,
-                    room_name: slot_room_name,
-                    room_type: slot_room_type,
-                    take_seat_mode: slot_take_seat_mode,
-                    view_count: slot_view_count,
-                    extra,
-                })
+                b"IsAudioDisabled" => {
+                    if slot_is_audio_disabled.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("IsAudioDisabled"),
+                        );
+                    }
+                    slot_is_audio_disabled = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"IsTakenDisabled" => {
+                    if slot_is_taken_disabled.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("IsTakenDisabled"),
+                        );
+                    }
+                    slot_is_taken_disabled = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"IsVideoDisabled" => {
+                    if slot_is_video_disabled.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("IsVideoDisabled"),
+                        );
+                    }
+                    slot_is_video_disabled = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"Member_Account" => {
+                    if slot_member_account.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Member_Account"),
+                        );
+                    }
+                    slot_member_account = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(SeatInfoChangedSeat {
+            index: slot_index.ok_or_else(|| ::serde::de::Error::missing_field("Index"))?,
+            is_audio_disabled: slot_is_audio_disabled
+                .ok_or_else(|| ::serde::de::Error::missing_field("IsAudioDisabled"))?,
+            is_taken_disabled: slot_is_taken_disabled
+                .ok_or_else(|| ::serde::de::Error::missing_field("IsTakenDisabled"))?,
+            is_video_disabled: slot_is_video_disabled
+                .ok_or_else(|| ::serde::de::Error::missing_field("IsVideoDisabled"))?,
+            member_account: slot_member_account,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SeatInfoChangedSeat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SeatInfoChangedSeat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SeatInfoChangedSeat object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SeatInfoChangedSeat, A::Error> {
-                let mut slot_index: ::std::option::Option<u64> = ::std::option::Option::None;
-                let mut slot_is_audio_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_is_taken_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_is_video_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot_member_account: ::std::option::Option<
-                    crate::wire::AccountId,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"Index" => {
-                            if slot_index.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Index"),
-                                );
-                            }
-                            slot_index = ::std::option::Option::Some(
-                                crate::bounds::Narrowed::into_field(
-                                    map
-                                        .next_value::<
-                                            crate::bounds::Within<u64, 0, 9007199254740991>,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        b"IsAudioDisabled" => {
-                            if slot_is_audio_disabled.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("IsAudioDisabled"),
-                                );
-                            }
-                            slot_is_audio_disabled = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"IsTakenDisabled" => {
-                            if slot_is_taken_disabled.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("IsTakenDisabled"),
-                                );
-                            }
-                            slot_is_taken_disabled = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"IsVideoDisabled" => {
-                            if slot_is_video_disabled.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("IsVideoDisabled"),
-                                );
-                            }
-                            slot_is_video_disabled = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Member_Account" => {
-                            if slot_member_account.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Member_Account"),
-                                );
-                            }
-                            slot_member_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
+        deserializer
+            .deserialize_map(crate::members::Members::<SeatInfoChangedSeat>::new())
+    }
+}
+impl crate::members::ReadMembers for SetMetadataEntry {
+    const EXPECTING: &'static str = "a SetMetadataEntry object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"Key" => {
+                    if slot_key.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Key"),
+                        );
                     }
+                    slot_key = ::std::option::Option::Some(map.next_value()?);
                 }
-                ::std::result::Result::Ok(SeatInfoChangedSeat {
-                    index: slot_index
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Index"))?,
-                    is_audio_disabled: slot_is_audio_disabled
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "IsAudioDisabled",
-                        ))?,
-                    is_taken_disabled: slot_is_taken_disabled
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "IsTakenDisabled",
-                        ))?,
-                    is_video_disabled: slot_is_video_disabled
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "IsVideoDisabled",
-                        ))?,
-                    member_account: slot_member_account,
-                    extra,
-                })
+                b"Value" => {
+                    if slot_value.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Value"),
+                        );
+                    }
+                    slot_value = ::std::option::Option::Some(map.next_value()?);
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
             }
         }
-        deserializer.deserialize_map(Members)
+        ::std::result::Result::Ok(SetMetadataEntry {
+            key: slot_key.ok_or_else(|| ::serde::de::Error::missing_field("Key"))?,
+            value: slot_value.ok_or_else(|| ::serde::de::Error::missing_field("Value"))?,
+            extra,
+        })
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SetMetadataEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetMetadataEntry;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SetMetadataEntry object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SetMetadataEntry, A::Error> {
-                let mut slot_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"Key" => {
-                            if slot_key.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Key"),
-                                );
-                            }
-                            slot_key = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"Value" => {
-                            if slot_value.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Value"),
-                                );
-                            }
-                            slot_value = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(SetMetadataEntry {
-                    key: slot_key
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Key"))?,
-                    value: slot_value
-                        .ok_or_else(|| ::serde::de::Error::missing_field("Value"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        deserializer.deserialize_map(crate::members::Members::<SetMetadataEntry>::new())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UnixMilliseconds {
@@ -12876,153 +12308,133 @@ impl<'de> ::serde::Deserialize<'de> for UnixSeconds {
             .map(|value| Self(crate::bounds::Narrowed::into_field(value)))
     }
 }
+impl crate::members::ReadMembers for WebhookUrlParameters {
+    const EXPECTING: &'static str = "a WebhookUrlParameters object";
+    #[inline]
+    fn read_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slot_callback_command: ::std::option::Option<
+            WebhookUrlParametersCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_client_ip: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_contenttype: ::std::option::Option<ContentType> = ::std::option::Option::None;
+        let mut slot_opt_platform: ::std::option::Option<OptPlatform> = ::std::option::Option::None;
+        let mut slot_request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_request_time: ::std::option::Option<
+            WebhookUrlParametersRequestTime,
+        > = ::std::option::Option::None;
+        let mut slot_sdk_appid: ::std::option::Option<WebhookUrlParametersSdkAppid> = ::std::option::Option::None;
+        let mut slot_sign: ::std::option::Option<WebhookUrlParametersSign> = ::std::option::Option::None;
+        let mut slot_webhook_command: ::std::option::Option<
+            WebhookUrlParametersWebhookCommand,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<crate::wire::MemberName<'de>>()?
+        {
+            match key.as_bytes() {
+                b"CallbackCommand" => {
+                    if slot_callback_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("CallbackCommand"),
+                        );
+                    }
+                    slot_callback_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                b"ClientIP" => {
+                    if slot_client_ip.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("ClientIP"),
+                        );
+                    }
+                    slot_client_ip = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"contenttype" => {
+                    if slot_contenttype.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("contenttype"),
+                        );
+                    }
+                    slot_contenttype = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"OptPlatform" => {
+                    if slot_opt_platform.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("OptPlatform"),
+                        );
+                    }
+                    slot_opt_platform = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RequestID" => {
+                    if slot_request_id.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RequestID"),
+                        );
+                    }
+                    slot_request_id = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"RequestTime" => {
+                    if slot_request_time.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("RequestTime"),
+                        );
+                    }
+                    slot_request_time = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"SdkAppid" => {
+                    if slot_sdk_appid.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("SdkAppid"),
+                        );
+                    }
+                    slot_sdk_appid = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"Sign" => {
+                    if slot_sign.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("Sign"),
+                        );
+                    }
+                    slot_sign = ::std::option::Option::Some(map.next_value()?);
+                }
+                b"WebhookCommand" => {
+                    if slot_webhook_command.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::duplicate_field("WebhookCommand"),
+                        );
+                    }
+                    slot_webhook_command = ::std::option::Option::Some(
+                        map.next_value()?,
+                    );
+                }
+                _ => {
+                    extra.insert(key.into_string()?, map.next_value()?);
+                }
+            }
+        }
+        ::std::result::Result::Ok(WebhookUrlParameters {
+            callback_command: slot_callback_command,
+            client_ip: slot_client_ip,
+            contenttype: slot_contenttype,
+            opt_platform: slot_opt_platform,
+            request_id: slot_request_id,
+            request_time: slot_request_time,
+            sdk_appid: slot_sdk_appid
+                .ok_or_else(|| ::serde::de::Error::missing_field("SdkAppid"))?,
+            sign: slot_sign,
+            webhook_command: slot_webhook_command,
+            extra,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WebhookUrlParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = WebhookUrlParameters;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a WebhookUrlParameters object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WebhookUrlParameters, A::Error> {
-                let mut slot_callback_command: ::std::option::Option<
-                    WebhookUrlParametersCallbackCommand,
-                > = ::std::option::Option::None;
-                let mut slot_client_ip: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_contenttype: ::std::option::Option<ContentType> = ::std::option::Option::None;
-                let mut slot_opt_platform: ::std::option::Option<OptPlatform> = ::std::option::Option::None;
-                let mut slot_request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot_request_time: ::std::option::Option<
-                    WebhookUrlParametersRequestTime,
-                > = ::std::option::Option::None;
-                let mut slot_sdk_appid: ::std::option::Option<
-                    WebhookUrlParametersSdkAppid,
-                > = ::std::option::Option::None;
-                let mut slot_sign: ::std::option::Option<WebhookUrlParametersSign> = ::std::option::Option::None;
-                let mut slot_webhook_command: ::std::option::Option<
-                    WebhookUrlParametersWebhookCommand,
-                > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::wire::MemberName<'de>>()?
-                {
-                    match key.as_bytes() {
-                        b"CallbackCommand" => {
-                            if slot_callback_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("CallbackCommand"),
-                                );
-                            }
-                            slot_callback_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"ClientIP" => {
-                            if slot_client_ip.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("ClientIP"),
-                                );
-                            }
-                            slot_client_ip = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"contenttype" => {
-                            if slot_contenttype.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("contenttype"),
-                                );
-                            }
-                            slot_contenttype = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"OptPlatform" => {
-                            if slot_opt_platform.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("OptPlatform"),
-                                );
-                            }
-                            slot_opt_platform = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RequestID" => {
-                            if slot_request_id.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RequestID"),
-                                );
-                            }
-                            slot_request_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"RequestTime" => {
-                            if slot_request_time.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("RequestTime"),
-                                );
-                            }
-                            slot_request_time = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"SdkAppid" => {
-                            if slot_sdk_appid.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("SdkAppid"),
-                                );
-                            }
-                            slot_sdk_appid = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        b"Sign" => {
-                            if slot_sign.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("Sign"),
-                                );
-                            }
-                            slot_sign = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        b"WebhookCommand" => {
-                            if slot_webhook_command.is_some() {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::duplicate_field("WebhookCommand"),
-                                );
-                            }
-                            slot_webhook_command = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(WebhookUrlParameters {
-                    callback_command: slot_callback_command,
-                    client_ip: slot_client_ip,
-                    contenttype: slot_contenttype,
-                    opt_platform: slot_opt_platform,
-                    request_id: slot_request_id,
-                    request_time: slot_request_time,
-                    sdk_appid: slot_sdk_appid
-                        .ok_or_else(|| ::serde::de::Error::missing_field("SdkAppid"))?,
-                    sign: slot_sign,
-                    webhook_command: slot_webhook_command,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        deserializer
+            .deserialize_map(crate::members::Members::<WebhookUrlParameters>::new())
     }
 }

@@ -4,7 +4,8 @@
 use super::types::*;
 use crate::conform::{fit_of_bytes, fit_of_bytes_keeping, Fit};
 use crate::findings::Findings;
-use crate::decode::{decode_as, from_json_bytes};
+use crate::decode::{decode_as, from_json_bytes_as};
+use crate::members::object_from_json_bytes;
 use crate::DecodeError;
 /// Every command word this crate knows: one per webhook folder in `schemas/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -793,66 +794,68 @@ impl Webhook {
         command: Command,
         bytes: &[u8],
     ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match command {
-                Command::FollowCallbackAfterFollowAdd => {
-                    Webhook::FollowCallbackAfterFollowAdd(from_json_bytes(bytes)?)
-                }
-                Command::FollowCallbackAfterFollowDelete => {
-                    Webhook::FollowCallbackAfterFollowDelete(from_json_bytes(bytes)?)
-                }
-                Command::GroupCallbackAfterSendMsg => {
-                    Webhook::GroupCallbackAfterSendMsg(from_json_bytes(bytes)?)
-                }
-                Command::GroupCallbackBeforeSendMsg => {
-                    Webhook::GroupCallbackBeforeSendMsg(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterChangeOwner => {
-                    Webhook::LiveCallbackAfterChangeOwner(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterCreateBattle => {
-                    Webhook::LiveCallbackAfterCreateBattle(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterCreateRoom => {
-                    Webhook::LiveCallbackAfterCreateRoom(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterCreateRoomReachingThreshold => {
-                    Webhook::LiveCallbackAfterCreateRoomReachingThreshold(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterDelMetadata => {
-                    Webhook::LiveCallbackAfterDelMetadata(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterDestroyRoom => {
-                    Webhook::LiveCallbackAfterDestroyRoom(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterEndBattle => {
-                    Webhook::LiveCallbackAfterEndBattle(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterMemberStateChanged => {
-                    Webhook::LiveCallbackAfterMemberStateChanged(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterModifyAdmin => {
-                    Webhook::LiveCallbackAfterModifyAdmin(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterSetMetadata => {
-                    Webhook::LiveCallbackAfterSetMetadata(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterStartBattle => {
-                    Webhook::LiveCallbackAfterStartBattle(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterUpdateRoomInfo => {
-                    Webhook::LiveCallbackAfterUpdateRoomInfo(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackBeforeSendGift => {
-                    Webhook::LiveCallbackBeforeSendGift(from_json_bytes(bytes)?)
-                }
-                Command::MicCallbackAfterSeatInfoChanged => {
-                    Webhook::MicCallbackAfterSeatInfoChanged(from_json_bytes(bytes)?)
-                }
-            },
-        )
+        match command {
+            Command::FollowCallbackAfterFollowAdd => {
+                object_from_json_bytes(bytes, Webhook::FollowCallbackAfterFollowAdd)
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                object_from_json_bytes(bytes, Webhook::FollowCallbackAfterFollowDelete)
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                object_from_json_bytes(bytes, Webhook::GroupCallbackAfterSendMsg)
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                object_from_json_bytes(bytes, Webhook::GroupCallbackBeforeSendMsg)
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterChangeOwner)
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterCreateBattle)
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterCreateRoom)
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                object_from_json_bytes(
+                    bytes,
+                    Webhook::LiveCallbackAfterCreateRoomReachingThreshold,
+                )
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterDelMetadata)
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterDestroyRoom)
+            }
+            Command::LiveCallbackAfterEndBattle => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterEndBattle)
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                object_from_json_bytes(
+                    bytes,
+                    Webhook::LiveCallbackAfterMemberStateChanged,
+                )
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterModifyAdmin)
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterSetMetadata)
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterStartBattle)
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackAfterUpdateRoomInfo)
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                object_from_json_bytes(bytes, Webhook::LiveCallbackBeforeSendGift)
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                object_from_json_bytes(bytes, Webhook::MicCallbackAfterSeatInfoChanged)
+            }
+        }
     }
     /// How JSON bytes fit the request packet type of `command`, judged in one pass without
     /// building the value ([`crate::conform`]): exactly whether [`Self::from_value_as`] accepts
@@ -1406,90 +1409,77 @@ impl WebhookResponse {
         command: Command,
         bytes: &[u8],
     ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match command {
-                Command::FollowCallbackAfterFollowAdd => {
-                    WebhookResponse::FollowCallbackAfterFollowAdd(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::FollowCallbackAfterFollowDelete => {
-                    WebhookResponse::FollowCallbackAfterFollowDelete(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::GroupCallbackAfterSendMsg => {
-                    WebhookResponse::GroupCallbackAfterSendMsg(from_json_bytes(bytes)?)
-                }
-                Command::GroupCallbackBeforeSendMsg => {
-                    WebhookResponse::GroupCallbackBeforeSendMsg(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterChangeOwner => {
-                    WebhookResponse::LiveCallbackAfterChangeOwner(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterCreateBattle => {
-                    WebhookResponse::LiveCallbackAfterCreateBattle(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterCreateRoom => {
-                    WebhookResponse::LiveCallbackAfterCreateRoom(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterCreateRoomReachingThreshold => {
-                    WebhookResponse::LiveCallbackAfterCreateRoomReachingThreshold(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterDelMetadata => {
-                    WebhookResponse::LiveCallbackAfterDelMetadata(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterDestroyRoom => {
-                    WebhookResponse::LiveCallbackAfterDestroyRoom(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterEndBattle => {
-                    WebhookResponse::LiveCallbackAfterEndBattle(from_json_bytes(bytes)?)
-                }
-                Command::LiveCallbackAfterMemberStateChanged => {
-                    WebhookResponse::LiveCallbackAfterMemberStateChanged(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterModifyAdmin => {
-                    WebhookResponse::LiveCallbackAfterModifyAdmin(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterSetMetadata => {
-                    WebhookResponse::LiveCallbackAfterSetMetadata(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterStartBattle => {
-                    WebhookResponse::LiveCallbackAfterStartBattle(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackAfterUpdateRoomInfo => {
-                    WebhookResponse::LiveCallbackAfterUpdateRoomInfo(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-                Command::LiveCallbackBeforeSendGift => {
-                    WebhookResponse::LiveCallbackBeforeSendGift(from_json_bytes(bytes)?)
-                }
-                Command::MicCallbackAfterSeatInfoChanged => {
-                    WebhookResponse::MicCallbackAfterSeatInfoChanged(
-                        from_json_bytes(bytes)?,
-                    )
-                }
-            },
-        )
+        match command {
+            Command::FollowCallbackAfterFollowAdd => {
+                from_json_bytes_as(bytes, WebhookResponse::FollowCallbackAfterFollowAdd)
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                from_json_bytes_as(
+                    bytes,
+                    WebhookResponse::FollowCallbackAfterFollowDelete,
+                )
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                from_json_bytes_as(bytes, WebhookResponse::GroupCallbackAfterSendMsg)
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                from_json_bytes_as(bytes, WebhookResponse::GroupCallbackBeforeSendMsg)
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterChangeOwner)
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterCreateBattle)
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterCreateRoom)
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                from_json_bytes_as(
+                    bytes,
+                    WebhookResponse::LiveCallbackAfterCreateRoomReachingThreshold,
+                )
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterDelMetadata)
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterDestroyRoom)
+            }
+            Command::LiveCallbackAfterEndBattle => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterEndBattle)
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                from_json_bytes_as(
+                    bytes,
+                    WebhookResponse::LiveCallbackAfterMemberStateChanged,
+                )
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterModifyAdmin)
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterSetMetadata)
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackAfterStartBattle)
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                from_json_bytes_as(
+                    bytes,
+                    WebhookResponse::LiveCallbackAfterUpdateRoomInfo,
+                )
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                from_json_bytes_as(bytes, WebhookResponse::LiveCallbackBeforeSendGift)
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                from_json_bytes_as(
+                    bytes,
+                    WebhookResponse::MicCallbackAfterSeatInfoChanged,
+                )
+            }
+        }
     }
     /// How JSON bytes fit the response packet type of `command`, judged in one pass without
     /// building the value ([`crate::conform`]): exactly whether [`Self::from_value_as`] accepts

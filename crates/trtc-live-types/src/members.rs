@@ -1,0 +1,100 @@
+//! Reading a packet object member by member, straight into the place its value is wanted.
+//!
+//! Every generated struct that keeps unknown members has its reading generated as
+//! [`ReadMembers`] (`xtask/src/struct_deserialize.rs`); its `Deserialize` is that reading
+//! behind a visitor ([`Members`]). Decoding a whole packet from bytes goes further
+//! ([`object_from_json_bytes`]): serde returns a decoded value through each of its layers (the
+//! visitor, the deserializer's map handling, its position fix-up, `from_str`), and each moved
+//! the packet, 128 to 640 bytes, once more. There the visitor builds the packet, wrapped as the
+//! caller wants it (a [`crate::Webhook`] variant), in the caller's slot and returns nothing,
+//! which took the copies of a valid End Battle packet from eight to two.
+
+use std::marker::PhantomData;
+
+use serde::de::{Deserializer as _, MapAccess, Visitor};
+
+/// A struct read from the members of a JSON object: generated for every struct that keeps
+/// unknown members.
+pub(crate) trait ReadMembers: Sized {
+    /// What the reading expects, for serde's errors: "a `TypeName` object".
+    const EXPECTING: &'static str;
+
+    /// Reads every member of the object that `map` gives, into its field or into the unknown
+    /// members; an error where the object does not fit the type.
+    fn read_members<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The visitor of a [`ReadMembers`] struct's `Deserialize`.
+pub(crate) struct Members<T>(PhantomData<T>);
+
+impl<T> Members<T> {
+    /// The visitor, for `deserializer.deserialize_map`.
+    pub(crate) const fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<'de, T: ReadMembers> Visitor<'de> for Members<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read_members(map)
+    }
+}
+
+/// A visitor that reads a `T`, wraps it and puts it in `slot`, returning nothing through
+/// serde's layers.
+struct IntoSlot<'a, T, W, F> {
+    slot: &'a mut Option<W>,
+    wrap: F,
+    read: PhantomData<T>,
+}
+
+impl<'de, T: ReadMembers, W, F: FnOnce(T) -> W> Visitor<'de> for IntoSlot<'_, T, W, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    #[inline(always)]
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        *self.slot = Some((self.wrap)(T::read_members(map)?));
+        Ok(())
+    }
+}
+
+/// Decodes JSON `bytes` as the object type `T`, wrapped by `wrap`: what
+/// [`crate::decode::from_json_bytes_as`] gives, without moving the value through serde's
+/// layers. Bytes that are UTF-8 as a whole are checked once and read as text, as there.
+pub(crate) fn object_from_json_bytes<T: ReadMembers, W>(
+    bytes: &[u8],
+    wrap: impl FnOnce(T) -> W,
+) -> Result<W, serde_json::Error> {
+    let mut slot = None;
+    let into_slot = IntoSlot {
+        slot: &mut slot,
+        wrap,
+        read: PhantomData,
+    };
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => read_whole(serde_json::Deserializer::from_str(text), into_slot)?,
+        Err(_) => read_whole(serde_json::Deserializer::from_slice(bytes), into_slot)?,
+    }
+    // The visitor fills the slot whenever it returns `Ok`.
+    slot.ok_or_else(|| serde::de::Error::custom("the packet was read but not kept"))
+}
+
+/// Reads one JSON value with `visitor` (an object: `deserialize_map`), and nothing after it
+/// but whitespace.
+fn read_whole<'de, R: serde_json::de::Read<'de>>(
+    mut deserializer: serde_json::Deserializer<R>,
+    visitor: impl Visitor<'de, Value = ()>,
+) -> Result<(), serde_json::Error> {
+    deserializer.deserialize_map(visitor)?;
+    deserializer.end()
+}
