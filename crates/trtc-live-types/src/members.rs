@@ -7,11 +7,14 @@
 //! visitor, the deserializer's map handling, its position fix-up, `from_str`), and each moved
 //! the packet, 128 to 640 bytes, once more. There the visitor builds the packet, wrapped as the
 //! caller wants it (a [`crate::Webhook`] variant), in the caller's slot and returns nothing,
-//! which took the copies of a valid End Battle packet from eight to two.
+//! which took the copies of a valid End Battle packet from eight to two. (Plain packets, nearly
+//! all, are read before that by the reader of `crate::plain`; serde_json reads the others.)
 
 use std::marker::PhantomData;
 
 use serde::de::{Deserializer as _, MapAccess, Visitor};
+
+use crate::plain::{read_plain, GiveWay, ReadPlain};
 
 /// A struct read from the members of a JSON object: generated for every struct that keeps
 /// unknown members.
@@ -71,17 +74,22 @@ impl<'de, T: ReadMembers, W, F: FnOnce(T) -> W> Visitor<'de> for IntoSlot<'_, T,
 /// Decodes JSON `bytes` as the object type `T`, wrapped by `wrap`: what
 /// [`crate::decode::from_json_bytes_as`] gives, without moving the value through serde's
 /// layers. Bytes that are UTF-8 as a whole are checked once and read as text, as there.
-pub(crate) fn object_from_json_bytes<T: ReadMembers, W>(
+pub(crate) fn object_from_json_bytes<T: ReadMembers + ReadPlain, W>(
     bytes: &[u8],
     wrap: impl FnOnce(T) -> W,
 ) -> Result<W, serde_json::Error> {
+    let text = simdutf8::basic::from_utf8(bytes);
+    // Plain packets first (nearly all of them): see `crate::plain`.
+    if let Ok(packet) = text.map_err(|_| GiveWay).and_then(read_plain::<T>) {
+        return Ok(wrap(packet));
+    }
     let mut slot = None;
     let into_slot = IntoSlot {
         slot: &mut slot,
         wrap,
         read: PhantomData,
     };
-    match simdutf8::basic::from_utf8(bytes) {
+    match text {
         Ok(text) => read_whole(serde_json::Deserializer::from_str(text), into_slot)?,
         Err(_) => read_whole(serde_json::Deserializer::from_slice(bytes), into_slot)?,
     }
