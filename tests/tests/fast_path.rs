@@ -342,3 +342,37 @@ fn the_verdict_alone_is_that_of_validate_on_every_test_case() {
         }
     }
 }
+
+/// The plain reader, which decoding tries before serde_json, reads every valid request the
+/// repository holds (the documentation samples and the valid test cases, written back as JSON
+/// without comments) to the schema path's typed value: were it to give way on them, every
+/// packet would be read twice.
+#[test]
+fn the_plain_reader_reads_every_valid_request() {
+    let validator = Validator::new().unwrap();
+    let files: Vec<_> = trtc_live_tests::documentation_samples()
+        .into_iter()
+        .chain(test_cases("valid"))
+        .filter(|file| file.role == Role::Request)
+        .collect();
+    let mut read = 0;
+    for file in &files {
+        let text = serde_json::to_string(&file.readable_value()).unwrap();
+        let Ok(expected) = validator.validate_value(parse_json(text.as_bytes()).unwrap()) else {
+            // A sample whose documented defect the schema refuses.
+            continue;
+        };
+        assert_eq!(
+            Webhook::from_plain_json_as(file.command, text.as_bytes()).as_ref(),
+            Some(&expected),
+            "{}",
+            file.name
+        );
+        read += 1;
+    }
+    assert!(
+        read * 10 >= files.len() * 9,
+        "{read} of {} read",
+        files.len()
+    );
+}

@@ -263,7 +263,7 @@ fn by_replay(name: &syn::Ident) -> syn::Item {
     }
 }
 
-fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
+pub(crate) fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attribute| {
         attribute.path().is_ident("derive")
             && attribute

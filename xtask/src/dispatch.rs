@@ -211,6 +211,7 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
     let mut decodes = String::new();
     let mut slice_decodes = String::new();
     let mut fits = String::new();
+    let mut plain_reads = String::new();
     let mut packet_findings = String::new();
     let mut kept_findings = String::new();
     for w in hooks {
@@ -235,6 +236,10 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
             type_of(w)
         );
         let _ = write!(
+            plain_reads,
+            "Command::{variant} => crate::plain::read_plain(text).ok().map({name}::{variant}),"
+        );
+        let _ = write!(
             packet_findings,
             "{name}::{variant}(packet) => Findings::of_packet(packet),"
         );
@@ -248,6 +253,15 @@ fn packet_enum(hooks: &[WebhookFolder], spec: PacketEnum) -> String {
     let findings_methods = if findings {
         format!(
             r#"
+    /// Decodes a request packet of `command` from JSON bytes in the plain form Tencent sends
+    /// (integers in their shortest form, no `null`) with the reader that [`Self::from_slice_as`]
+    /// tries before serde_json; `None` for any other bytes and for a packet that does not fit
+    /// the type. What it decodes, [`Self::from_slice_as`] decodes the same.
+    pub fn from_plain_json_as(command: Command, bytes: &[u8]) -> Option<Self> {{
+        let text = simdutf8::basic::from_utf8(bytes).ok()?;
+        match command {{ {plain_reads} }}
+    }}
+
     /// What this valid packet still deserves a warning for: the members it lacks as an older
     /// revision ([`crate::revision`]) and its values of open enumerations outside their known
     /// values ([`crate::open_enum`]).

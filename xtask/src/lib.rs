@@ -38,6 +38,7 @@ pub mod new_webhook;
 pub mod open_enums;
 pub mod openapi;
 mod output;
+pub mod plain_reading;
 pub mod python_models;
 pub mod reference;
 pub mod registry;

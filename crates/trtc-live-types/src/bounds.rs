@@ -54,6 +54,14 @@ macro_rules! within {
             }
         }
 
+        impl<const MIN: i128, const MAX: i128> crate::plain::ReadPlain for Within<$ty, MIN, MAX> {
+            fn read_plain(
+                reader: &mut crate::plain::Reader<'_>,
+            ) -> Result<Self, crate::plain::GiveWay> {
+                reader.scalar()
+            }
+        }
+
         impl<const MIN: i128, const MAX: i128> Conform for Within<$ty, MIN, MAX> {
             type Kept = Option<$ty>;
             fn conform_keeping<'de, D: Deserializer<'de>>(

@@ -38,6 +38,7 @@ mod decode;
 pub mod findings;
 mod members;
 pub mod open_enum;
+mod plain;
 pub mod revision;
 pub mod timestamp;
 pub mod wire;

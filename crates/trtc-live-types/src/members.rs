@@ -7,11 +7,14 @@
 //! visitor, the deserializer's map handling, its position fix-up, `from_str`), and each moved
 //! the packet, 128 to 640 bytes, once more. There the visitor builds the packet, wrapped as the
 //! caller wants it (a [`crate::Webhook`] variant), in the caller's slot and returns nothing,
-//! which took the copies of a valid End Battle packet from eight to two.
+//! which took the copies of a valid End Battle packet from eight to two. (Plain packets, nearly
+//! all, are read before that by the reader of `crate::plain`; serde_json reads the others.)
 
 use std::marker::PhantomData;
 
 use serde::de::{Deserializer as _, MapAccess, Visitor};
+
+use crate::plain::{read_plain, GiveWay, ReadPlain};
 
 /// A struct read from the members of a JSON object: generated for every struct that keeps
 /// unknown members.
@@ -71,17 +74,22 @@ impl<'de, T: ReadMembers, W, F: FnOnce(T) -> W> Visitor<'de> for IntoSlot<'_, T,
 /// Decodes JSON `bytes` as the object type `T`, wrapped by `wrap`: what
 /// [`crate::decode::from_json_bytes_as`] gives, without moving the value through serde's
 /// layers. Bytes that are UTF-8 as a whole are checked once and read as text, as there.
-pub(crate) fn object_from_json_bytes<T: ReadMembers, W>(
+pub(crate) fn object_from_json_bytes<T: ReadMembers + ReadPlain, W>(
     bytes: &[u8],
     wrap: impl FnOnce(T) -> W,
 ) -> Result<W, serde_json::Error> {
+    let text = simdutf8::basic::from_utf8(bytes);
+    // Plain packets first (nearly all of them): see `crate::plain`.
+    if let Ok(packet) = text.map_err(|_| GiveWay).and_then(read_plain::<T>) {
+        return Ok(wrap(packet));
+    }
     let mut slot = None;
     let into_slot = IntoSlot {
         slot: &mut slot,
         wrap,
         read: PhantomData,
     };
-    match simdutf8::basic::from_utf8(bytes) {
+    match text {
         Ok(text) => read_whole(serde_json::Deserializer::from_str(text), into_slot)?,
         Err(_) => read_whole(serde_json::Deserializer::from_slice(bytes), into_slot)?,
     }
@@ -97,4 +105,58 @@ fn read_whole<'de, R: serde_json::de::Read<'de>>(
 ) -> Result<(), serde_json::Error> {
     deserializer.deserialize_map(visitor)?;
     deserializer.end()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Command, LiveCallbackAfterEndBattle, Webhook};
+
+    const END_BATTLE: &str = r#"{"CallbackCommand": "Live.CallbackAfterEndBattle",
+        "BattleId": "4siHsNsWN/T3aub9zKraqPfGQAimPhdFoe6VWhtz9lY=", "Duration": 30000,
+        "CreateTime": 1739956115, "StartTime": 1739956115, "EndTime": 1739956145, "OpType": 0,
+        "FromRoomInfo": {"RoomId": "pk-3", "Score": 0, "Owner_Account": 144115245353757792},
+        "ToRoomList": [{"RoomId": "pk-5", "Score": 0, "Owner_Account": 144115245442327522}],
+        "EventTime": 1739956146119, "Added": {"later": [1, "two"]}}"#;
+
+    /// What the slot gives, against serde's own decode of the type through `Deserialize`.
+    fn both(bytes: &[u8]) -> (Option<Webhook>, Option<Webhook>) {
+        let through_slot = Webhook::from_slice_as(Command::LiveCallbackAfterEndBattle, bytes).ok();
+        let through_serde = serde_json::from_slice::<LiveCallbackAfterEndBattle>(bytes)
+            .ok()
+            .map(Webhook::LiveCallbackAfterEndBattle);
+        (through_slot, through_serde)
+    }
+
+    #[test]
+    fn the_packet_read_into_the_slot_is_the_one_serde_reads() {
+        let (through_slot, through_serde) = both(END_BATTLE.as_bytes());
+        let Some(Webhook::LiveCallbackAfterEndBattle(packet)) = &through_slot else {
+            panic!("the packet did not decode: {through_slot:?}");
+        };
+        assert_eq!(packet.to_room_list[0].room_id, "pk-5");
+        assert_eq!(packet.extra["Added"]["later"][1], "two");
+        assert_eq!(through_slot, through_serde);
+    }
+
+    #[test]
+    fn what_serde_refuses_the_slot_refuses() {
+        let control_character = END_BATTLE.replace("pk-3", "pk-\u{1}");
+        let mut invalid_utf8 = END_BATTLE.as_bytes().to_vec();
+        let at = END_BATTLE.find("pk-3").expect("the room id");
+        invalid_utf8[at + 3] = 0xFF;
+        for bytes in [
+            format!("{END_BATTLE} trailing").into_bytes(),
+            END_BATTLE
+                .replacen("\"Duration\"", "\"BattleId\": \"again\", \"Duration\"", 1)
+                .into_bytes(),
+            END_BATTLE.replacen("\"OpType\": 0,", "", 1).into_bytes(),
+            control_character.into_bytes(),
+            invalid_utf8,
+            b"[1, 2]".to_vec(),
+        ] {
+            let (through_slot, through_serde) = both(&bytes);
+            assert_eq!(through_serde, None, "{}", String::from_utf8_lossy(&bytes));
+            assert_eq!(through_slot, None, "{}", String::from_utf8_lossy(&bytes));
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! Building a `serde_json::Value` and walking the schema over it is most of the cost of
 //! validating. So the validator first decodes the bytes directly into the type of the command
-//! the packet names. The generated types accept only packets that their schema accepts (the
+//! the packet names, with the plain reader generated for the types (`trtc_live_types`'s
+//! `Webhook::from_plain_json_as`). The generated types accept only packets that their schema accepts (the
 //! differential test `tests/fast_path.rs` holds them to it over a mutation corpus), so a packet
 //! that decodes is valid, and its typed value is the one the schema path would give. Anything
 //! that does not decode goes through the schema, which gives the verdict and the full report.
@@ -22,9 +23,12 @@ use trtc_live_types::{Command, Webhook, WebhookResponse};
 use crate::semantic::fit_with_warnings;
 use crate::Warning;
 
-/// The packet typed, when its bytes decode into the type of the command they name.
+/// The packet typed, when its bytes are plain JSON (nearly every packet Tencent sends) that
+/// decodes into the type of the command they name. Others go to the schema path: a packet the
+/// plain reader gives way on is invalid but for rare forms (a free-form member nested over 64
+/// levels), which the schema path decides as well, so serde_json is not tried in between.
 pub(crate) fn decode_directly(bytes: &[u8]) -> Option<Webhook> {
-    Webhook::from_slice_as(named_command(bytes)?, bytes).ok()
+    Webhook::from_plain_json_as(named_command(bytes)?, bytes)
 }
 
 /// The response to `command` typed, when its bytes decode into the response type. Not for

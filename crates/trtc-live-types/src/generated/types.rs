@@ -9032,6 +9032,3429 @@ impl crate::open_enum::UnknownValues for WebhookUrlParameters {
         );
     }
 }
+impl crate::plain::ReadPlain for ActionStatus {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for BattleRoom {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_owner_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "Owner_Account" => {
+                        if slot_owner_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_owner_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(BattleRoom {
+            owner_account: slot_owner_account.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for BattleRoomResult {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_owner_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_score: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "Owner_Account" => {
+                        if slot_owner_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_owner_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Score" => {
+                        if slot_score.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_score = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    i64,
+                                    { -9007199254740991 },
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(BattleRoomResult {
+            owner_account: slot_owner_account.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            score: slot_score.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for CallbackResponse {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+        let mut slot_error_code: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "ActionStatus" => {
+                        if slot_action_status.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_action_status = ::std::option::Option::Some(
+                            <ActionStatus as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ErrorCode" => {
+                        if slot_error_code.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_error_code = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    i64,
+                                    { -9007199254740991 },
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "ErrorInfo" => {
+                        if slot_error_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_error_info = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(CallbackResponse {
+            action_status: slot_action_status.ok_or(crate::plain::GiveWay)?,
+            error_code: slot_error_code.ok_or(crate::plain::GiveWay)?,
+            error_info: slot_error_info.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for DestroyRoomStatistic {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_total_gift_coins: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_gifts_sent: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_likes_received: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_unique_gift_senders: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_total_viewers: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "TotalGiftCoins" => {
+                        if slot_total_gift_coins.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_total_gift_coins = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "TotalGiftsSent" => {
+                        if slot_total_gifts_sent.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_total_gifts_sent = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "TotalLikesReceived" => {
+                        if slot_total_likes_received.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_total_likes_received = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "TotalUniqueGiftSenders" => {
+                        if slot_total_unique_gift_senders.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_total_unique_gift_senders = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "TotalViewers" => {
+                        if slot_total_viewers.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_total_viewers = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(DestroyRoomStatistic {
+            total_gift_coins: slot_total_gift_coins.ok_or(crate::plain::GiveWay)?,
+            total_gifts_sent: slot_total_gifts_sent.ok_or(crate::plain::GiveWay)?,
+            total_likes_received: slot_total_likes_received
+                .ok_or(crate::plain::GiveWay)?,
+            total_unique_gift_senders: slot_total_unique_gift_senders
+                .ok_or(crate::plain::GiveWay)?,
+            total_viewers: slot_total_viewers.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for FollowCallbackAfterFollowAdd {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            FollowCallbackAfterFollowAddCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_follow_list: ::std::option::Option<
+            ::std::vec::Vec<FollowListEntry>,
+        > = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <FollowCallbackAfterFollowAddCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "FollowList" => {
+                        if slot_follow_list.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_follow_list = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                FollowListEntry,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "From_Account" => {
+                        if slot_from_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(FollowCallbackAfterFollowAdd {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            follow_list: slot_follow_list.ok_or(crate::plain::GiveWay)?,
+            from_account: slot_from_account.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for FollowCallbackAfterFollowAddCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for FollowCallbackAfterFollowAddResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for FollowCallbackAfterFollowDelete {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            FollowCallbackAfterFollowDeleteCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_to_account: ::std::option::Option<
+            ::std::vec::Vec<crate::wire::AccountId>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <FollowCallbackAfterFollowDeleteCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "From_Account" => {
+                        if slot_from_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "To_Account" => {
+                        if slot_to_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_to_account = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                crate::wire::AccountId,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(FollowCallbackAfterFollowDelete {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            from_account: slot_from_account.ok_or(crate::plain::GiveWay)?,
+            to_account: slot_to_account.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for FollowCallbackAfterFollowDeleteCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for FollowCallbackAfterFollowDeleteResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for FollowListEntry {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_to_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "To_Account" => {
+                        if slot_to_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_to_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(FollowListEntry {
+            to_account: slot_to_account.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for GiftWater {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_coins: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_gift_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_to_account: ::std::option::Option<
+            ::std::vec::Vec<crate::wire::AccountId>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "Coins" => {
+                        if slot_coins.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_coins = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "Count" => {
+                        if slot_count.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_count = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "From_Account" => {
+                        if slot_from_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "GiftId" => {
+                        if slot_gift_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_gift_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Time" => {
+                        if slot_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "To_Account" => {
+                        if slot_to_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_to_account = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                crate::wire::AccountId,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(GiftWater {
+            coins: slot_coins.ok_or(crate::plain::GiveWay)?,
+            count: slot_count.ok_or(crate::plain::GiveWay)?,
+            from_account: slot_from_account.ok_or(crate::plain::GiveWay)?,
+            gift_id: slot_gift_id.ok_or(crate::plain::GiveWay)?,
+            time: slot_time.ok_or(crate::plain::GiveWay)?,
+            to_account: slot_to_account.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for GroupAtInfoEntry {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_group_at_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_group_at_all_flag: ::std::option::Option<
+            crate::wire::GroupAtAllFlag,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "GroupAt_Account" => {
+                        if slot_group_at_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_group_at_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "GroupAtAllFlag" => {
+                        if slot_group_at_all_flag.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_group_at_all_flag = ::std::option::Option::Some(
+                            <crate::wire::GroupAtAllFlag as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(GroupAtInfoEntry {
+            group_at_account: slot_group_at_account,
+            group_at_all_flag: slot_group_at_all_flag,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for GroupCallbackAfterSendMsg {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            GroupCallbackAfterSendMsgCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_cloud_custom_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<
+            crate::timestamp::UnixMillisecondsOrDigits,
+        > = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_group_at_info: ::std::option::Option<
+            ::std::vec::Vec<GroupAtInfoEntry>,
+        > = ::std::option::Option::None;
+        let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>> = ::std::option::Option::None;
+        let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
+        let mut slot_msg_seq: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_msg_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_online_only_flag: ::std::option::Option<
+            crate::wire::OnlineOnlyFlag,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
+        let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <GroupCallbackAfterSendMsgCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CloudCustomData" => {
+                        if slot_cloud_custom_data.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_cloud_custom_data = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <crate::timestamp::UnixMillisecondsOrDigits as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "From_Account" => {
+                        if slot_from_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "GroupAtInfo" => {
+                        if slot_group_at_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_group_at_info = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                GroupAtInfoEntry,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "GroupId" => {
+                        if slot_group_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_group_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "MsgBody" => {
+                        if slot_msg_body.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_body = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                MessageElement,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "MsgId" => {
+                        if slot_msg_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "MsgPriority" => {
+                        if slot_msg_priority.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_priority = ::std::option::Option::Some(
+                            <MsgPriority as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "MsgSeq" => {
+                        if slot_msg_seq.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_seq = ::std::option::Option::Some(
+                            <u64 as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "MsgTime" => {
+                        if slot_msg_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "OnlineOnlyFlag" => {
+                        if slot_online_only_flag.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_online_only_flag = ::std::option::Option::Some(
+                            <crate::wire::OnlineOnlyFlag as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Random" => {
+                        if slot_random.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_random = ::std::option::Option::Some(
+                            <u32 as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "TopicId" => {
+                        if slot_topic_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_topic_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Type" => {
+                        if slot_type_.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_type_ = ::std::option::Option::Some(
+                            <GroupType as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
+            &<GroupCallbackAfterSendMsg as crate::revision::Revised>::REVISIONS,
+            &[
+                slot_event_time
+                    .as_ref()
+                    .map(|t| crate::revision::from_millis(t.millis())),
+                slot_msg_time.as_ref().map(|t| crate::revision::from_seconds(t.0)),
+            ],
+            &[
+                slot_operator_account.is_some(),
+                slot_random.is_some(),
+                slot_msg_id.is_some(),
+                slot_msg_seq.is_some(),
+                slot_msg_time.is_some(),
+                slot_event_time.is_some(),
+            ],
+        ) {
+            return ::std::result::Result::Err(
+                ::serde::de::Error::custom(crate::revision::missing_message(missing)),
+            );
+        }
+        ::std::result::Result::Ok(GroupCallbackAfterSendMsg {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            cloud_custom_data: slot_cloud_custom_data,
+            event_time: slot_event_time,
+            from_account: slot_from_account.ok_or(crate::plain::GiveWay)?,
+            group_at_info: slot_group_at_info,
+            group_id: slot_group_id.ok_or(crate::plain::GiveWay)?,
+            msg_body: slot_msg_body.ok_or(crate::plain::GiveWay)?,
+            msg_id: slot_msg_id,
+            msg_priority: slot_msg_priority,
+            msg_seq: slot_msg_seq,
+            msg_time: slot_msg_time,
+            online_only_flag: slot_online_only_flag,
+            operator_account: slot_operator_account,
+            random: slot_random,
+            topic_id: slot_topic_id,
+            type_: slot_type_.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for GroupCallbackAfterSendMsgCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for GroupCallbackAfterSendMsgResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for GroupCallbackBeforeSendMsg {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            GroupCallbackBeforeSendMsgCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_cloud_custom_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<
+            crate::timestamp::UnixMillisecondsOrDigits,
+        > = ::std::option::Option::None;
+        let mut slot_from_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>> = ::std::option::Option::None;
+        let mut slot_msg_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_priority: ::std::option::Option<MsgPriority> = ::std::option::Option::None;
+        let mut slot_online_only_flag: ::std::option::Option<
+            crate::wire::OnlineOnlyFlag,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_random: ::std::option::Option<u32> = ::std::option::Option::None;
+        let mut slot_topic_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_type_: ::std::option::Option<GroupType> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <GroupCallbackBeforeSendMsgCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CloudCustomData" => {
+                        if slot_cloud_custom_data.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_cloud_custom_data = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <crate::timestamp::UnixMillisecondsOrDigits as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "From_Account" => {
+                        if slot_from_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "GroupId" => {
+                        if slot_group_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_group_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "MsgBody" => {
+                        if slot_msg_body.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_body = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                MessageElement,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "MsgId" => {
+                        if slot_msg_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "MsgPriority" => {
+                        if slot_msg_priority.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_priority = ::std::option::Option::Some(
+                            <MsgPriority as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "OnlineOnlyFlag" => {
+                        if slot_online_only_flag.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_online_only_flag = ::std::option::Option::Some(
+                            <crate::wire::OnlineOnlyFlag as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Random" => {
+                        if slot_random.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_random = ::std::option::Option::Some(
+                            <u32 as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "TopicId" => {
+                        if slot_topic_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_topic_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Type" => {
+                        if slot_type_.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_type_ = ::std::option::Option::Some(
+                            <GroupType as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        if let ::std::option::Option::Some(missing) = crate::revision::required_missing(
+            &<GroupCallbackBeforeSendMsg as crate::revision::Revised>::REVISIONS,
+            &[
+                slot_event_time
+                    .as_ref()
+                    .map(|t| crate::revision::from_millis(t.millis())),
+            ],
+            &[slot_msg_id.is_some(), slot_event_time.is_some()],
+        ) {
+            return ::std::result::Result::Err(
+                ::serde::de::Error::custom(crate::revision::missing_message(missing)),
+            );
+        }
+        ::std::result::Result::Ok(GroupCallbackBeforeSendMsg {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            cloud_custom_data: slot_cloud_custom_data,
+            event_time: slot_event_time,
+            from_account: slot_from_account.ok_or(crate::plain::GiveWay)?,
+            group_id: slot_group_id.ok_or(crate::plain::GiveWay)?,
+            msg_body: slot_msg_body.ok_or(crate::plain::GiveWay)?,
+            msg_id: slot_msg_id,
+            msg_priority: slot_msg_priority,
+            online_only_flag: slot_online_only_flag,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            random: slot_random.ok_or(crate::plain::GiveWay)?,
+            topic_id: slot_topic_id,
+            type_: slot_type_.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for GroupCallbackBeforeSendMsgCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for GroupCallbackBeforeSendMsgResponse {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+        let mut slot_cloud_custom_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_error_code: ::std::option::Option<
+            crate::decision::SendMsgErrorCode,
+        > = ::std::option::Option::None;
+        let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_msg_body: ::std::option::Option<::std::vec::Vec<MessageElement>> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "ActionStatus" => {
+                        if slot_action_status.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_action_status = ::std::option::Option::Some(
+                            <ActionStatus as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CloudCustomData" => {
+                        if slot_cloud_custom_data.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_cloud_custom_data = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ErrorCode" => {
+                        if slot_error_code.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_error_code = ::std::option::Option::Some(
+                            <crate::decision::SendMsgErrorCode as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ErrorInfo" => {
+                        if slot_error_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_error_info = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "MsgBody" => {
+                        if slot_msg_body.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_body = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                MessageElement,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(GroupCallbackBeforeSendMsgResponse {
+            action_status: slot_action_status.ok_or(crate::plain::GiveWay)?,
+            cloud_custom_data: slot_cloud_custom_data,
+            error_code: slot_error_code.ok_or(crate::plain::GiveWay)?,
+            error_info: slot_error_info.ok_or(crate::plain::GiveWay)?,
+            msg_body: slot_msg_body,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterChangeOwner {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterChangeOwnerCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_current_owner_account: ::std::option::Option<
+            crate::wire::AccountId,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_original_owner_account: ::std::option::Option<
+            crate::wire::AccountId,
+        > = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterChangeOwnerCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CurrentOwner_Account" => {
+                        if slot_current_owner_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_current_owner_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "OriginalOwner_Account" => {
+                        if slot_original_owner_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_original_owner_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterChangeOwner {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            current_owner_account: slot_current_owner_account
+                .ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            original_owner_account: slot_original_owner_account
+                .ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterChangeOwnerCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterChangeOwnerResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateBattle {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterCreateBattleCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_extension_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_from_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_need_response: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_timeout: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_to_room_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "BattleId" => {
+                        if slot_battle_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_battle_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterCreateBattleCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Duration" => {
+                        if slot_duration.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_duration = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ExtensionInfo" => {
+                        if slot_extension_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_extension_info = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "FromRoomId" => {
+                        if slot_from_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "NeedResponse" => {
+                        if slot_need_response.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_need_response = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Timeout" => {
+                        if slot_timeout.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_timeout = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "ToRoomIdList" => {
+                        if slot_to_room_id_list.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_to_room_id_list = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                ::std::string::String,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterCreateBattle {
+            battle_id: slot_battle_id.ok_or(crate::plain::GiveWay)?,
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            duration: slot_duration.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            extension_info: slot_extension_info.ok_or(crate::plain::GiveWay)?,
+            from_room_id: slot_from_room_id.ok_or(crate::plain::GiveWay)?,
+            need_response: slot_need_response.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            timeout: slot_timeout.ok_or(crate::plain::GiveWay)?,
+            to_room_id_list: slot_to_room_id_list.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateBattleCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateBattleResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateRoom {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterCreateRoomCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterCreateRoomCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomInfo" => {
+                        if slot_room_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_info = ::std::option::Option::Some(
+                            <RoomInfo as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterCreateRoom {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            room_info: slot_room_info.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateRoomCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateRoomReachingThreshold {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_cur_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_max_room_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CurRoomCount" => {
+                        if slot_cur_room_count.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_cur_room_count = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "MaxRoomCount" => {
+                        if slot_max_room_count.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_max_room_count = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterCreateRoomReachingThreshold {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            cur_room_count: slot_cur_room_count.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            max_room_count: slot_max_room_count.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain
+for LiveCallbackAfterCreateRoomReachingThresholdCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateRoomReachingThresholdResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterCreateRoomResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterDelMetadata {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterDelMetadataCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_keys: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterDelMetadataCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Keys" => {
+                        if slot_keys.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_keys = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                ::std::string::String,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterDelMetadata {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            keys: slot_keys.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterDelMetadataCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterDelMetadataResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterDestroyRoom {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterDestroyRoomCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_event_type: ::std::option::Option<DestroyRoomEventType> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+        let mut slot_statistic: ::std::option::Option<DestroyRoomStatistic> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterDestroyRoomCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventType" => {
+                        if slot_event_type.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_type = ::std::option::Option::Some(
+                            <DestroyRoomEventType as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomInfo" => {
+                        if slot_room_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_info = ::std::option::Option::Some(
+                            <RoomInfo as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Statistic" => {
+                        if slot_statistic.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_statistic = ::std::option::Option::Some(
+                            <DestroyRoomStatistic as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterDestroyRoom {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            event_type: slot_event_type.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            room_info: slot_room_info,
+            statistic: slot_statistic,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterDestroyRoomCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterDestroyRoomResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterEndBattle {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterEndBattleCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_end_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_from_room_info: ::std::option::Option<BattleRoomResult> = ::std::option::Option::None;
+        let mut slot_op_type: ::std::option::Option<crate::wire::BattleEndReason> = ::std::option::Option::None;
+        let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_to_room_list: ::std::option::Option<
+            ::std::vec::Vec<BattleRoomResult>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "BattleId" => {
+                        if slot_battle_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_battle_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterEndBattleCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CreateTime" => {
+                        if slot_create_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_create_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Duration" => {
+                        if slot_duration.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_duration = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "EndTime" => {
+                        if slot_end_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_end_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "FromRoomInfo" => {
+                        if slot_from_room_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_room_info = ::std::option::Option::Some(
+                            <BattleRoomResult as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "OpType" => {
+                        if slot_op_type.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_op_type = ::std::option::Option::Some(
+                            <crate::wire::BattleEndReason as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "StartTime" => {
+                        if slot_start_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_start_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "ToRoomList" => {
+                        if slot_to_room_list.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_to_room_list = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                BattleRoomResult,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterEndBattle {
+            battle_id: slot_battle_id.ok_or(crate::plain::GiveWay)?,
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            create_time: slot_create_time.ok_or(crate::plain::GiveWay)?,
+            duration: slot_duration.ok_or(crate::plain::GiveWay)?,
+            end_time: slot_end_time.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            from_room_info: slot_from_room_info.ok_or(crate::plain::GiveWay)?,
+            op_type: slot_op_type.ok_or(crate::plain::GiveWay)?,
+            start_time: slot_start_time.ok_or(crate::plain::GiveWay)?,
+            to_room_list: slot_to_room_list.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterEndBattleCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterEndBattleResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterMemberStateChanged {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterMemberStateChangedCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_cause: ::std::option::Option<MemberStateChangedEventCause> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_event_type: ::std::option::Option<MemberStateChangedEventType> = ::std::option::Option::None;
+        let mut slot_member_list: ::std::option::Option<
+            ::std::vec::Vec<MemberStateChangedMember>,
+        > = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterMemberStateChangedCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventCause" => {
+                        if slot_event_cause.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_cause = ::std::option::Option::Some(
+                            <MemberStateChangedEventCause as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventType" => {
+                        if slot_event_type.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_type = ::std::option::Option::Some(
+                            <MemberStateChangedEventType as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "MemberList" => {
+                        if slot_member_list.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_member_list = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                MemberStateChangedMember,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterMemberStateChanged {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_cause: slot_event_cause.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            event_type: slot_event_type.ok_or(crate::plain::GiveWay)?,
+            member_list: slot_member_list.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterMemberStateChangedCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterMemberStateChangedResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterModifyAdmin {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_admin_account: ::std::option::Option<
+            ::std::vec::Vec<crate::wire::AccountId>,
+        > = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterModifyAdminCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_op_type: ::std::option::Option<ModifyAdminOpType> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "Admin_Account" => {
+                        if slot_admin_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_admin_account = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                crate::wire::AccountId,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterModifyAdminCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "opType" => {
+                        if slot_op_type.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_op_type = ::std::option::Option::Some(
+                            <ModifyAdminOpType as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterModifyAdmin {
+            admin_account: slot_admin_account.ok_or(crate::plain::GiveWay)?,
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            op_type: slot_op_type.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterModifyAdminCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterModifyAdminResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterSetMetadata {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterSetMetadataCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_metadata: ::std::option::Option<
+            ::std::vec::Vec<SetMetadataEntry>,
+        > = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterSetMetadataCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Metadata" => {
+                        if slot_metadata.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_metadata = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                SetMetadataEntry,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterSetMetadata {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            metadata: slot_metadata.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterSetMetadataCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterSetMetadataResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterStartBattle {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_battle_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterStartBattleCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_duration: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_from_room_info: ::std::option::Option<BattleRoom> = ::std::option::Option::None;
+        let mut slot_start_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_to_room_list: ::std::option::Option<::std::vec::Vec<BattleRoom>> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "BattleId" => {
+                        if slot_battle_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_battle_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterStartBattleCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CreateTime" => {
+                        if slot_create_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_create_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Duration" => {
+                        if slot_duration.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_duration = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "FromRoomInfo" => {
+                        if slot_from_room_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_from_room_info = ::std::option::Option::Some(
+                            <BattleRoom as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "StartTime" => {
+                        if slot_start_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_start_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "ToRoomList" => {
+                        if slot_to_room_list.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_to_room_list = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                BattleRoom,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterStartBattle {
+            battle_id: slot_battle_id.ok_or(crate::plain::GiveWay)?,
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            create_time: slot_create_time.ok_or(crate::plain::GiveWay)?,
+            duration: slot_duration.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            from_room_info: slot_from_room_info.ok_or(crate::plain::GiveWay)?,
+            start_time: slot_start_time.ok_or(crate::plain::GiveWay)?,
+            to_room_list: slot_to_room_list.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterStartBattleCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterStartBattleResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterUpdateRoomInfo {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackAfterUpdateRoomInfoCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_info: ::std::option::Option<RoomInfo> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackAfterUpdateRoomInfoCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomInfo" => {
+                        if slot_room_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_info = ::std::option::Option::Some(
+                            <RoomInfo as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackAfterUpdateRoomInfo {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            room_info: slot_room_info.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterUpdateRoomInfoCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackAfterUpdateRoomInfoResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackBeforeSendGift {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            LiveCallbackBeforeSendGiftCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_gift_water: ::std::option::Option<GiftWater> = ::std::option::Option::None;
+        let mut slot_operator_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <LiveCallbackBeforeSendGiftCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "GiftWater" => {
+                        if slot_gift_water.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_gift_water = ::std::option::Option::Some(
+                            <GiftWater as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Operator_Account" => {
+                        if slot_operator_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_operator_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackBeforeSendGift {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            gift_water: slot_gift_water.ok_or(crate::plain::GiveWay)?,
+            operator_account: slot_operator_account.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackBeforeSendGiftCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for LiveCallbackBeforeSendGiftResponse {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_action_status: ::std::option::Option<ActionStatus> = ::std::option::Option::None;
+        let mut slot_error_code: ::std::option::Option<
+            crate::decision::SendGiftErrorCode,
+        > = ::std::option::Option::None;
+        let mut slot_error_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "ActionStatus" => {
+                        if slot_action_status.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_action_status = ::std::option::Option::Some(
+                            <ActionStatus as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ErrorCode" => {
+                        if slot_error_code.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_error_code = ::std::option::Option::Some(
+                            <crate::decision::SendGiftErrorCode as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ErrorInfo" => {
+                        if slot_error_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_error_info = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(LiveCallbackBeforeSendGiftResponse {
+            action_status: slot_action_status.ok_or(crate::plain::GiveWay)?,
+            error_code: slot_error_code.ok_or(crate::plain::GiveWay)?,
+            error_info: slot_error_info.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for MemberStateChangedEventType {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for MemberStateChangedMember {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_member_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "Member_Account" => {
+                        if slot_member_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_member_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(MemberStateChangedMember {
+            member_account: slot_member_account.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for MessageElement {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_msg_content: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut slot_msg_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "MsgContent" => {
+                        if slot_msg_content.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_content = ::std::option::Option::Some(
+                            <::serde_json::Map<
+                                ::std::string::String,
+                                ::serde_json::Value,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "MsgType" => {
+                        if slot_msg_type.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_msg_type = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(MessageElement {
+            msg_content: slot_msg_content.ok_or(crate::plain::GiveWay)?,
+            msg_type: slot_msg_type.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for MicCallbackAfterSeatInfoChanged {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            MicCallbackAfterSeatInfoChangedCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_event_time: ::std::option::Option<UnixMilliseconds> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_seat_list: ::std::option::Option<
+            ::std::vec::Vec<SeatInfoChangedSeat>,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <MicCallbackAfterSeatInfoChangedCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "EventTime" => {
+                        if slot_event_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_event_time = ::std::option::Option::Some(
+                            <UnixMilliseconds as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "SeatList" => {
+                        if slot_seat_list.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_seat_list = ::std::option::Option::Some(
+                            <::std::vec::Vec<
+                                SeatInfoChangedSeat,
+                            > as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(MicCallbackAfterSeatInfoChanged {
+            callback_command: slot_callback_command.ok_or(crate::plain::GiveWay)?,
+            event_time: slot_event_time.ok_or(crate::plain::GiveWay)?,
+            room_id: slot_room_id.ok_or(crate::plain::GiveWay)?,
+            seat_list: slot_seat_list.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for MicCallbackAfterSeatInfoChangedCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for MicCallbackAfterSeatInfoChangedResponse {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        <CallbackResponse as crate::plain::ReadPlain>::read_plain(reader).map(Self)
+    }
+}
+impl crate::plain::ReadPlain for ModifyAdminOpType {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for RoomInfo {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_activity_status: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut slot_background_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_category: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
+        let mut slot_cover_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_create_time: ::std::option::Option<UnixSeconds> = ::std::option::Option::None;
+        let mut slot_custom_info: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_is_message_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_public_visible: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_seat_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_unlimited_room_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_max_member_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_max_seat_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_owner_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut slot_room_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_room_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_room_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_take_seat_mode: ::std::option::Option<TakeSeatMode> = ::std::option::Option::None;
+        let mut slot_view_count: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "ActivityStatus" => {
+                        if slot_activity_status.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_activity_status = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    i64,
+                                    { -9007199254740991 },
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "BackgroundURL" => {
+                        if slot_background_url.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_background_url = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Category" => {
+                        if slot_category.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_category = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <::std::vec::Vec<
+                                    crate::bounds::Within<
+                                        i64,
+                                        { -9007199254740991 },
+                                        9007199254740991,
+                                    >,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "CoverURL" => {
+                        if slot_cover_url.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_cover_url = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "CreateTime" => {
+                        if slot_create_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_create_time = ::std::option::Option::Some(
+                            <UnixSeconds as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "CustomInfo" => {
+                        if slot_custom_info.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_custom_info = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "IsMessageDisabled" => {
+                        if slot_is_message_disabled.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_is_message_disabled = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "IsPublicVisible" => {
+                        if slot_is_public_visible.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_is_public_visible = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "IsSeatEnabled" => {
+                        if slot_is_seat_enabled.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_is_seat_enabled = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "IsUnlimitedRoomEnabled" => {
+                        if slot_is_unlimited_room_enabled.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_is_unlimited_room_enabled = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "MaxMemberCount" => {
+                        if slot_max_member_count.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_max_member_count = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "MaxSeatCount" => {
+                        if slot_max_seat_count.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_max_seat_count = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "Owner_Account" => {
+                        if slot_owner_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_owner_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomId" => {
+                        if slot_room_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomName" => {
+                        if slot_room_name.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_name = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RoomType" => {
+                        if slot_room_type.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_room_type = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "TakeSeatMode" => {
+                        if slot_take_seat_mode.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_take_seat_mode = ::std::option::Option::Some(
+                            <TakeSeatMode as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ViewCount" => {
+                        if slot_view_count.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_view_count = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(RoomInfo {
+            activity_status: slot_activity_status,
+            background_url: slot_background_url,
+            category: slot_category,
+            cover_url: slot_cover_url,
+            create_time: slot_create_time,
+            custom_info: slot_custom_info,
+            is_message_disabled: slot_is_message_disabled,
+            is_public_visible: slot_is_public_visible,
+            is_seat_enabled: slot_is_seat_enabled,
+            is_unlimited_room_enabled: slot_is_unlimited_room_enabled,
+            max_member_count: slot_max_member_count,
+            max_seat_count: slot_max_seat_count,
+            owner_account: slot_owner_account,
+            room_id: slot_room_id,
+            room_name: slot_room_name,
+            room_type: slot_room_type,
+            take_seat_mode: slot_take_seat_mode,
+            view_count: slot_view_count,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for SeatInfoChangedSeat {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_index: ::std::option::Option<u64> = ::std::option::Option::None;
+        let mut slot_is_audio_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_taken_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_is_video_disabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut slot_member_account: ::std::option::Option<crate::wire::AccountId> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "Index" => {
+                        if slot_index.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_index = ::std::option::Option::Some(
+                            crate::bounds::Narrowed::into_field(
+                                <crate::bounds::Within<
+                                    u64,
+                                    0,
+                                    9007199254740991,
+                                > as crate::plain::ReadPlain>::read_plain(reader)?,
+                            ),
+                        );
+                    }
+                    "IsAudioDisabled" => {
+                        if slot_is_audio_disabled.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_is_audio_disabled = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "IsTakenDisabled" => {
+                        if slot_is_taken_disabled.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_is_taken_disabled = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "IsVideoDisabled" => {
+                        if slot_is_video_disabled.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_is_video_disabled = ::std::option::Option::Some(
+                            <bool as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "Member_Account" => {
+                        if slot_member_account.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_member_account = ::std::option::Option::Some(
+                            <crate::wire::AccountId as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(SeatInfoChangedSeat {
+            index: slot_index.ok_or(crate::plain::GiveWay)?,
+            is_audio_disabled: slot_is_audio_disabled.ok_or(crate::plain::GiveWay)?,
+            is_taken_disabled: slot_is_taken_disabled.ok_or(crate::plain::GiveWay)?,
+            is_video_disabled: slot_is_video_disabled.ok_or(crate::plain::GiveWay)?,
+            member_account: slot_member_account,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for SetMetadataEntry {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "Key" => {
+                        if slot_key.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_key = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Value" => {
+                        if slot_value.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_value = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(SetMetadataEntry {
+            key: slot_key.ok_or(crate::plain::GiveWay)?,
+            value: slot_value.ok_or(crate::plain::GiveWay)?,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for UnixMilliseconds {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for UnixSeconds {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for WebhookUrlParameters {
+    #[inline]
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        let mut slot_callback_command: ::std::option::Option<
+            WebhookUrlParametersCallbackCommand,
+        > = ::std::option::Option::None;
+        let mut slot_client_ip: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_contenttype: ::std::option::Option<ContentType> = ::std::option::Option::None;
+        let mut slot_opt_platform: ::std::option::Option<OptPlatform> = ::std::option::Option::None;
+        let mut slot_request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut slot_request_time: ::std::option::Option<
+            WebhookUrlParametersRequestTime,
+        > = ::std::option::Option::None;
+        let mut slot_sdk_appid: ::std::option::Option<WebhookUrlParametersSdkAppid> = ::std::option::Option::None;
+        let mut slot_sign: ::std::option::Option<WebhookUrlParametersSign> = ::std::option::Option::None;
+        let mut slot_webhook_command: ::std::option::Option<
+            WebhookUrlParametersWebhookCommand,
+        > = ::std::option::Option::None;
+        let mut extra = ::serde_json::Map::new();
+        reader
+            .object(|reader, key| {
+                match &*key {
+                    "CallbackCommand" => {
+                        if slot_callback_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_callback_command = ::std::option::Option::Some(
+                            <WebhookUrlParametersCallbackCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "ClientIP" => {
+                        if slot_client_ip.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_client_ip = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "contenttype" => {
+                        if slot_contenttype.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_contenttype = ::std::option::Option::Some(
+                            <ContentType as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "OptPlatform" => {
+                        if slot_opt_platform.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_opt_platform = ::std::option::Option::Some(
+                            <OptPlatform as crate::plain::ReadPlain>::read_plain(reader)?,
+                        );
+                    }
+                    "RequestID" => {
+                        if slot_request_id.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_request_id = ::std::option::Option::Some(
+                            <::std::string::String as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "RequestTime" => {
+                        if slot_request_time.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_request_time = ::std::option::Option::Some(
+                            <WebhookUrlParametersRequestTime as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "SdkAppid" => {
+                        if slot_sdk_appid.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_sdk_appid = ::std::option::Option::Some(
+                            <WebhookUrlParametersSdkAppid as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "Sign" => {
+                        if slot_sign.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_sign = ::std::option::Option::Some(
+                            <WebhookUrlParametersSign as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    "WebhookCommand" => {
+                        if slot_webhook_command.is_some() {
+                            return ::std::result::Result::Err(crate::plain::GiveWay);
+                        }
+                        slot_webhook_command = ::std::option::Option::Some(
+                            <WebhookUrlParametersWebhookCommand as crate::plain::ReadPlain>::read_plain(
+                                reader,
+                            )?,
+                        );
+                    }
+                    _ => {
+                        extra.insert(key.into_owned(), reader.free_form()?);
+                    }
+                }
+                ::std::result::Result::Ok(())
+            })?;
+        ::std::result::Result::Ok(WebhookUrlParameters {
+            callback_command: slot_callback_command,
+            client_ip: slot_client_ip,
+            contenttype: slot_contenttype,
+            opt_platform: slot_opt_platform,
+            request_id: slot_request_id,
+            request_time: slot_request_time,
+            sdk_appid: slot_sdk_appid.ok_or(crate::plain::GiveWay)?,
+            sign: slot_sign,
+            webhook_command: slot_webhook_command,
+            extra,
+        })
+    }
+}
+impl crate::plain::ReadPlain for WebhookUrlParametersCallbackCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for WebhookUrlParametersRequestTime {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for WebhookUrlParametersSdkAppid {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for WebhookUrlParametersSign {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for WebhookUrlParametersWebhookCommand {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for ContentType {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for DestroyRoomEventType {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for GroupType {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for MemberStateChangedEventCause {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for MsgPriority {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for OptPlatform {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
+impl crate::plain::ReadPlain for TakeSeatMode {
+    fn read_plain(
+        reader: &mut crate::plain::Reader<'_>,
+    ) -> ::std::result::Result<Self, crate::plain::GiveWay> {
+        reader.scalar()
+    }
+}
 impl crate::members::ReadMembers for BattleRoom {
     const EXPECTING: &'static str = "a BattleRoom object";
     #[inline]

@@ -918,6 +918,105 @@ impl Webhook {
             }
         }
     }
+    /// Decodes a request packet of `command` from JSON bytes in the plain form Tencent sends
+    /// (integers in their shortest form, no `null`) with the reader that [`Self::from_slice_as`]
+    /// tries before serde_json; `None` for any other bytes and for a packet that does not fit
+    /// the type. What it decodes, [`Self::from_slice_as`] decodes the same.
+    pub fn from_plain_json_as(command: Command, bytes: &[u8]) -> Option<Self> {
+        let text = simdutf8::basic::from_utf8(bytes).ok()?;
+        match command {
+            Command::FollowCallbackAfterFollowAdd => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::FollowCallbackAfterFollowAdd)
+            }
+            Command::FollowCallbackAfterFollowDelete => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::FollowCallbackAfterFollowDelete)
+            }
+            Command::GroupCallbackAfterSendMsg => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::GroupCallbackAfterSendMsg)
+            }
+            Command::GroupCallbackBeforeSendMsg => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::GroupCallbackBeforeSendMsg)
+            }
+            Command::LiveCallbackAfterChangeOwner => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterChangeOwner)
+            }
+            Command::LiveCallbackAfterCreateBattle => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterCreateBattle)
+            }
+            Command::LiveCallbackAfterCreateRoom => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterCreateRoom)
+            }
+            Command::LiveCallbackAfterCreateRoomReachingThreshold => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterCreateRoomReachingThreshold)
+            }
+            Command::LiveCallbackAfterDelMetadata => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterDelMetadata)
+            }
+            Command::LiveCallbackAfterDestroyRoom => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterDestroyRoom)
+            }
+            Command::LiveCallbackAfterEndBattle => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterEndBattle)
+            }
+            Command::LiveCallbackAfterMemberStateChanged => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterMemberStateChanged)
+            }
+            Command::LiveCallbackAfterModifyAdmin => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterModifyAdmin)
+            }
+            Command::LiveCallbackAfterSetMetadata => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterSetMetadata)
+            }
+            Command::LiveCallbackAfterStartBattle => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterStartBattle)
+            }
+            Command::LiveCallbackAfterUpdateRoomInfo => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackAfterUpdateRoomInfo)
+            }
+            Command::LiveCallbackBeforeSendGift => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::LiveCallbackBeforeSendGift)
+            }
+            Command::MicCallbackAfterSeatInfoChanged => {
+                crate::plain::read_plain(text)
+                    .ok()
+                    .map(Webhook::MicCallbackAfterSeatInfoChanged)
+            }
+        }
+    }
     /// What this valid packet still deserves a warning for: the members it lacks as an older
     /// revision ([`crate::revision`]) and its values of open enumerations outside their known
     /// values ([`crate::open_enum`]).
