@@ -22,6 +22,31 @@ use syn::visit_mut::VisitMut;
 use crate::findings::Plan;
 use crate::struct_deserialize::{members, Member};
 
+/// A generated item that gets readings of its own (`Conform`, `ReadPlain`).
+pub(crate) enum TypeItem<'a> {
+    /// A struct with named members.
+    Struct(&'a syn::Ident, &'a syn::FieldsNamed),
+    /// A struct wrapping one value, and the type of that value.
+    Newtype(&'a syn::ItemStruct, &'a syn::Type),
+    /// An enumeration.
+    Enum(&'a syn::Ident),
+}
+
+/// The items of `file` that get readings of their own.
+pub(crate) fn type_items(file: &syn::File) -> impl Iterator<Item = TypeItem<'_>> {
+    file.items.iter().filter_map(|item| match item {
+        syn::Item::Struct(item) => match &item.fields {
+            syn::Fields::Named(fields) => Some(TypeItem::Struct(&item.ident, fields)),
+            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                Some(TypeItem::Newtype(item, &fields.unnamed[0].ty))
+            }
+            _ => None,
+        },
+        syn::Item::Enum(item) => Some(TypeItem::Enum(&item.ident)),
+        _ => None,
+    })
+}
+
 /// Adds `impl Conform` for every struct and enum of `file`. Run it before the derived
 /// `Deserialize` of structs is replaced: a newtype's derive tells a transparent wrapper.
 ///
@@ -32,22 +57,15 @@ use crate::struct_deserialize::{members, Member};
 pub fn implement_conform(file: &mut syn::File, plan: &Plan) {
     let mut impls = Vec::new();
     let mut kept = Vec::new();
-    for item in &file.items {
-        let implementation = match item {
-            syn::Item::Struct(item) => match &item.fields {
-                syn::Fields::Named(fields) => {
-                    kept.extend(kept_struct(&item.ident, fields, plan));
-                    Some(for_struct(&item.ident, fields, plan))
-                }
-                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                    Some(for_newtype(item, &fields.unnamed[0].ty, plan))
-                }
-                _ => None,
-            },
-            syn::Item::Enum(item) => Some(by_replay(&item.ident)),
-            _ => None,
-        };
-        impls.extend(implementation);
+    for item in type_items(file) {
+        impls.push(match item {
+            TypeItem::Struct(name, fields) => {
+                kept.extend(kept_struct(name, fields, plan));
+                for_struct(name, fields, plan)
+            }
+            TypeItem::Newtype(item, inner) => for_newtype(item, inner, plan),
+            TypeItem::Enum(name) => by_replay(name),
+        });
     }
     file.items.extend(impls);
     file.items.push(syn::parse_quote! {

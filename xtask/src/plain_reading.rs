@@ -16,27 +16,19 @@
 
 use quote::{format_ident, quote};
 
-use crate::conformance::derives_deserialize;
+use crate::conformance::{derives_deserialize, type_items, TypeItem};
 use crate::findings::Plan;
-use crate::struct_deserialize::{has_serde_flag, members};
+use crate::struct_deserialize::{has_serde_flag, members, slot_declarations};
 
 /// Adds `impl ReadPlain` for every struct and enum of `file`.
 pub fn implement_read_plain(file: &mut syn::File, plan: &Plan) {
-    let mut impls = Vec::new();
-    for item in &file.items {
-        let implementation = match item {
-            syn::Item::Struct(item) => match &item.fields {
-                syn::Fields::Named(fields) => Some(for_struct(&item.ident, fields, plan)),
-                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                    Some(for_newtype(item, &fields.unnamed[0].ty, plan))
-                }
-                _ => None,
-            },
-            syn::Item::Enum(item) => Some(by_replay(&item.ident)),
-            _ => None,
-        };
-        impls.extend(implementation);
-    }
+    let impls: Vec<syn::Item> = type_items(file)
+        .map(|item| match item {
+            TypeItem::Struct(name, fields) => for_struct(name, fields, plan),
+            TypeItem::Newtype(item, inner) => for_newtype(item, inner, plan),
+            TypeItem::Enum(name) => by_replay(name),
+        })
+        .collect();
     file.items.extend(impls);
 }
 
@@ -61,10 +53,7 @@ fn for_struct(name: &syn::Ident, fields: &syn::FieldsNamed, plan: &Plan) -> syn:
     let revision_check = plan
         .revision_code(name, &members)
         .map(|code| code.deserialize_check());
-    let slots = members.iter().map(|m| {
-        let (ident, ty) = (format_ident!("slot_{}", m.ident), &m.read_as);
-        quote! { let mut #ident: ::std::option::Option<#ty> = ::std::option::Option::None; }
-    });
+    let slots = slot_declarations(&members);
     let arms = members.iter().map(|m| {
         let (ident, key) = (format_ident!("slot_{}", m.ident), &m.key);
         let value = match plan.narrow_reading(name, m) {

@@ -89,10 +89,7 @@ fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<[syn::Item; 2]> {
 
     let name = &item.ident;
     let expecting = format!("a {name} object");
-    let slots = members.iter().map(|m| {
-        let (ident, ty) = (format_ident!("slot_{}", m.ident), &m.read_as);
-        quote! { let mut #ident: ::std::option::Option<#ty> = ::std::option::Option::None; }
-    });
+    let slots = slot_declarations(&members);
     let arms = members.iter().map(|m| {
         let (ident, key) = (format_ident!("slot_{}", m.ident), &m.key);
         let key_bytes = syn::LitByteStr::new(key.as_bytes(), proc_macro2::Span::call_site());
@@ -154,6 +151,17 @@ fn rewrite(item: &mut syn::ItemStruct, plan: &Plan) -> Option<[syn::Item; 2]> {
             }
     };
     Some([read_members, deserialize])
+}
+
+/// One empty slot per member, `slot_<field>`, of the type the member is read as.
+pub(crate) fn slot_declarations(members: &[Member]) -> Vec<proc_macro2::TokenStream> {
+    members
+        .iter()
+        .map(|m| {
+            let (ident, ty) = (format_ident!("slot_{}", m.ident), &m.read_as);
+            quote! { let mut #ident: ::std::option::Option<#ty> = ::std::option::Option::None; }
+        })
+        .collect()
 }
 
 /// Whether a member of struct `item` is a narrow integer.

@@ -380,19 +380,28 @@ macro_rules! conform_by_replay {
         }
     )*};
 }
-conform_by_replay!(
-    bool,
-    u8,
-    u32,
-    u64,
-    i64,
-    crate::wire::BattleEndReason,
-    crate::wire::OnlineOnlyFlag,
-    crate::wire::GroupAtAllFlag,
-    crate::timestamp::UnixMillisecondsOrDigits,
-    crate::decision::SendGiftErrorCode,
-    crate::decision::SendMsgErrorCode,
-);
+/// Calls macro `$each` with every hand-written leaf type that is judged by replaying its own
+/// `Deserialize` on the scalar read: here and in `crate::plain`, which reads them the same way.
+macro_rules! replayed_leaf_types {
+    ($each:ident) => {
+        $each!(
+            bool,
+            u8,
+            u32,
+            u64,
+            i64,
+            crate::wire::BattleEndReason,
+            crate::wire::OnlineOnlyFlag,
+            crate::wire::GroupAtAllFlag,
+            crate::timestamp::UnixMillisecondsOrDigits,
+            crate::decision::SendGiftErrorCode,
+            crate::decision::SendMsgErrorCode,
+        );
+    };
+}
+pub(crate) use replayed_leaf_types;
+
+replayed_leaf_types!(conform_by_replay);
 
 /// A string, of any content: read, not kept.
 impl Conform for String {
