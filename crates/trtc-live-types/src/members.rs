@@ -139,6 +139,21 @@ mod tests {
     }
 
     #[test]
+    fn a_packet_the_plain_reader_gives_way_on_is_read_into_the_slot() {
+        // An unknown member nested deeper than the plain reader hands to serde_json.
+        let deep = format!("{}{}", "[".repeat(80), "]".repeat(80));
+        let packet = END_BATTLE.replacen("\"Added\"", &format!("\"Deep\": {deep}, \"Added\""), 1);
+        let bytes = packet.as_bytes();
+        assert_eq!(
+            Webhook::from_plain_json_as(Command::LiveCallbackAfterEndBattle, bytes),
+            None
+        );
+        let (through_slot, through_serde) = both(bytes);
+        assert!(through_slot.is_some(), "the packet did not decode");
+        assert_eq!(through_slot, through_serde);
+    }
+
+    #[test]
     fn what_serde_refuses_the_slot_refuses() {
         let control_character = END_BATTLE.replace("pk-3", "pk-\u{1}");
         let mut invalid_utf8 = END_BATTLE.as_bytes().to_vec();
